@@ -1,0 +1,219 @@
+"""Planning and running audits; findings and corrective actions (R7.3, R7.4, R8.1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tancert.audits.models import Audit, AuditTeamMember, Finding
+from tancert.clients.models import Application, Organisation
+from tancert.people.actions import require_role
+from tancert.people.models import Role
+from tancert.records import chain
+from tancert.scheme import rulebook
+from tancert.scheme.violations import RuleViolation, require
+
+SURVEILLANCE_MAX_MONTHS = 12  # R8.1.1-interval
+
+
+def _base_days(kind: str) -> int:
+    key = {Audit.SURVEILLANCE: "surveillance", Audit.RECERTIFICATION: "recertification"}.get(kind, "initial")
+    return rulebook.BASE_AUDITOR_DAYS[key]
+
+
+def _check_team(team: list[tuple], audit_kind: str) -> None:
+    """R7.3.2: exactly one team leader; members hold auditor or technical expert roles."""
+    require(len(team) > 0, "R7.3.2", _("Name the audit team."), field="team")
+    leaders = [u for u, role in team if role == AuditTeamMember.LEADER]
+    require(len(leaders) == 1, "R7.3.2", _("The team needs exactly one team leader."), field="team")
+    require(leaders[0].has_role(Role.AUDITOR), "R7.3.2",
+            _("The team leader must be a registered auditor (%(name)s is not)."), field="team",
+            params={"name": leaders[0].get_full_name()})
+    users = [u.pk for u, _role in team]
+    require(len(users) == len(set(users)), "R7.3.2", _("A person is named twice in the team."), field="team")
+    for user, role in team:
+        needed = Role.TECHNICAL_EXPERT if role == AuditTeamMember.EXPERT else Role.AUDITOR
+        require(user.has_role(needed) and not user.is_client, "R4.A1",
+                _("%(name)s does not hold the role needed for this team position."), field="team",
+                params={"name": user.get_full_name()})
+
+
+def _last_audit_or_decision(cert) -> date:
+    last = cert.audits.filter(kind__in=[Audit.SURVEILLANCE, Audit.RECERTIFICATION],
+                              status=Audit.COMPLETED).aggregate(m=Max("end_date"))["m"]
+    return max(filter(None, [last, cert.decision.decided_at.date(), cert.issue_date]))
+
+
+def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: date, auditor_days,
+               team: list[tuple], application: Application | None = None, certificate=None, method: str = "FS01",
+               offsite: bool = False, offsite_reason: str = "", scope: str = "") -> Audit:
+    """The programme manager plans an audit with its team (backbone of R7.3; issue 5 deepens it)."""
+    require_role(by, Role.PROGRAMME_MANAGER)
+    days = Decimal(str(auditor_days))
+    require(end_date >= start_date, "R7.3.1", _("The end date cannot be before the start date."), field="end_date")
+    require(days > 0, "RB", _("Give the auditor-days."), field="auditor_days")
+    require(kind in dict(Audit.KINDS), "R2", _("Unknown audit type."), field="kind")
+    require(method in dict(Audit.METHODS), "R7.4.3", _("Use audit method FS01, FS02 or FS03."), field="method")
+    if kind in (Audit.STAGE1, Audit.STAGE2):
+        require(application is not None and application.status == Application.ACCEPTED, "R7.2-contract",
+                _("An initial audit can be planned only for an accepted application."), field="application")
+    if kind == Audit.STAGE1 and offsite:
+        require(bool(offsite_reason.strip()), "R7.4.1-S1-offsite",
+                _("Stage 1 off site needs one of the conditions O1–O3 stated as the reason."), field="offsite_reason")
+    if kind == Audit.STAGE2:
+        stage1 = application.audits.filter(kind=Audit.STAGE1).exclude(status=Audit.CANCELLED).first()
+        require(stage1 is not None, "R7.4.1-S1", _("Plan stage 1 before stage 2."), field="kind")
+        require(start_date >= stage1.end_date, "R7.4.1-S2", _("Stage 2 cannot start before stage 1 ends."),
+                field="start_date")
+        total = stage1.auditor_days + days
+        require(total >= _base_days(kind), "RB",
+                _("Stage 1 and stage 2 together need at least %(base)s auditor-days (Appendix B); planned "
+                  "%(total)s."), field="auditor_days", params={"base": _base_days(kind), "total": total})
+    elif kind in (Audit.SURVEILLANCE, Audit.RECERTIFICATION):
+        require(certificate is not None, "R8.1-programme",
+                _("Surveillance and recertification audits belong to a certificate."), field="certificate")
+        require(days >= _base_days(kind), "RB",
+                _("This audit type needs at least %(base)s auditor-days (Appendix B)."), field="auditor_days",
+                params={"base": _base_days(kind)})
+        if kind == Audit.SURVEILLANCE:
+            limit = _last_audit_or_decision(certificate) + relativedelta(months=SURVEILLANCE_MAX_MONTHS)
+            require(end_date <= limit, "R8.1.1-interval",
+                    _("A surveillance audit must end within 12 months of the previous audit or the decision "
+                      "(by %(limit)s)."), field="end_date", params={"limit": limit.isoformat()})
+    _check_team(team, kind)
+    with transaction.atomic():
+        sequence = 0
+        if kind == Audit.SURVEILLANCE:
+            sequence = certificate.audits.filter(kind=Audit.SURVEILLANCE).exclude(status=Audit.CANCELLED).count() + 1
+        audit = Audit.objects.create(
+            organisation=org, application=application, certificate=certificate, kind=kind, sequence=sequence,
+            start_date=start_date, end_date=end_date, auditor_days=days, method=method, offsite=offsite,
+            offsite_reason=offsite_reason.strip(), scope=scope or (application.scope if application else ""),
+            planned_by=by,
+        )
+        for user, role in team:
+            AuditTeamMember.objects.create(audit=audit, user=user, role=role)
+        chain.append("audit.planned", subject=audit, by=by, organisation=org,
+                     summary=f"策划{audit.get_kind_display()}：{start_date:%Y-%m-%d} 至 {end_date:%Y-%m-%d}，"
+                             f"{days} 人日，审核组 " + "、".join(u.get_full_name() for u, _r in team),
+                     data={"kind": kind, "start": start_date.isoformat(), "end": end_date.isoformat(),
+                           "auditor_days": str(days), "method": method, "offsite": offsite,
+                           "team": [{"user": u.username, "role": r} for u, r in team]})
+    return audit
+
+
+def on_team(audit: Audit, user) -> bool:
+    return user.is_authenticated and audit.team.filter(user=user).exists()
+
+
+def _require_team(audit: Audit, user, *, leader: bool = False) -> None:
+    qs = audit.team.filter(user=user) if user.is_authenticated else audit.team.none()
+    if leader:
+        qs = qs.filter(role=AuditTeamMember.LEADER)
+    if not qs.exists():
+        raise PermissionDenied(_("Only the team leader can do this.") if leader
+                               else _("Only members of this audit team can do this."))
+
+
+def raise_finding(audit: Audit, *, by, grade: str, description: str, evidence: str, clause: str = "",
+                  due_date: date | None = None) -> Finding:
+    _require_team(audit, by)
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.2",
+            _("Findings can be raised only while the audit is open."), field="status")
+    require(grade in dict(Finding.GRADES), "R7.4.2", _("Unknown finding grade."), field="grade")
+    require(bool(description.strip()), "R7.4.2", _("Describe the finding."), field="description")
+    require(bool(evidence.strip()), "R7.5.1", _("A finding needs its objective evidence."), field="evidence")
+    with transaction.atomic():
+        number = (audit.findings.aggregate(m=Max("number"))["m"] or 0) + 1
+        if audit.status == Audit.PLANNED:
+            audit.status = Audit.IN_PROGRESS
+            audit.save(update_fields=["status"])
+        finding = Finding.objects.create(audit=audit, number=number, grade=grade, clause=clause.strip(),
+                                         description=description.strip(), evidence=evidence.strip(),
+                                         due_date=due_date, raised_by=by)
+        chain.append("finding.raised", subject=finding, by=by, organisation=audit.organisation_id,
+                     summary=f"开具{finding.get_grade_display()} #{number}（条款 {clause or '-'}）：{description.strip()[:120]}",
+                     data={"audit": audit.pk, "number": number, "grade": grade, "clause": clause,
+                           "description": description.strip(), "evidence": evidence.strip()})
+    return finding
+
+
+def respond_to_finding(finding: Finding, *, by, correction: str, root_cause: str, corrective_action: str,
+                       evidence: str) -> None:
+    """The client answers a nonconformity in the portal."""
+    if not by.is_authenticated or by.organisation_id != finding.audit.organisation_id:
+        raise PermissionDenied(_("Only the audited organisation can answer its findings."))
+    require(finding.is_nonconformity, "R8.1.3-F5", _("Only nonconformities need a corrective action."),
+            field="grade")
+    require(finding.status in (Finding.OPEN, Finding.RETURNED), "R8.1.3-F5",
+            _("This finding has already been answered."), field="status")
+    for name, value in (("correction", correction), ("root_cause", root_cause),
+                        ("corrective_action", corrective_action)):
+        require(bool((value or "").strip()), "R8.1.3-F5", _("Fill in the correction, the root cause and the "
+                                                             "corrective action."), field=name)
+    with transaction.atomic():
+        finding.correction, finding.root_cause = correction.strip(), root_cause.strip()
+        finding.corrective_action, finding.response_evidence = corrective_action.strip(), (evidence or "").strip()
+        finding.status, finding.responded_at = Finding.RESPONDED, timezone.now()
+        finding.save()
+        chain.append("finding.responded", subject=finding, by=by, organisation=finding.audit.organisation_id,
+                     summary=f"组织回复不符合项 #{finding.number} 的纠正和纠正措施",
+                     data={"correction": finding.correction, "root_cause": finding.root_cause,
+                           "corrective_action": finding.corrective_action, "evidence": finding.response_evidence})
+
+
+def review_finding_response(finding: Finding, *, by, outcome: str, note: str = "") -> None:
+    """The auditor accepts, verifies or returns the client's answer. Majors must be verified."""
+    _require_team(finding.audit, by)
+    require(outcome in ("accept", "verify", "return"), "R8.1.3-F5", _("Choose accept, verify or return."),
+            field="outcome")
+    require(finding.status in (Finding.RESPONDED, Finding.ACCEPTED), "R8.1.3-F5",
+            _("There is no answer from the client to review."), field="status")
+    if outcome == "return":
+        require(bool(note.strip()), "R8.1.3-F5", _("Say why the answer is returned."), field="note")
+    new = {"accept": Finding.ACCEPTED, "verify": Finding.VERIFIED, "return": Finding.RETURNED}[outcome]
+    with transaction.atomic():
+        finding.status = new
+        if new in (Finding.VERIFIED, Finding.ACCEPTED):
+            finding.closed_by, finding.closed_at = by, timezone.now()
+        finding.save(update_fields=["status", "closed_by", "closed_at"])
+        label = {"accept": "接受", "verify": "验证关闭", "return": "退回"}[outcome]
+        chain.append(f"finding.{new}", subject=finding, by=by, organisation=finding.audit.organisation_id,
+                     summary=f"{label}不符合项 #{finding.number} 的纠正措施" + (f"：{note.strip()}" if note.strip() else ""),
+                     data={"outcome": outcome, "note": note.strip()})
+
+
+def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) -> None:
+    """The team leader closes the audit with a conclusion and a recommendation."""
+    _require_team(audit, by, leader=True)
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.5.1", _("This audit is already closed."),
+            field="status")
+    require(bool(conclusion.strip()), "R7.5.1", _("Write the audit conclusion."), field="conclusion")
+    require(recommendation in dict(Audit.RECOMMENDATIONS), "R7.5.1", _("Give the team's recommendation."),
+            field="recommendation")
+    if audit.kind == Audit.STAGE2:
+        stage1_done = audit.application.audits.filter(kind=Audit.STAGE1, status=Audit.COMPLETED).exists()
+        require(stage1_done, "R7.4.1-S2", _("Close stage 1 before stage 2."), field="kind")
+    with transaction.atomic():
+        audit.status, audit.completed_at = Audit.COMPLETED, timezone.now()
+        audit.conclusion, audit.recommendation = conclusion.strip(), recommendation
+        audit.save(update_fields=["status", "completed_at", "conclusion", "recommendation"])
+        chain.append("audit.completed", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"{audit.get_kind_display()}结束：{audit.get_recommendation_display()}",
+                     data={"conclusion": audit.conclusion, "recommendation": recommendation,
+                           "findings": list(audit.findings.values_list("number", "grade", "status"))})
+        if audit.kind == Audit.SURVEILLANCE and audit.certificate_id:
+            from tancert.certificates.actions import record_surveillance
+
+            record_surveillance(audit, by=by)
+
+
+def planned_days(application: Application) -> Decimal:
+    return application.audits.exclude(status=Audit.CANCELLED).aggregate(s=Sum("auditor_days"))["s"] or Decimal(0)

@@ -1,0 +1,106 @@
+"""Certification decisions and certificates (R7.5, R9, RT)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Decision(models.Model):
+    GRANT, GRANT_REDUCED, REFUSE = "grant", "grant_reduced", "refuse"
+    OUTCOMES = [(GRANT, _("grant")), (GRANT_REDUCED, _("grant with reduced scope")), (REFUSE, _("refuse"))]
+
+    organisation = models.ForeignKey("clients.Organisation", on_delete=models.PROTECT, related_name="decisions")
+    application = models.ForeignKey("clients.Application", on_delete=models.PROTECT, related_name="decisions")
+    audit = models.ForeignKey("audits.Audit", on_delete=models.PROTECT, related_name="decisions",
+                              help_text="the audit whose report is decided on (stage 2 or recertification)")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOMES)
+    scope = models.TextField(_("certified scope"), blank=True)
+    # R7.5.2-C1…C4: {"C1": {"met": true, "evidence": "…"}, …}
+    conditions = models.JSONField(default=dict)
+    reason = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [models.UniqueConstraint(fields=["audit"], name="one_decision_per_audit")]
+
+    @property
+    def grants(self) -> bool:
+        return self.outcome in (self.GRANT, self.GRANT_REDUCED)
+
+
+class Certificate(models.Model):
+    VALID, SUSPENDED, WITHDRAWN, CANCELLED, EXPIRED = "valid", "suspended", "withdrawn", "cancelled", "expired"
+    STATUSES = [
+        (VALID, _("valid")),
+        (SUSPENDED, _("suspended")),
+        (WITHDRAWN, _("withdrawn")),
+        (CANCELLED, _("cancelled")),
+        (EXPIRED, _("expired")),
+    ]
+    # Surveillance status (R9.1-g): where the certificate stands in its cycle.
+    SURV_NONE, SURV_1, SURV_2, SURV_OVERDUE = "none", "s1", "s2", "overdue"
+    SURVEILLANCE = [
+        (SURV_NONE, _("initial certification, first surveillance pending")),
+        (SURV_1, _("first surveillance passed")),
+        (SURV_2, _("second surveillance passed")),
+        (SURV_OVERDUE, _("surveillance overdue")),
+    ]
+
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    organisation = models.ForeignKey("clients.Organisation", on_delete=models.PROTECT, related_name="certificates")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certificates")
+    status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=VALID)
+    surveillance_status = models.CharField(_("surveillance status"), max_length=20, choices=SURVEILLANCE,
+                                           default=SURV_NONE)
+    cycle = models.PositiveSmallIntegerField(default=0, help_text="recertification count (R in the number)")
+    version = models.PositiveIntegerField(default=1)
+    # R9.1-b…h as issued (the current version; earlier versions live in CertificateVersion).
+    organisation_name = models.CharField(_("organisation name"), max_length=200)
+    organisation_address = models.CharField(_("organisation address"), max_length=300)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    scope = models.TextField(_("scope"))
+    criterion = models.CharField(_("criterion and version"), max_length=100)
+    sites = models.JSONField(_("sites"), default=list, blank=True)
+    first_issue_date = models.DateField(_("first issue date"))
+    issue_date = models.DateField(_("issue date"))
+    expiry_date = models.DateField(_("expiry date"))
+    change_date = models.DateField(_("date of change"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    suspension_trigger = models.CharField(max_length=20, blank=True)
+    respond_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == self.VALID
+
+
+def _pdf_path(instance, filename):
+    return f"certificates/{instance.certificate_id}/{filename}"
+
+
+class CertificateVersion(models.Model):
+    """A frozen version of a certificate's content and its PDF (R9.4.2 keeps number and validity)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+    pdf = models.FileField(upload_to=_pdf_path, null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["certificate", "version"]
+        constraints = [models.UniqueConstraint(fields=["certificate", "version"], name="unique_cert_version")]

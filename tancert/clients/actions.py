@@ -1,0 +1,281 @@
+"""Registration, applications, documents and acceptance (R7.1, R7.2). Every change is recorded."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tancert.clients.filetypes import ALLOWED, sniff
+from tancert.clients.models import Application, ApplicationDocument, Organisation
+from tancert.people import creditcode
+from tancert.people.actions import require_role
+from tancert.people.models import Role, User
+from tancert.records import chain
+from tancert.scheme import rulebook
+from tancert.scheme.violations import RuleViolation, require
+from tancert.scheme.workdays import add_workdays
+
+CMS_MIN_MONTHS = 3  # R7.1-C2
+REVIEW_QUESTIONS = ("described", "understands", "competent")  # R7.2-review, in the rule's order
+ACCEPTANCE_WORKDAYS = 3  # R7.2-deadline
+
+
+def document_codes() -> list[str]:
+    return [d.code for d in rulebook.APPLICATION_DOCUMENTS]
+
+
+def _check_credit_code(code: str) -> str:
+    code = creditcode.normalise(code)
+    problem = creditcode.problem(code)
+    messages = {
+        "length": _("The unified social credit code must have 18 characters."),
+        "character": _("The unified social credit code may only use digits and the letters A–Y without I, O, S, V, Z."),
+        "division": _("Characters 3–8 of the unified social credit code must be the administrative division code (digits)."),
+        "check": _("The check character of the unified social credit code is wrong; check the code on the business licence."),
+    }
+    if problem:
+        raise RuleViolation("R7.1-C1", messages[problem], field="credit_code")
+    return code
+
+
+def register_organisation(*, name: str, credit_code: str, registered_address: str, address: str,
+                          username: str, password: str, email: str = "", contact_name: str = "",
+                          contact_phone: str = "", legal_representative: str = "", employees: int = 0,
+                          technical_areas: list[str] | None = None) -> tuple[Organisation, User]:
+    """A client organisation registers itself and its first user (public sign-up)."""
+    code = _check_credit_code(credit_code)
+    require(bool(name.strip()), "R7.1-C1", _("Enter the legal name as on the business licence."), field="name")
+    require(Organisation.objects.filter(credit_code=code).count() == 0, "R7.1-C1",
+            _("An organisation with this unified social credit code is already registered; ask its administrator "
+              "for an account."), field="credit_code")
+    if employees is not None and employees < 0:
+        raise RuleViolation("R7.3.1", _("The number of employees cannot be negative."), field="employees")
+    areas = [str(a) for a in (technical_areas or [])]
+    unknown = [a for a in areas if a not in rulebook.TECHNICAL_AREAS]
+    require(not unknown, "RA", _("Choose technical areas from Appendix A (codes 1–21)."), field="technical_areas")
+    if User.objects.filter(username=username).exists():
+        raise RuleViolation("R7.1-D1", _("This user name is taken; choose another."), field="username")
+    with transaction.atomic():
+        org = Organisation.objects.create(
+            name=name.strip(), credit_code=code, registered_address=registered_address, address=address,
+            legal_representative=legal_representative, contact_name=contact_name, contact_phone=contact_phone,
+            contact_email=email, employees=employees or 0, technical_areas=areas,
+        )
+        user = User.objects.create_user(username=username, password=password, email=email,
+                                        display_name=contact_name, organisation=org)
+        chain.append("organisation.registered", subject=org, by=user, organisation=org,
+                     summary=f"组织注册：{org.name}（{code}）",
+                     data={"name": org.name, "credit_code": code, "user": username})
+    return org, user
+
+
+def _require_client_of(user, org_id: int) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not user.is_authenticated or user.organisation_id != org_id:
+        raise PermissionDenied(_("Only the organisation's own users can do this."))
+
+
+def create_application(org: Organisation, *, by, scope: str, cms_started_on: date,
+                       kind: str = Application.INITIAL, criterion: str = "T/CCAA 39-2022",
+                       industry_requirement: str = "") -> Application:
+    _require_client_of(by, org.pk)
+    require(bool(scope.strip()), "R7.1-D1", _("Describe the scope of the carbon management system."), field="scope")
+    require(cms_started_on <= timezone.localdate(), "R7.1-C2", _("The CMS start date cannot be in the future."),
+            field="cms_started_on")
+    require(not org.applications.filter(status__in=[Application.DRAFT, Application.SUBMITTED,
+                                                    Application.SUPPLEMENT]).exists(),
+            "R7.1", _("This organisation already has an open application; continue that one."), field="kind")
+    with transaction.atomic():
+        app = Application.objects.create(organisation=org, kind=kind, scope=scope.strip(), criterion=criterion,
+                                         industry_requirement=industry_requirement, cms_started_on=cms_started_on)
+        chain.append("application.created", subject=app, by=by, organisation=org,
+                     summary=f"创建认证申请（{app.get_kind_display()}）",
+                     data={"kind": kind, "scope": app.scope, "cms_started_on": cms_started_on.isoformat()})
+    return app
+
+
+def _editable(app: Application, by) -> None:
+    _require_client_of(by, app.organisation_id)
+    require(app.status in (Application.DRAFT, Application.SUPPLEMENT), "R7.2-supplement",
+            _("The application is under review; documents can be changed only when the reviewer asks for a "
+              "supplement."), field="status")
+
+
+def upload_document(app: Application, code: str, *, by, filename: str, content: bytes,
+                    document_date: date | None = None) -> ApplicationDocument:
+    """Add a new version of document `code` (R7.1-D1…D11); earlier versions are kept."""
+    _editable(app, by)
+    require(code in document_codes(), "R7.1-D1", _("Unknown document code; use D1–D11."), field="code")
+    limit = settings.TANCERT_MAX_UPLOAD_BYTES
+    require(0 < len(content) <= limit, f"R7.1-{code}",
+            _("The file is empty or larger than %(limit)d MB."), field="file", params={"limit": limit // 2**20})
+    kind = sniff(content[:16], content)
+    require(kind is not None and kind[0] in ALLOWED, f"R7.1-{code}",
+            _("The file is not a PDF, PNG, JPEG, Word (docx) or Excel (xlsx) document; its content does not match "
+              "any of these types."), field="file")
+    doc_meta = next(d for d in rulebook.APPLICATION_DOCUMENTS if d.code == code)
+    if doc_meta.dated:
+        require(document_date is not None, f"R7.1-{code}", _("Give the date of the screenshot."),
+                field="document_date")
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        last = app.documents.filter(code=code).order_by("-version").first()
+        version = (last.version + 1) if last else 1
+        doc = ApplicationDocument(application=app, code=code, version=version, original_name=filename[:255],
+                                  content_type=kind[1], size=len(content), sha256=digest,
+                                  document_date=document_date, uploaded_by=by)
+        doc.file.save(f"{digest[:12]}.{kind[0]}", ContentFile(content), save=False)
+        doc.save()
+        chain.append("application.document_uploaded", subject=app, by=by, organisation=app.organisation_id,
+                     summary=f"上传申请文件 {code} 第 {version} 版：{filename}",
+                     data={"code": code, "version": version, "sha256": digest, "size": len(content),
+                           "type": kind[0]})
+    return doc
+
+
+def mark_document_not_applicable(app: Application, code: str, *, by, reason: str) -> ApplicationDocument:
+    _editable(app, by)
+    require(code in document_codes(), "R7.1-D1", _("Unknown document code; use D1–D11."), field="code")
+    require(bool((reason or "").strip()), f"R7.1-{code}",
+            _("A document can be marked not applicable only with a reason."), field="reason")
+    with transaction.atomic():
+        last = app.documents.filter(code=code).order_by("-version").first()
+        version = (last.version + 1) if last else 1
+        doc = ApplicationDocument.objects.create(application=app, code=code, version=version,
+                                                 not_applicable_reason=reason.strip(), uploaded_by=by)
+        chain.append("application.document_not_applicable", subject=app, by=by, organisation=app.organisation_id,
+                     summary=f"申请文件 {code} 标记为不适用：{reason.strip()}", data={"code": code, "reason": reason})
+    return doc
+
+
+def give_commitment(app: Application, *, by, signed_by: str, signed_on: date) -> None:
+    """R7.1-C5: the explicit commitment to report major carbon-management accidents."""
+    _editable(app, by)
+    require(bool(signed_by.strip()), "R7.1-C5", _("Name the person who signs the commitment."), field="signed_by")
+    with transaction.atomic():
+        app.commitment_signed_by = signed_by.strip()
+        app.commitment_date = signed_on
+        app.save(update_fields=["commitment_signed_by", "commitment_date"])
+        chain.append("application.commitment_given", subject=app, by=by, organisation=app.organisation_id,
+                     summary=f"{signed_by} 签署承诺：获证后及时报告重大碳管理相关事故（R7.1-C5）",
+                     data={"signed_by": signed_by, "date": signed_on.isoformat()})
+
+
+def eligibility_problems(app: Application, on: date | None = None) -> list[RuleViolation]:
+    """Every unmet R7.1 condition and missing document, for the form and for submission."""
+    on = on or timezone.localdate()
+    problems: list[RuleViolation] = []
+    if not creditcode.is_valid(app.organisation.credit_code):
+        problems.append(RuleViolation("R7.1-C1", _("The unified social credit code is not valid."),
+                                      field="credit_code"))
+    if app.cms_started_on > on - relativedelta(months=CMS_MIN_MONTHS):
+        problems.append(RuleViolation(
+            "R7.1-C2", _("The CMS must have run for at least three months before the application (running since "
+                         "%(since)s)."), field="cms_started_on", params={"since": app.cms_started_on.isoformat()}))
+    if not (app.commitment_signed_by and app.commitment_date):
+        problems.append(RuleViolation("R7.1-C5", _("Sign the commitment to report major carbon-management "
+                                                   "accidents after certification."), field="commitment"))
+    current = app.current_documents()
+    for meta in rulebook.APPLICATION_DOCUMENTS:
+        if meta.code not in current:
+            problems.append(RuleViolation(meta.key, _("Upload document %(code)s (%(name)s) or mark it not "
+                                                      "applicable with a reason."), field=meta.code,
+                                          params={"code": meta.code, "name": meta.name_zh}))
+    return problems
+
+
+def acceptance_deadline(complete_on: date) -> date:
+    return add_workdays(complete_on, ACCEPTANCE_WORKDAYS).date
+
+
+def submit_application(app: Application, *, by) -> Application:
+    """Submit (or resubmit after a supplement). Documents complete → the 3-working-day clock starts."""
+    _editable(app, by)
+    problems = eligibility_problems(app)
+    if problems:
+        raise problems[0]
+    now = timezone.now()
+    with transaction.atomic():
+        resubmission = app.status == Application.SUPPLEMENT
+        app.status = Application.SUBMITTED
+        app.submitted_at = app.submitted_at or now
+        app.complete_at = now
+        app.review_deadline = acceptance_deadline(timezone.localdate(now))
+        app.save(update_fields=["status", "submitted_at", "complete_at", "review_deadline"])
+        chain.append("application.submitted", subject=app, by=by, organisation=app.organisation_id,
+                     summary=("补充材料后重新提交申请" if resubmission else "提交认证申请")
+                     + f"，受理期限 {app.review_deadline.isoformat()}（R7.2-deadline）",
+                     data={"deadline": app.review_deadline.isoformat(), "resubmission": resubmission,
+                           "documents": {c: d.sha256 or "n/a" for c, d in app.current_documents().items()}})
+    return app
+
+
+def _require_under_review(app: Application) -> None:
+    require(app.status == Application.SUBMITTED, "R7.2-review",
+            _("Only a submitted application can be reviewed."), field="status")
+
+
+def request_supplement(app: Application, *, by, missing: str) -> None:
+    """R7.2-supplement: tell the client what is missing; the deadline clock stops."""
+    require_role(by, Role.APPLICATION_REVIEWER)
+    _require_under_review(app)
+    require(bool((missing or "").strip()), "R7.2-supplement", _("List what the client must supplement."),
+            field="missing")
+    with transaction.atomic():
+        app.status = Application.SUPPLEMENT
+        app.supplement_request = missing.strip()
+        app.complete_at = None
+        app.review_deadline = None
+        app.save(update_fields=["status", "supplement_request", "complete_at", "review_deadline"])
+        chain.append("application.supplement_requested", subject=app, by=by, organisation=app.organisation_id,
+                     summary=f"要求补充材料：{missing.strip()}", data={"missing": missing.strip()})
+
+
+def _check_review(review: dict) -> dict:
+    answers = {q: bool(review.get(q)) for q in REVIEW_QUESTIONS}
+    return answers
+
+
+def accept_application(app: Application, *, by, review: dict, reason: str = "") -> None:
+    """Accept (R7.2-review answered in full; R7.2-deadline noted if late)."""
+    require_role(by, Role.APPLICATION_REVIEWER)
+    _require_under_review(app)
+    answers = _check_review(review)
+    for q in REVIEW_QUESTIONS:
+        require(answers[q], "R7.2-review",
+                _("All three review questions must be confirmed before accepting; otherwise request a supplement "
+                  "or do not accept."), field=q)
+    _decide(app, by, Application.ACCEPTED, answers, reason)
+
+
+def reject_application(app: Application, *, by, reason: str, review: dict | None = None) -> None:
+    require_role(by, Role.APPLICATION_REVIEWER)
+    _require_under_review(app)
+    require(bool((reason or "").strip()), "R7.2-review", _("Give the reasons for not accepting."), field="reason")
+    _decide(app, by, Application.REJECTED, _check_review(review or {}), reason)
+
+
+def _decide(app: Application, by, status: str, answers: dict, reason: str) -> None:
+    today = timezone.localdate()
+    late = bool(app.review_deadline and today > app.review_deadline)
+    with transaction.atomic():
+        app.status = status
+        app.review = {**answers, "reviewer": by.username, "signed_at": timezone.now().isoformat()}
+        app.decided_at = timezone.now()
+        app.decided_by = by
+        app.decision_reason = (reason or "").strip()
+        app.save(update_fields=["status", "review", "decided_at", "decided_by", "decision_reason"])
+        verb = "受理" if status == Application.ACCEPTED else "不予受理"
+        chain.append(f"application.{status}", subject=app, by=by, organisation=app.organisation_id,
+                     summary=f"{verb}认证申请" + ("（超过 3 个工作日期限）" if late else "")
+                     + (f"：{app.decision_reason}" if app.decision_reason else ""),
+                     data={"review": answers, "reason": app.decision_reason, "late": late,
+                           "deadline": app.review_deadline.isoformat() if app.review_deadline else None})

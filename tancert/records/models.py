@@ -1,0 +1,56 @@
+"""The record log (scheme RR): one append-only, hash-chained table of events.
+
+Rows are written only by tancert.records.chain.append(); database triggers (migration
+0002) refuse UPDATE and DELETE so that even a direct SQL session cannot rewrite history
+without first dropping the trigger — and then `tancert records verify` finds the break.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    seq = models.BigIntegerField(primary_key=True, verbose_name=_("sequence"))
+    at = models.DateTimeField(verbose_name=_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    # The actor's name at the time: a record must stay readable if the account is renamed.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.CharField(max_length=64)
+    # Organisation the event belongs to, for the per-organisation history and archive.
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(max_length=300, verbose_name=_("summary"))
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"
+
+
+def _original_path(instance, filename):
+    return f"records/originals/{instance.event_id}/{filename}"
+
+
+class SignedOriginal(models.Model):
+    """A scan of a signed paper original attached to a record event (RR-signed).
+
+    The scan's SHA-256 goes into the chain (event `record.original_attached`), so
+    swapping the file is detectable; the paper original stays where `kept_at` says.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="originals", db_constraint=False)
+    file = models.FileField(upload_to=_original_path)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    kept_at = models.CharField(max_length=200, verbose_name=_("where the paper original is kept"))
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attached_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,145 @@
+"""One env-driven settings file (healthchecks style).
+
+Defaults give a working SQLite demo under ./var; production sets DATABASE_URL,
+TANCERT_SECRET_KEY, TANCERT_DEBUG=0 and TANCERT_ALLOWED_HOSTS.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+BASE_DIR = Path(__file__).resolve().parent
+# Where the database, uploads and generated records live; the demo creates it in the working directory.
+DATA_DIR = Path(env_str("TANCERT_HOME", str(Path.cwd() / "var"))).resolve()
+
+SECRET_KEY = env_str("TANCERT_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-tancert")
+DEBUG = env_bool("TANCERT_DEBUG", True)
+ALLOWED_HOSTS = [h for h in env_str("TANCERT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("TANCERT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tancert.people",
+    "tancert.records",
+    "tancert.clients",
+    "tancert.audits",
+    "tancert.certificates",
+    "tancert.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tancert.urls"
+WSGI_APPLICATION = "tancert.wsgi.application"
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tancert.web.context.body",
+            ],
+        },
+    }
+]
+
+_default_db = f"sqlite:///{DATA_DIR / 'tancert.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock at BEGIN, so two appends to the
+    # record chain can never read the same predecessor (design §5).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"  # never served publicly: downloads go through permission-checked views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# --- The certification body and scheme settings -------------------------------------------
+TANCERT_BODY = {
+    "code": env_str("TANCERT_BODY_CODE", "CEC"),
+    "name_zh": env_str("TANCERT_BODY_NAME_ZH", "中环联合（北京）认证中心有限公司"),
+    "name_en": env_str("TANCERT_BODY_NAME_EN", "China Environmental United Certification Center Co., Ltd."),
+    "address_zh": env_str("TANCERT_BODY_ADDRESS_ZH", "北京市朝阳区育慧南路1号"),
+    "public_url": env_str("TANCERT_PUBLIC_URL", "http://127.0.0.1:8000"),
+}
+# R9.2-validity: certificate validity in years (a scheme setting, see the Reading of 9.3).
+TANCERT_CERT_VALIDITY_YEARS = env_int("TANCERT_CERT_VALIDITY_YEARS", 3)
+# Certificate number pattern (issue 7 makes it fully configurable); fields: body, yyyy, yy, serial, cycle.
+TANCERT_CERT_NUMBER_PATTERN = env_str("TANCERT_CERT_NUMBER_PATTERN", "{body}{yy}CMS{serial:05d}R{cycle}")
+# Upload limit for application documents, bytes.
+TANCERT_MAX_UPLOAD_BYTES = env_int("TANCERT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TANCERT_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from tancert.api.router import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("tancert.web.urls")),
+]
