@@ -1,0 +1,256 @@
+"""The input columns (one definition shared by the template, the readers and the docs) and the
+validation that turns raw cell columns into an `ActivityTable`.
+
+Validation is column-wise: text columns are checked once per distinct value, numbers with array
+operations, so a million rows cost little more than their arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ErrorList
+from .library import Library
+from .model import (
+    DATA_CLASSES,
+    DISTRIBUTIONS,
+    FACTOR_TYPES,
+    FLOWS,
+    KINDS,
+    ActivityTable,
+    Categorical,
+    Settings,
+    canonical,
+)
+from .units import UnitError, rate_scale, unit_scale
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    zh: str
+    type: str  # text | number | period
+    required: bool = False
+    help: str = ""
+    choices: str | None = None  # name of a validation list in the template
+
+
+ACTIVITY_COLUMNS: list[Col] = [
+    Col("facility", "设施", "text", True, "facility (site, plant) the record belongs to"),
+    Col("source_id", "排放源编号", "text", True, "emission source id, as in the Sources sheet (R6.1-b)"),
+    Col("period", "期间", "period", True, "month of the record, YYYY-MM"),
+    Col("kind", "类型", "text", True, "fuel / process / fugitive / electricity / heat / other", "kinds"),
+    Col("activity", "活动", "text", True,
+        "fuel code, carbonate code, gas (fugitive), grid / supplier (electricity), purchased (heat), free text (other)",
+        "activities"),
+    Col("quantity", "数量", "number", True, "activity data, ≥ 0"),
+    Col("unit", "单位", "text", True, "t, kg, Nm3, 10^4Nm3, MWh, kWh, GJ, TJ, t*km, pkm …", "units"),
+    Col("category", "ISO 14064-1 类别", "number", False, "1–6; default 1 for fuel/process/fugitive, 2 for electricity/heat"),
+    Col("flow", "方向", "text", False, "import (default) or export, electricity and heat only", "flows"),
+    Col("region", "地区", "text", False, "province or grid region of an electricity record; default from Settings"),
+    Col("biogenic", "生物质", "text", False, "yes: CO2 is biogenic and reported separately", "yesno"),
+    Col("fraction", "比例", "number", False, "process: purity × calcination fraction, 0–1 (default 1)"),
+    Col("gas", "气体", "text", False, "other: gas of the factor when its unit does not name it (default CO2e)", "gases"),
+    Col("data_class", "数据类别", "text", False, "continuous / intermittent / estimated (R6.2-tiers)", "classes"),
+    Col("class_justification", "类别说明", "text", False, "why a lower class is used (R6.2-tiers)"),
+    Col("data_source", "数据来源", "text", False, "ledger, meter reading, invoice … (R6.2-review)"),
+    Col("monitoring_method", "监测方法", "text", False, "R6.2-review"),
+    Col("monitoring_frequency", "监测频次", "text", False, "R6.2-review"),
+    Col("recording_frequency", "记录频次", "text", False, "R6.2-review"),
+    Col("missing_data_handling", "缺失数据处理", "text", False, "substitution rule used (R6.2-review)"),
+    Col("meter_id", "计量器具编号", "text", False, "meter in the Meters sheet (R6.2-calibration)"),
+    Col("crosscheck_source", "交叉核对来源", "text", False, "invoice, ledger, contract … (R6.2-crosscheck)"),
+    Col("crosscheck_quantity", "交叉核对数量", "number", False, "the same quantity from that source, same unit"),
+    Col("factor_type", "因子类型", "text", False, "default / measured / supplier (R6.3)", "factor_types"),
+    Col("factor_tier", "因子等级", "text", False, "a–f (R6.3-tiers); default: the library's tier, a for measured", "tiers"),
+    Col("factor_justification", "因子等级说明", "text", False, "why a lower tier is used (R6.3-tiers)"),
+    Col("factor_table", "因子表", "text", False, "library table id to use instead of the method's order"),
+    Col("ncv", "低位发热量", "number", False, "fuel: measured or declared NCV"),
+    Col("ncv_unit", "发热量单位", "text", False, "GJ/t, GJ/10^4Nm3 …"),
+    Col("cc", "单位热值含碳量", "number", False, "fuel: carbon content, tC/GJ"),
+    Col("of", "碳氧化率", "number", False, "fuel: oxidation rate, fraction 0–1"),
+    Col("factor", "排放因子", "number", False, "emission factor (electricity, heat, process, other; or fuel instead of NCV×CC×OF)"),
+    Col("factor_unit", "排放因子单位", "text", False, "tCO2/MWh, kgCO2e/t*km …"),
+    Col("factor_source", "因子来源", "text", False, "R6.3-measured"),
+    Col("factor_monitoring_method", "因子监测方法", "text", False, "R6.3-measured"),
+    Col("factor_monitoring_frequency", "因子监测频次", "text", False, "R6.3-measured"),
+    Col("factor_recording_frequency", "因子记录频次", "text", False, "R6.3-measured"),
+    Col("factor_missing_data_handling", "因子缺失数据处理", "text", False, "R6.3-measured"),
+    Col("ad_uncertainty_pct", "活动数据不确定性%", "number", False, "95% half-width, %; default: meter accuracy, or 5 for fuels"),
+    Col("factor_uncertainty_pct", "因子不确定性%", "number", False, "95% half-width, % (combined NCV×CC×OF)"),
+    Col("ad_distribution", "活动数据分布", "text", False, "normal / lognormal / triangular / uniform", "distributions"),
+    Col("factor_distribution", "因子分布", "text", False, "normal / lognormal / triangular / uniform", "distributions"),
+]
+ACTIVITY_KEYS = [c.key for c in ACTIVITY_COLUMNS]
+TEXT_KEYS = [c.key for c in ACTIVITY_COLUMNS if c.type == "text"]
+NUMBER_KEYS = [c.key for c in ACTIVITY_COLUMNS if c.type == "number"]
+
+ELECTRICITY_ACTIVITIES = ("grid", "grid-excl-market-nonfossil", "fossil-only", "supplier")
+HEAT_ACTIVITIES = ("purchased", "supplier")
+
+_PERIOD = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2})?$")
+
+
+def parse_period(v) -> tuple[int, int] | None:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.year, v.month
+    m = _PERIOD.match(str(v).strip())
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2))
+    return (y, mo) if 1 <= mo <= 12 else None
+
+
+def to_float_column(values, sheet: str, column: str, rows: np.ndarray, errors: ErrorList) -> np.ndarray:
+    """Cells → float64 with NaN for blanks; every non-numeric cell is reported."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        return values.astype(np.float64, copy=False)
+    vals = [np.nan if (v is None or v == "") else v for v in values]
+    try:
+        return np.asarray(vals, dtype=np.float64)
+    except (ValueError, TypeError):
+        out = np.empty(len(vals))
+        bad = []
+        for i, v in enumerate(vals):
+            try:
+                out[i] = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
+            except (ValueError, TypeError):
+                out[i] = np.nan
+                bad.append(i)
+        for i in bad[:20]:
+            errors.add(sheet, int(rows[i]), column, f"{vals[i]!r} is not a number")
+        if len(bad) > 20:
+            errors.add(sheet, None, column, f"… and {len(bad) - 20} more cells that are not numbers")
+        return out
+
+
+def _cat(values) -> Categorical:
+    return values if isinstance(values, Categorical) else Categorical.from_values(values)
+
+
+def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: Settings, library: Library,
+                   errors: ErrorList) -> ActivityTable | None:
+    """Validate raw columns (lists of cells, numpy arrays or Categoricals) into an ActivityTable."""
+    n = len(next(iter(raw.values()))) if raw else 0
+    rows = np.arange(3, n + 3) if rows is None else np.asarray(rows)
+    for c in ACTIVITY_COLUMNS:
+        if c.required and c.key not in raw:
+            errors.add(sheet, None, c.key, f"required column {c.key} ({c.zh}) is missing")
+    if errors:
+        return None
+    text = {}
+    for k in TEXT_KEYS:
+        text[k] = _cat(raw[k]) if k in raw else Categorical.constant("", n)
+    for k in ("kind", "flow", "biogenic", "data_class", "factor_type", "factor_tier", "ad_distribution",
+              "factor_distribution"):
+        text[k] = text[k].map_levels(canonical)
+    num = {k: to_float_column(raw[k], sheet, k, rows, errors) if k in raw else np.full(n, np.nan)
+           for k in NUMBER_KEYS}
+
+    def bad_rows(mask, column, message):
+        if mask.any():
+            errors.add_rows(sheet, rows[mask], column, message)
+
+    for c in ACTIVITY_COLUMNS:
+        if c.required and c.type == "text":
+            bad_rows(text[c.key].blank(), c.key, "required value is empty")
+    q = num["quantity"]
+    rq = raw["quantity"]
+    blank_q = np.isnan(q) if isinstance(rq, np.ndarray) else np.fromiter(
+        (v is None or v == "" for v in rq), dtype=bool, count=n)
+    bad_rows(blank_q, "quantity", "required value is empty")
+    bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number")
+    bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite")
+
+    # choices, checked once per distinct value
+    def choice(key, allowed, what, allow_blank=True):
+        cat = text[key]
+        bad = cat.level_mask(lambda s: not ((allow_blank and s == "") or s in allowed))
+        if bad.any():
+            for code in np.unique(cat.codes[bad]).tolist():
+                m = cat.codes == code
+                errors.add_rows(sheet, rows[m], key, f"unknown {what} {cat.levels[code]!r}; use one of: {', '.join(allowed)}")
+
+    choice("kind", KINDS, "kind", allow_blank=False)
+    choice("flow", FLOWS, "flow")
+    choice("biogenic", ("yes", "no"), "yes/no value")
+    choice("data_class", DATA_CLASSES, "data class")
+    choice("factor_type", FACTOR_TYPES, "factor type")
+    choice("factor_tier", tuple("abcdef"), "factor tier")
+    choice("ad_distribution", DISTRIBUTIONS, "distribution")
+    choice("factor_distribution", DISTRIBUTIONS, "distribution")
+    tables = text["factor_table"]
+    for code, tid in enumerate(tables.levels):
+        if tid and tid not in library.tables:
+            errors.add_rows(sheet, rows[tables.codes == code], "factor_table", f"unknown factor table {tid!r}")
+
+    for key, parser, what in (("unit", unit_scale, "unit"), ("ncv_unit", rate_scale, "NCV unit"),
+                              ("factor_unit", rate_scale, "factor unit")):
+        cat = text[key]
+        for code, u in enumerate(cat.levels):
+            if u == "":
+                continue
+            try:
+                parser(u)
+            except UnitError as exc:
+                errors.add_rows(sheet, rows[cat.codes == code], key, f"unknown {what}: {exc}")
+
+    # activity must be known for its kind ("unknown fuel" …)
+    kind, act = text["kind"], text["activity"]
+    has_factor = ~np.isnan(num["factor"])
+    pair = kind.codes.astype(np.int64) * max(len(act.levels), 1) + act.codes
+    gases = set(library.gases())
+    fuels = {a.split(":", 1)[1] for a in library.activities("fuel:")}
+    processes = {a.split(":", 1)[1] for a in library.activities("process:")}
+    for p in np.unique(pair).tolist():
+        k, a = kind.levels[p // max(len(act.levels), 1)], act.levels[p % max(len(act.levels), 1)]
+        m = pair == p
+        msg = None
+        if k == "fuel" and a not in fuels:
+            msg = f"unknown fuel {a!r}; the library knows: {', '.join(sorted(fuels))}"
+        elif k == "process" and a not in processes and not has_factor[m].all():
+            msg = f"unknown process material {a!r}; give factor and factor_unit, or one of: {', '.join(sorted(processes))}"
+        elif k == "fugitive" and a not in gases:
+            msg = f"unknown gas {a!r}; use one of: {', '.join(sorted(gases))}"
+        elif k == "electricity" and a not in ELECTRICITY_ACTIVITIES:
+            msg = f"unknown electricity activity {a!r}; use one of: {', '.join(ELECTRICITY_ACTIVITIES)}"
+        elif k == "heat" and a not in HEAT_ACTIVITIES:
+            msg = f"unknown heat activity {a!r}; use one of: {', '.join(HEAT_ACTIVITIES)}"
+        if msg:
+            errors.add_rows(sheet, rows[m], "activity", msg)
+
+    # numbers in range
+    bad_rows((num["of"] <= 0) | (num["of"] > 1), "of", "oxidation rate must be a fraction in (0, 1]")
+    bad_rows((num["fraction"] < 0) | (num["fraction"] > 1), "fraction", "fraction must be between 0 and 1")
+    for k in ("ncv", "cc", "factor", "crosscheck_quantity", "ad_uncertainty_pct", "factor_uncertainty_pct"):
+        bad_rows(num[k] < 0, k, f"{k} must not be negative")
+    cat_ = num["category"]
+    bad_rows(~np.isnan(cat_) & ~np.isin(cat_, [1, 2, 3, 4, 5, 6]), "category", "ISO 14064-1 category must be 1–6")
+    bad_rows(~np.isnan(num["ncv"]) & text["ncv_unit"].blank(), "ncv_unit", "ncv given without its unit")
+    bad_rows(~np.isnan(num["factor"]) & text["factor_unit"].blank(), "factor_unit", "factor given without its unit")
+    is_other = kind.level_mask(lambda s: s == "other")
+    bad_rows(is_other & np.isnan(num["factor"]), "factor", "missing factor: kind other needs factor and factor_unit")
+    bad_rows(is_other & np.isnan(cat_), "category", "kind other needs its ISO 14064-1 category (3–6)")
+    supplier = act.level_mask(lambda s: s == "supplier")
+    bad_rows(supplier & np.isnan(num["factor"]), "factor", "missing factor: a supplier-specific factor must be given")
+
+    # periods: once per distinct value, then within the years the settings allow
+    per = _cat(raw["period"])
+    parsed = [parse_period(s) if s else None for s in per.levels]
+    ym = np.array([(p[0], p[1]) if p else (0, 0) for p in parsed], dtype=np.int32).reshape(-1, 2)
+    year, month = ym[per.codes, 0], ym[per.codes, 1]
+    bad_rows(per.blank(), "period", "required value is empty")
+    for code, p in enumerate(parsed):
+        if p is None and per.levels[code] != "":
+            errors.add_rows(sheet, rows[per.codes == code], "period", f"{per.levels[code]!r} is not a month (YYYY-MM)")
+    lo = settings.base_year or settings.reporting_year
+    outside = (year != 0) & ((year < lo) | (year > settings.reporting_year))
+    allowed = f"{lo}–{settings.reporting_year}" if lo != settings.reporting_year else str(lo)
+    bad_rows(outside, "period", f"period outside the year: records must fall in {allowed} (reporting/base year in Settings)")
+    if errors:
+        return None
+    return ActivityTable(sheet, rows, text, num, year.astype(np.int32), month.astype(np.int32))

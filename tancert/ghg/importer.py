@@ -1,0 +1,313 @@
+"""Reading a dataset from Excel (python-calamine), CSV or JSON — all or nothing.
+
+Every sheet has a Chinese header in row 1 and the English column key in row 2 (the template's
+layout); CSV files may carry either both rows or only the key row. Columns are found by key, so
+their order does not matter and unknown columns are reported, not silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .columns import ACTIVITY_COLUMNS, ACTIVITY_KEYS, build_activity, parse_period
+from .errors import CellError, ErrorList, InputError
+from .library import Library, default_library
+from .model import BoundaryChange, Dataset, Meter, Output, Settings, Source, Target
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    en: str
+    zh: str
+    columns: tuple[tuple[str, str], ...]  # (key, Chinese header)
+
+
+SETTINGS_KEYS = (
+    ("organisation", "组织名称"), ("reporting_year", "报告年度"), ("base_year", "基准年"),
+    ("method", "核算方法"), ("gwp", "GWP 基准"), ("region", "默认地区"), ("boundary", "组织边界"),
+    ("crosscheck_tolerance_pct", "交叉核对容差%"), ("sampling_seed", "抽样随机种子"),
+    ("recalculation_threshold_pct", "基准年重算阈值%"),
+)
+SHEETS = {
+    "Settings": SheetSpec("Settings", "设置", (("key", "项目"), ("value", "值"))),
+    "Sources": SheetSpec("Sources", "排放源", (("source_id", "排放源编号"), ("facility", "设施"), ("description", "描述"),
+                                                ("kind", "类型"), ("category", "ISO 14064-1 类别"))),
+    "Activity": SheetSpec("Activity", "活动数据", tuple((c.key, c.zh) for c in ACTIVITY_COLUMNS)),
+    "Meters": SheetSpec("Meters", "计量器具", (("meter_id", "计量器具编号"), ("accuracy_class", "准确度等级"),
+                                              ("accuracy_pct", "准确度%"), ("calibrated_on", "校准日期"),
+                                              ("valid_until", "校准有效期至"))),
+    "Output": SheetSpec("Output", "产量", (("product", "产品"), ("year", "年度"), ("quantity", "产量"),
+                                          ("unit", "单位"), ("facility", "设施"))),
+    "Targets": SheetSpec("Targets", "目标", (("target_id", "目标编号"), ("indicator", "指标"), ("scope", "范围"),
+                                            ("base_year", "基准年"), ("target_year", "目标年"),
+                                            ("reduction_pct", "降低比例%"))),
+    "BoundaryChanges": SheetSpec("BoundaryChanges", "边界变更", (("facility", "设施"), ("change", "变更"),
+                                                              ("year", "年度"), ("base_year_tco2e", "基准年排放tCO2e"),
+                                                              ("note", "说明"))),
+}
+
+
+def sheet_title(en: str) -> str:
+    return f"{SHEETS[en].zh} {en}"
+
+
+def load(path: str | Path, library: Library | None = None) -> Dataset:
+    """Read a workbook (.xlsx/.xlsm/.xls/.ods), a .csv of activity rows or a .json dataset."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError([CellError(p.name, None, None, "file not found")])
+    ext = p.suffix.lower()
+    if ext in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+        grids = _read_workbook(p)
+        return from_grids(grids, origin=p.name, library=library)
+    if ext == ".csv":
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+        return from_grids({"Activity": rows}, origin=p.name, library=library)
+    if ext == ".json":
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError([CellError(p.name, exc.lineno, None, f"invalid JSON: {exc.msg}")]) from None
+        return from_dict(data, origin=p.name, library=library)
+    raise InputError([CellError(p.name, None, None, f"unsupported file type {ext!r}; use .xlsx, .csv or .json")])
+
+
+def _read_workbook(p: Path) -> dict[str, list[list]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise InputError([CellError(p.name, None, None, f"cannot read workbook: {exc}")]) from None
+    grids = {}
+    for name in wb.sheet_names:
+        en = name.split()[-1] if name.split() else name
+        if en in SHEETS:
+            grids[en] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return grids
+
+
+def from_dict(data: dict, *, origin: str = "", library: Library | None = None) -> Dataset:
+    """JSON shape: {"settings": {...}, "activity": [{col: value}], "sources": [...], "meters": [...],
+    "output": [...], "targets": [...], "boundary_changes": [...]} (lists of objects keyed like the template)."""
+    if not isinstance(data, dict):
+        raise InputError([CellError(origin, None, None, "the JSON document must be an object")])
+    grids: dict[str, list[list]] = {}
+    settings = data.get("settings", {})
+    grids["Settings"] = [["key", "value"]] + [[k, v] for k, v in settings.items()]
+    for en, key in (("Activity", "activity"), ("Sources", "sources"), ("Meters", "meters"), ("Output", "output"),
+                    ("Targets", "targets"), ("BoundaryChanges", "boundary_changes")):
+        recs = data.get(key)
+        if recs is None:
+            continue
+        cols = list(dict.fromkeys(k for r in recs for k in r))
+        grids[en] = [cols] + [[r.get(c, "") for c in cols] for r in recs]
+    return from_grids(grids, origin=origin, library=library, header_rows=1, record_numbers=True)
+
+
+def _split(grid: list[list], en: str, header_rows: int | None, record_numbers: bool = False
+           ) -> tuple[list[str], list[list], int]:
+    """Header keys, data rows, sheet row number of the first data row."""
+    keys_known = {k for k, _ in SHEETS[en].columns}
+    if header_rows is None:  # row 2 holds the keys in the template; a CSV may have only one header row
+        header_rows = 2 if len(grid) > 1 and any(str(c).strip() in keys_known for c in grid[1]) else 1
+    header = [str(c).strip() for c in (grid[header_rows - 1] if grid else [])]
+    data = grid[header_rows:]
+    # drop trailing blank rows (Excel keeps formatted empty rows)
+    while data and all(c in ("", None) for c in data[-1]):
+        data.pop()
+    return header, data, 1 if record_numbers else header_rows + 1
+
+
+def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Library | None = None,
+               header_rows: int | None = None, record_numbers: bool = False) -> Dataset:
+    """record_numbers: JSON input numbers records 1, 2, … instead of sheet rows."""
+    lib = library or default_library()
+    errors = ErrorList()
+    settings = _settings(grids.get("Settings"), errors, header_rows)
+    if "Activity" not in grids:
+        errors.add(sheet_title("Activity"), None, None, "the Activity sheet is missing")
+        errors.raise_if_any()
+    header, data, first = _split(grids["Activity"], "Activity", header_rows, record_numbers)
+    sheet = sheet_title("Activity")
+    for j, h in enumerate(header):
+        if h and h not in ACTIVITY_KEYS:
+            errors.add(sheet, first - 1, h, f"unknown column {h!r} (keys are in row {first - 1})")
+    cols = {}
+    width = len(header)
+    for r in data:  # ragged rows from CSV
+        if len(r) < width:
+            r.extend([""] * (width - len(r)))
+    if data:
+        transposed = list(zip(*data, strict=False))
+        for j, h in enumerate(header):
+            if h in ACTIVITY_KEYS:
+                cols[h] = list(transposed[j])
+    else:
+        errors.add(sheet, None, None, "no activity records")
+        cols = {h: [] for h in header if h in ACTIVITY_KEYS}
+    rows = np.arange(first, first + len(data))
+    if settings.reporting_year:
+        table = build_activity(cols, rows=rows, sheet=sheet, settings=settings, library=lib, errors=errors)
+    else:
+        table = None
+    sources = _records(grids, "Sources", errors, header_rows, _source)
+    meters = {m.meter_id: m for m in _records(grids, "Meters", errors, header_rows, _meter)}
+    outputs = _records(grids, "Output", errors, header_rows, _output)
+    targets = _records(grids, "Targets", errors, header_rows, _target)
+    changes = _records(grids, "BoundaryChanges", errors, header_rows, _change)
+    if settings.method not in lib.methods:
+        errors.add(sheet_title("Settings"), None, "method", f"unknown method {settings.method!r}; use one of: {', '.join(lib.methods)}")
+    errors.raise_if_any()
+    return Dataset(settings, table, sources, meters, outputs, targets, changes, origin)
+
+
+def _settings(grid, errors: ErrorList, header_rows) -> Settings:
+    s = Settings()
+    sheet = sheet_title("Settings")
+    if not grid:
+        errors.add(sheet, None, "reporting_year", "the Settings sheet (with reporting_year) is missing")
+        return s
+    _, data, first = _split(grid, "Settings", header_rows)
+    known = dict(SETTINGS_KEYS)
+    for i, row in enumerate(data):
+        if not row or str(row[0]).strip() == "":
+            continue
+        key, val = str(row[0]).strip(), row[1] if len(row) > 1 else ""
+        rn = first + i
+        if key not in known:
+            errors.add(sheet, rn, "key", f"unknown setting {key!r}; known: {', '.join(known)}")
+            continue
+        if val in ("", None):
+            continue
+        try:
+            if key in ("reporting_year", "base_year", "sampling_seed"):
+                setattr(s, key, int(float(val)))
+            elif key.endswith("_pct"):
+                setattr(s, key, float(val))
+            else:
+                setattr(s, key, str(val).strip())
+        except ValueError:
+            errors.add(sheet, rn, "value", f"{key}: {val!r} is not a number")
+    if not s.reporting_year:
+        errors.add(sheet, None, "reporting_year", "reporting_year is required")
+    elif s.base_year and s.base_year > s.reporting_year:
+        errors.add(sheet, None, "base_year", "base_year is after reporting_year")
+    return s
+
+
+def _records(grids, en, errors: ErrorList, header_rows, make):
+    grid = grids.get(en)
+    if not grid:
+        return []
+    header, data, first = _split(grid, en, header_rows)
+    sheet = sheet_title(en)
+    keys = {k for k, _ in SHEETS[en].columns}
+    for h in header:
+        if h and h not in keys:
+            errors.add(sheet, first - 1, h, f"unknown column {h!r}")
+    out = []
+    for i, row in enumerate(data):
+        rec = {h: row[j] if j < len(row) else "" for j, h in enumerate(header) if h in keys}
+        if all(v in ("", None) for v in rec.values()):
+            continue
+        try:
+            out.append(make(rec, first + i))
+        except _Bad as exc:
+            errors.add(sheet, first + i, exc.column, exc.message)
+    return out
+
+
+class _Bad(Exception):
+    def __init__(self, column, message):
+        self.column, self.message = column, message
+
+
+def _num(rec, key, *, required=False, integer=False):
+    v = rec.get(key, "")
+    if v in ("", None):
+        if required:
+            raise _Bad(key, "required value is empty")
+        return None
+    try:
+        return int(float(v)) if integer else float(v)
+    except (TypeError, ValueError):
+        raise _Bad(key, f"{v!r} is not a number") from None
+
+
+def _str(rec, key, *, required=False):
+    v = rec.get(key, "")
+    v = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+    if required and not v:
+        raise _Bad(key, "required value is empty")
+    return v
+
+
+def _date(rec, key):
+    v = rec.get(key, "")
+    if v in ("", None):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v).strip()[:10])
+    except ValueError:
+        raise _Bad(key, f"{v!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _source(rec, row):
+    return Source(_str(rec, "source_id", required=True), _str(rec, "facility"), _str(rec, "description"),
+                  _str(rec, "kind"), _num(rec, "category", integer=True), row)
+
+
+def _meter(rec, row):
+    m = Meter(_str(rec, "meter_id", required=True), _num(rec, "accuracy_pct"), _str(rec, "accuracy_class"),
+              _date(rec, "calibrated_on"), _date(rec, "valid_until"), row)
+    if m.valid_until is None:
+        raise _Bad("valid_until", "calibration validity (valid_until) is required for a meter")
+    return m
+
+
+def _output(rec, row):
+    year = rec.get("year", "")
+    y = parse_period(f"{year}-01") if str(year).strip().isdigit() or isinstance(year, (int, float)) else None
+    if isinstance(year, float) and year.is_integer():
+        y = (int(year), 1)
+    if not y:
+        raise _Bad("year", f"{year!r} is not a year")
+    q = _num(rec, "quantity", required=True)
+    if q <= 0:
+        raise _Bad("quantity", "output must be positive")
+    return Output(_str(rec, "product", required=True), y[0], q, _str(rec, "unit", required=True), _str(rec, "facility"), row)
+
+
+def _target(rec, row):
+    ind = _str(rec, "indicator", required=True)
+    if not (ind == "absolute" or ind.startswith("intensity:")):
+        raise _Bad("indicator", "indicator must be 'absolute' or 'intensity:<product>'")
+    scope = _str(rec, "scope") or "total"
+    if scope != "total" and scope not in "123456":
+        raise _Bad("scope", "scope must be 'total' or an ISO 14064-1 category 1–6")
+    t = Target(_str(rec, "target_id", required=True), ind, _num(rec, "base_year", required=True, integer=True),
+               _num(rec, "target_year", required=True, integer=True), _num(rec, "reduction_pct", required=True), scope, row)
+    if t.target_year <= t.base_year:
+        raise _Bad("target_year", "target_year must be after base_year")
+    return t
+
+
+def _change(rec, row):
+    ch = _str(rec, "change", required=True).lower()
+    ch = {"收购": "acquired", "新增": "acquired", "剥离": "divested", "出售": "divested"}.get(ch, ch)
+    if ch not in ("acquired", "divested"):
+        raise _Bad("change", "change must be 'acquired' or 'divested'")
+    return BoundaryChange(_str(rec, "facility", required=True), ch, _num(rec, "year", required=True, integer=True),
+                          _num(rec, "base_year_tco2e"), _str(rec, "note"), row)

@@ -1,0 +1,204 @@
+"""Plain data types of the engine: the input dataset and its columnar activity table.
+
+Activity records are held column-wise: text columns as `Categorical` (integer codes into a list
+of distinct strings, so that a million rows with 20 fuels cost one small int array), numbers as
+float64 arrays with NaN for "not given". Every check and formula then runs on whole arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+KINDS = ("fuel", "process", "fugitive", "electricity", "heat", "other")
+DEFAULT_CATEGORY = {"fuel": 1, "process": 1, "fugitive": 1, "electricity": 2, "heat": 2}
+DATA_CLASSES = ("continuous", "intermittent", "estimated")  # R6.2-tiers, best first
+FACTOR_TYPES = ("default", "measured", "supplier")
+DISTRIBUTIONS = ("normal", "lognormal", "triangular", "uniform")
+FLOWS = ("import", "export")
+
+# Accepted spellings (Chinese entries of the template's validation lists) → canonical value
+SYNONYMS = {
+    "燃料燃烧": "fuel", "工业过程": "process", "逸散": "fugitive", "外购电力": "electricity",
+    "外购热力": "heat", "其他": "other",
+    "连续监测": "continuous", "连续": "continuous", "间歇监测": "intermittent", "间歇": "intermittent",
+    "估算": "estimated",
+    "缺省值": "default", "实测值": "measured", "供应商": "supplier",
+    "输入": "import", "购入": "import", "输出": "export", "售出": "export",
+    "是": "yes", "否": "no", "true": "yes", "false": "no", "1": "yes", "0": "no", "y": "yes", "n": "no",
+    "正态": "normal", "对数正态": "lognormal", "三角": "triangular", "均匀": "uniform",
+}
+
+
+class Categorical:
+    """Integer codes into `levels`; the empty string is the level of a blank cell."""
+
+    __slots__ = ("codes", "levels")
+
+    def __init__(self, codes: np.ndarray, levels: Sequence[str]):
+        self.codes = np.asarray(codes, dtype=np.int32)
+        self.levels = list(levels)
+
+    @classmethod
+    def from_values(cls, values: Iterable) -> Categorical:
+        index: dict = {}
+        codes = [index.setdefault(v, len(index)) for v in values]
+        raw = list(index)
+        levels = [_text(v) for v in raw]
+        codes = np.asarray(codes, dtype=np.int32)
+        if len(set(levels)) != len(levels):  # e.g. 101 and "101" both seen: merge their codes
+            canon: dict[str, int] = {}
+            remap = np.array([canon.setdefault(s, len(canon)) for s in levels], dtype=np.int32)
+            return cls(remap[codes], list(canon))
+        return cls(codes, levels)
+
+    @classmethod
+    def constant(cls, value: str, n: int) -> Categorical:
+        return cls(np.zeros(n, np.int32), [value])
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def values(self) -> list[str]:
+        lv = self.levels
+        return [lv[c] for c in self.codes.tolist()]
+
+    def __getitem__(self, i: int) -> str:
+        return self.levels[self.codes[i]]
+
+    def level_mask(self, pred) -> np.ndarray:
+        """Boolean row mask of rows whose level satisfies pred (evaluated once per level)."""
+        ok = np.fromiter((bool(pred(s)) for s in self.levels), dtype=bool, count=len(self.levels))
+        return ok[self.codes] if len(self.levels) else np.zeros(len(self.codes), bool)
+
+    def blank(self) -> np.ndarray:
+        return self.level_mask(lambda s: s == "")
+
+    def map_levels(self, fn) -> Categorical:
+        """Apply fn to each level (e.g. normalise synonyms); merges levels that become equal."""
+        new = [fn(s) for s in self.levels]
+        canon: dict[str, int] = {}
+        remap = np.array([canon.setdefault(s, len(canon)) for s in new], dtype=np.int32)
+        return Categorical(remap[self.codes] if len(new) else self.codes, list(canon))
+
+    def take(self, idx) -> Categorical:
+        return Categorical(self.codes[idx], self.levels)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return ""
+        if v.is_integer():
+            return str(int(v))
+    return str(v).strip()
+
+
+def canonical(s: str) -> str:
+    t = s.strip()
+    return SYNONYMS.get(t, SYNONYMS.get(t.lower(), t.lower() if t.isascii() else t))
+
+
+@dataclass
+class ActivityTable:
+    """Columnar activity records. `rows` are the sheet row numbers used in every message."""
+
+    sheet: str
+    rows: np.ndarray
+    text: dict[str, Categorical]
+    num: dict[str, np.ndarray]
+    year: np.ndarray
+    month: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def t(self, key: str) -> Categorical:
+        return self.text[key]
+
+    def take(self, idx) -> ActivityTable:
+        return ActivityTable(self.sheet, self.rows[idx], {k: v.take(idx) for k, v in self.text.items()},
+                             {k: v[idx] for k, v in self.num.items()}, self.year[idx], self.month[idx])
+
+
+@dataclass
+class Settings:
+    organisation: str = ""
+    reporting_year: int = 0
+    base_year: int | None = None
+    method: str = "iso14064-1"
+    gwp: str | None = None  # None: the method's basis
+    region: str = ""  # default grid region/province for electricity rows
+    boundary: str = "operational control"
+    crosscheck_tolerance_pct: float = 5.0  # R6.2-crosscheck; a product setting, not a scheme number
+    sampling_seed: int = 20240101
+    recalculation_threshold_pct: float = 5.0  # base-year recalculation significance (product setting)
+
+
+@dataclass
+class Source:
+    source_id: str
+    facility: str = ""
+    description: str = ""
+    kind: str = ""
+    category: int | None = None
+    row: int = 0
+
+
+@dataclass
+class Meter:
+    meter_id: str
+    accuracy_pct: float | None = None
+    accuracy_class: str = ""
+    calibrated_on: object = None  # datetime.date
+    valid_until: object = None
+    row: int = 0
+
+
+@dataclass
+class Output:
+    """Production output for intensity indicators (e.g. tonnes of product)."""
+
+    product: str
+    year: int
+    quantity: float
+    unit: str
+    facility: str = ""
+    row: int = 0
+
+
+@dataclass
+class Target:
+    target_id: str
+    indicator: str  # "absolute" or "intensity:<product>"
+    base_year: int
+    target_year: int
+    reduction_pct: float
+    scope: str = "total"  # "total" or an ISO category "1".."6"
+    row: int = 0
+
+
+@dataclass
+class BoundaryChange:
+    facility: str
+    change: str  # "acquired" or "divested"
+    year: int
+    base_year_tco2e: float | None = None  # given when the base-year records are not in the file
+    note: str = ""
+    row: int = 0
+
+
+@dataclass
+class Dataset:
+    settings: Settings
+    activity: ActivityTable
+    sources: list[Source] = field(default_factory=list)
+    meters: dict[str, Meter] = field(default_factory=dict)
+    outputs: list[Output] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    boundary_changes: list[BoundaryChange] = field(default_factory=list)
+    origin: str = ""  # file name, for messages
