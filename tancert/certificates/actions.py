@@ -133,14 +133,21 @@ def _freeze_version(cert: Certificate) -> CertificateVersion:
     return version
 
 
-def issue_certificate(decision: Decision, *, by) -> Certificate:
-    """The certificate administrator issues the certificate of a granting decision (R9.1, R9.2-validity)."""
+def issue_certificate(decision: Decision, *, by, issue_date: date | None = None) -> Certificate:
+    """The certificate administrator issues the certificate of a granting decision (R9.1, R9.2-validity).
+
+    `issue_date` may be earlier than today only to enter a certificate already issued on paper
+    (migration from an earlier system); it can never be in the future or before the decision.
+    """
     require_role(by, Role.CERTIFICATE_ADMIN)
     require(decision.grants, "R7.5.2", _("Only a granting decision leads to a certificate."), field="decision")
     require(not decision.certificates.exists(), "R9.1-a", _("This decision already has its certificate."),
             field="decision")
     org = decision.organisation
-    today = timezone.localdate()
+    today = issue_date or timezone.localdate()
+    require(today <= timezone.localdate(), "R9.1-e", _("The issue date cannot be in the future."), field="issue_date")
+    require(today >= timezone.localtime(decision.decided_at).date(), "R9.1-e",
+            _("The certificate cannot be issued before the decision."), field="issue_date")
     # R9.2-validity: three years (a scheme setting); the last valid day is the day before the anniversary.
     expiry = today + relativedelta(years=settings.TANCERT_CERT_VALIDITY_YEARS) - relativedelta(days=1)
     with transaction.atomic():

@@ -58,7 +58,7 @@ def register_organisation(*, name: str, credit_code: str, registered_address: st
     if employees is not None and employees < 0:
         raise RuleViolation("R7.3.1", _("The number of employees cannot be negative."), field="employees")
     areas = [str(a) for a in (technical_areas or [])]
-    unknown = [a for a in areas if a not in rulebook.TECHNICAL_AREAS]
+    unknown = [a for a in areas if not (a.isdigit() and int(a) in rulebook.TECHNICAL_AREAS)]
     require(not unknown, "RA", _("Choose technical areas from Appendix A (codes 1–21)."), field="technical_areas")
     if User.objects.filter(username=username).exists():
         raise RuleViolation("R7.1-D1", _("This user name is taken; choose another."), field="username")

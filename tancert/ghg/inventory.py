@@ -331,7 +331,8 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     supplier = t.t("factor_type").level_mask(lambda x: x == "supplier")
     # unstated tier: the worst library tier among the defaults used; a row's own values count as
     # measured (a) unless they come from a supplier, whose tier the row must state
-    derived = np.where(any_default, worst[combo], np.where(any_given & ~supplier, "a", ""))
+    own_measured = any_given & ~supplier & ((kind == K_FUEL) | (kind == K_PROCESS))
+    derived = np.where(any_default, worst[combo], np.where(own_measured, "a", ""))
     tier = np.where(tier_col.blank(), derived, np.array(tier_col.levels or [""], dtype="<U1")[tier_col.codes])
     tier = np.where(kind == K_FUGITIVE, "", tier)
     uses_unverified = np.zeros(n, bool)

@@ -1,0 +1,130 @@
+"""Audit planning, findings and corrective actions over the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Router, Schema
+
+from tancert.api.schemas import AuditOut, FindingOut, Problem, audit_out
+from tancert.audits import actions
+from tancert.people import access
+from tancert.people.models import User
+
+router = Router(tags=["audits"])
+
+
+class TeamIn(Schema):
+    username: str
+    role: str  # leader / auditor / technical_expert
+
+
+class PlanIn(Schema):
+    organisation_id: int
+    kind: str
+    start_date: date
+    end_date: date
+    auditor_days: float
+    team: list[TeamIn]
+    application_id: int | None = None
+    certificate_id: int | None = None
+    method: str = "FS01"
+    offsite: bool = False
+    offsite_reason: str = ""
+
+
+@router.post("/audits", response={201: AuditOut, 422: Problem})
+def plan(request, payload: PlanIn):
+    from django.core.exceptions import PermissionDenied
+
+    from tancert.people.models import Role
+
+    if not request.user.has_role(Role.PROGRAMME_MANAGER):
+        raise PermissionDenied
+    org = access.get_or_404(access.organisations_for(request.user), pk=payload.organisation_id)
+    app = access.get_or_404(org.applications.all(), pk=payload.application_id) if payload.application_id else None
+    cert = access.get_or_404(org.certificates.all(), pk=payload.certificate_id) if payload.certificate_id else None
+    team = []
+    for member in payload.team:
+        user = access.get_or_404(User.objects.filter(organisation__isnull=True), username=member.username)
+        team.append((user, member.role))
+    audit = actions.plan_audit(org, by=request.user, kind=payload.kind, start_date=payload.start_date,
+                               end_date=payload.end_date, auditor_days=payload.auditor_days, team=team,
+                               application=app, certificate=cert, method=payload.method, offsite=payload.offsite,
+                               offsite_reason=payload.offsite_reason)
+    return 201, audit_out(audit)
+
+
+@router.get("/audits", response=list[AuditOut])
+def audits(request):
+    return [audit_out(a) for a in access.audits_for(request.user)]
+
+
+def _audit(request, audit_id):
+    return access.get_or_404(access.audits_for(request.user), pk=audit_id)
+
+
+@router.get("/audits/{audit_id}", response=AuditOut)
+def audit(request, audit_id: int):
+    return audit_out(_audit(request, audit_id))
+
+
+@router.get("/audits/{audit_id}/findings", response=list[FindingOut])
+def findings(request, audit_id: int):
+    return list(_audit(request, audit_id).findings.all())
+
+
+class FindingIn(Schema):
+    grade: str
+    description: str
+    evidence: str = ""
+    clause: str = ""
+    due_date: date | None = None
+
+
+@router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
+def raise_finding(request, audit_id: int, payload: FindingIn):
+    return 201, actions.raise_finding(_audit(request, audit_id), by=request.user, **payload.dict())
+
+
+class CompleteIn(Schema):
+    conclusion: str
+    recommendation: str
+
+
+@router.post("/audits/{audit_id}/complete", response={200: AuditOut, 422: Problem})
+def complete(request, audit_id: int, payload: CompleteIn):
+    a = _audit(request, audit_id)
+    actions.complete_audit(a, by=request.user, **payload.dict())
+    a.refresh_from_db()
+    return audit_out(a)
+
+
+def _finding(request, finding_id):
+    return access.get_or_404(access.findings_for(request.user), pk=finding_id)
+
+
+class ResponseIn(Schema):
+    correction: str
+    root_cause: str
+    corrective_action: str
+    evidence: str = ""
+
+
+@router.post("/findings/{finding_id}/response", response={200: FindingOut, 422: Problem})
+def respond(request, finding_id: int, payload: ResponseIn):
+    f = _finding(request, finding_id)
+    actions.respond_to_finding(f, by=request.user, **payload.dict())
+    return f
+
+
+class ReviewIn(Schema):
+    outcome: str  # accept / verify / return
+    note: str = ""
+
+
+@router.post("/findings/{finding_id}/review", response={200: FindingOut, 422: Problem})
+def review(request, finding_id: int, payload: ReviewIn):
+    f = _finding(request, finding_id)
+    actions.review_finding_response(f, by=request.user, outcome=payload.outcome, note=payload.note)
+    return f

@@ -1,0 +1,112 @@
+"""Decisions and the certificate lifecycle over the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from ninja import Router, Schema
+
+from tancert.api.schemas import CertificateOut, DecisionOut, Problem, decision_out
+from tancert.certificates import actions
+from tancert.certificates.models import Decision
+from tancert.people import access
+
+router = Router(tags=["certificates"])
+
+
+class ConditionIn(Schema):
+    met: bool | None = None
+    evidence: str = ""
+
+
+class DecisionIn(Schema):
+    outcome: str
+    conditions: dict[str, ConditionIn]
+    scope: str = ""
+    reason: str = ""
+
+
+@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 422: Problem})
+def decide(request, audit_id: int, payload: DecisionIn):
+    audit = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    conditions = {k: v.dict() for k, v in payload.conditions.items()}
+    d = actions.decide(audit, by=request.user, outcome=payload.outcome, conditions=conditions, scope=payload.scope,
+                       reason=payload.reason)
+    return 201, decision_out(d)
+
+
+def _decisions(user):
+    if user.is_client:
+        return Decision.objects.filter(organisation_id=user.organisation_id)
+    return Decision.objects.filter(organisation__in=access.organisations_for(user))
+
+
+@router.get("/decisions", response=list[DecisionOut])
+def decisions(request):
+    return [decision_out(d) for d in _decisions(request.user).select_related("decided_by")]
+
+
+@router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut, 422: Problem})
+def issue(request, decision_id: int):
+    decision = access.get_or_404(_decisions(request.user), pk=decision_id)
+    return 201, actions.issue_certificate(decision, by=request.user)
+
+
+@router.get("/certificates", response=list[CertificateOut])
+def certificates(request, status: str | None = None):
+    qs = access.certificates_for(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs)
+
+
+def _cert(request, cert_id):
+    return access.get_or_404(access.certificates_for(request.user), pk=cert_id)
+
+
+@router.get("/certificates/{cert_id}", response=CertificateOut)
+def certificate(request, cert_id: int):
+    return _cert(request, cert_id)
+
+
+@router.get("/certificates/{cert_id}/pdf")
+def certificate_pdf(request, cert_id: int, version: int | None = None):
+    """The certificate PDF/A (latest version unless `version` is given)."""
+    cert = _cert(request, cert_id)
+    qs = cert.versions.exclude(pdf="")
+    v = access.get_or_404(qs, version=version) if version else qs.order_by("-version").first()
+    if v is None:
+        raise PermissionDenied
+    return FileResponse(v.pdf.open("rb"), content_type="application/pdf", filename=f"{cert.number}-v{v.version}.pdf")
+
+
+class SuspendIn(Schema):
+    trigger: str
+    reason: str
+    respond_by: date
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/certificates/{cert_id}/suspend", response={200: CertificateOut, 422: Problem})
+def suspend(request, cert_id: int, payload: SuspendIn):
+    return actions.suspend_certificate(_cert(request, cert_id), by=request.user, **payload.dict())
+
+
+@router.post("/certificates/{cert_id}/restore", response={200: CertificateOut, 422: Problem})
+def restore(request, cert_id: int, payload: ReasonIn):
+    return actions.restore_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
+
+
+@router.post("/certificates/{cert_id}/withdraw", response={200: CertificateOut, 422: Problem})
+def withdraw(request, cert_id: int, payload: ReasonIn):
+    return actions.withdraw_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
+
+
+@router.post("/certificates/{cert_id}/cancel", response={200: CertificateOut, 422: Problem})
+def cancel(request, cert_id: int, payload: ReasonIn):
+    return actions.cancel_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)

@@ -1,0 +1,176 @@
+"""Organisations, applications, documents and acceptance over the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from tancert.api.schemas import ApplicationOut, DocumentOut, EventOut, OrganisationOut, Problem
+from tancert.clients import actions
+from tancert.people import access
+from tancert.records.models import Event
+
+router = Router(tags=["clients"])
+
+
+class RegisterIn(Schema):
+    name: str
+    credit_code: str
+    registered_address: str
+    address: str
+    username: str
+    password: str
+    email: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    legal_representative: str = ""
+    employees: int = 0
+    technical_areas: list[str] = []
+
+
+@router.post("/organisations/register", auth=None, response={201: OrganisationOut, 422: Problem})
+def register(request, payload: RegisterIn):
+    """Public sign-up: an organisation registers itself and its first user (R7.1-C1 credit-code check)."""
+    org, _user = actions.register_organisation(**payload.dict())
+    return 201, org
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+def organisations(request):
+    return list(access.organisations_for(request.user))
+
+
+@router.get("/organisations/{org_id}", response=OrganisationOut)
+def organisation(request, org_id: int):
+    return access.get_or_404(access.organisations_for(request.user), pk=org_id)
+
+
+@router.get("/organisations/{org_id}/records", response=list[EventOut])
+def organisation_records(request, org_id: int):
+    """The organisation's record history (office roles and the organisation itself)."""
+    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    if not (access.is_office(request.user) or request.user.organisation_id == org.pk):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return list(Event.objects.filter(organisation_id=org.pk).order_by("seq"))
+
+
+class ApplicationIn(Schema):
+    scope: str
+    cms_started_on: date
+    kind: str = "initial"
+    criterion: str = "T/CCAA 39-2022"
+    industry_requirement: str = ""
+
+
+@router.post("/applications", response={201: ApplicationOut, 422: Problem})
+def create_application(request, payload: ApplicationIn):
+    from django.core.exceptions import PermissionDenied
+
+    if not request.user.is_client:
+        raise PermissionDenied
+    app = actions.create_application(request.user.organisation, by=request.user, **payload.dict())
+    return 201, app
+
+
+@router.get("/applications", response=list[ApplicationOut])
+def applications(request, status: str | None = None):
+    qs = access.applications_for(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs)
+
+
+def _app(request, app_id: int):
+    return access.get_or_404(access.applications_for(request.user), pk=app_id)
+
+
+@router.get("/applications/{app_id}", response=ApplicationOut)
+def application(request, app_id: int):
+    return _app(request, app_id)
+
+
+@router.get("/applications/{app_id}/documents", response=list[DocumentOut])
+def documents(request, app_id: int):
+    return list(_app(request, app_id).documents.all())
+
+
+@router.post("/applications/{app_id}/documents/{code}", response={201: DocumentOut, 422: Problem})
+def upload_document(request, app_id: int, code: str, file: File[UploadedFile],
+                    document_date: Form[date | None] = None):
+    """Upload a new version of document D1…D11 (multipart form: file, optional document_date)."""
+    doc = actions.upload_document(_app(request, app_id), code, by=request.user, filename=file.name,
+                                  content=file.read(), document_date=document_date)
+    return 201, doc
+
+
+class NotApplicableIn(Schema):
+    reason: str
+
+
+@router.post("/applications/{app_id}/documents/{code}/not-applicable", response={201: DocumentOut, 422: Problem})
+def not_applicable(request, app_id: int, code: str, payload: NotApplicableIn):
+    return 201, actions.mark_document_not_applicable(_app(request, app_id), code, by=request.user,
+                                                     reason=payload.reason)
+
+
+class CommitmentIn(Schema):
+    signed_by: str
+    signed_on: date
+
+
+@router.post("/applications/{app_id}/commitment", response={200: ApplicationOut, 422: Problem})
+def commitment(request, app_id: int, payload: CommitmentIn):
+    app = _app(request, app_id)
+    actions.give_commitment(app, by=request.user, signed_by=payload.signed_by, signed_on=payload.signed_on)
+    return app
+
+
+@router.get("/applications/{app_id}/eligibility", response=list[Problem])
+def eligibility(request, app_id: int):
+    """Every unmet R7.1 condition and missing document, as the client types."""
+    return [v.as_dict() for v in actions.eligibility_problems(_app(request, app_id))]
+
+
+@router.post("/applications/{app_id}/submit", response={200: ApplicationOut, 422: Problem})
+def submit(request, app_id: int):
+    return actions.submit_application(_app(request, app_id), by=request.user)
+
+
+class SupplementIn(Schema):
+    missing: str
+
+
+@router.post("/applications/{app_id}/supplement", response={200: ApplicationOut, 422: Problem})
+def supplement(request, app_id: int, payload: SupplementIn):
+    app = _app(request, app_id)
+    actions.request_supplement(app, by=request.user, missing=payload.missing)
+    return app
+
+
+class ReviewIn(Schema):
+    described: bool = False
+    understands: bool = False
+    competent: bool = False
+    reason: str = ""
+
+
+@router.post("/applications/{app_id}/accept", response={200: ApplicationOut, 422: Problem})
+def accept(request, app_id: int, payload: ReviewIn):
+    app = _app(request, app_id)
+    d = payload.dict()
+    reason = d.pop("reason")
+    actions.accept_application(app, by=request.user, review=d, reason=reason)
+    return app
+
+
+@router.post("/applications/{app_id}/reject", response={200: ApplicationOut, 422: Problem})
+def reject(request, app_id: int, payload: ReviewIn):
+    app = _app(request, app_id)
+    d = payload.dict()
+    reason = d.pop("reason")
+    actions.reject_application(app, by=request.user, review=d, reason=reason)
+    return app

@@ -1,0 +1,148 @@
+"""Response and request shapes shared by the API modules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class Problem(Schema):
+    rule: str
+    message: str
+    field: str | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    registered_address: str
+    address: str
+    employees: int
+    technical_areas: list[str]
+
+
+class DocumentOut(Schema):
+    id: int
+    code: str
+    version: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    not_applicable_reason: str
+    uploaded_at: datetime
+
+
+class ApplicationOut(Schema):
+    id: int
+    organisation_id: int
+    kind: str
+    status: str
+    scope: str
+    criterion: str
+    cms_started_on: date
+    commitment_signed_by: str
+    commitment_date: date | None
+    submitted_at: datetime | None
+    review_deadline: date | None
+    supplement_request: str
+    decision_reason: str
+
+
+class TeamMemberOut(Schema):
+    username: str
+    name: str
+    role: str
+
+
+class FindingOut(Schema):
+    id: int
+    audit_id: int
+    number: int
+    grade: str
+    clause: str
+    description: str
+    evidence: str
+    status: str
+    due_date: date | None
+    correction: str
+    root_cause: str
+    corrective_action: str
+
+
+class AuditOut(Schema):
+    id: int
+    organisation_id: int
+    application_id: int | None
+    certificate_id: int | None
+    kind: str
+    sequence: int
+    status: str
+    start_date: date
+    end_date: date
+    auditor_days: float
+    method: str
+    offsite: bool
+    conclusion: str
+    recommendation: str
+    team: list[TeamMemberOut]
+
+
+class DecisionOut(Schema):
+    id: int
+    organisation_id: int
+    audit_id: int
+    outcome: str
+    scope: str
+    conditions: dict
+    reason: str
+    decided_by: str
+    decided_at: datetime
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    organisation_id: int
+    status: str
+    surveillance_status: str
+    organisation_name: str
+    organisation_address: str
+    credit_code: str
+    scope: str
+    criterion: str
+    first_issue_date: date
+    issue_date: date
+    expiry_date: date
+    version: int
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    actor_name: str
+    action: str
+    subject_type: str
+    subject_id: str
+    summary: str
+    data: dict
+    prev_hash: str
+    hash: str
+
+
+def audit_out(a) -> dict:
+    return {
+        **{f: getattr(a, f) for f in ("id", "organisation_id", "application_id", "certificate_id", "kind", "sequence",
+                                      "status", "start_date", "end_date", "method", "offsite", "conclusion",
+                                      "recommendation")},
+        "auditor_days": float(a.auditor_days),
+        "team": [{"username": m.user.username, "name": m.user.get_full_name(), "role": m.role}
+                 for m in a.team.select_related("user")],
+    }
+
+
+def decision_out(d) -> dict:
+    return {**{f: getattr(d, f) for f in ("id", "organisation_id", "audit_id", "outcome", "scope", "conditions",
+                                          "reason", "decided_at")}, "decided_by": d.decided_by.username}

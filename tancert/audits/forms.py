@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tancert.audits.models import Audit, AuditTeamMember, Finding
+from tancert.clients.forms import DateInput
+from tancert.people.models import Role, User
+
+
+def staff_with(*roles):
+    return User.objects.filter(role_grants__role__in=roles, organisation__isnull=True).distinct().order_by("username")
+
+
+class PlanAuditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Audit type"), choices=Audit.KINDS)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    auditor_days = forms.DecimalField(label=_("Auditor-days"), min_value=0, max_digits=5, decimal_places=1)
+    method = forms.ChoiceField(label=_("Audit method"), choices=Audit.METHODS)
+    offsite = forms.BooleanField(label=_("Stage 1 off site"), required=False)
+    offsite_reason = forms.CharField(label=_("Reason for off site (O1–O3)"), required=False, widget=forms.Textarea)
+    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=staff_with(Role.AUDITOR))
+    auditors = forms.ModelMultipleChoiceField(label=_("Auditors"), queryset=staff_with(Role.AUDITOR), required=False)
+    experts = forms.ModelMultipleChoiceField(label=_("Technical experts"), queryset=staff_with(Role.TECHNICAL_EXPERT),
+                                             required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Querysets are evaluated per request so new staff appear without a restart.
+        self.fields["leader"].queryset = staff_with(Role.AUDITOR)
+        self.fields["auditors"].queryset = staff_with(Role.AUDITOR)
+        self.fields["experts"].queryset = staff_with(Role.TECHNICAL_EXPERT)
+
+    def team(self):
+        d = self.cleaned_data
+        team = [(d["leader"], AuditTeamMember.LEADER)]
+        team += [(u, AuditTeamMember.AUDITOR) for u in d["auditors"] if u != d["leader"]]
+        team += [(u, AuditTeamMember.EXPERT) for u in d["experts"] if u != d["leader"] and u not in d["auditors"]]
+        return team
+
+
+class FindingForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=Finding.GRADES)
+    clause = forms.CharField(label=_("Clause of T/CCAA 39-2022 or rule key"), required=False, max_length=40)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea)
+    evidence = forms.CharField(label=_("Objective evidence"), widget=forms.Textarea, required=False)
+    due_date = forms.DateField(label=_("Answer due by"), required=False, widget=DateInput)
+
+
+class ResponseForm(forms.Form):
+    correction = forms.CharField(label=_("Correction"), widget=forms.Textarea)
+    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea)
+    corrective_action = forms.CharField(label=_("Corrective action"), widget=forms.Textarea)
+    evidence = forms.CharField(label=_("Evidence of implementation"), widget=forms.Textarea, required=False)
+
+
+class CompleteForm(forms.Form):
+    conclusion = forms.CharField(label=_("Audit conclusion"), widget=forms.Textarea)
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Audit.RECOMMENDATIONS)

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tancert.certificates.actions import CONDITION_CODES, TRIGGER_CODES
+from tancert.certificates.models import Decision
+from tancert.clients.forms import DateInput
+from tancert.scheme import rulebook
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.OUTCOMES)
+    scope = forms.CharField(label=_("Certified scope"), widget=forms.Textarea, required=False)
+    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code in CONDITION_CODES:
+            title = rulebook.rule(f"R7.5.2-{code}").title_zh
+            self.fields[f"{code}_met"] = forms.ChoiceField(
+                label=f"{code} {title}", choices=[("", "—"), ("yes", _("met")), ("no", _("not met"))], required=False)
+            self.fields[f"{code}_evidence"] = forms.CharField(label=_("Evidence for %(code)s") % {"code": code},
+                                                              required=False)
+
+    def conditions(self) -> dict:
+        d = self.cleaned_data
+        return {code: {"met": {"yes": True, "no": False}.get(d.get(f"{code}_met")),
+                       "evidence": d.get(f"{code}_evidence", "")} for code in CONDITION_CODES}
+
+
+class SuspendForm(forms.Form):
+    trigger = forms.ChoiceField(label=_("Trigger (R9.2-T1…T4)"),
+                                choices=[(c, f"{c} {rulebook.rule('R9.2-' + c).title_zh}") for c in TRIGGER_CODES])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+    respond_by = forms.DateField(label=_("The organisation must correct by"), widget=DateInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)

@@ -1,0 +1,37 @@
+"""The `tancert` command: wraps Django's manage.py and adds the engine's own commands.
+
+    tancert demo [--port N]          seed the demo and serve on 127.0.0.1
+    tancert rules [--json] …         rule keys with the code that enforces them and the tests
+    tancert records verify|export    the record chain
+    tancert token USERNAME           a new API token
+    tancert sweep                    idempotent periodic work
+    tancert workdays add DATE N      Chinese working days
+    tancert ghg …                    the GHG engine (no database needed)
+    tancert <any manage.py command>  e.g. migrate, createsuperuser, runserver
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "ghg":
+        from tancert.ghg.cli import main as ghg_main
+
+        return ghg_main(argv[1:])
+    if argv and argv[0] == "rules":
+        from tancert.scheme.coverage import main as rules_main
+
+        return rules_main(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tancert.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tancert", *argv] if argv else ["tancert", "help"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Client portal and acceptance review pages (thin: forms → actions)."""
+
+from __future__ import annotations
+
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tancert.clients import actions
+from tancert.clients.forms import (ApplicationForm, CommitmentForm, DocumentUploadForm, NotApplicableForm,
+                                   ReviewForm, SupplementForm)
+from tancert.people import access
+from tancert.people.models import Role
+from tancert.records.archive import organisation_archive
+from tancert.records.models import Event
+from tancert.records.retention import retention_until
+from tancert.scheme import rulebook
+from tancert.web.actionview import perform
+
+
+@login_required
+def organisations(request):
+    if request.user.is_client:
+        return redirect("organisation", request.user.organisation_id)
+    return render(request, "clients/organisations.html", {"organisations": access.organisations_for(request.user)})
+
+
+@login_required
+def organisation(request, pk: int):
+    org = access.get_or_404(access.organisations_for(request.user), pk=pk)
+    events = Event.objects.filter(organisation_id=org.pk).order_by("-seq")
+    if not access.is_office(request.user) and not request.user.is_client:
+        # An auditor sees the history of the audits they are on, not the whole file.
+        audit_ids = [str(a) for a in access.audits_for(request.user).filter(organisation=org).values_list("pk", flat=True)]
+        events = events.filter(subject_type="audit", subject_id__in=audit_ids)
+    return render(request, "clients/organisation.html", {
+        "org": org,
+        "applications": access.applications_for(request.user).filter(organisation=org),
+        "audits": access.audits_for(request.user).filter(organisation=org),
+        "certificates": access.certificates_for(request.user).filter(organisation=org),
+        "events": events[:200],
+        "retention": retention_until(org),
+        "can_export": access.is_office(request.user),
+    })
+
+
+@login_required
+def organisation_archive_download(request, pk: int):
+    if not access.is_office(request.user):
+        raise PermissionDenied
+    org = access.get_or_404(access.organisations_for(request.user), pk=pk)
+    data = organisation_archive(org, by=request.user)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="records-{org.credit_code}.zip"'
+    return response
+
+
+@login_required
+def applications(request):
+    qs = access.applications_for(request.user).select_related("organisation").order_by("review_deadline", "-created_at")
+    return render(request, "clients/applications.html", {"applications": qs})
+
+
+@login_required
+def application_new(request):
+    if not request.user.is_client:
+        raise PermissionDenied
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ok, app = perform(request, actions.create_application, request.user.organisation, by=request.user, form=form,
+                          scope=d["scope"], cms_started_on=d["cms_started_on"], kind=d["kind"],
+                          industry_requirement=d["industry_requirement"])
+        if ok:
+            return redirect("application", app.pk)
+    return render(request, "clients/application_new.html", {"form": form})
+
+
+@login_required
+def application(request, pk: int):
+    app = access.get_or_404(access.applications_for(request.user).select_related("organisation"), pk=pk)
+    current = app.current_documents()
+    documents = [{"meta": meta, "doc": current.get(meta.code),
+                  "versions": [d for d in app.documents.all() if d.code == meta.code]}
+                 for meta in rulebook.APPLICATION_DOCUMENTS]
+    is_owner = request.user.organisation_id == app.organisation_id
+    return render(request, "clients/application.html", {
+        "app": app, "documents": documents, "is_owner": is_owner,
+        "editable": is_owner and app.status in ("draft", "supplement_requested"),
+        "problems": actions.eligibility_problems(app) if app.status in ("draft", "supplement_requested") else [],
+        "can_review": request.user.has_role(Role.APPLICATION_REVIEWER) and app.status == "submitted",
+        "upload_form": DocumentUploadForm(), "na_form": NotApplicableForm(),
+        "commitment_form": CommitmentForm(initial={"signed_by": app.commitment_signed_by,
+                                                   "signed_on": app.commitment_date}),
+        "supplement_form": SupplementForm(), "review_form": ReviewForm(),
+    })
+
+
+@login_required
+@require_POST
+def document_upload(request, pk: int, code: str):
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                from django.contrib import messages
+
+                messages.error(request, e)
+        return redirect("application", pk)
+    f = form.cleaned_data["file"]
+    perform(request, actions.upload_document, app, code, by=request.user, filename=f.name, content=f.read(),
+            document_date=form.cleaned_data.get("document_date"), success=_("Document %(code)s uploaded.") % {"code": code})
+    return redirect("application", pk)
+
+
+@login_required
+@require_POST
+def document_not_applicable(request, pk: int, code: str):
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    perform(request, actions.mark_document_not_applicable, app, code, by=request.user,
+            reason=request.POST.get("reason", ""))
+    return redirect("application", pk)
+
+
+@login_required
+def document_download(request, pk: int, doc_id: int):
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    doc = access.get_or_404(app.documents.exclude(file=""), pk=doc_id)
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name or doc.file.name)
+
+
+@login_required
+@require_POST
+def commitment(request, pk: int):
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    form = CommitmentForm(request.POST)
+    if form.is_valid():
+        perform(request, actions.give_commitment, app, by=request.user, **form.cleaned_data,
+                success=_("Commitment recorded."))
+    else:
+        from django.contrib import messages
+
+        messages.error(request, _("Give the signer and the date of the commitment."))
+    return redirect("application", pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    perform(request, actions.submit_application, app, by=request.user, success=_("Application submitted."))
+    return redirect("application", pk)
+
+
+@login_required
+@require_POST
+def review(request, pk: int, outcome: str):
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    if outcome == "supplement":
+        perform(request, actions.request_supplement, app, by=request.user, missing=request.POST.get("missing", ""),
+                success=_("The client has been asked for a supplement."))
+    else:
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        d = form.cleaned_data
+        review = {k: d.get(k, False) for k in actions.REVIEW_QUESTIONS}
+        if outcome == "accept":
+            perform(request, actions.accept_application, app, by=request.user, review=review,
+                    reason=d.get("reason", ""), success=_("Application accepted."))
+        elif outcome == "reject":
+            perform(request, actions.reject_application, app, by=request.user, review=review,
+                    reason=d.get("reason", ""), success=_("Application not accepted."))
+        else:
+            raise PermissionDenied
+    return redirect("application", pk)
+
+

@@ -1,0 +1,37 @@
+"""Attach a scanned signed paper original to a record event (RR-signed)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from tancert.clients.filetypes import sniff
+from tancert.people import access
+from tancert.records import chain
+from tancert.records.models import Event, SignedOriginal
+from tancert.scheme.violations import require
+
+
+def attach_signed_original(event: Event, *, by, filename: str, content: bytes, kept_at: str) -> SignedOriginal:
+    from django.core.exceptions import PermissionDenied
+
+    if not access.is_office(by):
+        raise PermissionDenied(_("Only the body's office staff can attach signed originals."))
+    kind = sniff(content[:16], content)
+    require(kind is not None and kind[0] in ("pdf", "png", "jpeg"), "RR-signed",
+            _("A scan must be a PDF, PNG or JPEG file."), field="file")
+    require(bool((kept_at or "").strip()), "RR-signed", _("Say where the paper original is kept."), field="kept_at")
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        original = SignedOriginal(event=event, original_name=filename[:255], sha256=digest, kept_at=kept_at.strip(),
+                                  attached_by=by)
+        original.file.save(f"{digest[:12]}.{kind[0]}", ContentFile(content), save=False)
+        original.save()
+        chain.append("record.original_attached", subject=(event.subject_type, event.subject_id), by=by,
+                     organisation=event.organisation_id,
+                     summary=f"为记录 #{event.seq} 附上签字原件扫描件 {filename}，原件存放于 {kept_at.strip()}",
+                     data={"event": event.seq, "sha256": digest, "kept_at": kept_at.strip()})
+    return original

@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tancert.people import access
+from tancert.records import chain
+from tancert.records.actions import attach_signed_original
+from tancert.records.models import Event
+from tancert.web.actionview import perform
+
+
+@login_required
+def records(request):
+    if not access.is_office(request.user):
+        raise PermissionDenied
+    return render(request, "records/records.html", {
+        "result": chain.verify(), "events": Event.objects.order_by("-seq")[:100],
+    })
+
+
+@login_required
+def event(request, seq: int):
+    if not access.is_office(request.user):
+        raise PermissionDenied
+    ev = access.get_or_404(Event.objects.all(), seq=seq)
+    return render(request, "records/event.html", {"ev": ev, "originals": ev.originals.all()})
+
+
+@login_required
+@require_POST
+def attach(request, seq: int):
+    ev = access.get_or_404(Event.objects.all(), seq=seq)
+    upload = request.FILES.get("file")
+    if upload is None:
+        from django.contrib import messages
+
+        messages.error(request, _("Choose the scanned file."))
+        return redirect("event", seq)
+    perform(request, attach_signed_original, ev, by=request.user, filename=upload.name, content=upload.read(),
+            kept_at=request.POST.get("kept_at", ""), success=_("Scan attached."))
+    return redirect("event", seq)

@@ -1,0 +1,30 @@
+"""The one bridge from views to actions: call, and turn a RuleViolation into a visible error.
+
+PermissionDenied and Http404 are left to Django (403/404 pages), so walls stay walls.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.utils.html import format_html
+
+from tancert.scheme.violations import RuleViolation
+
+
+def violation_text(v: RuleViolation):
+    return format_html('{} <span class="rule">{}</span>', v.message, v.key)
+
+
+def perform(request, func, *args, form=None, success: str | None = None, **kwargs):
+    """Run an action. Returns (True, result) or (False, violation) after reporting it."""
+    try:
+        result = func(*args, **kwargs)
+    except RuleViolation as v:
+        if form is not None and v.field in form.fields:
+            form.add_error(v.field, violation_text(v))
+        else:
+            messages.error(request, violation_text(v))
+        return False, v
+    if success:
+        messages.success(request, success)
+    return True, result

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tancert.web import demo
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed the demo data (once) and serve on 127.0.0.1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="seed only, do not start the server")
+
+    def handle(self, *args, port, no_serve, **opts):
+        from django.conf import settings
+
+        call_command("migrate", verbosity=0, interactive=False)
+        demo.seed()
+        self.stdout.write(f"tancert demo — database {settings.DATABASES['default']['NAME']}")
+        self.stdout.write(f"Open http://127.0.0.1:{port}/   password for every login: {demo.DEMO_PASSWORD}")
+        for username, label in demo.LOGINS:
+            self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write("  public register: /register/ (no login) · API: /api/v1/docs")
+        if not no_serve:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,141 @@
+"""Home, sign-up and the public register (no login)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tancert.audits.models import Audit
+from tancert.certificates.models import Certificate, Decision
+from tancert.clients.actions import register_organisation
+from tancert.clients.models import Application
+from tancert.people import access
+from tancert.people.models import Role
+from tancert.records.models import Event
+from tancert.web.actionview import perform
+from tancert.web.forms import SignupForm
+
+REGISTER_PAGE_SIZE = 50
+
+
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "web/landing.html")
+    if user.is_client:
+        return client_home(request)
+    return staff_home(request)
+
+
+def client_home(request):
+    org = request.user.organisation
+    applications = org.applications.all()
+    open_app = applications.exclude(status__in=[Application.REJECTED, Application.WITHDRAWN]).first()
+    findings = [f for a in org.audits.all() for f in a.findings.all() if f.is_nonconformity and f.status in
+                ("open", "returned")]
+    return render(request, "web/client_home.html", {
+        "org": org, "application": open_app, "applications": applications,
+        "audits": org.audits.exclude(status=Audit.CANCELLED), "certificates": org.certificates.all(),
+        "open_findings": findings, "next_step": client_next_step(open_app, findings, org),
+    })
+
+
+def client_next_step(app, findings, org) -> str:
+    """One sentence telling the client what to do next."""
+    if findings:
+        return _("Answer the open nonconformities with your correction and corrective action.")
+    if app is None:
+        if org.certificates.filter(status=Certificate.VALID).exists():
+            return _("Your certificate is valid. Keep your CMS running; surveillance audits come yearly.")
+        return _("Start an application for certification.")
+    return {
+        Application.DRAFT: _("Complete the application: fill in the data, upload the 11 documents, sign the "
+                             "commitment and submit."),
+        Application.SUBMITTED: _("The certification body is reviewing your application (3 working days)."),
+        Application.SUPPLEMENT: _("The reviewer asked for a supplement: see the request, upload the documents and "
+                                  "submit again."),
+        Application.ACCEPTED: _("Your application is accepted. The body plans your audits; watch for the audit "
+                                "plan."),
+    }.get(app.status, "")
+
+
+def staff_home(request):
+    user = request.user
+    ctx = {"today": timezone.localdate()}
+    if user.has_role(Role.APPLICATION_REVIEWER):
+        ctx["review_queue"] = Application.objects.filter(status=Application.SUBMITTED).select_related(
+            "organisation").order_by("review_deadline")
+    if user.has_role(Role.PROGRAMME_MANAGER):
+        ctx["to_plan"] = Application.objects.filter(status=Application.ACCEPTED).exclude(
+            audits__kind=Audit.STAGE2).select_related("organisation")
+    if user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
+        ctx["my_audits"] = Audit.objects.filter(team__user=user).exclude(
+            status__in=[Audit.COMPLETED, Audit.CANCELLED]).select_related("organisation").distinct()
+    if user.has_role(Role.DECISION_MAKER):
+        ctx["to_decide"] = decision_queue(user)
+    if user.has_role(Role.CERTIFICATE_ADMIN):
+        ctx["to_issue"] = Decision.objects.filter(outcome__in=[Decision.GRANT, Decision.GRANT_REDUCED],
+                                                  certificates__isnull=True).select_related("organisation")
+    return render(request, "web/staff_home.html", ctx)
+
+
+def decision_queue(user):
+    """Completed stage 2 / recertification audits with no decision, excluding those the user audited."""
+    return (Audit.objects.filter(kind__in=[Audit.STAGE2, Audit.RECERTIFICATION], status=Audit.COMPLETED,
+                                 decisions__isnull=True)
+            .exclude(application__audits__team__user=user).select_related("organisation").distinct())
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ok, result = perform(request, register_organisation, form=form,
+                             name=d["name"], credit_code=d["credit_code"], registered_address=d["registered_address"],
+                             address=d["address"], username=d["username"], password=d["password"],
+                             email=d["email"], contact_name=d["contact_name"], contact_phone=d["contact_phone"],
+                             legal_representative=d["legal_representative"], employees=d["employees"],
+                             technical_areas=d["technical_areas"])
+        if ok:
+            login(request, result[1], backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    return render(request, "web/signup.html", {"form": form})
+
+
+def register(request):
+    """Public register (R9.2-lookup): search by number, organisation name or credit code."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    certs = Certificate.objects.none()
+    if q:
+        certs = Certificate.objects.filter(
+            Q(number__iexact=q.replace(" ", "")) | Q(organisation_name__icontains=q) | Q(credit_code__iexact=q.upper())
+        ).order_by("number")[:REGISTER_PAGE_SIZE]
+    return render(request, "web/register.html", {"q": q, "certificates": certs})
+
+
+def register_certificate(request, number: str):
+    cert = access.get_or_404(Certificate.objects.all(), number=number.upper())
+    labels = public_history_labels()
+    history = [(e.at, labels[e.action]) for e in
+               Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
+               .order_by("seq")]
+    return render(request, "web/register_certificate.html", {"cert": cert, "history": history})
+
+
+def public_history_labels() -> dict:
+    """What the public sees of a certificate's history: the kind of change, never internal reasons."""
+    return {
+        "certificate.issued": _("Certificate issued"),
+        "certificate.surveillance_recorded": _("Surveillance audit passed"),
+        "certificate.suspended": _("Certificate suspended"),
+        "certificate.restored": _("Certificate restored"),
+        "certificate.withdrawn": _("Certificate withdrawn"),
+        "certificate.cancelled": _("Certificate cancelled"),
+        "certificate.expired": _("Certificate expired"),
+        "certificate.changed": _("Certificate changed"),
+    }
