@@ -137,7 +137,7 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
         errors.raise_if_any()
     header, data, first = _split(grids["Activity"], "Activity", header_rows, record_numbers)
     sheet = sheet_title("Activity")
-    for j, h in enumerate(header):
+    for h in header:
         if h and h not in ACTIVITY_KEYS:
             errors.add(sheet, first - 1, h, f"unknown column {h!r} (keys are in row {first - 1})")
     cols = {}
@@ -158,11 +158,11 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
         table = build_activity(cols, rows=rows, sheet=sheet, settings=settings, library=lib, errors=errors)
     else:
         table = None
-    sources = _records(grids, "Sources", errors, header_rows, _source)
-    meters = {m.meter_id: m for m in _records(grids, "Meters", errors, header_rows, _meter)}
-    outputs = _records(grids, "Output", errors, header_rows, _output)
-    targets = _records(grids, "Targets", errors, header_rows, _target)
-    changes = _records(grids, "BoundaryChanges", errors, header_rows, _change)
+    sources = _records(grids, "Sources", errors, header_rows, _source, record_numbers)
+    meters = {m.meter_id: m for m in _records(grids, "Meters", errors, header_rows, _meter, record_numbers)}
+    outputs = _records(grids, "Output", errors, header_rows, _output, record_numbers)
+    targets = _records(grids, "Targets", errors, header_rows, _target, record_numbers)
+    changes = _records(grids, "BoundaryChanges", errors, header_rows, _change, record_numbers)
     if settings.method not in lib.methods:
         errors.add(sheet_title("Settings"), None, "method", f"unknown method {settings.method!r}; use one of: {', '.join(lib.methods)}")
     errors.raise_if_any()
@@ -203,11 +203,11 @@ def _settings(grid, errors: ErrorList, header_rows) -> Settings:
     return s
 
 
-def _records(grids, en, errors: ErrorList, header_rows, make):
+def _records(grids, en, errors: ErrorList, header_rows, make, record_numbers=False):
     grid = grids.get(en)
     if not grid:
         return []
-    header, data, first = _split(grid, en, header_rows)
+    header, data, first = _split(grid, en, header_rows, record_numbers)
     sheet = sheet_title(en)
     keys = {k for k, _ in SHEETS[en].columns}
     for h in header:
