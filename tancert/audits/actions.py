@@ -18,7 +18,7 @@ from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
 from tancert.scheme import rulebook
-from tancert.scheme.violations import RuleViolation, require
+from tancert.scheme.violations import require
 
 SURVEILLANCE_MAX_MONTHS = 12  # R8.1.1-interval
 

@@ -119,9 +119,9 @@ def certificate_content(cert: Certificate) -> dict:
 
 
 def _freeze_version(cert: Certificate) -> CertificateVersion:
-    from tancert.certificates.documents import render_certificate_pdf
-
     import hashlib
+
+    from tancert.certificates.documents import render_certificate_pdf
 
     content = certificate_content(cert)
     pdf = render_certificate_pdf(cert, content)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
@@ -11,8 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.clients import actions
-from tancert.clients.forms import (ApplicationForm, CommitmentForm, DocumentUploadForm, NotApplicableForm,
-                                   ReviewForm, SupplementForm)
+from tancert.clients.forms import (
+    ApplicationForm,
+    CommitmentForm,
+    DocumentUploadForm,
+    NotApplicableForm,
+    ReviewForm,
+    SupplementForm,
+)
 from tancert.people import access
 from tancert.people.models import Role
 from tancert.records.archive import organisation_archive

@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ def _canonical(seq: int, at: datetime, actor_id, actor_name: str, action: str, s
                subject_id: str, organisation_id, summary: str, data: dict, prev_hash: str) -> bytes:
     body = {
         "seq": seq,
-        "at": at.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "actor": actor_id,
         "actor_name": actor_name,
         "action": action,

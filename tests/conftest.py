@@ -1,0 +1,102 @@
+"""Personas (design §7) and shared fixtures.
+
+| persona              | rights                                                        |
+|----------------------|---------------------------------------------------------------|
+| client_a / client_b  | only their own organisation (A / B)                           |
+| reviewer             | application reviewer: acceptance review                       |
+| planner              | programme manager: plans audits and teams                     |
+| lead, auditor        | auditors on the audit team of organisation A                  |
+| outsider             | an auditor on no team: sees no audit                          |
+| expert               | technical expert on the team                                  |
+| decider              | decision maker who audited nothing                            |
+| decider_who_audited  | decision maker AND auditor on A's team: may not decide for A  |
+| certadmin            | certificate administrator                                     |
+| sysadmin             | system administrator                                          |
+"""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    settings.LANGUAGE_CODE = "zh-hans"
+    # Fast hashing: the suite creates many personas; production keeps Django's PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _purge_records_for_transactional_tests(request):
+    """Transactional tests end with a flush, which the append-only triggers would refuse.
+
+    We drop the triggers, empty the record table and put the triggers back, so the flush
+    finds nothing to delete there.
+    """
+    yield
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    from importlib import import_module
+
+    from django.db import connection
+
+    triggers = import_module("tancert.records.migrations.0002_append_only_triggers")
+    with connection.cursor() as cur:
+        for sql in triggers.statements(connection.vendor, drop=True):
+            cur.execute(sql)
+        cur.execute("DELETE FROM records_event")
+        for sql in triggers.statements(connection.vendor):
+            cur.execute(sql)
+
+
+@pytest.fixture
+def p(db):
+    """All personas, two client organisations A and B."""
+    from flow import register
+
+    from tancert.people.actions import create_staff_user
+    from tancert.people.models import Role
+
+    def staff(username, *roles):
+        return create_staff_user(username, "test-pass-123", roles=list(roles), by=None, display_name=username)
+
+    org_a, client_a = register("甲化工有限公司", "110108MA0A0001", "client_a")
+    org_b, client_b = register("乙钢铁有限公司", "110108MA0B0002", "client_b")
+    return SimpleNamespace(
+        org_a=org_a, client_a=client_a, org_b=org_b, client_b=client_b,
+        reviewer=staff("reviewer", Role.APPLICATION_REVIEWER),
+        planner=staff("planner", Role.PROGRAMME_MANAGER),
+        lead=staff("lead", Role.AUDITOR),
+        auditor=staff("auditor", Role.AUDITOR),
+        outsider=staff("outsider", Role.AUDITOR),
+        expert=staff("expert", Role.TECHNICAL_EXPERT),
+        decider=staff("decider", Role.DECISION_MAKER),
+        decider_who_audited=staff("decider2", Role.DECISION_MAKER, Role.AUDITOR),
+        certadmin=staff("certadmin", Role.CERTIFICATE_ADMIN),
+        sysadmin=staff("sysadmin", Role.SYSTEM_ADMIN),
+    )
+
+
+@pytest.fixture
+def rule():
+    """`with rule("R7.2-review"): …` asserts the block raises a RuleViolation with that key."""
+    from contextlib import contextmanager
+
+    from tancert.scheme.violations import RuleViolation
+
+    @contextmanager
+    def check(key, field=None):
+        with pytest.raises(RuleViolation) as info:
+            yield info
+        assert info.value.key == key, f"expected {key}, got {info.value.key}: {info.value.message_en}"
+        if field is not None:
+            assert info.value.field == field
+        assert info.value.message_zh and info.value.message_en
+
+    return check

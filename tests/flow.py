@@ -1,0 +1,75 @@
+"""Test helpers that move organisations through the lifecycle — always through the actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from tancert.audits import actions as audits
+from tancert.audits.models import Audit, AuditTeamMember
+from tancert.certificates import actions as certs
+from tancert.clients import actions as clients
+from tancert.people.creditcode import check_character
+from tancert.scheme import rulebook
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+REVIEW_OK = {"described": True, "understands": True, "competent": True}
+CONDITIONS_MET = {c: {"met": True, "evidence": f"evidence for {c}"} for c in ("C1", "C2", "C3", "C4")}
+
+
+def code(seed: str) -> str:
+    first = ("91" + seed).ljust(17, "0")[:17]
+    return first + check_character(first)
+
+
+def register(name: str, seed: str, username: str):
+    return clients.register_organisation(
+        name=name, credit_code=code(seed), registered_address="北京市海淀区测试路1号", address="北京市海淀区测试路2号",
+        username=username, password="test-pass-123", employees=120, technical_areas=["7"])
+
+
+def complete_application(org, user, *, submit: bool = True):
+    app = clients.create_application(org, by=user, scope="化工产品生产相关的碳管理活动",
+                                     cms_started_on=timezone.localdate() - relativedelta(months=6))
+    for meta in rulebook.APPLICATION_DOCUMENTS:
+        clients.upload_document(app, meta.code, by=user, filename=f"{meta.code}.pdf", content=PDF,
+                                document_date=timezone.localdate() if meta.dated else None)
+    clients.give_commitment(app, by=user, signed_by="张三 总经理", signed_on=timezone.localdate())
+    if submit:
+        clients.submit_application(app, by=user)
+    return app
+
+
+def team(p):
+    return [(p.lead, AuditTeamMember.LEADER), (p.auditor, AuditTeamMember.AUDITOR),
+            (p.decider_who_audited, AuditTeamMember.AUDITOR), (p.expert, AuditTeamMember.EXPERT)]
+
+
+def plan_initial(app, p):
+    today = timezone.localdate()
+    s1 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,
+                           end_date=today, auditor_days=1, team=team(p), application=app)
+    s2 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
+                           end_date=today + timedelta(days=2), auditor_days=3, team=team(p), application=app)
+    return s1, s2
+
+
+def through_audits(app, p, *, major: bool = False):
+    """Accepted → stage 1 done → stage 2 done (optionally with an unverified major NC)."""
+    clients.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    s1, s2 = plan_initial(app, p)
+    audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
+    if major:
+        audits.raise_finding(s2, by=p.auditor, grade="major", clause="6.5", description="碳基准未调整",
+                             evidence="碳基准报告 v1")
+    audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+    return s2
+
+
+def certify(app, p):
+    s2 = through_audits(app, p)
+    decision = certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
+    return certs.issue_certificate(decision, by=p.certadmin)
