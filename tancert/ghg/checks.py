@@ -180,8 +180,9 @@ def _check_calibration(inv: Inventory, f: Findings, cls, blank) -> None:
                    for m in mid.levels] or [-far])
     hi = np.array([_month_index(meters[m].valid_until, up=False) if m in meters and meters[m].valid_until else far
                    for m in mid.levels] or [far])
-    month = t.year.astype(np.int64) * 12 + t.month - 1
-    out = known & ((month < lo[mid.codes]) | (month > hi[mid.codes]))
+    first = t.year.astype(np.int64) * 12 + np.maximum(t.month, 1) - 1
+    last = t.year.astype(np.int64) * 12 + np.where(t.month == 0, 12, t.month) - 1  # annual record: Jan–Dec
+    out = known & ((first < lo[mid.codes]) | (last > hi[mid.codes]))
     for code in np.unique(mid.codes[out]).tolist():
         m = meters[mid.levels[code]]
         f.add("R6.2-calibration", BLOCKING,
@@ -234,7 +235,8 @@ def _check_completeness(inv: Inventory, f: Findings) -> None:
     months = {}
     for code, name in enumerate(src.levels):
         sel = (src.codes == code) & (t.year == year)
-        months[name] = len(np.unique(t.month[sel])) if has[code] else 0
+        ms = np.unique(t.month[sel])
+        months[name] = (12 if (ms == 0).any() else len(ms)) if has[code] else 0  # month 0: annual total
     declared = {s.source_id for s in ds.sources}
     missing = [s for s in ds.sources if s.source_id not in with_data]
     for s in missing:

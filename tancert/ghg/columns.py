@@ -42,7 +42,7 @@ class Col:
 ACTIVITY_COLUMNS: list[Col] = [
     Col("facility", "设施", "text", True, "facility (site, plant) the record belongs to"),
     Col("source_id", "排放源编号", "text", True, "emission source id, as in the Sources sheet (R6.1-b)"),
-    Col("period", "期间", "period", True, "month of the record, YYYY-MM"),
+    Col("period", "期间", "period", True, "month of the record, YYYY-MM; or YYYY for an annual total"),
     Col("kind", "类型", "text", True, "fuel / process / fugitive / electricity / heat / other", "kinds"),
     Col("activity", "活动", "text", True,
         "fuel code, carbonate code, gas (fugitive), grid / supplier (electricity), purchased (heat), free text (other)",
@@ -95,9 +95,16 @@ HEAT_ACTIVITIES = ("purchased", "supplier")
 _PERIOD = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2})?$")
 
 
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
+
+
 def parse_period(v) -> tuple[int, int] | None:
+    """(year, month) of a cell; a bare year gives month 0 (an annual record)."""
     if isinstance(v, (dt.date, dt.datetime)):
         return v.year, v.month
+    y = _YEAR.match(str(v).strip())
+    if y:
+        return int(y.group(1)), 0
     m = _PERIOD.match(str(v).strip())
     if not m:
         return None
@@ -246,7 +253,7 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     bad_rows(per.blank(), "period", "required value is empty")
     for code, p in enumerate(parsed):
         if p is None and per.levels[code] != "":
-            errors.add_rows(sheet, rows[per.codes == code], "period", f"{per.levels[code]!r} is not a month (YYYY-MM)")
+            errors.add_rows(sheet, rows[per.codes == code], "period", f"{per.levels[code]!r} is not a month (YYYY-MM) or a year (YYYY)")
     lo = settings.base_year or settings.reporting_year
     outside = (year != 0) & ((year < lo) | (year > settings.reporting_year))
     allowed = f"{lo}–{settings.reporting_year}" if lo != settings.reporting_year else str(lo)

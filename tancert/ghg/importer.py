@@ -67,9 +67,13 @@ def load(path: str | Path, library: Library | None = None) -> Dataset:
         grids = _read_workbook(p)
         return from_grids(grids, origin=p.name, library=library)
     if ext == ".csv":
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-        return from_grids({"Activity": rows}, origin=p.name, library=library)
+        # activity rows; the other sheets as sidecars next to it: NAME.settings.csv, NAME.sources.csv …
+        grids = {"Activity": _read_csv(p)}
+        for en in SHEETS:
+            side = p.with_name(f"{p.stem}.{_snake(en)}.csv")
+            if en != "Activity" and side.is_file():
+                grids[en] = _read_csv(side)
+        return from_grids(grids, origin=p.name, library=library)
     if ext == ".json":
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
@@ -77,6 +81,15 @@ def load(path: str | Path, library: Library | None = None) -> Dataset:
             raise InputError([CellError(p.name, exc.lineno, None, f"invalid JSON: {exc.msg}")]) from None
         return from_dict(data, origin=p.name, library=library)
     raise InputError([CellError(p.name, None, None, f"unsupported file type {ext!r}; use .xlsx, .csv or .json")])
+
+
+def _read_csv(p: Path) -> list[list]:
+    with p.open(newline="", encoding="utf-8-sig") as fh:
+        return list(csv.reader(fh))
+
+
+def _snake(en: str) -> str:
+    return "boundary_changes" if en == "BoundaryChanges" else en.lower()
 
 
 def _read_workbook(p: Path) -> dict[str, list[list]]:
@@ -173,7 +186,7 @@ def _settings(grid, errors: ErrorList, header_rows) -> Settings:
     s = Settings()
     sheet = sheet_title("Settings")
     if not grid:
-        errors.add(sheet, None, "reporting_year", "the Settings sheet (with reporting_year) is missing")
+        errors.add(sheet, None, "reporting_year", "the Settings sheet (with reporting_year) is missing; for a CSV put it in NAME.settings.csv")
         return s
     _, data, first = _split(grid, "Settings", header_rows)
     known = dict(SETTINGS_KEYS)

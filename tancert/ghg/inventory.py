@@ -107,7 +107,8 @@ class Inventory:
             "gas_mass_t": {g: float(gas_mass[i]) for i, g in enumerate(self.gases) if present[i]},
             "by_facility": by(t.t("facility").codes, t.t("facility").levels),
             "by_source": by(t.t("source_id").codes, t.t("source_id").levels),
-            "by_month": {f"{m_:02d}": float(months[m_]) for m_ in range(1, 13)},
+            "by_month": {f"{m_:02d}": float(months[m_]) for m_ in range(1, 13)} | (
+                {"annual": float(months[0])} if months[0] else {}),
             "biogenic_co2_t": float(pick(self.biogenic_co2).sum()),
             "records": int(len(w)),
         }

@@ -1,0 +1,131 @@
+"""`tancert ghg …` — factors, template, check.
+
+Exit codes of `check`: 0 no blocking finding, 2 at least one blocking finding, 1 bad input
+(the file cannot be read or quantified; nothing is imported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_BLOCKING = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tancert ghg", description="GHG quantification and carbon-data verification")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("factors", help="list and search the factor library")
+    f.add_argument("--search", metavar="TEXT", help="substring in any field (id, activity, geography, document …)")
+    f.add_argument("--json", action="store_true")
+    t = sub.add_parser("template", help="write the Excel template")
+    t.add_argument("file", metavar="FILE.xlsx")
+    t.add_argument("--example", action="store_true", help="fill the data sheets with the worked example")
+    c = sub.add_parser("check", help="quantify a data file and run the data-quality checks")
+    c.add_argument("file", metavar="FILE", help=".xlsx, .csv or .json")
+    c.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    c.add_argument("--report", metavar="OUT.pdf", help="write the PDF report (Chinese, PDF/A)")
+    c.add_argument("--monte-carlo", metavar="N", type=int, help="also run Monte Carlo with N iterations")
+    c.add_argument("--seed", metavar="S", type=int, help="random seed for sampling and Monte Carlo")
+    c.add_argument("--max-findings", type=int, default=None, help="cap the findings listed in --json output")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors; our 2 means "blocking finding"
+        return EXIT_OK if exc.code == 0 else EXIT_BAD_INPUT
+    if args.cmd == "factors":
+        return _factors(args)
+    if args.cmd == "template":
+        from .template import write_template
+
+        path = write_template(args.file, example=args.example)
+        print(f"template written: {path}")
+        return EXIT_OK
+    return _check(args)
+
+
+def _factors(args) -> int:
+    from .library import default_library
+
+    lib = default_library()
+    found = lib.search(args.search)
+    if args.json:
+        json.dump([f.as_dict() | {"unverified": f.unverified} for f in found], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return EXIT_OK
+    for f in found:
+        val = f"{f.value:g}" if f.value is not None else "—（" + " / ".join(f"{c:g}" for c in f.candidates) + "）"
+        mark = "  ⚠ UNVERIFIED 未核实" if f.unverified else ""
+        year = f" data year {f.data_year}" if f.data_year else ""
+        print(f"{f.id}\n    {val} {f.unit} · {f.geography_level} {f.geography}{year} · tier {f.tier} · "
+              f"{f.confidence}{mark}\n    {f.document} {f.clause}")
+    print(f"{len(found)} of {len(lib.factors)} values in {len(lib.tables)} tables")
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    from .engine import check
+
+    if args.monte_carlo is not None and args.monte_carlo <= 0:
+        print("error: --monte-carlo N must be a positive number of iterations", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        result = check(Path(args.file), monte_carlo_iterations=args.monte_carlo, seed=args.seed)
+    except InputError as exc:
+        if args.json:
+            json.dump({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]}, sys.stdout,
+                      ensure_ascii=False, indent=1)
+            print()
+        print(f"bad input — nothing imported:\n{exc.summary()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.report:
+        from .report import render_pdf
+
+        Path(args.report).write_bytes(render_pdf(result))
+    if args.json:
+        json.dump(result.to_json(findings_limit=args.max_findings), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(statement_text(result))
+        if args.report:
+            print(f"report written: {args.report}")
+    return EXIT_BLOCKING if result.blocking else EXIT_OK
+
+
+def statement_text(result) -> str:
+    s = result.summary
+    inv = result.inventory
+    unc = result.monte_carlo or result.uncertainty
+    lines = [f"{inv.dataset.settings.organisation or inv.dataset.origin} — {s['year']}, method {inv.method}, "
+             f"GWP {inv.gwp_basis}, {s['records']} records",
+             f"Total {s['total_tco2e']:,.1f} tCO2e  (95%: {unc.total.lower:,.1f} – {unc.total.upper:,.1f}, "
+             f"±{unc.total.u_pct:.1f}%, {unc.approach})",
+             f"Biogenic CO2 (reported separately) {s['biogenic_co2_t']:,.1f} t",
+             "By category: " + ", ".join(f"{k}: {v:,.1f}" for k, v in s["by_category"].items() if v),
+             "By gas: " + ", ".join(f"{k}: {v:,.1f}" for k, v in s["by_gas"].items())]
+    lines += result.performance.statements
+    lines += [f"note: {n}" for n in unc.notes + result.performance.notes]
+    f = result.findings
+    lines.append(f"\nFindings: {f.count('blocking')} blocking, {f.count('warning')} warning, {f.count('info')} info")
+    for b in f.summary():
+        rows = ""
+        if b["rows"]:
+            more = f" … (+{b['count'] - len(b['rows'])})" if b["count"] > len(b["rows"]) else ""
+            rows = f" rows {', '.join(map(str, b['rows']))}{more}"
+        lines.append(f"  [{b['rule']}] {b['severity']}: {b['message']} — {b['sheet']}{rows}")
+    lines.append("\nFactors used:")
+    for x in inv.factors_used():
+        mark = "  ⚠ UNVERIFIED 未核实" if x["unverified"] else ""
+        lines.append(f"  {x['id']} = {x['value']} {x['unit']} ({x['confidence']}){mark}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

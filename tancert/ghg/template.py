@@ -1,0 +1,143 @@
+"""The Excel template: Chinese headers in row 1, English keys in row 2, data from row 3,
+validation lists on the coded columns, a read-me sheet and an example sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .columns import ACTIVITY_COLUMNS, ELECTRICITY_ACTIVITIES, HEAT_ACTIVITIES
+from .example import example_dataset
+from .importer import SETTINGS_KEYS, SHEETS, sheet_title
+from .library import Library, default_library
+from .model import DATA_CLASSES, DISTRIBUTIONS, FACTOR_TYPES, FLOWS, KINDS
+
+DATA_ROWS = 100_000  # rows covered by the validation lists
+SETTINGS_HELP = {
+    "organisation": "组织名称 organisation name",
+    "reporting_year": "报告年度，必填 reporting year (required)",
+    "base_year": "基准年 base year (optional; records of this year form the baseline)",
+    "method": "iso14064-1 / gbt32150-2015 / gbt32150-2025 / gbt32151.34-2024 / mee-power-2022",
+    "gwp": "SAR / AR4 / AR5 / AR6 (default: the method's basis)",
+    "region": "电力默认地区 default province or grid region for electricity",
+    "boundary": "operational control / financial control / equity share",
+    "crosscheck_tolerance_pct": "R6.2-crosscheck tolerance, % (default 5)",
+    "sampling_seed": "R6.2-sampling random seed",
+    "recalculation_threshold_pct": "base-year recalculation significance, % (default 5)",
+}
+
+
+def _lists(lib: Library) -> dict[str, list[str]]:
+    fuels = [a.split(":", 1)[1] for a in lib.activities("fuel:")]
+    procs = [a.split(":", 1)[1] for a in lib.activities("process:")]
+    return {
+        "kinds": list(KINDS), "activities": fuels + procs + list(ELECTRICITY_ACTIVITIES) + list(HEAT_ACTIVITIES)
+        + lib.gases(), "units": ["t", "kg", "Nm3", "10^4Nm3", "MWh", "kWh", "GJ", "TJ", "t*km", "pkm", "m3", "L"],
+        "flows": list(FLOWS), "yesno": ["yes", "no"], "classes": list(DATA_CLASSES), "factor_types": list(FACTOR_TYPES),
+        "tiers": list("abcdef"), "distributions": list(DISTRIBUTIONS), "gases": lib.gases() + ["CO2e"],
+        "methods": list(lib.methods), "gwp": ["SAR", "AR4", "AR5", "AR6"], "tables": list(lib.tables),
+    }
+
+
+def write_template(path: str | Path, *, example: bool = False, library: Library | None = None) -> Path:
+    """Write the template; with example=True the data sheets hold the worked example."""
+    import xlsxwriter
+
+    lib = library or default_library()
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path))
+    zh = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+    en = wb.add_format({"italic": True, "font_color": "#555555", "bg_color": "#F2F2F2", "border": 1})
+    text = wb.add_format({"num_format": "@"})
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    lists = _lists(lib)
+    data = example_dataset()
+
+    readme = wb.add_worksheet("说明 Readme")
+    readme.set_column(0, 0, 34)
+    readme.set_column(1, 1, 110)
+    lines = [
+        ("tancert 温室气体数据模板 GHG data template", ""),
+        ("结构 Layout", "第1行中文表头，第2行英文列键（导入按列键识别，列顺序可调整），第3行起为数据。"
+                      " Row 1 Chinese header, row 2 English key (import matches keys), data from row 3."),
+        ("导入 Import", "tancert ghg check FILE.xlsx — 任一错误则整个文件不导入，错误注明工作表、行、列。"
+                      " Any error rejects the whole file; errors name sheet, row and column."),
+        ("单位 Units", "t, kg, Nm3, 10^4Nm3, MWh, kWh, GJ, TJ, t*km, pkm, m3, L; 因子单位如 tCO2/MWh, kgCO2e/t*km, GJ/t"),
+        ("示例 Example", "见“示例 Example”工作表；tancert ghg template --example 生成完整示例工作簿。"),
+    ]
+    for i, (a, b) in enumerate(lines):
+        readme.write(i, 0, a, zh if i == 0 else None)
+        readme.write(i, 1, b, wrap)
+    r0 = len(lines) + 1
+    readme.write(r0, 0, "活动数据列 Activity columns", zh)
+    for i, c in enumerate(ACTIVITY_COLUMNS, start=r0 + 1):
+        readme.write(i, 0, f"{c.key}（{c.zh}）{' *' if c.required else ''}")
+        readme.write(i, 1, c.help, wrap)
+
+    ws = wb.add_worksheet(sheet_title("Settings"))
+    _header(ws, SHEETS["Settings"].columns, zh, en)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 36)
+    ws.set_column(2, 2, 70)
+    for i, (key, label) in enumerate(SETTINGS_KEYS, start=2):
+        ws.write_string(i, 0, key)
+        v = data["settings"].get(key, "") if example else ("iso14064-1" if key == "method" else "")
+        ws.write(i, 1, v)
+        ws.write_string(i, 2, f"{label} — {SETTINGS_HELP[key]}")
+    lists_ws = wb.add_worksheet("代码 Lists")
+    ranges = {}
+    for j, (name, vals) in enumerate(lists.items()):
+        lists_ws.write_string(0, j, name, zh)
+        for i, v in enumerate(vals, start=1):
+            lists_ws.write_string(i, j, v)
+        col = xlsxwriter.utility.xl_col_to_name(j)
+        ranges[name] = f"='代码 Lists'!${col}$2:${col}${len(vals) + 1}"
+    _validate(ws, 3, 1, ranges["methods"])
+    _validate(ws, 4, 1, ranges["gwp"])
+
+    for en_name, key in (("Sources", "sources"), ("Activity", "activity"), ("Meters", "meters"), ("Output", "output"),
+                         ("Targets", "targets"), ("BoundaryChanges", "boundary_changes")):
+        ws = wb.add_worksheet(sheet_title(en_name))
+        cols = SHEETS[en_name].columns
+        _header(ws, cols, zh, en)
+        if en_name == "Activity":
+            for j, c in enumerate(ACTIVITY_COLUMNS):
+                if c.choices:
+                    ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges[c.choices],
+                                                                "error_type": "warning"})
+                ws.write_comment(1, j, c.help)
+        if example:
+            _rows(ws, cols, data[key], text, date)
+    ex = wb.add_worksheet("示例 Example")
+    _header(ex, SHEETS["Activity"].columns, zh, en)
+    _rows(ex, SHEETS["Activity"].columns, data["activity"][:30], text, date)
+    wb.close()
+    return path
+
+
+def _header(ws, cols, zh, en) -> None:
+    for j, (key, label) in enumerate(cols):
+        ws.write_string(0, j, label, zh)
+        ws.write_string(1, j, key, en)
+        ws.set_column(j, j, max(12, min(30, len(label) * 2 + 4)))
+    ws.freeze_panes(2, 0)
+    ws.set_row(0, 30)
+
+
+def _validate(ws, row, col, source) -> None:
+    ws.data_validation(row, col, row, col, {"validate": "list", "source": source})
+
+
+def _rows(ws, cols, records, text, date) -> None:
+    for i, r in enumerate(records, start=2):
+        for j, (key, _) in enumerate(cols):
+            v = r.get(key, "")
+            if v in ("", None):
+                continue
+            if key in ("calibrated_on", "valid_until"):
+                ws.write_datetime(i, j, dt.datetime.fromisoformat(v), date)
+            elif isinstance(v, str):
+                ws.write_string(i, j, v, text)  # text cells: Excel must not turn "2024-01" into a date
+            else:
+                ws.write_number(i, j, v)
