@@ -32,27 +32,32 @@ def _media(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _purge_records_for_transactional_tests(request):
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))) or bool(
+        marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """Transactional tests end with a flush, which the append-only triggers would refuse.
 
-    We drop the triggers, empty the record table and put the triggers back, so the flush
-    finds nothing to delete there.
+    Before any fixture is torn down (so before the flush), we drop the triggers, empty the
+    record table and put the triggers back; the flush then finds nothing to delete there.
     """
-    yield
-    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
-        return
-    from importlib import import_module
+    if _is_transactional(item):
+        from importlib import import_module
 
-    from django.db import connection
+        from django.db import connection
 
-    triggers = import_module("tancert.records.migrations.0002_append_only_triggers")
-    with connection.cursor() as cur:
-        for sql in triggers.statements(connection.vendor, drop=True):
-            cur.execute(sql)
-        cur.execute("DELETE FROM records_event")
-        for sql in triggers.statements(connection.vendor):
-            cur.execute(sql)
+        triggers = import_module("tancert.records.migrations.0002_append_only_triggers")
+        with connection.cursor() as cur:
+            for sql in triggers.statements(connection.vendor, drop=True):
+                cur.execute(sql)
+            cur.execute("DELETE FROM records_event")
+            for sql in triggers.statements(connection.vendor):
+                cur.execute(sql)
+    return (yield)
 
 
 @pytest.fixture

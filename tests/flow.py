@@ -73,3 +73,19 @@ def certify(app, p):
     s2 = through_audits(app, p)
     decision = certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     return certs.issue_certificate(decision, by=p.certadmin)
+
+
+def pdf_text_streams(pdf: bytes) -> bytes:
+    """All streams of a PDF, inflated where compressed — to look for XMP metadata and fonts."""
+    import re
+    import zlib
+
+    out = [pdf]
+    for m in re.finditer(rb"stream\r?\n", pdf):
+        start = m.end()
+        end = pdf.find(b"endstream", start)
+        try:
+            out.append(zlib.decompressobj().decompress(pdf[start:end]))
+        except zlib.error:
+            continue
+    return b"\n".join(out)
