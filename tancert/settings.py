@@ -113,6 +113,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns when STATIC_ROOT is missing; static files come from the app folders (finders).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"  # never served publicly: downloads go through permission-checked views
 STORAGES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tancert.api.schemas import AuditOut, FindingOut, Problem, audit_out
 from tancert.audits import actions
@@ -52,7 +52,7 @@ def plan(request, payload: PlanIn):
                                end_date=payload.end_date, auditor_days=payload.auditor_days, team=team,
                                application=app, certificate=cert, method=payload.method, offsite=payload.offsite,
                                offsite_reason=payload.offsite_reason)
-    return 201, audit_out(audit)
+    return Status(201, audit_out(audit))
 
 
 @router.get("/audits", response=list[AuditOut])
@@ -84,7 +84,7 @@ class FindingIn(Schema):
 
 @router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
 def raise_finding(request, audit_id: int, payload: FindingIn):
-    return 201, actions.raise_finding(_audit(request, audit_id), by=request.user, **payload.dict())
+    return Status(201, actions.raise_finding(_audit(request, audit_id), by=request.user, **payload.dict()))
 
 
 class CompleteIn(Schema):

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tancert.api.schemas import CertificateOut, DecisionOut, Problem, decision_out
 from tancert.certificates import actions
@@ -34,7 +34,7 @@ def decide(request, audit_id: int, payload: DecisionIn):
     conditions = {k: v.dict() for k, v in payload.conditions.items()}
     d = actions.decide(audit, by=request.user, outcome=payload.outcome, conditions=conditions, scope=payload.scope,
                        reason=payload.reason)
-    return 201, decision_out(d)
+    return Status(201, decision_out(d))
 
 
 def _decisions(user):
@@ -51,7 +51,7 @@ def decisions(request):
 @router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut, 422: Problem})
 def issue(request, decision_id: int):
     decision = access.get_or_404(_decisions(request.user), pk=decision_id)
-    return 201, actions.issue_certificate(decision, by=request.user)
+    return Status(201, actions.issue_certificate(decision, by=request.user))
 
 
 @router.get("/certificates", response=list[CertificateOut])

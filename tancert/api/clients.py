@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tancert.api.schemas import ApplicationOut, DocumentOut, EventOut, OrganisationOut, Problem
@@ -34,7 +34,7 @@ class RegisterIn(Schema):
 def register(request, payload: RegisterIn):
     """Public sign-up: an organisation registers itself and its first user (R7.1-C1 credit-code check)."""
     org, _user = actions.register_organisation(**payload.dict())
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/organisations", response=list[OrganisationOut])
@@ -73,7 +73,7 @@ def create_application(request, payload: ApplicationIn):
     if not request.user.is_client:
         raise PermissionDenied
     app = actions.create_application(request.user.organisation, by=request.user, **payload.dict())
-    return 201, app
+    return Status(201, app)
 
 
 @router.get("/applications", response=list[ApplicationOut])
@@ -104,7 +104,7 @@ def upload_document(request, app_id: int, code: str, file: File[UploadedFile],
     """Upload a new version of document D1…D11 (multipart form: file, optional document_date)."""
     doc = actions.upload_document(_app(request, app_id), code, by=request.user, filename=file.name,
                                   content=file.read(), document_date=document_date)
-    return 201, doc
+    return Status(201, doc)
 
 
 class NotApplicableIn(Schema):
@@ -113,8 +113,8 @@ class NotApplicableIn(Schema):
 
 @router.post("/applications/{app_id}/documents/{code}/not-applicable", response={201: DocumentOut, 422: Problem})
 def not_applicable(request, app_id: int, code: str, payload: NotApplicableIn):
-    return 201, actions.mark_document_not_applicable(_app(request, app_id), code, by=request.user,
-                                                     reason=payload.reason)
+    doc = actions.mark_document_not_applicable(_app(request, app_id), code, by=request.user, reason=payload.reason)
+    return Status(201, doc)
 
 
 class CommitmentIn(Schema):

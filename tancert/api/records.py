@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tancert.people import access
 from tancert.people.actions import create_api_token
@@ -41,4 +41,4 @@ class TokenOut(Schema):
 def token(request, payload: TokenIn):
     """Create an API token for yourself; the secret is returned once."""
     t, secret = create_api_token(request.user, payload.name, by=request.user)
-    return 201, {"name": t.name, "prefix": t.prefix, "token": secret}
+    return Status(201, {"name": t.name, "prefix": t.prefix, "token": secret})

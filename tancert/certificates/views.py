@@ -23,7 +23,7 @@ from tancert.web.views import decision_queue
 
 @login_required
 def decisions(request):
-    if request.user.is_client:
+    if not access.is_office(request.user):
         raise PermissionDenied
     user = request.user
     return render(request, "certificates/decisions.html", {

@@ -1,0 +1,164 @@
+"""The REST API: a new organisation from registration to the public register, with tokens;
+rule violations as 422 {"rule", "message", "field"}; walls as 403/404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from flow import PDF, code
+from tancert.people.actions import create_api_token
+from tancert.scheme import rulebook
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+def bearer(user) -> Client:
+    _token, secret = create_api_token(user, "test", by=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def post(c, url, data=None):
+    return c.post(API + url, data=data or {}, content_type="application/json")
+
+
+def test_openapi_schema_lists_the_backbone():
+    schema = Client().get(f"{API}/openapi.json").json()
+    paths = schema["paths"]
+    for path in ("/api/v1/organisations/register", "/api/v1/applications/{app_id}/submit",
+                 "/api/v1/applications/{app_id}/accept", "/api/v1/audits", "/api/v1/audits/{audit_id}/decision",
+                 "/api/v1/decisions/{decision_id}/certificate", "/api/v1/certificates/{cert_id}/suspend",
+                 "/api/v1/public/certificates/{number}", "/api/v1/records/verify"):
+        assert path in paths, path
+
+
+def test_whole_lifecycle_through_the_api(p):
+    anon = Client()
+    r = post(anon, "/organisations/register", {
+        "name": "丙能源有限公司", "credit_code": code("110108MA0C0003"), "registered_address": "北京",
+        "address": "北京", "username": "client_c", "password": "test-pass-123", "technical_areas": ["1"]})
+    assert r.status_code == 201, r.content
+    from tancert.people.models import User
+
+    client = bearer(User.objects.get(username="client_c"))
+    start = (timezone.localdate().replace(day=1) - timezone.timedelta(days=200)).isoformat()
+    r = post(client, "/applications", {"scope": "燃煤发电相关的碳管理活动", "cms_started_on": start})
+    assert r.status_code == 201, r.content
+    app_id = r.json()["id"]
+    # Missing documents come back as rule violations with their keys.
+    r = post(client, f"/applications/{app_id}/submit")
+    assert r.status_code == 422 and r.json()["rule"] in {"R7.1-C5", "R7.1-D1"}
+    for meta in rulebook.APPLICATION_DOCUMENTS:
+        data = {"file": ("doc.pdf", PDF)}
+        if meta.dated:
+            data["document_date"] = timezone.localdate().isoformat()
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        r = client.post(f"{API}/applications/{app_id}/documents/{meta.code}",
+                        data={**({"document_date": data["document_date"]} if meta.dated else {}),
+                              "file": SimpleUploadedFile("doc.pdf", PDF, content_type="application/pdf")})
+        assert r.status_code == 201, r.content
+    assert post(client, f"/applications/{app_id}/commitment",
+                {"signed_by": "王五", "signed_on": timezone.localdate().isoformat()}).status_code == 200
+    assert client.get(f"{API}/applications/{app_id}/eligibility").json() == []
+    r = post(client, f"/applications/{app_id}/submit")
+    assert r.status_code == 200 and r.json()["status"] == "submitted" and r.json()["review_deadline"]
+
+    reviewer = bearer(p.reviewer)
+    r = post(reviewer, f"/applications/{app_id}/accept", {"described": True, "understands": True})
+    assert r.status_code == 422 and r.json() == {**r.json(), "rule": "R7.2-review", "field": "competent"}
+    assert "message_zh" in r.json() and r.json()["message"]
+    r = post(reviewer, f"/applications/{app_id}/accept", {"described": True, "understands": True, "competent": True})
+    assert r.json()["status"] == "accepted"
+
+    planner = bearer(p.planner)
+    org_id = r.json()["organisation_id"]
+    team = [{"username": "lead", "role": "leader"}, {"username": "auditor", "role": "auditor"}]
+    today = timezone.localdate().isoformat()
+    base = {"organisation_id": org_id, "application_id": app_id, "start_date": today, "end_date": today, "team": team}
+    s1 = post(planner, "/audits", {**base, "kind": "stage1", "auditor_days": 1}).json()
+    r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 2})
+    assert r.status_code == 422 and r.json()["rule"] == "RB"
+    s2 = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3}).json()
+
+    lead, auditor = bearer(p.lead), bearer(p.auditor)
+    assert post(lead, f"/audits/{s1['id']}/complete", {"conclusion": "就绪", "recommendation": "recommend"}).status_code == 200
+    f = post(auditor, f"/audits/{s2['id']}/findings", {"grade": "major", "description": "碳基准未调整",
+                                                        "evidence": "碳基准报告"}).json()
+    assert post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"}).status_code == 200
+    decider = bearer(p.decider)
+    conditions = {c: {"met": True, "evidence": "证据"} for c in ("C1", "C2", "C3", "C4")}
+    r = post(decider, f"/audits/{s2['id']}/decision", {"outcome": "grant", "conditions": conditions})
+    assert r.status_code == 422 and r.json()["rule"] == "R7.5.2"
+    r = post(client, f"/findings/{f['id']}/response", {"correction": "已调整", "root_cause": "程序缺失",
+                                                        "corrective_action": "修订程序", "evidence": "新报告"})
+    assert r.status_code == 200
+    assert post(lead, f"/findings/{f['id']}/review", {"outcome": "verify"}).json()["status"] == "verified"
+    decision = post(decider, f"/audits/{s2['id']}/decision", {"outcome": "grant", "conditions": conditions}).json()
+    cert = post(bearer(p.certadmin), f"/decisions/{decision['id']}/certificate").json()
+    assert cert["status"] == "valid"
+
+    public = anon.get(f"{API}/public/certificates/{cert['number'].lower()}").json()
+    assert public["organisation_name"] == "丙能源有限公司" and public["status"] == "valid"
+    assert {"number", "status", "organisation_address", "scope", "criterion", "issue_date", "expiry_date",
+            "surveillance_status"} <= set(public)
+    assert client.get(f"{API}/certificates/{cert['id']}/pdf").status_code == 200
+
+    r = post(decider, f"/certificates/{cert['id']}/suspend", {"trigger": "T3", "reason": "受到行政处罚",
+                                                               "respond_by": "2099-01-01"})
+    assert r.json()["status"] == "suspended"
+    assert anon.get(f"{API}/public/certificates/{cert['number']}").json()["status"] == "suspended"
+    assert bearer(p.sysadmin).get(f"{API}/records/verify").json()["ok"] is True
+
+
+def test_api_needs_authentication_and_respects_walls(p):
+    from flow import certify, complete_application
+
+    app = complete_application(p.org_a, p.client_a)
+    cert = certify(app, p)
+    audit = app.audits.get(kind="stage2")
+    urls = [f"/organisations/{p.org_a.pk}", f"/applications/{app.pk}", f"/audits/{audit.pk}",
+            f"/certificates/{cert.pk}", f"/audits/{audit.pk}/findings"]
+    for url in urls:
+        assert Client().get(API + url).status_code == 401
+        assert Client(HTTP_AUTHORIZATION="Bearer tc_wrong").get(API + url).status_code == 401
+        assert bearer(p.client_b).get(API + url).status_code == 404, url
+        assert bearer(p.outsider).get(API + url).status_code == 404, url
+        assert bearer(p.client_a).get(API + url).status_code == 200, url
+        assert bearer(p.lead).get(API + url).status_code == 200, url
+        assert bearer(p.reviewer).get(API + url).status_code == 200, url
+    assert bearer(p.client_b).get(f"{API}/organisations").json()[0]["name"] == p.org_b.name
+    assert len(bearer(p.client_b).get(f"{API}/organisations").json()) == 1
+    assert bearer(p.client_a).get(f"{API}/records/verify").status_code == 403
+    assert bearer(p.client_b).get(f"{API}/organisations/{p.org_a.pk}/records").status_code == 404
+    assert bearer(p.lead).get(f"{API}/organisations/{p.org_a.pk}/records").status_code == 403
+    r = post(bearer(p.lead), f"/certificates/{cert.pk}/suspend", {"trigger": "T1", "reason": "x",
+                                                                 "respond_by": "2099-01-01"})
+    assert r.status_code == 403
+
+
+def test_revoked_token_stops_working(p):
+    from tancert.people.actions import revoke_api_token
+
+    token, secret = create_api_token(p.client_a, "laptop", by=p.client_a)
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert c.get(f"{API}/organisations").status_code == 200
+    revoke_api_token(token, by=p.client_a)
+    assert c.get(f"{API}/organisations").status_code == 401
+
+
+def test_token_command_prints_a_working_token(p, capsys):
+    from django.core.management import call_command
+
+    call_command("token", "reviewer")
+    secret = capsys.readouterr().out.strip()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"{API}/applications").status_code == 200
+
+
+def test_public_lookup_of_unknown_number_is_404_and_search_is_safe():
+    anon = Client()
+    assert anon.get(f"{API}/public/certificates/NOPE").status_code == 404
+    r = anon.get(f"{API}/public/certificates", {"q": "' OR 1=1 --"})
+    assert r.status_code == 200 and r.json() == []

@@ -1,0 +1,115 @@
+"""Roles are walls (house rule 6): every page against every persona.
+
+Outside a user's wall an object is indistinguishable from a missing one (404); a page a
+role may never use is 403; anonymous users are sent to the login page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from flow import certify, complete_application
+from tancert.records.models import Event
+
+pytestmark = pytest.mark.django_db
+
+OFFICE = ["reviewer", "planner", "decider", "certadmin", "sysadmin"]
+TEAM = ["lead", "auditor", "expert"]
+
+
+@pytest.fixture
+def world(p):
+    app = complete_application(p.org_a, p.client_a)
+    cert = certify(app, p)
+    audit = app.audits.get(kind="stage2")
+    doc = app.documents.exclude(file="").first()
+    ev = Event.objects.filter(organisation_id=p.org_a.pk).first()
+    urls = {
+        "organisation": reverse("organisation", args=[p.org_a.pk]),
+        "application": reverse("application", args=[app.pk]),
+        "document": reverse("document_download", args=[app.pk, doc.pk]),
+        "audit": reverse("audit", args=[audit.pk]),
+        "certificate": reverse("certificate", args=[cert.pk]),
+        "certificate_pdf": reverse("certificate_pdf", args=[cert.pk, 1]),
+        "archive": reverse("organisation_archive", args=[p.org_a.pk]),
+        "records": reverse("records"),
+        "event": reverse("event", args=[ev.seq]),
+        "decisions": reverse("decisions"),
+        "plan": reverse("audit_plan", args=[app.pk]),
+    }
+    return urls
+
+
+def expected(persona: str, page: str) -> int:
+    own = {"organisation", "application", "document", "audit", "certificate", "certificate_pdf"}
+    if persona == "client_a":
+        return 200 if page in own else 403
+    if persona == "client_b":
+        return 404 if page in own else 403
+    if persona in TEAM:
+        return 200 if page in own else 403
+    if persona == "outsider":
+        return 404 if page in own else 403
+    if page == "plan":
+        return 200 if persona == "planner" else 403
+    return 200  # office roles
+
+
+PERSONAS = ["client_a", "client_b", "outsider", *TEAM, *OFFICE]
+PAGES = ["organisation", "application", "document", "audit", "certificate", "certificate_pdf", "archive", "records",
+         "event", "decisions", "plan"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_respects_the_wall_of_each_persona(client, p, world, persona):
+    client.force_login(getattr(p, persona))
+    got = {page: client.get(world[page]).status_code for page in PAGES}
+    want = {page: expected(persona, page) for page in PAGES}
+    assert got == want
+
+
+def test_anonymous_users_are_sent_to_login_for_private_pages(client, world):
+    for page in PAGES:
+        response = client.get(world[page])
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], page
+
+
+@pytest.mark.parametrize("persona", ["client_b", "outsider"])
+def test_lists_show_nothing_of_another_organisation(client, p, world, persona):
+    client.force_login(getattr(p, persona))
+    for name in ("home", "organisations", "applications", "audits", "certificates"):
+        response = client.get(reverse(name), follow=True)
+        assert response.status_code in (200, 403)
+        assert "甲化工" not in response.content.decode(), name
+
+
+def test_client_cannot_post_to_another_organisations_application(client, p, world):
+    client.force_login(p.client_b)
+    url = world["application"].rstrip("/") + "/submit/"
+    assert client.post(url).status_code == 404
+
+
+def test_auditor_not_on_team_cannot_raise_findings(client, p, world):
+    client.force_login(p.outsider)
+    response = client.post(world["audit"] + "findings/", {"grade": "minor", "description": "x", "evidence": "y"})
+    assert response.status_code == 404
+
+
+def test_decider_who_audited_does_not_see_the_audit_in_the_decision_queue(client, p):
+    from flow import through_audits
+
+    through_audits(complete_application(p.org_a, p.client_a), p)
+    client.force_login(p.decider_who_audited)
+    assert "甲化工" not in client.get(reverse("decisions")).content.decode()
+    client.force_login(p.decider)
+    assert "甲化工" in client.get(reverse("decisions")).content.decode()
+
+
+def test_public_register_needs_no_login_and_escapes_input(client, p, world):
+    response = client.get(reverse("register"), {"q": "<script>alert(1)</script>' OR 1=1 --"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+    response = client.get(reverse("register"), {"q": "甲化工"})
+    assert "甲化工有限公司" in response.content.decode()
