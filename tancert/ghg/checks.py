@@ -20,7 +20,7 @@ import numpy as np
 
 from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
-from .inventory import K_FUGITIVE, Inventory
+from .inventory import K_FUGITIVE, TIER_CODES, Inventory
 
 REVIEW_FIELDS = ("data_source", "monitoring_method", "monitoring_frequency", "recording_frequency",
                  "missing_data_handling")
@@ -55,14 +55,20 @@ def draw_sample(inv: Inventory, seed: int) -> Sample:
     src = t.t("source_id")
     n = len(t)
     rng = np.random.default_rng(seed)
-    # one sort on (stratum + uniform key) orders every stratum randomly at once
-    key = src.codes.astype(np.float64) + rng.random(n)
-    order = np.argsort(key, kind="stable")
     counts = np.bincount(src.codes, minlength=len(src.levels))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     k = np.ceil(np.sqrt(counts)).astype(np.int64)
-    pos = np.arange(n) - np.repeat(starts, counts)
-    chosen = order[pos < np.repeat(k, counts)]
+    if len(src.levels) <= 4096:
+        # rows grouped by stratum (stable radix sort on 16-bit codes, O(n)), then k_s positions per stratum
+        order = np.argsort(src.codes.astype(np.uint16), kind="stable")
+        parts = [order[starts[s] + rng.choice(counts[s], k[s], replace=False)]
+                 for s in range(len(src.levels)) if counts[s]]
+        chosen = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    else:
+        # many strata: one sort on (stratum + uniform key) orders every stratum randomly at once
+        order = np.argsort(src.codes.astype(np.float64) + rng.random(n), kind="stable")
+        pos = np.arange(n) - np.repeat(starts, counts)
+        chosen = order[pos < np.repeat(k, counts)]
     chosen.sort()
     strata = {}
     rows_by = {}
@@ -93,11 +99,11 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
 
     # R6.3-tiers: factor tier on every datum (fugitive rows use GWP only)
     not_fug = inv.kind != K_FUGITIVE
-    f.add("R6.3-tiers", WARNING, "factor tier (a–f) not stated and not derivable", sheet, rows[not_fug & (inv.tier == "")])
-    low = not_fug & (inv.tier > "a") & blank["factor_justification"]
+    f.add("R6.3-tiers", WARNING, "factor tier (a–f) not stated and not derivable", sheet, rows[not_fug & (inv.tier == 0)])
+    low = not_fug & (inv.tier > 1) & blank["factor_justification"]
     for tier in np.unique(inv.tier[low]).tolist():
-        f.add("R6.3-tiers", WARNING, f"tier {tier} factor used without a justification for not using a higher tier",
-              sheet, rows[low & (inv.tier == tier)])
+        f.add("R6.3-tiers", WARNING, f"tier {TIER_CODES[tier]} factor used without a justification for not using a "
+              "higher tier", sheet, rows[low & (inv.tier == tier)])
 
     # R6.2-review: the review fields of every activity datum
     for k in REVIEW_FIELDS:
@@ -151,14 +157,15 @@ def _check_defaults(inv: Inventory, f: Findings, ftype) -> None:
         differs = m & (np.isnan(ref) | ~np.isclose(used, ref, rtol=1e-12, atol=0))
         idx = np.flatnonzero(differs)
         if len(idx):
-            details = []
-            for i in idx.tolist():
-                c = inv.combos[inv.combo[i]]
-                fac = c.factor(p)
-                details.append(f"given {t.num[col][i]:g}, library {fac.label()}" if fac
-                               else f"given {t.num[col][i]:g}; the method's tables have no single default")
+            given_vals, combos = t.num[col][idx], inv.combo[idx]
+
+            def detail(k: int, p=p, given_vals=given_vals, combos=combos) -> str:
+                fac = inv.combos[combos[k]].factor(p)
+                return (f"given {given_vals[k]:g}, library {fac.label()}" if fac
+                        else f"given {given_vals[k]:g}; the method's tables have no single default")
+
             f.add("R6.3-default", BLOCKING, f"{p} declared as the guideline default differs from the guideline value",
-                  t.sheet, t.rows[idx], details)
+                  t.sheet, t.rows[idx], detail)
 
 
 def _check_calibration(inv: Inventory, f: Findings, cls, blank) -> None:
@@ -215,9 +222,13 @@ def _check_crosscheck(inv: Inventory, f: Findings, blank) -> None:
     idx = np.flatnonzero(off)
     if len(idx):
         src = t.t("crosscheck_source")
-        details = [f"{q[i]:g} vs {x[i]:g} in {src[i] or 'the independent source'}: {dev[i]:.2f}%" for i in idx.tolist()]
+        qi, xi, di, si = q[idx], x[idx], dev[idx], src.codes[idx]
+
+        def detail(k: int) -> str:
+            return f"{qi[k]:g} vs {xi[k]:g} in {src.levels[si[k]] or 'the independent source'}: {di[k]:.2f}%"
+
         f.add("R6.2-crosscheck", BLOCKING, f"activity datum deviates from its independent source by more than {tol:g}%",
-              t.sheet, t.rows[idx], details)
+              t.sheet, t.rows[idx], detail)
 
 
 def _check_completeness(inv: Inventory, f: Findings) -> None:
@@ -230,13 +241,13 @@ def _check_completeness(inv: Inventory, f: Findings) -> None:
         return
     src = t.t("source_id")
     year = ds.settings.reporting_year
-    has = np.bincount(src.codes[t.year == year], minlength=len(src.levels)) > 0
-    with_data = {name for code, name in enumerate(src.levels) if has[code]}
-    months = {}
-    for code, name in enumerate(src.levels):
-        sel = (src.codes == code) & (t.year == year)
-        ms = np.unique(t.month[sel])
-        months[name] = (12 if (ms == 0).any() else len(ms)) if has[code] else 0  # month 0: annual total
+    # months with data per source in one pass: counts[source, month] (month 0 = an annual record)
+    sel = t.year == year
+    counts = np.bincount(src.codes[sel].astype(np.int64) * 13 + t.month[sel],
+                         minlength=13 * len(src.levels)).reshape(-1, 13)
+    n_months = np.where(counts[:, 0] > 0, 12, (counts[:, 1:] > 0).sum(axis=1))
+    months = {name: int(n_months[code]) for code, name in enumerate(src.levels)}
+    with_data = {name for name, m in months.items() if m}
     declared = {s.source_id for s in ds.sources}
     missing = [s for s in ds.sources if s.source_id not in with_data]
     for s in missing:

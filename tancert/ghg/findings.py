@@ -7,7 +7,7 @@ That keeps the checks at numpy speed on a million records.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +23,9 @@ class Block:
     message: str
     sheet: str
     rows: np.ndarray | None = None  # sheet row numbers; None = the finding is about the whole sheet
-    details: list[str] | None = None  # per-row addition to the message (same length as rows)
+    # per-row addition to the message: a list, or a function of the position in `rows` — formatted
+    # only when the finding is read, so a check over a million rows builds no strings
+    details: list[str] | Callable[[int], str] | None = None
 
     def __len__(self) -> int:
         return 1 if self.rows is None else len(self.rows)
@@ -48,7 +50,10 @@ class Findings:
                 yield {"rule": b.rule, "severity": b.severity, "message": b.message, "sheet": b.sheet, "row": None}
                 continue
             for i, r in enumerate(b.rows.tolist()):
-                msg = b.message if b.details is None else f"{b.message} ({b.details[i]})"
+                if b.details is None:
+                    msg = b.message
+                else:
+                    msg = f"{b.message} ({b.details(i) if callable(b.details) else b.details[i]})"
                 yield {"rule": b.rule, "severity": b.severity, "message": msg, "sheet": b.sheet, "row": int(r)}
 
     def __len__(self) -> int:

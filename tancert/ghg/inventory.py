@@ -29,6 +29,7 @@ DIMS = list(CANONICAL)
 D_ENERGY, D_MASS = DIMS.index("energy"), DIMS.index("mass")
 K_FUEL, K_PROCESS, K_FUGITIVE, K_ELEC, K_HEAT, K_OTHER = range(6)
 FUEL_PARAMS = ("NCV", "CC", "OF")
+TIER_CODES = ("", "a", "b", "c", "d", "e", "f")
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Inventory:
     kind: np.ndarray  # index into KINDS
     params: dict[str, np.ndarray]  # NCV/CC/OF/EF used per row (canonical); NaN where not used
     given: dict[str, np.ndarray]  # True where the row supplied the value itself
-    tier: np.ndarray  # 'a'..'f' or '' per row (U1)
+    tier: np.ndarray  # int8 index into TIER_CODES: 0 not stated, 1..6 = a..f
     uses_unverified: np.ndarray
     u_ad: np.ndarray  # % (95% half-width); NaN = not stated
     u_f: np.ndarray
@@ -319,12 +320,13 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
                                                               ("CC", np.where(fuel_chain, cc, np.nan)),
                                                               ("OF", np.where(fuel_chain, of, np.nan)),
                                                               ("EF", np.where(uses_ef, ef, np.nan)))}
-    worst = np.full(len(combos), "", dtype="<U1")
-    unver = np.zeros((len(combos), 4), bool)
+    # tiers as small ints (0 = not stated, 1..6 = a..f): string arrays would cost 10× more per row
+    worst = np.zeros(len(combos) or 1, np.int8)
+    unver = np.zeros((len(combos) or 1, 4), bool)
     for i, c in enumerate(combos):
         fs = [c.factor(p) for p in ("NCV", "CC", "OF", "EF")]
-        tiers = [f.tier for f in fs if f]
-        worst[i] = max(tiers) if tiers else ""
+        tiers = [TIER_CODES.index(f.tier) for f in fs if f]
+        worst[i] = max(tiers) if tiers else 0
         unver[i] = [bool(f and f.unverified) for f in fs]
     any_given = given["NCV"] | given["CC"] | given["OF"] | given["EF"]
     tier_col = t.t("factor_tier")
@@ -333,9 +335,10 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     # unstated tier: the worst library tier among the defaults used; a row's own values count as
     # measured (a) unless they come from a supplier, whose tier the row must state
     own_measured = any_given & ~supplier & ((kind == K_FUEL) | (kind == K_PROCESS))
-    derived = np.where(any_default, worst[combo], np.where(own_measured, "a", ""))
-    tier = np.where(tier_col.blank(), derived, np.array(tier_col.levels or [""], dtype="<U1")[tier_col.codes])
-    tier = np.where(kind == K_FUGITIVE, "", tier)
+    derived = np.where(any_default, worst[combo], np.where(own_measured, 1, 0)).astype(np.int8)
+    stated = np.array([TIER_CODES.index(x) if x in TIER_CODES else 0 for x in tier_col.levels] or [0], np.int8)
+    tier = np.where(tier_col.blank(), derived, stated[tier_col.codes])
+    tier = np.where(kind == K_FUGITIVE, 0, tier).astype(np.int8)
     uses_unverified = np.zeros(n, bool)
     for j, p in enumerate(("NCV", "CC", "OF", "EF")):
         uses_unverified |= used_default[p] & unver[combo, j]

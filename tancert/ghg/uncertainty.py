@@ -20,6 +20,8 @@ result depends on the seed and chunk size only, never on the number of threads.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from .inventory import Inventory
 
 Z95 = 1.959963984540054
 BLOCK = 256  # factor groups per random stream
+FACTOR_CACHE_BYTES = 512 * 2**20  # memory for kept factor multipliers
 DIST = {"normal": 0, "lognormal": 1, "triangular": 2, "uniform": 3}
 
 
@@ -128,7 +131,8 @@ def _stream(seed: int, kind: int, index: int) -> np.random.Generator:
 
 def monte_carlo(inv: Inventory, iterations: int = 10_000, seed: int = 0, year: int | None = None,
                 chunk_cells: int = 256, workers: int = 2) -> UncertaintyResult:
-    """Approach 2. Peak memory ≈ workers × 3 × chunk_cells × iterations × 4 bytes."""
+    """Approach 2. Peak memory ≈ workers × 2 × chunk_cells × iterations × 4 bytes for the chunks, plus
+    the kept factor multipliers (factor groups × iterations × 4 bytes, at most FACTOR_CACHE_BYTES)."""
     e, uad, uf, src, levels, group, adc, adl, fdc, fdl, notes = _inputs(inv, year)
     ad_dist = np.array([DIST.get(s, 0) for s in adl] or [0])[adc]
     f_dist = np.array([DIST.get(s, 0) for s in fdl] or [0])[fdc]
@@ -175,6 +179,24 @@ def _run_mc(E, u_ad, u_f, cell_src, cell_grp, ad_dist, f_dist, levels, n_iter, s
                 f[i] = multiplier(_stream(seed, 2, g), group_d[g], group_u[g], n_iter)
         return f
 
+    # Factor blocks are kept (LRU) up to a memory budget: cells are ordered by source, so one factor
+    # block is needed by many chunks; regenerating it each time would multiply the work.
+    cache: OrderedDict[int, np.ndarray] = OrderedDict()
+    lock = threading.Lock()
+    budget = max(1, FACTOR_CACHE_BYTES // (BLOCK * n_iter * 4))
+
+    def cached_block(b: int) -> np.ndarray:
+        with lock:
+            if b in cache:
+                cache.move_to_end(b)
+                return cache[b]
+        fb = factor_block(b)  # deterministic: a race only costs a duplicate draw
+        with lock:
+            cache[b] = fb
+            while len(cache) > budget:
+                cache.popitem(last=False)
+        return fb
+
     def run(ci):
         a, b = chunks[ci]
         # AD multipliers: one stream per chunk (chunks are fixed by chunk_cells, not by threads)
@@ -186,8 +208,7 @@ def _run_mc(E, u_ad, u_f, cell_src, cell_grp, ad_dist, f_dist, levels, n_iter, s
         grp = cell_grp[a:b]
         for blk in np.unique(grp // BLOCK).tolist():
             sel = np.flatnonzero(grp // BLOCK == blk)
-            fb = factor_block(blk)
-            x[sel] *= fb[grp[sel] - blk * BLOCK]
+            x[sel] *= cached_block(blk)[grp[sel] - blk * BLOCK]
         x *= E[a:b].astype(np.float32)[:, None]
         starts = np.flatnonzero(np.r_[True, cell_src[a + 1:b] != cell_src[a:b - 1]])
         per_src = np.add.reduceat(x, starts, axis=0, dtype=np.float64) if b > a else np.zeros((0, n_iter))
