@@ -39,9 +39,10 @@ def find_cjk_font() -> Path:
 def font_css() -> str:
     """@font-face rule that makes WeasyPrint embed the CJK font (subsetted)."""
     path = find_cjk_font()
+    uri = path.as_uri()
     return (
-        "@font-face { font-family: 'TancertCJK'; src: url('%s'); }\n"
-        "html { font-family: 'TancertCJK', sans-serif; }\n" % path.as_uri()
+        f"@font-face {{ font-family: 'TancertCJK'; src: url('{uri}'); }}\n"
+        "html { font-family: 'TancertCJK', sans-serif; }\n"
     )
 
 

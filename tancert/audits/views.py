@@ -53,6 +53,7 @@ def audit(request, pk: int):
     return render(request, "audits/audit.html", {
         "audit": a, "team": a.team.select_related("user"), "findings": findings, "member": member,
         "is_leader": bool(member and member.role == "leader"),
+        "can_plan": user.has_role(Role.PROGRAMME_MANAGER),
         "is_client": user.is_client and user.organisation_id == a.organisation_id,
         "finding_form": FindingForm(), "response_form": ResponseForm(), "complete_form": CompleteForm(),
         "can_decide": (user.has_role(Role.DECISION_MAKER) and a.status == Audit.COMPLETED

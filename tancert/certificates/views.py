@@ -43,6 +43,8 @@ def decide(request, audit_id: int):
         d = form.cleaned_data
         perform(request, actions.decide, audit, by=request.user, outcome=d["outcome"], conditions=form.conditions(),
                 scope=d["scope"], reason=d["reason"], success=_("Decision recorded."))
+    else:
+        messages.error(request, _("Choose the decision and answer the conditions C1–C4."))
     return redirect("audit", audit_id)
 
 

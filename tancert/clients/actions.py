@@ -31,6 +31,11 @@ def document_codes() -> list[str]:
     return [d.code for d in rulebook.APPLICATION_DOCUMENTS]
 
 
+def document_key(code: str) -> str:
+    """The rule key of document `code` (D1 → R7.1-D1), from the rule book."""
+    return next(d.key for d in rulebook.APPLICATION_DOCUMENTS if d.code == code)
+
+
 def _check_credit_code(code: str) -> str:
     code = creditcode.normalise(code)
     problem = creditcode.problem(code)
@@ -115,15 +120,18 @@ def upload_document(app: Application, code: str, *, by, filename: str, content: 
     _editable(app, by)
     require(code in document_codes(), "R7.1-D1", _("Unknown document code; use D1–D11."), field="code")
     limit = settings.TANCERT_MAX_UPLOAD_BYTES
-    require(0 < len(content) <= limit, f"R7.1-{code}",
+    # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+    require(0 < len(content) <= limit, document_key(code),
             _("The file is empty or larger than %(limit)d MB."), field="file", params={"limit": limit // 2**20})
     kind = sniff(content[:16], content)
-    require(kind is not None and kind[0] in ALLOWED, f"R7.1-{code}",
+    # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+    require(kind is not None and kind[0] in ALLOWED, document_key(code),
             _("The file is not a PDF, PNG, JPEG, Word (docx) or Excel (xlsx) document; its content does not match "
               "any of these types."), field="file")
     doc_meta = next(d for d in rulebook.APPLICATION_DOCUMENTS if d.code == code)
     if doc_meta.dated:
-        require(document_date is not None, f"R7.1-{code}", _("Give the date of the screenshot."),
+        # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+        require(document_date is not None, document_key(code), _("Give the date of the screenshot."),
                 field="document_date")
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
@@ -141,10 +149,23 @@ def upload_document(app: Application, code: str, *, by, filename: str, content: 
     return doc
 
 
+def upload_documents(app: Application, files: dict, *, by) -> list[ApplicationDocument]:
+    """Upload several documents at once: {code: (filename, content, document_date)}.
+
+    All or nothing: if one file is refused, none is kept, so the client can fix that one
+    file and send the same selection again.
+    """
+    require(bool(files), "R7.1-D1", _("Choose at least one file."), field="files")
+    with transaction.atomic():
+        return [upload_document(app, code, by=by, filename=name, content=content, document_date=day)
+                for code, (name, content, day) in sorted(files.items(), key=lambda kv: int(kv[0][1:]))]
+
+
 def mark_document_not_applicable(app: Application, code: str, *, by, reason: str) -> ApplicationDocument:
     _editable(app, by)
     require(code in document_codes(), "R7.1-D1", _("Unknown document code; use D1–D11."), field="code")
-    require(bool((reason or "").strip()), f"R7.1-{code}",
+    # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+    require(bool((reason or "").strip()), document_key(code),
             _("A document can be marked not applicable only with a reason."), field="reason")
     with transaction.atomic():
         last = app.documents.filter(code=code).order_by("-version").first()
@@ -186,7 +207,8 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
     current = app.current_documents()
     for meta in rulebook.APPLICATION_DOCUMENTS:
         if meta.code not in current:
-            problems.append(RuleViolation(meta.key, _("Upload document %(code)s (%(name)s) or mark it not "
+            # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+            problems.append(RuleViolation(document_key(meta.code), _("Upload document %(code)s (%(name)s) or mark it not "
                                                       "applicable with a reason."), field=meta.code,
                                           params={"code": meta.code, "name": meta.name_zh}))
     return problems

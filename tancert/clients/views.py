@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
@@ -113,13 +114,35 @@ def document_upload(request, pk: int, code: str):
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                from django.contrib import messages
-
                 messages.error(request, e)
         return redirect("application", pk)
     f = form.cleaned_data["file"]
     perform(request, actions.upload_document, app, code, by=request.user, filename=f.name, content=f.read(),
             document_date=form.cleaned_data.get("document_date"), success=_("Document %(code)s uploaded.") % {"code": code})
+    return redirect("application", pk)
+
+
+@login_required
+@require_POST
+def documents_upload_all(request, pk: int):
+    """One form for all documents: every chosen file is uploaded, or none is."""
+    from datetime import date
+
+    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    files = {}
+    for meta in rulebook.APPLICATION_DOCUMENTS:
+        upload = request.FILES.get(f"file_{meta.code}")
+        if upload is None:
+            continue
+        raw_date = request.POST.get(f"date_{meta.code}") or ""
+        try:
+            day = date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            day = None
+        files[meta.code] = (upload.name, upload.read(), day)
+    ok, docs = perform(request, actions.upload_documents, app, files, by=request.user)
+    if ok:
+        messages.success(request, _("%(n)d documents uploaded.") % {"n": len(docs)})
     return redirect("application", pk)
 
 
@@ -148,8 +171,6 @@ def commitment(request, pk: int):
         perform(request, actions.give_commitment, app, by=request.user, **form.cleaned_data,
                 success=_("Commitment recorded."))
     else:
-        from django.contrib import messages
-
         messages.error(request, _("Give the signer and the date of the commitment."))
     return redirect("application", pk)
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("applications/new/", clients.application_new, name="application_new"),
     path("applications/<int:pk>/", clients.application, name="application"),
     path("applications/<int:pk>/documents/<str:code>/upload/", clients.document_upload, name="document_upload"),
+    path("applications/<int:pk>/documents/upload-all/", clients.documents_upload_all, name="documents_upload_all"),
     path("applications/<int:pk>/documents/<str:code>/not-applicable/", clients.document_not_applicable,
          name="document_not_applicable"),
     path("applications/<int:pk>/documents/file/<int:doc_id>/", clients.document_download, name="document_download"),

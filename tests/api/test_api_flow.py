@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from flow import PDF, code
 from tancert.people.actions import create_api_token
 from tancert.scheme import rulebook
+
+from flow import PDF, code
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from flow import REVIEW_OK, certify, complete_application, plan_initial, team, through_audits
 
 from tancert.audits import actions
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.clients import actions as clients
 from tancert.records.models import Event
+
+from flow import REVIEW_OK, certify, complete_application, plan_initial, team, through_audits
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -173,3 +174,19 @@ def test_stage2_with_an_open_major(p):
     app = complete_application(p.org_a, p.client_a)
     s2 = through_audits(app, p, major=True)
     assert s2.findings.get().grade == Finding.MAJOR
+
+
+def test_audit_type_and_method_must_be_known(p, accepted, rule):
+    with rule("R2", field="kind"):
+        _plan(p, accepted, kind="stage3")
+    with rule("R7.4.3", field="method"):
+        _plan(p, accepted, method="FS09")
+
+
+def test_findings_only_while_open_and_with_a_known_grade(p, accepted, rule):
+    s1, _ = plan_initial(accepted, p)
+    with rule("R7.4.2", field="grade"):
+        actions.raise_finding(s1, by=p.lead, grade="critical", description="x", evidence="y")
+    actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
+    with rule("R7.4.2", field="status"):
+        actions.raise_finding(s1, by=p.lead, grade="minor", description="x", evidence="y")

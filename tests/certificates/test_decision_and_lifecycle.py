@@ -9,12 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
-from flow import CONDITIONS_MET, certify, complete_application, through_audits
 
 from tancert.audits import actions as audits
 from tancert.certificates import actions
 from tancert.certificates.models import Certificate, Decision
 from tancert.records.models import Event
+
+from flow import CONDITIONS_MET, certify, complete_application, through_audits
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_unmet_condition_forbids_granting_but_allows_refusal(p, audited, rule, c
         actions.decide(audited, by=p.decider, outcome="grant", conditions=conditions)
     d = actions.decide(audited, by=p.decider, outcome="refuse", conditions=conditions, reason="条件不满足")
     assert d.outcome == Decision.REFUSE
-    with pytest.raises(Exception):
+    with rule("R7.5.2", field="decision"):
         actions.issue_certificate(d, by=p.certadmin)
 
 
@@ -89,7 +90,12 @@ def test_issued_certificate_has_r91_content_and_three_year_validity(p, audited, 
     assert v.pdf.read().startswith(b"%PDF") and len(v.sha256) == 64
     ev = Event.objects.get(action="certificate.issued")
     assert ev.data["pdf_sha256"] == v.sha256 and ev.data["content"]["number"] == cert.number
-    with pytest.raises(Exception):
+
+
+def test_a_decision_gives_one_certificate(p, audited, rule):
+    d = actions.decide(audited, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
+    actions.issue_certificate(d, by=p.certadmin)
+    with rule("R9.1-a", field="decision"):
         actions.issue_certificate(d, by=p.certadmin)
 
 

@@ -8,11 +8,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from flow import PDF, PNG, REVIEW_OK, code, complete_application
 
 from tancert.clients import actions
 from tancert.clients.models import Application, Organisation
 from tancert.records.models import Event
+
+from flow import PDF, PNG, REVIEW_OK, code, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,44 @@ def test_only_reviewers_review(p):
     for user in (p.client_a, p.planner, p.decider):
         with pytest.raises(PermissionDenied):
             actions.accept_application(app, by=user, review=REVIEW_OK)
+
+
+@pytest.mark.parametrize("key", ["R7.1-D1", "R7.1-D2", "R7.1-D3", "R7.1-D4", "R7.1-D5", "R7.1-D6", "R7.1-D7",
+                                 "R7.1-D8", "R7.1-D9", "R7.1-D10", "R7.1-D11"])
+def test_each_missing_document_blocks_submission_with_its_key(p, rule, key):
+    missing = key.split("-")[1]
+    app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
+    actions.give_commitment(app, by=p.client_a, signed_by="张三", signed_on=timezone.localdate())
+    for meta in actions.rulebook.APPLICATION_DOCUMENTS:
+        if meta.code != missing:
+            actions.upload_document(app, meta.code, by=p.client_a, filename="f.pdf", content=PDF,
+                                    document_date=timezone.localdate())
+    with rule(key, field=missing):
+        actions.submit_application(app, by=p.client_a)
+
+
+def test_one_open_application_at_a_time(p, rule):
+    actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
+    with rule("R7.1", field="kind"):
+        actions.create_application(p.org_a, by=p.client_a, scope="范围2", cms_started_on=date(2025, 1, 1))
+
+
+def test_uploading_several_documents_is_all_or_nothing(p, rule):
+    app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
+    with rule("R7.1-D5", field="document_date"):
+        actions.upload_documents(app, {"D1": ("a.pdf", PDF, None), "D5": ("b.png", PNG, None)}, by=p.client_a)
+    assert app.documents.count() == 0
+    docs = actions.upload_documents(app, {"D1": ("a.pdf", PDF, None), "D5": ("b.png", PNG, timezone.localdate())},
+                                    by=p.client_a)
+    assert [d.code for d in docs] == ["D1", "D5"]
+
+
+def test_upload_all_form_uploads_every_chosen_file(client, p):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
+    client.force_login(p.client_a)
+    response = client.post(f"/applications/{app.pk}/documents/upload-all/", {
+        "file_D1": SimpleUploadedFile("d1.pdf", PDF), "file_D2": SimpleUploadedFile("d2.pdf", PDF)})
+    assert response.status_code == 302
+    assert sorted(app.current_documents()) == ["D1", "D2"]

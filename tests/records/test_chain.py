@@ -38,7 +38,7 @@ def test_appended_events_form_an_intact_chain():
     assert result.ok and result.count == 5
     events = list(Event.objects.order_by("seq"))
     assert events[0].prev_hash == chain.GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:]))
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
 
 
 @pytest.mark.django_db
@@ -95,9 +95,9 @@ def test_records_verify_command_exit_codes(capsys):
 @pytest.mark.django_db
 def test_action_failure_leaves_no_record(p, rule):
     """A rule violation inside an action appends nothing and changes nothing."""
-    from flow import complete_application
-
     from tancert.clients import actions
+
+    from flow import complete_application
 
     app = complete_application(p.org_a, p.client_a)
     before = Event.objects.count()
@@ -134,9 +134,9 @@ def test_organisation_archive_contains_events_documents_and_verification(p):
 
 @pytest.mark.django_db
 def test_signed_original_is_attached_with_its_hash(p, rule):
-    from flow import PDF
-
     from tancert.records.actions import attach_signed_original
+
+    from flow import PDF
 
     ev = chain.append("test.event", subject=p.org_a, by=p.reviewer, summary="评审记录", organisation=p.org_a)
     original = attach_signed_original(ev, by=p.reviewer, filename="signed.pdf", content=PDF, kept_at="档案室 A-12")
@@ -154,9 +154,10 @@ def test_signed_original_is_attached_with_its_hash(p, rule):
 @pytest.mark.django_db
 def test_signed_original_needs_office_role(p):
     from django.core.exceptions import PermissionDenied
-    from flow import PDF
 
     from tancert.records.actions import attach_signed_original
+
+    from flow import PDF
 
     ev = chain.append("test.event", subject=p.org_a, by=None, summary="x", organisation=p.org_a)
     with pytest.raises(PermissionDenied):

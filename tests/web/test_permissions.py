@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from flow import certify, complete_application
 from tancert.records.models import Event
+
+from flow import certify, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,4 @@ def test_public_register_needs_no_login_and_escapes_input(client, p, world):
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
     response = client.get(reverse("register"), {"q": "甲化工"})
     assert "甲化工有限公司" in response.content.decode()
+
