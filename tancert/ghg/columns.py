@@ -92,7 +92,8 @@ NUMBER_KEYS = [c.key for c in ACTIVITY_COLUMNS if c.type == "number"]
 ELECTRICITY_ACTIVITIES = ("grid", "grid-excl-market-nonfossil", "fossil-only", "supplier")
 HEAT_ACTIVITIES = ("purchased", "supplier")
 
-_PERIOD = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2})?$")
+# 2024-03, 2024/3, 202403, 2024年3月, and a date cell rendered as text (2024-03-01 00:00:00)
+_PERIOD = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
 _YEAR = re.compile(r"^(\d{4})\s*年?$")
