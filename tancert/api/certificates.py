@@ -107,6 +107,18 @@ def withdraw(request, cert_id: int, payload: ReasonIn):
     return actions.withdraw_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
 
 
+class ChangeIn(Schema):
+    changes: dict
+    reason: str
+
+
+@router.post("/certificates/{cert_id}/change", response={200: CertificateOut, 422: Problem})
+def change(request, cert_id: int, payload: ChangeIn):
+    """Approve a change (R9.4): name, address, scope or sites; number and validity stay."""
+    return actions.change_certificate(_cert(request, cert_id), by=request.user, changes=payload.changes,
+                                      reason=payload.reason)
+
+
 @router.post("/certificates/{cert_id}/cancel", response={200: CertificateOut, 422: Problem})
 def cancel(request, cert_id: int, payload: ReasonIn):
     return actions.cancel_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tancert.people import access
 from tancert.people.actions import create_api_token
 from tancert.records import chain
+from tancert.records.actions import attach_signed_original
+from tancert.records.models import Event
 
 router = Router(tags=["records"])
 
@@ -42,3 +45,21 @@ def token(request, payload: TokenIn):
     """Create an API token for yourself; the secret is returned once."""
     t, secret = create_api_token(request.user, payload.name, by=request.user)
     return Status(201, {"name": t.name, "prefix": t.prefix, "token": secret})
+
+
+class OriginalOut(Schema):
+    event: int
+    original_name: str
+    sha256: str
+    kept_at: str
+
+
+@router.post("/records/{seq}/originals", response={201: OriginalOut, 422: dict})
+def attach_original(request, seq: int, file: File[UploadedFile], kept_at: Form[str]):
+    """Attach the scan of a signed paper original to record event `seq` (RR-signed; office roles)."""
+    if not access.is_office(request.user):
+        raise PermissionDenied
+    ev = access.get_or_404(Event.objects.all(), seq=seq)
+    original = attach_signed_original(ev, by=request.user, filename=file.name, content=file.read(), kept_at=kept_at)
+    return Status(201, {"event": ev.seq, "original_name": original.original_name, "sha256": original.sha256,
+                        "kept_at": original.kept_at})

@@ -6,7 +6,6 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -250,6 +249,36 @@ def record_surveillance(audit: Audit, *, by) -> None:
                      data={"audit": audit.pk, "surveillance_status": new})
 
 
-def require_holder_or_staff(user, cert: Certificate) -> None:
-    if user.is_client and user.organisation_id != cert.organisation_id:
-        raise PermissionDenied
+CHANGEABLE = ("organisation_name", "organisation_address", "scope", "sites")  # R9.4.1
+
+
+def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> Certificate:
+    """Approve a change of certificate content (R9.4.2): a new version, same number and validity dates."""
+    require_role(by, Role.CERTIFICATE_ADMIN)
+    require(cert.status == Certificate.VALID, "R9.4.2", _("Only a valid certificate can be changed."),
+            field="status")
+    unknown = sorted(set(changes) - set(CHANGEABLE))
+    require(not unknown, "R9.4.2",
+            _("A change keeps the certificate number and validity dates; only the name, address, scope and sites "
+              "can change (not: %(fields)s)."), field=unknown[0] if unknown else None,
+            params={"fields": ", ".join(unknown)})
+    changed = {k: v for k, v in changes.items() if getattr(cert, k) != v}
+    require(bool(changed), "R9.4.1", _("Nothing would change."), field="changes")
+    require(bool((reason or "").strip()), "R9.4.1", _("Say what the holder applied for and how it was reviewed."),
+            field="reason")
+    with transaction.atomic():
+        locked = _locked(Certificate, cert.pk)
+        before = {k: getattr(locked, k) for k in changed}
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.change_date = timezone.localdate()
+        locked.save()
+        version = _freeze_version(locked)
+        chain.append("certificate.changed", subject=locked, by=by, organisation=locked.organisation_id,
+                     summary=f"证书 {locked.number} 变更为第 {locked.version} 版（编号和有效期不变）：{reason.strip()}",
+                     data={"before": before, "after": changed, "reason": reason.strip(),
+                           "version": locked.version, "pdf_sha256": version.sha256})
+    cert.refresh_from_db()
+    return cert
+

@@ -36,3 +36,10 @@ class SuspendForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class ChangeForm(forms.Form):
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200)
+    organisation_address = forms.CharField(label=_("Organisation address"), max_length=300)
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("The holder's application and its review"), widget=forms.Textarea)

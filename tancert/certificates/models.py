@@ -50,7 +50,12 @@ class Certificate(models.Model):
         (SURV_OVERDUE, _("surveillance overdue")),
     ]
 
+    INITIAL, TRANSFER = "initial", "transfer"
+    ORIGINS = [(INITIAL, _("issued after our own initial audit")), (TRANSFER, _("transferred from another body"))]
+
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    origin = models.CharField(_("origin"), max_length=20, choices=ORIGINS, default=INITIAL)
+    previous_body = models.CharField(_("previous certification body"), max_length=200, blank=True)
     organisation = models.ForeignKey("clients.Organisation", on_delete=models.PROTECT, related_name="certificates")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certificates")
     status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=VALID)

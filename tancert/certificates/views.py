@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tancert.audits.models import Audit
 from tancert.certificates import actions
-from tancert.certificates.forms import DecisionForm, ReasonForm, SuspendForm
+from tancert.certificates.forms import ChangeForm, DecisionForm, ReasonForm, SuspendForm
 from tancert.certificates.models import Decision
 from tancert.people import access
 from tancert.people.models import Role
@@ -76,6 +76,8 @@ def certificate(request, pk: int):
         "surveillance": cert.audits.filter(kind=Audit.SURVEILLANCE),
         "can_decide": user.has_role(Role.DECISION_MAKER), "can_admin": user.has_role(Role.CERTIFICATE_ADMIN),
         "suspend_form": SuspendForm(), "reason_form": ReasonForm(),
+        "change_form": ChangeForm(initial={"organisation_name": cert.organisation_name,
+                                           "organisation_address": cert.organisation_address, "scope": cert.scope}),
     })
 
 
@@ -98,6 +100,16 @@ def lifecycle(request, pk: int, change: str):
                     success=_("Certificate suspended."))
         else:
             messages.error(request, _("Choose a trigger, give the reason and the deadline."))
+        return redirect("certificate", pk)
+    if change == "change":
+        form = ChangeForm(request.POST)
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            reason = d.pop("reason")
+            perform(request, actions.change_certificate, cert, by=request.user, changes=d, reason=reason,
+                    success=_("Certificate changed; a new version was issued."))
+        else:
+            messages.error(request, _("Fill in the changed content and the reason."))
         return redirect("certificate", pk)
     func = {"restore": actions.restore_certificate, "withdraw": actions.withdraw_certificate,
             "cancel": actions.cancel_certificate}.get(change)

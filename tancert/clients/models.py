@@ -39,9 +39,9 @@ class Site(models.Model):
 
 class Application(models.Model):
     # Kinds
-    INITIAL, RECERTIFICATION, TRANSFER = "initial", "recertification", "transfer"
+    INITIAL, RECERTIFICATION, TRANSFER, CHANGE = "initial", "recertification", "transfer", "change"
     KINDS = [(INITIAL, _("initial certification")), (RECERTIFICATION, _("recertification")),
-             (TRANSFER, _("transfer in"))]
+             (TRANSFER, _("transfer in")), (CHANGE, _("certificate change"))]
     # Statuses
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -163,3 +163,18 @@ def test_public_lookup_of_unknown_number_is_404_and_search_is_safe():
     assert anon.get(f"{API}/public/certificates/NOPE").status_code == 404
     r = anon.get(f"{API}/public/certificates", {"q": "' OR 1=1 --"})
     assert r.status_code == 200 and r.json() == []
+
+
+def test_signed_original_through_the_api(p):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tancert.records import chain
+
+    ev = chain.append("test.event", subject=p.org_a, by=None, summary="纸质评审记录", organisation=p.org_a)
+    url = f"{API}/records/{ev.seq}/originals"
+    r = bearer(p.reviewer).post(url, {"file": SimpleUploadedFile("scan.pdf", PDF), "kept_at": "档案室 B-3"})
+    assert r.status_code == 201 and len(r.json()["sha256"]) == 64
+    r = bearer(p.reviewer).post(url, {"file": SimpleUploadedFile("scan.txt", b"text"), "kept_at": "档案室"})
+    assert r.status_code == 422 and r.json()["rule"] == "RR-signed"
+    r = bearer(p.client_a).post(url, {"file": SimpleUploadedFile("scan.pdf", PDF), "kept_at": "x"})
+    assert r.status_code == 403
