@@ -316,10 +316,9 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
                         np.array([DEFAULT_CATEGORY.get(k, 6) for k in KINDS])[kind], t.num["category"]).astype(np.int64)
 
     # --- provenance per row: tier, unverified defaults used, correlation group
-    used_default = {p: (~given[p]) & ~np.isnan(v) for p, v in (("NCV", np.where(needs_ncv, ncv, np.nan)),
-                                                              ("CC", np.where(fuel_chain, cc, np.nan)),
-                                                              ("OF", np.where(fuel_chain, of, np.nan)),
-                                                              ("EF", np.where(uses_ef, ef, np.nan)))}
+    params = {"NCV": np.where(needs_ncv, ncv, np.nan), "CC": np.where(fuel_chain, cc, np.nan),
+              "OF": np.where(fuel_chain, of, np.nan), "EF": np.where(uses_ef, ef, np.nan)}
+    used_default = {p: ~given[p] & ~np.isnan(v) for p, v in params.items()}
     # tiers as small ints (0 = not stated, 1..6 = a..f): string arrays would cost 10× more per row
     worst = np.zeros(len(combos) or 1, np.int8)
     unver = np.zeros((len(combos) or 1, 4), bool)
@@ -352,8 +351,6 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     u_ad = np.where(np.isnan(t.num["ad_uncertainty_pct"]), meter_acc, t.num["ad_uncertainty_pct"])
     # IPCC 2006 Vol.1 Ch.3: ±5% for fossil-fuel activity data when nothing better is known (checked)
     u_ad = np.where(np.isnan(u_ad) & fuel, 5.0, u_ad)
-    params = {"NCV": np.where(needs_ncv, ncv, np.nan), "CC": np.where(fuel_chain, cc, np.nan),
-              "OF": np.where(fuel_chain, of, np.nan), "EF": np.where(uses_ef, ef, np.nan)}
     return Inventory(ds, lib, s.method, basis, gases, combos, combo, group, q, np.where(fuel_chain, energy, np.nan),
                      gas_code, mass, co2e, biogenic, category, kind, params, given, tier, uses_unverified, u_ad,
                      t.num["factor_uncertainty_pct"])
