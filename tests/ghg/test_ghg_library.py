@@ -113,3 +113,29 @@ def test_library_reads_any_directory(tmp_path):
 
     small = Library(Path(tmp_path))
     assert list(small.tables) == ["STOICH-CARBONATES"]
+
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "quantification.md"
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="reference/quantification.md not beside the repository")
+def test_shipped_values_equal_the_reference_text(lib):
+    import re
+
+    ref = REFERENCE.read_text(encoding="utf-8")
+    block = ref.split("Provincial 2023")[1].split("\n\n")[0]
+    prov = re.findall(r"([\u4e00-\u9fff]{2,3}) (0\.\d{4})", block)
+    assert len(prov) == 30
+    for p, v in prov:
+        assert lib.by_id[f"MEE-NBS-ELEC-2023/electricity:grid/EF/{p}"].value == float(v)
+    for r, *vals in re.findall(r"\| [A-Za-z ]+ ([\u4e00-\u9fff]{2}) \| ([\d.—]+) \| ([\d.—]+) \| ([\d.—]+) \|", ref):
+        for y, v in zip((2021, 2022, 2023), vals, strict=True):
+            if v != "—":
+                assert lib.by_id[f"MEE-NBS-ELEC-{y}/electricity:grid/EF/{r}"].value == float(v)
+    fuels = re.findall(r"\| ([a-z -]+) [\u4e00-\u9fff]+ \| ([\d.]+) GJ/[^|]*\| ([\d.]+)[^|]*\| (\d+)% \|", ref)
+    assert len(fuels) >= 10
+    for name, ncv, cc, of in fuels:
+        code = name.strip().replace(" ", "_").replace("-", "_")
+        assert lib.by_id[f"GBT32150-2015-B/fuel:{code}/NCV"].value == float(ncv), code
+        assert lib.by_id[f"GBT32150-2015-B/fuel:{code}/CC"].value == float(cc), code
+        assert lib.by_id[f"GBT32150-2015-B/fuel:{code}/OF"].value == int(of) / 100, code
