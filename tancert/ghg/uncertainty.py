@@ -98,8 +98,9 @@ def approach1(inv: Inventory, year: int | None = None) -> UncertaintyResult:
     glin = np.bincount(group, weights=uf * e)
     h = math.sqrt(float(ad2.sum() + (glin**2).sum()))
     total = float(e.sum())
+    present = np.bincount(src, minlength=ns) > 0
     by_source = {levels[k]: Interval(float(tot_s[k]), float(tot_s[k] - h_s[k]), float(tot_s[k] + h_s[k]))
-                 for k in range(ns) if (src == k).any()} if ns < 100_000 else {}
+                 for k in np.flatnonzero(present).tolist()}
     if any(v.u_pct > 60 for v in by_source.values()):
         notes.append("some sources exceed ±60%: Approach 1 is unreliable there, use Monte Carlo (Approach 2)")
     return UncertaintyResult("IPCC Approach 1 (error propagation)", Interval(total, total - h, total + h),
