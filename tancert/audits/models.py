@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Audit(models.Model):
@@ -19,7 +20,7 @@ class Audit(models.Model):
     ]
     PLANNED, IN_PROGRESS, COMPLETED, CANCELLED = "planned", "in_progress", "completed", "cancelled"
     STATUSES = [(PLANNED, _("planned")), (IN_PROGRESS, _("in progress")), (COMPLETED, _("completed")),
-                (CANCELLED, _("cancelled"))]
+                (CANCELLED, pgettext_lazy("audit status", "cancelled"))]
     # CNCA audit method codes (reference/certification.md §2 MD4).
     METHODS = [("FS01", _("on site (FS01)")), ("FS02", _("remote (FS02)")), ("FS03", _("mixed (FS03)"))]
     RECOMMEND, NOT_RECOMMEND = "recommend", "not_recommend"

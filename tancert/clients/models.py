@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Organisation(models.Model):
@@ -53,9 +54,9 @@ class Application(models.Model):
         (DRAFT, _("draft")),
         (SUBMITTED, _("submitted, under review")),
         (SUPPLEMENT, _("supplement requested")),
-        (ACCEPTED, _("accepted")),
+        (ACCEPTED, pgettext_lazy("application status", "accepted")),
         (REJECTED, _("not accepted")),
-        (WITHDRAWN, _("withdrawn")),
+        (WITHDRAWN, pgettext_lazy("application status", "withdrawn")),
     ]
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tancert.clients import actions
@@ -142,7 +143,8 @@ def documents_upload_all(request, pk: int):
         files[meta.code] = (upload.name, upload.read(), day)
     ok, docs = perform(request, actions.upload_documents, app, files, by=request.user)
     if ok:
-        messages.success(request, _("%(n)d documents uploaded.") % {"n": len(docs)})
+        messages.success(request, ngettext("%(n)d document uploaded.", "%(n)d documents uploaded.", len(docs))
+                         % {"n": len(docs)})
     return redirect("application", pk)
 
 
