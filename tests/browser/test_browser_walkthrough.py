@@ -13,8 +13,9 @@ from datetime import timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
-from flow import PDF, code
 from playwright.sync_api import expect
+
+from flow import PDF, code
 
 pytestmark = pytest.mark.browser
 
