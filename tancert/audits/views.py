@@ -16,7 +16,7 @@ from tancert.certificates.forms import DecisionForm
 from tancert.people import access
 from tancert.people.models import Role
 from tancert.records.models import Event
-from tancert.web.actionview import perform
+from tancert.web.actionview import perform, perform_form
 
 
 @login_required
@@ -68,14 +68,8 @@ def audit(request, pk: int):
 @require_POST
 def raise_finding(request, pk: int):
     a = access.get_or_404(access.audits_for(request.user), pk=pk)
-    form = FindingForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        perform(request, actions.raise_finding, a, by=request.user, grade=d["grade"], clause=d["clause"],
-                description=d["description"], evidence=d["evidence"], due_date=d["due_date"],
-                success=_("Finding recorded."))
-    else:
-        messages.error(request, _("Fill in the grade and the description of the finding."))
+    perform_form(request, FindingForm, actions.raise_finding, a, by=request.user, success=_("Finding recorded."),
+                 invalid=_("Fill in the grade and the description of the finding."))
     return redirect("audit", pk)
 
 
@@ -84,12 +78,9 @@ def raise_finding(request, pk: int):
 def respond(request, pk: int, finding_id: int):
     a = access.get_or_404(access.audits_for(request.user), pk=pk)
     finding = access.get_or_404(a.findings.all(), pk=finding_id)
-    form = ResponseForm(request.POST)
-    if form.is_valid():
-        perform(request, actions.respond_to_finding, finding, by=request.user, **form.cleaned_data,
-                success=_("Your answer has been sent to the audit team."))
-    else:
-        messages.error(request, _("Fill in the correction, the root cause and the corrective action."))
+    perform_form(request, ResponseForm, actions.respond_to_finding, finding, by=request.user,
+                 success=_("Your answer has been sent to the audit team."),
+                 invalid=_("Fill in the correction, the root cause and the corrective action."))
     return redirect("audit", pk)
 
 
@@ -107,10 +98,6 @@ def review_response(request, pk: int, finding_id: int):
 @require_POST
 def complete(request, pk: int):
     a = access.get_or_404(access.audits_for(request.user), pk=pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        perform(request, actions.complete_audit, a, by=request.user, **form.cleaned_data,
-                success=_("Audit closed."))
-    else:
-        messages.error(request, _("Write the conclusion and choose a recommendation."))
+    perform_form(request, CompleteForm, actions.complete_audit, a, by=request.user, success=_("Audit closed."),
+                 invalid=_("Write the conclusion and choose a recommendation."))
     return redirect("audit", pk)

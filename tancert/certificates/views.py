@@ -17,7 +17,7 @@ from tancert.certificates.models import Decision
 from tancert.people import access
 from tancert.people.models import Role
 from tancert.records.models import Event
-from tancert.web.actionview import perform
+from tancert.web.actionview import perform, perform_form
 from tancert.web.views import decision_queue
 
 
@@ -94,12 +94,8 @@ def certificate_pdf(request, pk: int, version: int):
 def lifecycle(request, pk: int, change: str):
     cert = access.get_or_404(access.certificates_for(request.user), pk=pk)
     if change == "suspend":
-        form = SuspendForm(request.POST)
-        if form.is_valid():
-            perform(request, actions.suspend_certificate, cert, by=request.user, **form.cleaned_data,
-                    success=_("Certificate suspended."))
-        else:
-            messages.error(request, _("Choose a trigger, give the reason and the deadline."))
+        perform_form(request, SuspendForm, actions.suspend_certificate, cert, by=request.user,
+                     success=_("Certificate suspended."), invalid=_("Choose a trigger, give the reason and the deadline."))
         return redirect("certificate", pk)
     if change == "change":
         form = ChangeForm(request.POST)

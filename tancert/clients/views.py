@@ -26,7 +26,7 @@ from tancert.records.archive import organisation_archive
 from tancert.records.models import Event
 from tancert.records.retention import retention_until
 from tancert.scheme import rulebook
-from tancert.web.actionview import perform
+from tancert.web.actionview import perform, perform_form
 
 
 @login_required
@@ -168,12 +168,8 @@ def document_download(request, pk: int, doc_id: int):
 @require_POST
 def commitment(request, pk: int):
     app = access.get_or_404(access.applications_for(request.user), pk=pk)
-    form = CommitmentForm(request.POST)
-    if form.is_valid():
-        perform(request, actions.give_commitment, app, by=request.user, **form.cleaned_data,
-                success=_("Commitment recorded."))
-    else:
-        messages.error(request, _("Give the signer and the date of the commitment."))
+    perform_form(request, CommitmentForm, actions.give_commitment, app, by=request.user,
+                 success=_("Commitment recorded."), invalid=_("Give the signer and the date of the commitment."))
     return redirect("application", pk)
 
 

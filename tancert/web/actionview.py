@@ -28,3 +28,15 @@ def perform(request, func, *args, form=None, success: str | None = None, **kwarg
     if success:
         messages.success(request, success)
     return True, result
+
+
+def perform_form(request, form_class, func, *args, invalid: str, success: str | None = None, **kwargs):
+    """Bind `form_class` to the POST; if valid, run the action with the cleaned data as keywords.
+
+    The common shape of a POST-only view: one form whose fields are the action's arguments.
+    """
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return False, None
+    return perform(request, func, *args, success=success, **kwargs, **form.cleaned_data)
