@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tancert.clients",
     "tancert.audits",
     "tancert.certificates",
+    "tancert.ops",
     "tancert.web",
 ]
 
@@ -136,6 +137,23 @@ TANCERT_BODY = {
 TANCERT_CERT_VALIDITY_YEARS = env_int("TANCERT_CERT_VALIDITY_YEARS", 3)
 # Certificate number pattern (issue 7 makes it fully configurable); fields: body, yyyy, yy, serial, cycle.
 TANCERT_CERT_NUMBER_PATTERN = env_str("TANCERT_CERT_NUMBER_PATTERN", "{body}{yy}CMS{serial:05d}R{cycle}")
+# E-mail: console in development and the demo; set TANCERT_EMAIL_BACKEND and EMAIL_* for SMTP.
+EMAIL_BACKEND = env_str("TANCERT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("TANCERT_FROM_EMAIL", "noreply@tancert.local")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# R7.2-contract / R12: the fee schedule (yuan) for quotes; a body sets its own.
+TANCERT_FEES = {
+    "application_fee": env_int("TANCERT_FEE_APPLICATION", 1000),
+    "day_rate": env_int("TANCERT_FEE_DAY_RATE", 3500),
+    "travel_per_audit_day": env_int("TANCERT_FEE_TRAVEL_PER_DAY", 600),
+    "registration_fee_per_year": env_int("TANCERT_FEE_REGISTRATION", 1000),
+}
+# No audit is planned before the contract is signed and paid (R7.2-contract); a body may allow planning
+# after signature only.
+TANCERT_PLAN_REQUIRES_PAYMENT = env_bool("TANCERT_PLAN_REQUIRES_PAYMENT", True)
+# D5 (credit-system screenshot) older than this many days gives a warning.
+TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
 # Upload limit for application documents, bytes.
 TANCERT_MAX_UPLOAD_BYTES = env_int("TANCERT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 

@@ -57,9 +57,19 @@ def plan_initial(app, p):
     return s1, s2
 
 
+def accept_and_contract(app, p):
+    """Accepted, contract signed by the client and paid."""
+    from tancert.clients import contracts
+
+    clients.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    app.refresh_from_db()
+    contracts.sign_contract(app.contract, by=app.organisation.users.first(), signer_name="张三 总经理")
+    contracts.record_payment(app.contract, by=p.reviewer, amount=app.contract.total, reference="银行回单 001")
+
+
 def through_audits(app, p, *, major: bool = False):
     """Accepted → stage 1 done → stage 2 done (optionally with an unverified major NC)."""
-    clients.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    accept_and_contract(app, p)
     s1, s2 = plan_initial(app, p)
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
     if major:

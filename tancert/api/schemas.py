@@ -49,6 +49,14 @@ class ApplicationOut(Schema):
     review_deadline: date | None
     supplement_request: str
     decision_reason: str
+    licences_applicable: bool
+    licences: str
+    compliance_applicable: bool
+    compliance_info: str
+    simple_process: bool
+    simple_process_grounds: str
+    base_year: int | None
+    baseline_emissions: float | None
 
 
 class TeamMemberOut(Schema):

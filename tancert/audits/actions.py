@@ -62,8 +62,13 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
     require(kind in dict(Audit.KINDS), "R2", _("Unknown audit type."), field="kind")
     require(method in dict(Audit.METHODS), "R7.4.3", _("Use audit method FS01, FS02 or FS03."), field="method")
     if kind in (Audit.STAGE1, Audit.STAGE2):
+        from tancert.clients.contracts import contract_allows_planning
+
         require(application is not None and application.status == Application.ACCEPTED, "R7.2-contract",
                 _("An initial audit can be planned only for an accepted application."), field="application")
+        require(contract_allows_planning(application), "R7.2-contract",
+                _("The certification contract must be signed and paid before audits are planned."),
+                field="application")
     if kind == Audit.STAGE1 and offsite:
         require(bool(offsite_reason.strip()), "R7.4.1-S1-offsite",
                 _("Stage 1 off site needs one of the conditions O1–O3 stated as the reason."), field="offsite_reason")

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.filetypes import ALLOWED, sniff
 from tancert.clients.models import Application, ApplicationDocument, Organisation
+from tancert.ops.calendar import add_working_days
+from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people import creditcode
 from tancert.people.actions import require_role
 from tancert.people.models import Role, User
 from tancert.records import chain
 from tancert.scheme import rulebook
 from tancert.scheme.violations import RuleViolation, require
-from tancert.scheme.workdays import add_workdays
 
 CMS_MIN_MONTHS = 3  # R7.1-C2
 REVIEW_QUESTIONS = ("described", "understands", "competent")  # R7.2-review, in the rule's order
@@ -201,6 +202,12 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
         problems.append(RuleViolation(
             "R7.1-C2", _("The CMS must have run for at least three months before the application (running since "
                          "%(since)s)."), field="cms_started_on", params={"since": app.cms_started_on.isoformat()}))
+    if app.licences_applicable and not app.licences.strip():
+        problems.append(RuleViolation("R7.1-C3", _("List the administrative licences you hold (name, number, "
+                                                   "validity)."), field="licences"))
+    if app.compliance_applicable and not app.compliance_info.strip():
+        problems.append(RuleViolation("R7.1-C4", _("Describe how you comply with the competent authorities' "
+                                                   "carbon-management requirements."), field="compliance_info"))
     if not (app.commitment_signed_by and app.commitment_date):
         problems.append(RuleViolation("R7.1-C5", _("Sign the commitment to report major carbon-management "
                                                    "accidents after certification."), field="commitment"))
@@ -215,7 +222,26 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
 
 
 def acceptance_deadline(complete_on: date) -> date:
-    return add_workdays(complete_on, ACCEPTANCE_WORKDAYS).date
+    return add_working_days(complete_on, ACCEPTANCE_WORKDAYS).date
+
+
+def deadline_uses_fallback(complete_on: date) -> bool:
+    """True when no calendar knows the deadline's year and Monday–Friday was assumed (shown as a warning)."""
+    return add_working_days(complete_on, ACCEPTANCE_WORKDAYS).uses_fallback
+
+
+def document_warnings(app: Application, on: date | None = None) -> list[str]:
+    """Warnings that do not block: an old credit-system screenshot (D5)."""
+    on = on or timezone.localdate()
+    warnings = []
+    limit = settings.TANCERT_D5_MAX_AGE_DAYS
+    for doc in app.current_documents().values():
+        meta = next(d for d in rulebook.APPLICATION_DOCUMENTS if d.code == doc.code)
+        if meta.dated and doc.document_date and (on - doc.document_date).days > limit:
+            warnings.append(str(_("The %(code)s screenshot is dated %(date)s, more than %(days)d days ago; upload a "
+                                  "current one.") % {"code": doc.code, "date": doc.document_date.isoformat(),
+                                                     "days": limit}))
+    return warnings
 
 
 def submit_application(app: Application, *, by) -> Application:
@@ -237,6 +263,8 @@ def submit_application(app: Application, *, by) -> Application:
                      + f"，受理期限 {app.review_deadline.isoformat()}（R7.2-deadline）",
                      data={"deadline": app.review_deadline.isoformat(), "resubmission": resubmission,
                            "documents": {c: d.sha256 or "n/a" for c, d in app.current_documents().items()}})
+        notify(staff_with_role(Role.APPLICATION_REVIEWER), f"新的认证申请待评审：{app.organisation.name}",
+               f"受理期限 {app.review_deadline.isoformat()}", f"/applications/{app.pk}/")
     return app
 
 
@@ -259,6 +287,8 @@ def request_supplement(app: Application, *, by, missing: str) -> None:
         app.save(update_fields=["status", "supplement_request", "complete_at", "review_deadline"])
         chain.append("application.supplement_requested", subject=app, by=by, organisation=app.organisation_id,
                      summary=f"要求补充材料：{missing.strip()}", data={"missing": missing.strip()})
+        notify(organisation_users(app.organisation), "认证申请需要补充材料", missing.strip(),
+               f"/applications/{app.pk}/")
 
 
 def _check_review(review: dict) -> dict:
@@ -287,17 +317,29 @@ def reject_application(app: Application, *, by, reason: str, review: dict | None
 
 def _decide(app: Application, by, status: str, answers: dict, reason: str) -> None:
     today = timezone.localdate()
-    late = bool(app.review_deadline and today > app.review_deadline)
     with transaction.atomic():
-        app.status = status
-        app.review = {**answers, "reviewer": by.username, "signed_at": timezone.now().isoformat()}
-        app.decided_at = timezone.now()
-        app.decided_by = by
-        app.decision_reason = (reason or "").strip()
-        app.save(update_fields=["status", "review", "decided_at", "decided_by", "decision_reason"])
+        # Two reviewers deciding at once: the second waits here, then sees the first decision.
+        locked = Application.objects.select_for_update().get(pk=app.pk)
+        require(locked.status == Application.SUBMITTED, "R7.2-review",
+                _("Another reviewer has just decided on this application (%(status)s)."), field="status",
+                params={"status": locked.get_status_display()})
+        late = bool(locked.review_deadline and today > locked.review_deadline)
+        locked.status = status
+        locked.review = {**answers, "reviewer": by.username, "signed_at": timezone.now().isoformat()}
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.decision_reason = (reason or "").strip()
+        locked.save(update_fields=["status", "review", "decided_at", "decided_by", "decision_reason"])
         verb = "受理" if status == Application.ACCEPTED else "不予受理"
-        chain.append(f"application.{status}", subject=app, by=by, organisation=app.organisation_id,
+        chain.append(f"application.{status}", subject=locked, by=by, organisation=locked.organisation_id,
                      summary=f"{verb}认证申请" + ("（超过 3 个工作日期限）" if late else "")
-                     + (f"：{app.decision_reason}" if app.decision_reason else ""),
-                     data={"review": answers, "reason": app.decision_reason, "late": late,
-                           "deadline": app.review_deadline.isoformat() if app.review_deadline else None})
+                     + (f"：{locked.decision_reason}" if locked.decision_reason else ""),
+                     data={"review": answers, "reason": locked.decision_reason, "late": late,
+                           "deadline": locked.review_deadline.isoformat() if locked.review_deadline else None})
+        notify(organisation_users(locked.organisation), f"认证申请已{verb}", locked.decision_reason,
+               f"/applications/{locked.pk}/")
+        if status == Application.ACCEPTED:
+            from tancert.clients.contracts import issue_contract
+
+            issue_contract(locked, by=by)
+    app.refresh_from_db()

@@ -79,6 +79,19 @@ class Application(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decision_reason = models.TextField(blank=True)
+    # R7.1-C3 / C4: licences and compliance information "where applicable".
+    licences_applicable = models.BooleanField(_("administrative licences are required by law"), default=False)
+    licences = models.TextField(_("licences held (name, number, validity)"), blank=True)
+    compliance_applicable = models.BooleanField(
+        _("the competent authorities set carbon-management requirements for us"), default=False)
+    compliance_info = models.TextField(_("how we comply with them"), blank=True)
+    # R7.4.1-O2: technology evident and processes simple (used by planning for off-site stage 1).
+    simple_process = models.BooleanField(_("our technology is evident and our processes simple"), default=False)
+    simple_process_grounds = models.TextField(_("grounds"), blank=True)
+    # R7.1-D11 as data: the carbon baseline.
+    base_year = models.PositiveSmallIntegerField(_("base year"), null=True, blank=True)
+    baseline_emissions = models.DecimalField(_("baseline emissions (tCO2e)"), max_digits=14, decimal_places=2,
+                                             null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -121,3 +134,105 @@ class ApplicationDocument(models.Model):
     @property
     def is_not_applicable(self) -> bool:
         return bool(self.not_applicable_reason) and not self.file
+
+
+class HeldCertification(models.Model):
+    """Other management-system certifications the organisation holds (EnMS, EMS … — R7.4.1-O1)."""
+
+    ENMS, EMS, QMS, OHSMS, OTHER = "EnMS", "EMS", "QMS", "OHSMS", "other"
+    STANDARDS = [(ENMS, _("energy management system (ISO 50001 / GB/T 23331)")),
+                 (EMS, _("environmental management system (ISO 14001 / GB/T 24001)")),
+                 (QMS, _("quality management system (ISO 9001)")),
+                 (OHSMS, _("occupational health and safety (ISO 45001)")), (OTHER, _("other"))]
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="held_certifications")
+    standard = models.CharField(_("management system"), max_length=10, choices=STANDARDS)
+    number = models.CharField(_("certificate number"), max_length=60)
+    issuer = models.CharField(_("certification body"), max_length=200)
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        ordering = ["standard", "valid_until"]
+
+
+class CarbonMarketYear(models.Model):
+    """One year of national or pilot carbon-market reporting (R7.4.1-O3)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="carbon_market_years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    market = models.CharField(_("market"), max_length=100)
+    verified = models.BooleanField(_("passed third-party verification"), default=False)
+    verifier = models.CharField(_("verification body"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year", "market"], name="unique_market_year")]
+
+
+class CarbonTarget(models.Model):
+    """A carbon objective or target with its performance indicator (R7.1-D11 as structured data)."""
+
+    ABSOLUTE, INTENSITY = "absolute", "intensity"
+    KINDS = [(ABSOLUTE, _("absolute emissions")), (INTENSITY, _("emission intensity"))]
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicator"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
+    unit = models.CharField(_("unit"), max_length=40)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=16, decimal_places=4)
+    target_value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+
+    class Meta:
+        ordering = ["target_year", "pk"]
+
+    @property
+    def change_percent(self):
+        if not self.baseline_value:
+            return None
+        return (self.target_value - self.baseline_value) / self.baseline_value * 100
+
+
+class ActionPlan(models.Model):
+    """A carbon management action plan (碳管理措施计划)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="action_plans")
+    title = models.CharField(_("measure"), max_length=200)
+    expected_reduction = models.DecimalField(_("expected reduction (tCO2e/a)"), max_digits=14, decimal_places=2,
+                                             null=True, blank=True)
+    responsible = models.CharField(_("responsible"), max_length=100)
+    due = models.DateField(_("due"))
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+
+def _contract_path(instance, filename):
+    return f"contracts/{instance.application_id}/{filename}"
+
+
+class Contract(models.Model):
+    """The certification agreement and fee quote issued on acceptance (R7.2-contract, R12)."""
+
+    ISSUED, SIGNED, PAID = "issued", "signed", "paid"
+    STATUSES = [(ISSUED, _("issued, awaiting the client's signature")), (SIGNED, _("signed, awaiting payment")),
+                (PAID, _("signed and paid"))]
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="contract")
+    number = models.CharField(_("contract number"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=ISSUED)
+    auditor_days = models.DecimalField(_("auditor-days"), max_digits=6, decimal_places=1)
+    justification = models.JSONField(default=list)  # [{"zh": …, "en": …, "source": …}]
+    fee_items = models.JSONField(default=list)  # [{"zh", "en", "quantity", "unit_price", "amount"}]
+    total = models.DecimalField(_("total (yuan)"), max_digits=12, decimal_places=2)
+    pdf = models.FileField(upload_to=_contract_path)
+    sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    signer_name = models.CharField(_("signed for the client by"), max_length=100, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    paid_amount = models.DecimalField(_("amount paid"), max_digits=12, decimal_places=2, null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+    paid_at = models.DateTimeField(null=True, blank=True)

@@ -17,9 +17,12 @@ from tancert.clients.forms import (
     CommitmentForm,
     DocumentUploadForm,
     NotApplicableForm,
+    PaymentForm,
     ReviewForm,
+    SignContractForm,
     SupplementForm,
 )
+from tancert.clients.views_data import data_forms, data_sections, details_form
 from tancert.people import access
 from tancert.people.models import Role
 from tancert.records.archive import organisation_archive
@@ -95,10 +98,17 @@ def application(request, pk: int):
                   "versions": [d for d in app.documents.all() if d.code == meta.code]}
                  for meta in rulebook.APPLICATION_DOCUMENTS]
     is_owner = request.user.organisation_id == app.organisation_id
+    editable = is_owner and app.status in ("draft", "supplement_requested")
+    org = app.organisation
     return render(request, "clients/application.html", {
-        "app": app, "documents": documents, "is_owner": is_owner,
-        "editable": is_owner and app.status in ("draft", "supplement_requested"),
-        "problems": actions.eligibility_problems(app) if app.status in ("draft", "supplement_requested") else [],
+        "app": app, "org": org, "documents": documents, "is_owner": is_owner, "editable": editable,
+        "problems": actions.eligibility_problems(app) if editable else [],
+        "warnings": actions.document_warnings(app),
+        "deadline_fallback": bool(app.complete_at and actions.deadline_uses_fallback(app.complete_at.date())),
+        "contract": getattr(app, "contract", None),
+        "can_pay": access.is_office(request.user),
+        "details_form": details_form(app), "data_forms": data_forms(), "data_sections": data_sections(app),
+        "sign_form": SignContractForm(), "payment_form": PaymentForm(),
         "can_review": request.user.has_role(Role.APPLICATION_REVIEWER) and app.status == "submitted",
         "upload_form": DocumentUploadForm(), "na_form": NotApplicableForm(),
         "commitment_form": CommitmentForm(initial={"signed_by": app.commitment_signed_by,

@@ -50,6 +50,17 @@ def grant_role(user: User, role: str, *, by) -> None:
     user.__dict__.pop("_role_cache", None)
 
 
+def revoke_role(user: User, role: str, *, by) -> None:
+    """Take a role away; from then on every action of that role is refused for the user."""
+    require_role(by, Role.SYSTEM_ADMIN)
+    with transaction.atomic():
+        deleted, _rows = RoleGrant.objects.filter(user=user, role=role).delete()
+        if deleted:
+            chain.append("user.role_revoked", subject=user, by=by, summary=f"撤回 {user.username} 的角色 {role}",
+                         data={"role": role})
+    user.__dict__.pop("_role_cache", None)
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 

@@ -18,6 +18,7 @@ from tancert.audits import actions as audits
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
+from tancert.clients import contracts
 from tancert.people.actions import create_staff_user
 from tancert.people.creditcode import check_character
 from tancert.people.models import Role, User
@@ -97,9 +98,18 @@ def _apply(org, user, scope, started: date, submit=True):
 REVIEW_OK = {"described": True, "understands": True, "competent": True}
 
 
+def _accept_and_contract(app, user, staff, *, pay: bool = True):
+    clients.accept_application(app, by=staff["reviewer"], review=REVIEW_OK, reason="资料齐全，具备认证能力")
+    app.refresh_from_db()
+    contracts.sign_contract(app.contract, by=user, signer_name="法定代表人")
+    if pay:
+        contracts.record_payment(app.contract, by=staff["reviewer"], amount=app.contract.total,
+                                 reference=f"银行回单 {app.pk:04d}")
+
+
 def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, close: bool = True):
     """Acceptance → stage 1 → stage 2 (optionally with a major NC left open)."""
-    clients.accept_application(app, by=staff["reviewer"], review=REVIEW_OK, reason="资料齐全，具备认证能力")
+    _accept_and_contract(app, user, staff)
     team = [(staff["lead"], AuditTeamMember.LEADER), (staff["auditor"], AuditTeamMember.AUDITOR),
             (staff["expert"], AuditTeamMember.EXPERT)]
     s1 = audits.plan_audit(org, by=staff["planner"], kind=Audit.STAGE1, start_date=day + timedelta(days=7),
@@ -173,7 +183,7 @@ def seed() -> None:
     with clock(at(today - timedelta(days=5))):
         org, user = _register("江南精密机械股份有限公司", "320500MA5F0005", 12, "machinery", employees=460)
         app = _apply(org, user, "精密数控机床零部件设计和制造相关的碳管理活动", today - relativedelta(months=7))
-        clients.accept_application(app, by=staff["reviewer"], review=REVIEW_OK, reason="资料齐全")
+        _accept_and_contract(app, user, staff)
     # Applied: submitted, under review.
     org, user = _register("华北绿能电力有限公司", "130100MA6G0006", 1, "power", employees=220)
     _apply(org, user, "燃气热电联产（发电、供热）相关的碳管理活动", today - relativedelta(months=9))

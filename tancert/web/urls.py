@@ -4,6 +4,7 @@ from django.urls import path
 from tancert.audits import views as audits
 from tancert.certificates import views as certs
 from tancert.clients import views as clients
+from tancert.clients import views_data as client_data
 from tancert.people import views as people
 from tancert.records import views as records
 from tancert.web import views
@@ -30,6 +31,14 @@ urlpatterns = [
          name="document_not_applicable"),
     path("applications/<int:pk>/documents/file/<int:doc_id>/", clients.document_download, name="document_download"),
     path("applications/<int:pk>/commitment/", clients.commitment, name="commitment"),
+    path("applications/<int:pk>/details/", client_data.details, name="application_details"),
+    path("applications/<int:pk>/eligibility/", client_data.eligibility, name="application_eligibility"),
+    path("applications/<int:pk>/data/<str:kind>/", client_data.add_item, name="application_data_add"),
+    path("applications/<int:pk>/data/<str:kind>/<int:item_id>/remove/", client_data.remove_item,
+         name="application_data_remove"),
+    path("applications/<int:pk>/contract/sign/", client_data.sign, name="contract_sign"),
+    path("applications/<int:pk>/contract/payment/", client_data.payment, name="contract_payment"),
+    path("applications/<int:pk>/contract.pdf", client_data.contract_pdf, name="contract_pdf"),
     path("applications/<int:pk>/submit/", clients.submit, name="application_submit"),
     path("applications/<int:pk>/review/<str:outcome>/", clients.review, name="application_review"),
     path("applications/<int:application_id>/plan/", audits.plan, name="audit_plan"),

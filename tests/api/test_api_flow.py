@@ -79,6 +79,16 @@ def test_whole_lifecycle_through_the_api(p):
     team = [{"username": "lead", "role": "leader"}, {"username": "auditor", "role": "auditor"}]
     today = timezone.localdate().isoformat()
     base = {"organisation_id": org_id, "application_id": app_id, "start_date": today, "end_date": today, "team": team}
+    r = post(planner, "/audits", {**base, "kind": "stage1", "auditor_days": 1})
+    assert r.status_code == 422 and r.json()["rule"] == "R7.2-contract"
+    contract = client.get(f"{API}/applications/{app_id}/contract").json()
+    assert contract["status"] == "issued" and float(contract["auditor_days"]) >= 4 and float(contract["total"]) > 0
+    assert client.get(f"{API}/applications/{app_id}/contract/pdf").status_code == 200
+    assert post(client, f"/applications/{app_id}/contract/sign", {"signer_name": "王五"}).json()["status"] == "signed"
+    r = post(client, f"/applications/{app_id}/contract/payment", {"amount": 1, "reference": "x"})
+    assert r.status_code == 403
+    r = post(reviewer, f"/applications/{app_id}/contract/payment", {"amount": contract["total"], "reference": "回单 7"})
+    assert r.json()["status"] == "paid"
     s1 = post(planner, "/audits", {**base, "kind": "stage1", "auditor_days": 1}).json()
     r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 2})
     assert r.status_code == 422 and r.json()["rule"] == "RB"

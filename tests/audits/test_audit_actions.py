@@ -13,7 +13,7 @@ from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.clients import actions as clients
 from tancert.records.models import Event
 
-from flow import REVIEW_OK, certify, complete_application, plan_initial, team, through_audits
+from flow import accept_and_contract, certify, complete_application, plan_initial, team, through_audits
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -22,7 +22,7 @@ TODAY = timezone.localdate
 @pytest.fixture
 def accepted(p):
     app = complete_application(p.org_a, p.client_a)
-    clients.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    accept_and_contract(app, p)
     return app
 
 

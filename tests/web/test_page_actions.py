@@ -12,7 +12,7 @@ from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, Decision
 from tancert.clients import actions as clients
 
-from flow import REVIEW_OK, complete_application, plan_initial
+from flow import accept_and_contract, complete_application, plan_initial
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def messages_of(response) -> str:
 
 def test_audit_pages_from_findings_to_certificate(client, p):
     app = complete_application(p.org_a, p.client_a)
-    clients.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    accept_and_contract(app, p)
     s1, s2 = plan_initial(app, p)
     as_user(client, p.lead)
     r = client.post(f"/audits/{s1.pk}/complete/", {"conclusion": "就绪", "recommendation": "recommend"}, follow=True)
@@ -135,6 +135,18 @@ def test_application_pages_for_client_and_reviewer(client, p):
     client.post(f"/applications/{app.pk}/review/accept/", {"described": "on", "understands": "on", "competent": "on"})
     app.refresh_from_db()
     assert app.status == "accepted"
+
+    as_user(client, p.client_a)
+    r = client.get(f"/applications/{app.pk}/")
+    assert "sign-contract" in r.content.decode()
+    client.post(f"/applications/{app.pk}/contract/sign/", {"signer_name": "张三 总经理"})
+    assert client.get(f"/applications/{app.pk}/contract.pdf").status_code == 200
+    assert client.post(f"/applications/{app.pk}/contract/payment/", {"amount": "1", "reference": "x"}).status_code == 403
+    as_user(client, p.reviewer)
+    app.refresh_from_db()
+    client.post(f"/applications/{app.pk}/contract/payment/", {"amount": str(app.contract.total), "reference": "回单"})
+    app.contract.refresh_from_db()
+    assert app.contract.status == "paid"
 
     as_user(client, p.planner)
     today = timezone.localdate().isoformat()

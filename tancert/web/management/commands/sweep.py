@@ -1,11 +1,20 @@
-from django.core.management.base import BaseCommand
+from datetime import date
 
-from tancert.certificates.actions import expire_certificates
+from django.core.management.base import BaseCommand, CommandError
+
+from tancert.ops import sweep
 
 
 class Command(BaseCommand):
-    help = "Idempotent periodic work: expire certificates past their validity. Safe to run twice."
+    help = "Idempotent periodic work: expire certificates, remind reviewers of deadlines due tomorrow."
 
-    def handle(self, *args, **opts):
-        expired = expire_certificates()
-        self.stdout.write(f"expired: {len(expired)} {' '.join(expired)}".rstrip())
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="run as if today were YYYY-MM-DD (for catching up)")
+
+    def handle(self, *args, today=None, **opts):
+        try:
+            day = date.fromisoformat(today) if today else None
+        except ValueError as exc:
+            raise CommandError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+        for line in sweep.run(day).lines():
+            self.stdout.write(line)

@@ -1,0 +1,142 @@
+"""The structured application data (R7.1) over the API: details, sites, other certifications,
+carbon-market years, targets and action plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ninja import Router, Schema, Status
+
+from tancert.api.schemas import ApplicationOut, OrganisationOut, Problem
+from tancert.clients import profile
+from tancert.people import access
+
+router = Router(tags=["application data"])
+
+
+class ApplicationPatch(Schema):
+    scope: str | None = None
+    cms_started_on: date | None = None
+    industry_requirement: str | None = None
+    licences_applicable: bool | None = None
+    licences: str | None = None
+    compliance_applicable: bool | None = None
+    compliance_info: str | None = None
+    simple_process: bool | None = None
+    simple_process_grounds: str | None = None
+    base_year: int | None = None
+    baseline_emissions: Decimal | None = None
+
+
+@router.patch("/applications/{app_id}", response={200: ApplicationOut, 422: Problem})
+def update_application(request, app_id: int, payload: ApplicationPatch):
+    app = access.get_or_404(access.applications_for(request.user), pk=app_id)
+    return profile.update_application(app, by=request.user, **payload.dict(exclude_none=True))
+
+
+class OrganisationPatch(Schema):
+    name: str | None = None
+    registered_address: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    employees: int | None = None
+    technical_areas: list[str] | None = None
+
+
+@router.patch("/organisations/{org_id}", response={200: OrganisationOut, 422: Problem})
+def update_organisation(request, org_id: int, payload: OrganisationPatch):
+    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    return profile.update_organisation(org, by=request.user, **payload.dict(exclude_none=True))
+
+
+class Created(Schema):
+    kind: str
+    id: int
+
+
+class SiteIn(Schema):
+    name: str
+    address: str
+    kind: str = "permanent"
+
+
+class CertificationIn(Schema):
+    standard: str
+    number: str
+    issuer: str
+    valid_until: date
+
+
+class MarketYearIn(Schema):
+    year: int
+    market: str
+    verified: bool = False
+    verifier: str = ""
+
+
+class TargetIn(Schema):
+    indicator: str
+    kind: str
+    unit: str
+    baseline_value: Decimal
+    target_value: Decimal
+    target_year: int
+
+
+class ActionPlanIn(Schema):
+    title: str
+    responsible: str
+    due: date
+    expected_reduction: Decimal | None = None
+
+
+def _org(request, org_id):
+    return access.get_or_404(access.organisations_for(request.user), pk=org_id)
+
+
+def _app(request, app_id):
+    return access.get_or_404(access.applications_for(request.user), pk=app_id)
+
+
+def _created(obj):
+    return Status(201, {"kind": obj._meta.model_name, "id": obj.pk})
+
+
+@router.post("/organisations/{org_id}/sites", response={201: Created, 422: Problem})
+def add_site(request, org_id: int, payload: SiteIn):
+    return _created(profile.add_site(_org(request, org_id), by=request.user, **payload.dict()))
+
+
+@router.post("/organisations/{org_id}/certifications", response={201: Created, 422: Problem})
+def add_certification(request, org_id: int, payload: CertificationIn):
+    return _created(profile.add_held_certification(_org(request, org_id), by=request.user, **payload.dict()))
+
+
+@router.post("/organisations/{org_id}/carbon-market-years", response={201: Created, 422: Problem})
+def add_market_year(request, org_id: int, payload: MarketYearIn):
+    return _created(profile.add_carbon_market_year(_org(request, org_id), by=request.user, **payload.dict()))
+
+
+@router.post("/applications/{app_id}/targets", response={201: Created, 422: Problem})
+def add_target(request, app_id: int, payload: TargetIn):
+    return _created(profile.add_target(_app(request, app_id), by=request.user, **payload.dict()))
+
+
+@router.post("/applications/{app_id}/action-plans", response={201: Created, 422: Problem})
+def add_action_plan(request, app_id: int, payload: ActionPlanIn):
+    return _created(profile.add_action_plan(_app(request, app_id), by=request.user, **payload.dict()))
+
+
+@router.delete("/application-data/{kind}/{item_id}", response={204: None, 422: Problem})
+def remove(request, kind: str, item_id: int):
+    """Remove a site, certification, carbon-market year, target or action plan (kind = its model name)."""
+    if kind not in profile.REMOVABLE:
+        from django.http import Http404
+
+        raise Http404
+    profile.remove_item(kind, item_id, by=request.user)
+    return Status(204, None)

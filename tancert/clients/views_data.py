@@ -1,0 +1,160 @@
+"""Pages for the structured application data, the contract, and the live eligibility check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tancert.clients import actions, contracts, profile
+from tancert.clients.forms import (
+    ActionPlanForm,
+    ApplicationDetailsForm,
+    CarbonMarketYearForm,
+    HeldCertificationForm,
+    PaymentForm,
+    SignContractForm,
+    SiteForm,
+    TargetForm,
+)
+from tancert.people import access
+from tancert.web.actionview import perform, perform_form
+
+# kind → (form, action, parent: "organisation" | "application", success message)
+LIST_FORMS = {
+    "site": (SiteForm, profile.add_site, "organisation"),
+    "certification": (HeldCertificationForm, profile.add_held_certification, "organisation"),
+    "market-year": (CarbonMarketYearForm, profile.add_carbon_market_year, "organisation"),
+    "target": (TargetForm, profile.add_target, "application"),
+    "action-plan": (ActionPlanForm, profile.add_action_plan, "application"),
+}
+
+
+def _app(request, pk):
+    return access.get_or_404(access.applications_for(request.user).select_related("organisation"), pk=pk)
+
+
+@login_required
+@require_POST
+def details(request, pk: int):
+    app = _app(request, pk)
+    perform_form(request, ApplicationDetailsForm, profile.update_application, app, by=request.user,
+                 success=_("Saved."), invalid=_("Check the highlighted fields: dates as YYYY-MM-DD, numbers as numbers."))
+    return redirect("application", pk)
+
+
+@login_required
+@require_POST
+def add_item(request, pk: int, kind: str):
+    app = _app(request, pk)
+    if kind not in LIST_FORMS:
+        raise Http404
+    form_class, action, parent = LIST_FORMS[kind]
+    target = app.organisation if parent == "organisation" else app
+    perform_form(request, form_class, action, target, by=request.user, success=_("Added."),
+                 invalid=_("Fill in every required field of the new entry."))
+    return redirect(f"/applications/{pk}/#data-{kind}")
+
+
+@login_required
+@require_POST
+def remove_item(request, pk: int, kind: str, item_id: int):
+    _app(request, pk)
+    if kind not in profile.REMOVABLE:
+        raise Http404
+    perform(request, profile.remove_item, kind, item_id, by=request.user, success=_("Removed."))
+    return redirect("application", pk)
+
+
+@login_required
+def eligibility(request, pk: int):
+    """The eligibility panel, re-rendered as the client types (htmx): checks the typed values unsaved."""
+    app = _app(request, pk)
+    raw = request.GET.get("cms_started_on")
+    if raw:
+        try:
+            app.cms_started_on = date.fromisoformat(raw)
+        except ValueError:
+            pass
+    for flag in ("licences_applicable", "compliance_applicable"):
+        if flag in request.GET:
+            setattr(app, flag, request.GET.get(flag) in ("on", "true", "1"))
+    for text in ("licences", "compliance_info"):
+        if text in request.GET:
+            setattr(app, text, request.GET.get(text, ""))
+    return render(request, "clients/_eligibility.html", {
+        "problems": actions.eligibility_problems(app), "warnings": actions.document_warnings(app)})
+
+
+@login_required
+@require_POST
+def sign(request, pk: int):
+    app = _app(request, pk)
+    contract = getattr(app, "contract", None)
+    if contract is None:
+        raise Http404
+    perform_form(request, SignContractForm, contracts.sign_contract, contract, by=request.user,
+                 success=_("Contract signed."), invalid=_("Name the person who signs."))
+    return redirect("application", pk)
+
+
+@login_required
+@require_POST
+def payment(request, pk: int):
+    app = _app(request, pk)
+    contract = getattr(app, "contract", None)
+    if contract is None or request.user.is_client:
+        raise PermissionDenied
+    perform_form(request, PaymentForm, contracts.record_payment, contract, by=request.user,
+                 success=_("Payment recorded."), invalid=_("Give the amount and the payment reference."))
+    return redirect("application", pk)
+
+
+@login_required
+def contract_pdf(request, pk: int):
+    app = _app(request, pk)
+    contract = getattr(app, "contract", None)
+    if contract is None or not (request.user.is_client or access.is_office(request.user)):
+        raise Http404
+    return FileResponse(contract.pdf.open("rb"), content_type="application/pdf", filename=f"{contract.number}.pdf")
+
+
+def data_forms() -> dict:
+    return {kind: form_class() for kind, (form_class, _action, _parent) in LIST_FORMS.items()}
+
+
+def details_form(app) -> ApplicationDetailsForm:
+    return ApplicationDetailsForm(initial={f: getattr(app, f) for f in profile.APPLICATION_FIELDS})
+
+
+
+
+def data_sections(app) -> list[tuple]:
+    """The lists shown on the application page: (form kind, title, rows, rule key)."""
+    org = app.organisation
+
+    def rows(qs, cells):
+        return [{"model": obj._meta.model_name, "pk": obj.pk, "cells": cells(obj)} for obj in qs]
+
+    return [
+        ("site", _("Sites"), rows(org.sites.all(), lambda s: [s.name, s.address, s.get_kind_display()]), "R7.1-D8"),
+        ("certification", _("Other certifications held"),
+         rows(org.held_certifications.all(), lambda c: [c.get_standard_display(), c.number, c.issuer,
+                                                        c.valid_until]), "R7.4.1-O1"),
+        ("market-year", _("Carbon-market reporting"),
+         rows(org.carbon_market_years.all(), lambda y: [y.year, y.market, _("verified by %(v)s") % {"v": y.verifier}
+                                                         if y.verified else _("not verified")]), "R7.4.1-O3"),
+        ("target", _("Carbon objectives and targets"),
+         rows(app.targets.all(), lambda t: [t.indicator, t.get_kind_display(),
+                                            f"{t.baseline_value} → {t.target_value} {t.unit}", t.target_year]),
+         "R7.1-D11"),
+        ("action-plan", _("Action plans"),
+         rows(app.action_plans.all(), lambda a: [a.title, a.responsible, a.due,
+                                                 a.expected_reduction if a.expected_reduction is not None else "—"]),
+         "R7.1-D11"),
+    ]

@@ -1,0 +1,65 @@
+"""Periodic work, safe to run twice (design §2: idempotent sweeps a timer calls).
+
+- certificates past their validity expire;
+- reviewers are reminded of acceptance deadlines due tomorrow (R7.2-deadline), once per
+  application and deadline: the Reminder row is the memory that makes a second run silent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tancert.ops.models import Reminder
+from tancert.ops.notify import notify, staff_with_role
+
+
+@dataclass
+class SweepReport:
+    expired: list[str] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [f"expired certificates: {len(self.expired)} {' '.join(self.expired)}".rstrip(),
+                f"deadline reminders: {len(self.reminded)} {' '.join(self.reminded)}".rstrip()]
+
+
+def _remind_once(kind: str, key: str, due: date) -> bool:
+    """Claim the reminder; False when an earlier run already sent it."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(kind=kind, subject_key=key, due=due)
+        return True
+    except IntegrityError:
+        return False
+
+
+def remind_acceptance_deadlines(today: date) -> list[str]:
+    from tancert.clients.models import Application
+    from tancert.people.models import Role
+
+    tomorrow = today + timedelta(days=1)
+    sent = []
+    reviewers = staff_with_role(Role.APPLICATION_REVIEWER)
+    for app in Application.objects.filter(status=Application.SUBMITTED, review_deadline=tomorrow).select_related(
+            "organisation"):
+        with transaction.atomic():
+            if not _remind_once("acceptance_deadline", f"application:{app.pk}", tomorrow):
+                continue
+            notify(reviewers, f"明天到期：{app.organisation.name} 的认证申请需在 {tomorrow} 前作出受理决定",
+                   "R7.2-deadline：资料齐全后 3 个工作日内作出受理或不予受理的决定。", f"/applications/{app.pk}/")
+        sent.append(str(app.pk))
+    return sent
+
+
+def run(today: date | None = None) -> SweepReport:
+    from tancert.certificates.actions import expire_certificates
+
+    today = today or timezone.localdate()
+    report = SweepReport()
+    report.expired = expire_certificates(today=today)
+    report.reminded = remind_acceptance_deadlines(today)
+    return report
