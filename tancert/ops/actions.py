@@ -34,3 +34,8 @@ def remove_calendar_day(day: date, *, by) -> None:
         if deleted:
             chain.append("calendar.day_removed", subject=("calendarday", day.isoformat()), by=by,
                          summary=f"工作日历：删除 {day.isoformat()}", data={"day": day.isoformat()})
+
+
+def set_calendar_day_form(*, by, day: date, is_workday: bool, note: str) -> CalendarDay:
+    """Keyword form of set_calendar_day for the page's form."""
+    return set_calendar_day(day, by=by, is_workday=is_workday, note=note)

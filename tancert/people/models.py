@@ -44,6 +44,10 @@ class User(AbstractUser):
         return bool(self.role_codes() & set(roles))
 
     @property
+    def has_role_system_admin(self) -> bool:
+        return self.has_role(Role.SYSTEM_ADMIN)
+
+    @property
     def is_staff_member(self) -> bool:
         return bool(self.role_codes())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from unittest import mock
 
 from dateutil.relativedelta import relativedelta
@@ -18,7 +19,7 @@ from tancert.audits import actions as audits
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
-from tancert.clients import contracts
+from tancert.clients import contracts, profile
 from tancert.people.actions import create_staff_user
 from tancert.people.creditcode import check_character
 from tancert.people.models import Role, User
@@ -81,8 +82,27 @@ def _register(name, seed, area, username, employees=300):
     return org, user
 
 
-def _apply(org, user, scope, started: date, submit=True):
+def _profile(org, user, app, *, market_years: int = 0, enms: bool = False):
+    """The structured data a real client enters: site, certifications, carbon-market years, baseline, targets."""
+    profile.add_site(org, by=user, name="主厂区", address=org.address)
+    if enms:
+        profile.add_held_certification(org, by=user, standard="EnMS", number=f"04524E{org.pk:05d}",
+                                       issuer="某能源管理体系认证机构", valid_until=timezone.localdate() + relativedelta(years=2))
+    this_year = timezone.localdate().year
+    for year in range(this_year - market_years, this_year):
+        profile.add_carbon_market_year(org, by=user, year=year, market="全国碳排放权交易市场", verified=True,
+                                       verifier="某第三方核查机构")
+    base = this_year - 3
+    profile.update_application(app, by=user, base_year=base, baseline_emissions=Decimal(org.employees * 95))
+    profile.add_target(app, by=user, indicator="单位产品碳排放强度", kind="intensity", unit="tCO2e/t",
+                       baseline_value="1.250", target_value="1.125", target_year=this_year + 2)
+    profile.add_action_plan(app, by=user, title="空压机变频改造及余热回收", responsible="能源管理部",
+                            due=timezone.localdate() + relativedelta(months=9), expected_reduction="850")
+
+
+def _apply(org, user, scope, started: date, submit=True, **profile_kw):
     app = clients.create_application(org, by=user, scope=scope, cms_started_on=started)
+    _profile(org, user, app, **profile_kw)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         if meta.code == "D4" and org.employees < 100:
             clients.mark_document_not_applicable(app, meta.code, by=user, reason="本组织无需额外行政许可")
@@ -170,7 +190,8 @@ def seed() -> None:
     half = today - relativedelta(months=5)
     with clock(at(half)):
         org, user = _register("蓝天化工有限公司", "370600MA3D0003", 7, "chemical", employees=850)
-        app = _apply(org, user, "基础化学原料（合成氨、甲醇）生产相关的碳管理活动", half - relativedelta(months=10))
+        app = _apply(org, user, "基础化学原料（合成氨、甲醇）生产相关的碳管理活动", half - relativedelta(months=10),
+                     market_years=3, enms=True)
     with clock(at(half + timedelta(days=40))):
         _certify(org, user, app, staff, half)
     # Audited, open findings (major NC awaiting the client's answer).
@@ -186,7 +207,7 @@ def seed() -> None:
         _accept_and_contract(app, user, staff)
     # Applied: submitted, under review.
     org, user = _register("华北绿能电力有限公司", "130100MA6G0006", 1, "power", employees=220)
-    _apply(org, user, "燃气热电联产（发电、供热）相关的碳管理活动", today - relativedelta(months=9))
+    _apply(org, user, "燃气热电联产（发电、供热）相关的碳管理活动", today - relativedelta(months=9), market_years=3)
     # Just registered, draft application.
     org, user = _register("新苗食品有限公司", "440300MA7H0007", 14, "food", employees=80)
     _apply(org, user, "烘焙食品生产相关的碳管理活动", today - relativedelta(months=4), submit=False)

@@ -5,6 +5,7 @@ from tancert.audits import views as audits
 from tancert.certificates import views as certs
 from tancert.clients import views as clients
 from tancert.clients import views_data as client_data
+from tancert.ops import views as ops
 from tancert.people import views as people
 from tancert.records import views as records
 from tancert.web import views
@@ -55,6 +56,10 @@ urlpatterns = [
     path("certificates/<int:pk>/", certs.certificate, name="certificate"),
     path("certificates/<int:pk>/v<int:version>.pdf", certs.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/<str:change>/", certs.lifecycle, name="certificate_lifecycle"),
+    path("notifications/", ops.notifications, name="notifications"),
+    path("calendar/", ops.calendar, name="calendar"),
+    path("calendar/set/", ops.calendar_set, name="calendar_set"),
+    path("calendar/<str:day>/remove/", ops.calendar_remove, name="calendar_remove"),
     path("records/", records.records, name="records"),
     path("records/<int:seq>/", records.event, name="event"),
     path("records/<int:seq>/attach/", records.attach, name="event_attach"),

@@ -41,3 +41,18 @@ def test_negative_days_are_refused():
 def test_workdays_command(capsys):
     call_command("workdays", "add", "2026-02-13", "3")
     assert capsys.readouterr().out.strip() == "2026-02-25"
+
+
+def test_issue_example_thursday_before_spring_festival_2026():
+    # Complete Thursday 2026-02-12 → Fri 13th, make-up Sat 14th, holidays 15th–23rd → due Tuesday 24th.
+    assert add_workdays(date(2026, 2, 12), 3).date == date(2026, 2, 24)
+
+
+def test_national_day_2026_and_its_make_up_saturday():
+    # Wed 2026-09-30 → holidays 1st–7th → Thu 8th, Fri 9th, make-up Sat 10th.
+    assert add_workdays(date(2026, 9, 30), 3).date == date(2026, 10, 10)
+    assert classify(date(2026, 10, 10)).workday
+
+
+def test_weekend_start_in_a_normal_week():
+    assert add_workdays(date(2026, 6, 6), 1).date == date(2026, 6, 8)  # Saturday → Monday

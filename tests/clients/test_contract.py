@@ -1,0 +1,111 @@
+"""Contract and fee on acceptance (R7.2-contract, R12); two reviewers at once; a reviewer removed."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from tancert.clients import actions, contracts
+from tancert.clients.models import Application
+from tancert.people.actions import revoke_role
+from tancert.people.models import Role
+
+from flow import REVIEW_OK, complete_application, pdf_text_streams, plan_initial
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(p):
+    app = complete_application(p.org_a, p.client_a)
+    actions.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    app.refresh_from_db()
+    return app
+
+
+def test_acceptance_issues_a_contract_with_estimate_quote_and_pdf(accepted, settings):
+    c = accepted.contract
+    assert c.status == "issued" and c.auditor_days == Decimal(4)
+    assert c.justification[0]["source"] == "RB"
+    fees = settings.TANCERT_FEES
+    expected = fees["application_fee"] + 4 * (fees["day_rate"] + fees["travel_per_audit_day"]) \
+        + 3 * fees["registration_fee_per_year"]
+    assert c.total == Decimal(expected)
+    pdf = c.pdf.read()
+    assert pdf.startswith(b"%PDF") and b"pdfaid:part" in pdf_text_streams(pdf)
+
+
+def test_no_audit_before_the_contract_is_signed_and_paid(p, accepted, rule, settings):
+    with rule("R7.2-contract", field="application"):
+        plan_initial(accepted, p)
+    with pytest.raises(PermissionDenied):
+        contracts.sign_contract(accepted.contract, by=p.client_b, signer_name="x")
+    with rule("R7.2-contract", field="signer_name"):
+        contracts.sign_contract(accepted.contract, by=p.client_a, signer_name=" ")
+    with rule("R7.2-contract", field="status"):
+        contracts.record_payment(accepted.contract, by=p.reviewer, amount=100, reference="x")
+    contracts.sign_contract(accepted.contract, by=p.client_a, signer_name="张三 总经理")
+    with rule("R7.2-contract", field="status"):
+        contracts.sign_contract(accepted.contract, by=p.client_a, signer_name="张三")
+    with rule("R7.2-contract", field="application"):
+        plan_initial(accepted, p)
+    settings.TANCERT_PLAN_REQUIRES_PAYMENT = False
+    s1, s2 = plan_initial(accepted, p)  # a body may plan after signature only
+    assert s1.pk and s2.pk
+
+
+def test_payment_needs_amount_reference_and_an_office_role(p, accepted, rule):
+    contracts.sign_contract(accepted.contract, by=p.client_a, signer_name="张三")
+    with pytest.raises(PermissionDenied):
+        contracts.record_payment(accepted.contract, by=p.client_a, amount=1, reference="x")
+    with rule("R7.2-contract", field="amount"):
+        contracts.record_payment(accepted.contract, by=p.reviewer, amount=0, reference="x")
+    with rule("R7.2-contract", field="reference"):
+        contracts.record_payment(accepted.contract, by=p.reviewer, amount=10, reference="")
+    contracts.record_payment(accepted.contract, by=p.certadmin, amount=accepted.contract.total, reference="回单")
+    assert accepted.contract.status == "paid"
+
+
+def test_reviewer_removed_from_the_role_can_no_longer_accept(p):
+    app = complete_application(p.org_a, p.client_a)
+    revoke_role(p.reviewer, Role.APPLICATION_REVIEWER, by=p.sysadmin)
+    from tancert.people.models import User
+
+    reviewer = User.objects.get(pk=p.reviewer.pk)  # as the next request would load it
+    with pytest.raises(PermissionDenied):
+        actions.accept_application(app, by=reviewer, review=REVIEW_OK)
+    assert Application.objects.get(pk=app.pk).status == "submitted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_deciding_at_once_one_wins(p):
+    from tancert.people.actions import create_staff_user
+
+    app = complete_application(p.org_a, p.client_a)
+    other = create_staff_user("reviewer2", "test-pass-123", roles=[Role.APPLICATION_REVIEWER], by=None)
+    results, barrier = [], threading.Barrier(2)
+
+    def run(user, accept):
+        barrier.wait()
+        try:
+            if accept:
+                actions.accept_application(app, by=user, review=REVIEW_OK)
+            else:
+                actions.reject_application(app, by=user, reason="超出范围")
+            results.append("ok")
+        except Exception as exc:  # the loser: a RuleViolation naming the status, or SQLite's lock error
+            results.append(getattr(exc, "key", type(exc).__name__))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(p.reviewer, True)), threading.Thread(target=run, args=(other, False))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1, results
+    assert Application.objects.get(pk=app.pk).status in ("accepted", "rejected")
