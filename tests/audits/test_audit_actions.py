@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from tancert.audits import actions
 from tancert.audits.models import Audit, AuditTeamMember, Finding
-from tancert.clients import actions as clients
 from tancert.records.models import Event
 
 from flow import accept_and_contract, certify, complete_application, plan_initial, team, through_audits

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, Decision
-from tancert.clients import actions as clients
 
 from flow import accept_and_contract, complete_application, plan_initial
 
