@@ -156,7 +156,8 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     for k in ("kind", "flow", "biogenic", "data_class", "factor_type", "factor_tier", "ad_distribution",
               "factor_distribution"):
         text[k] = text[k].map_levels(canonical)
-    num = {k: to_float_column(raw[k], sheet, k, rows, errors) if k in raw else np.full(n, np.nan)
+    num = {k: to_float_column(raw[k], sheet, k, rows, errors) if k in raw
+           else np.broadcast_to(np.float64(np.nan), (n,))  # absent column: a read-only blank view, no memory
            for k in NUMBER_KEYS}
 
     def bad_rows(mask, column, message):
@@ -210,17 +211,19 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     # activity must be known for its kind ("unknown fuel" …)
     kind, act = text["kind"], text["activity"]
     has_factor = ~np.isnan(num["factor"])
-    pair = kind.codes.astype(np.int64) * max(len(act.levels), 1) + act.codes
+    na = max(len(act.levels), 1)
+    pair = kind.codes.astype(np.int64) * na + act.codes
     gases = set(library.gases())
     fuels = {a.split(":", 1)[1] for a in library.activities("fuel:")}
     processes = {a.split(":", 1)[1] for a in library.activities("process:")}
-    for p in np.unique(pair).tolist():
-        k, a = kind.levels[p // max(len(act.levels), 1)], act.levels[p % max(len(act.levels), 1)]
-        m = pair == p
+    # distinct (kind, activity) pairs by a dense count (O(n), no sort)
+    for p in np.flatnonzero(np.bincount(pair, minlength=max(len(kind.levels), 1) * na)).tolist():
+        k, a = kind.levels[p // na], act.levels[p % na]
+        m = None
         msg = None
         if k == "fuel" and a not in fuels:
             msg = f"unknown fuel {a!r}; the library knows: {', '.join(sorted(fuels))}"
-        elif k == "process" and a not in processes and not has_factor[m].all():
+        elif k == "process" and a not in processes and not has_factor[m := pair == p].all():
             msg = f"unknown process material {a!r}; give factor and factor_unit, or one of: {', '.join(sorted(processes))}"
         elif k == "fugitive" and a not in gases:
             msg = f"unknown gas {a!r}; use one of: {', '.join(sorted(gases))}"
@@ -229,36 +232,47 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
         elif k == "heat" and a not in HEAT_ACTIVITIES:
             msg = f"unknown heat activity {a!r}; use one of: {', '.join(HEAT_ACTIVITIES)}"
         if msg:
-            errors.add_rows(sheet, rows[m], "activity", msg)
+            errors.add_rows(sheet, rows[pair == p if m is None else m], "activity", msg)
 
-    # numbers in range
-    bad_rows((num["of"] <= 0) | (num["of"] > 1), "of", "oxidation rate must be a fraction in (0, 1]")
-    bad_rows((num["fraction"] < 0) | (num["fraction"] > 1), "fraction", "fraction must be between 0 and 1")
+    # numbers in range (columns absent from the input are all blank: nothing to check)
+    def present(k):
+        return k in raw
+
+    if present("of"):
+        bad_rows((num["of"] <= 0) | (num["of"] > 1), "of", "oxidation rate must be a fraction in (0, 1]")
+    if present("fraction"):
+        bad_rows((num["fraction"] < 0) | (num["fraction"] > 1), "fraction", "fraction must be between 0 and 1")
     for k in ("ncv", "cc", "factor", "crosscheck_quantity", "ad_uncertainty_pct", "factor_uncertainty_pct"):
-        bad_rows(num[k] < 0, k, f"{k} must not be negative")
+        if present(k):
+            bad_rows(num[k] < 0, k, f"{k} must not be negative")
     cat_ = num["category"]
-    bad_rows(~np.isnan(cat_) & ~np.isin(cat_, [1, 2, 3, 4, 5, 6]), "category", "ISO 14064-1 category must be 1–6")
-    bad_rows(~np.isnan(num["ncv"]) & text["ncv_unit"].blank(), "ncv_unit", "ncv given without its unit")
-    bad_rows(~np.isnan(num["factor"]) & text["factor_unit"].blank(), "factor_unit", "factor given without its unit")
+    if present("category"):
+        bad_rows(~np.isnan(cat_) & ~np.isin(cat_, [1, 2, 3, 4, 5, 6]), "category", "ISO 14064-1 category must be 1–6")
+    if present("ncv"):
+        bad_rows(~np.isnan(num["ncv"]) & text["ncv_unit"].blank(), "ncv_unit", "ncv given without its unit")
+    if present("factor"):
+        bad_rows(~np.isnan(num["factor"]) & text["factor_unit"].blank(), "factor_unit", "factor given without its unit")
     is_other = kind.level_mask(lambda s: s == "other")
-    bad_rows(is_other & np.isnan(num["factor"]), "factor", "missing factor: kind other needs factor and factor_unit")
-    bad_rows(is_other & np.isnan(cat_), "category", "kind other needs its ISO 14064-1 category (3–6)")
+    if is_other.any():
+        bad_rows(is_other & np.isnan(num["factor"]), "factor", "missing factor: kind other needs factor and factor_unit")
+        bad_rows(is_other & np.isnan(cat_), "category", "kind other needs its ISO 14064-1 category (3–6)")
     supplier = act.level_mask(lambda s: s == "supplier")
-    bad_rows(supplier & np.isnan(num["factor"]), "factor", "missing factor: a supplier-specific factor must be given")
+    if supplier.any():
+        bad_rows(supplier & np.isnan(num["factor"]), "factor", "missing factor: a supplier-specific factor must be given")
 
     # periods: once per distinct value, then within the years the settings allow
     per = _cat(raw["period"])
     parsed = [parse_period(s) if s else None for s in per.levels]
     ym = np.array([(p[0], p[1]) if p else (0, 0) for p in parsed], dtype=np.int32).reshape(-1, 2)
-    year, month = ym[per.codes, 0], ym[per.codes, 1]
     bad_rows(per.blank(), "period", "required value is empty")
     for code, p in enumerate(parsed):
         if p is None and per.levels[code] != "":
             errors.add_rows(sheet, rows[per.codes == code], "period", f"{per.levels[code]!r} is not a month (YYYY-MM) or a year (YYYY)")
     lo = settings.base_year or settings.reporting_year
-    outside = (year != 0) & ((year < lo) | (year > settings.reporting_year))
+    py = ym[:, 0]
+    outside = per.select((py != 0) & ((py < lo) | (py > settings.reporting_year)))
     allowed = f"{lo}–{settings.reporting_year}" if lo != settings.reporting_year else str(lo)
     bad_rows(outside, "period", f"period outside the year: records must fall in {allowed} (reporting/base year in Settings)")
     if errors:
         return None
-    return ActivityTable(sheet, rows, text, num, year.astype(np.int32), month.astype(np.int32))
+    return ActivityTable(sheet, rows, text, num, per.codes, ym[:, 0], ym[:, 1])

@@ -8,7 +8,6 @@ That keeps the checks at numpy speed on a million records.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,19 +15,33 @@ BLOCKING, WARNING, INFO = "blocking", "warning", "info"
 SEVERITIES = (BLOCKING, WARNING, INFO)
 
 
-@dataclass
 class Block:
-    rule: str
-    severity: str
-    message: str
-    sheet: str
-    rows: np.ndarray | None = None  # sheet row numbers; None = the finding is about the whole sheet
-    # per-row addition to the message: a list, or a function of the position in `rows` — formatted
-    # only when the finding is read, so a check over a million rows builds no strings
-    details: list[str] | Callable[[int], str] | None = None
+    """One check's findings: rule, severity, message, sheet and the rows it concerns.
+
+    rows: sheet row numbers (array), None (the finding is about the whole sheet), or a function
+    returning them — a check over a million rows then stores its row mask and a count and builds
+    the row array only when the findings are read.
+    details: per-row addition to the message: a list, or a function of the position in `rows` —
+    formatted only when the finding is read, so a check over a million rows builds no strings."""
+
+    __slots__ = ("rule", "severity", "message", "sheet", "_rows", "_n", "details")
+
+    def __init__(self, rule: str, severity: str, message: str, sheet: str,
+                 rows: np.ndarray | Callable[[], np.ndarray] | None = None,
+                 details: list[str] | Callable[[int], str] | None = None, n: int | None = None):
+        self.rule, self.severity, self.message, self.sheet = rule, severity, message, sheet
+        self._rows, self._n, self.details = rows, n, details
+
+    @property
+    def rows(self) -> np.ndarray | None:
+        if callable(self._rows):
+            self._rows = np.asarray(self._rows())
+        return self._rows
 
     def __len__(self) -> int:
-        return 1 if self.rows is None else len(self.rows)
+        if self._rows is None:
+            return 1
+        return self._n if callable(self._rows) else len(self._rows)
 
 
 class Findings:
@@ -43,6 +56,19 @@ class Findings:
             if len(rows) == 0:
                 return
         self.blocks.append(Block(rule, severity, message, sheet, rows, details))
+
+    def add_lazy(self, rule: str, severity: str, message: str, sheet: str, count: int,
+                 rows: Callable[[], np.ndarray], details=None) -> None:
+        """A block of `count` rows whose row numbers `rows()` gives when first read."""
+        if severity not in SEVERITIES:
+            raise ValueError(severity)
+        if count:
+            self.blocks.append(Block(rule, severity, message, sheet, rows, details, int(count)))
+
+    def add_mask(self, rule: str, severity: str, message: str, sheet: str, all_rows: np.ndarray, mask: np.ndarray,
+                 details=None) -> None:
+        """The rows of `all_rows` where `mask` holds (counted now, listed when read)."""
+        self.add_lazy(rule, severity, message, sheet, np.count_nonzero(mask), lambda: all_rows[mask], details)
 
     def __iter__(self) -> Iterator[dict]:
         for b in self.blocks:

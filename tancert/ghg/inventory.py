@@ -9,8 +9,10 @@ Formulas (per row, canonical units, see units.CANONICAL):
   other        E_gas = AD × EF                           (category 3–6, factor from the row)
 CO2e = E_gas × GWP(gas); biogenic CO2 is kept apart and never enters the total.
 
-Factor resolution runs once per distinct (kind, activity, region, year, table) combination, not
-per row; rows then gather their factor by combination index.
+Rows are grouped into classes (keys.factorize over the categorical columns); factor resolution
+runs once per distinct (kind, activity, region, year, table) combination, unit scales and formula
+multipliers once per class, and a row's CO2e is its quantity times its class's multiplier (one
+gather, one multiply). Rows that carry their own parameters are classes of their own.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ErrorList, InputError
+from .keys import factorize
 from .library import Factor, Library, Resolution, default_library
-from .model import DEFAULT_CATEGORY, KINDS, Dataset
+from .model import DEFAULT_CATEGORY, KINDS, Dataset, select
 from .units import CANONICAL, rate_scale, unit_scale
 
 C_TO_CO2 = 44.0 / 12.0
@@ -46,83 +49,189 @@ class Combo:
         return r.factor if r else None
 
 
-@dataclass
 class Inventory:
-    dataset: Dataset
-    library: Library
-    method: str
-    gwp_basis: str
-    gases: list[str]
-    combos: list[Combo]
-    combo: np.ndarray  # row → combo index
-    group: np.ndarray  # row → factor group (rows sharing a library factor are correlated)
-    quantity: np.ndarray  # canonical units
-    energy_gj: np.ndarray  # fuel rows: energy (NaN elsewhere)
-    gas_code: np.ndarray
-    gas_mass: np.ndarray  # t of the row's gas, signed (exports negative)
-    co2e: np.ndarray  # t CO2e, biogenic CO2 excluded
-    biogenic_co2: np.ndarray
-    category: np.ndarray  # 1..6
-    kind: np.ndarray  # index into KINDS
-    params: dict[str, np.ndarray]  # NCV/CC/OF/EF used per row (canonical); NaN where not used
-    given: dict[str, np.ndarray]  # True where the row supplied the value itself
-    tier: np.ndarray  # int8 index into TIER_CODES: 0 not stated, 1..6 = a..f
-    uses_unverified: np.ndarray
-    u_ad: np.ndarray  # % (95% half-width); NaN = not stated
-    u_f: np.ndarray
+    """The quantified inventory.
+
+    Rows are grouped into *classes* (rows that agree on every categorical column that matters for
+    the formulas: kind, activity, unit, region, period, table, flow, biogenic, gas, category, factor
+    type/tier/units); each row that carries its own numbers (NCV, CC, OF, factor, fraction) is a
+    class of its own. Everything but the quantity is a function of the class, so the per-class
+    arrays (`cls_*`, one entry per class) hold the multipliers and the provenance, and `key` maps
+    rows to classes. Per-row arrays are gathered from them on first use (`co2e` eagerly)."""
+
+    def __init__(self, dataset: Dataset, library: Library, method: str, gwp_basis: str, gases: list[str],
+                 combos: list[Combo], key: np.ndarray, cls: dict[str, np.ndarray], params: dict[str, np.ndarray],
+                 given: dict[str, np.ndarray], co2e: np.ndarray, codes: dict[str, np.ndarray] | None = None):
+        self.dataset, self.library, self.method, self.gwp_basis, self.gases = dataset, library, method, gwp_basis, gases
+        self.combos = combos
+        self.key = key  # row → class
+        self.cls = cls  # per class: combo, group, kind, category, gas_code, qscale, energy, mass, co2e, bio,
+        #                 tier, unverified, year, period, count
+        self.cls_params = params  # per class: NCV/CC/OF/EF used (canonical), NaN where not used
+        self.cls_given = given  # per class: True where the row supplied the value itself
+        self.co2e = co2e  # t CO2e per row, biogenic CO2 excluded
+        self.cls_codes = codes or {}  # per class: the code of each categorical column of the class key
+        self._cache: dict = {}
 
     @property
     def table(self):
         return self.dataset.activity
 
+    def _row(self, name: str, arr: np.ndarray) -> np.ndarray:
+        if name not in self._cache:
+            self._cache[name] = arr[self.key]
+        return self._cache[name]
+
+    def _row_times_q(self, name: str, per_unit: np.ndarray) -> np.ndarray:
+        if name not in self._cache:
+            self._cache[name] = self.table.num["quantity"] * per_unit[self.key]
+        return self._cache[name]
+
+    # per-row views (built on first use)
+    combo = property(lambda self: self._row("combo", self.cls["combo"]))  # row → resolution combo
+    group = property(lambda self: self._row("group", self.cls["group"]))  # rows sharing a library factor
+    kind = property(lambda self: self._row("kind", self.cls["kind"]))  # index into KINDS
+    category = property(lambda self: self._row("category", self.cls["category"]))  # 1..6
+    gas_code = property(lambda self: self._row("gas_code", self.cls["gas_code"]))
+    tier = property(lambda self: self._row("tier", self.cls["tier"]))  # 0 not stated, 1..6 = a..f
+    uses_unverified = property(lambda self: self._row("uses_unverified", self.cls["unverified"]))
+    quantity = property(lambda self: self._row_times_q("quantity", self.cls["qscale"]))  # canonical units
+    energy_gj = property(lambda self: self._row_times_q("energy_gj", self.cls["energy"]))  # fuel rows, else NaN
+    gas_mass = property(lambda self: self._row_times_q("gas_mass", self.cls["mass"]))  # t of gas, signed
+    biogenic_co2 = property(lambda self: self._row_times_q("biogenic_co2", self.cls["bio"]))
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return {p: self._row("param:" + p, v) for p, v in self.cls_params.items()}
+
+    @property
+    def given(self) -> dict[str, np.ndarray]:
+        return {p: self._row("given:" + p, v) for p, v in self.cls_given.items()}
+
+    @property
+    def u_ad(self) -> np.ndarray:
+        """Activity-data uncertainty, % (95 % half-width): stated, else the meter's accuracy, else
+        ±5 % for fuels (IPCC 2006 Vol.1 Ch.3, checked); NaN = not stated."""
+        if "u_ad" not in self._cache:
+            t = self.table
+            meters = self.dataset.meters
+            mid = t.t("meter_id")
+            acc = _level_lookup(mid.levels, lambda m: meters[m].accuracy_pct if m in meters and meters[m].accuracy_pct
+                                is not None else np.nan)[mid.codes]
+            u = np.where(np.isnan(t.num["ad_uncertainty_pct"]), acc, t.num["ad_uncertainty_pct"])
+            self._cache["u_ad"] = np.where(np.isnan(u) & (self.kind == K_FUEL), 5.0, u)
+        return self._cache["u_ad"]
+
+    @property
+    def u_f(self) -> np.ndarray:
+        return self.table.num["factor_uncertainty_pct"]
+
+    def rows_where(self, cls_mask: np.ndarray) -> np.ndarray:
+        """Row mask of the rows whose class satisfies cls_mask."""
+        return select(self.key, cls_mask)
+
+    def count_where(self, cls_mask: np.ndarray) -> int:
+        return int(self.cls["count"][cls_mask].sum())
+
     @property
     def years(self) -> list[int]:
-        return sorted(set(np.unique(self.table.year).tolist()))
+        return sorted(set(self.cls["year"][self.cls["count"] > 0].tolist()))
 
     def mask(self, year: int | None = None) -> np.ndarray | None:
         if year is None:
             year = self.dataset.settings.reporting_year
-        m = self.table.year == year
-        return None if m.all() else m
+        if self.years == [year]:
+            return None
+        return self.table.year == year
+
+    def _sums(self) -> dict:
+        """Group sums over all years, computed once: per class and per (facility|source, period)."""
+        if "sums" not in self._cache:
+            t = self.table
+            w, nper = self.co2e, max(len(t.period_year), 1)
+            k = len(self.cls["count"])
+            out = {"co2e": np.bincount(self.key, weights=w, minlength=k)}
+            c = self.cls
+            ratio = np.zeros(k)  # t of gas per t CO2e of the class (1 / GWP)
+            np.divide(c["mass"], c["co2e"], out=ratio, where=c["co2e"] != 0)
+            if ((c["co2e"] == 0) & (c["count"] > 0) & ((c["mass"] != 0) | (c["bio"] != 0))).any():
+                q = np.bincount(self.key, weights=t.num["quantity"], minlength=k)
+                out["gas_mass"] = q * c["mass"]
+                out["bio"] = q * c["bio"]
+            else:  # every class with mass has CO2e: gas mass from the CO2e sums, no second pass
+                out["gas_mass"] = out["co2e"] * ratio
+                out["bio"] = np.zeros(k)
+            for name in ("facility", "source_id"):
+                c = t.t(name)
+                out[name] = np.bincount(self._group_period_key(name), weights=w,
+                                        minlength=len(c.levels) * nper).reshape(-1, nper)
+            self._cache["sums"] = out
+        return self._cache["sums"]
+
+    def _group_period_key(self, name: str) -> np.ndarray:
+        """Row key (code of column `name`) × (period), built once."""
+        if "gp:" + name not in self._cache:
+            t = self.table
+            nper = max(len(t.period_year), 1)
+            c = t.t(name)
+            dtype = np.int32 if len(c.levels) * nper < 2**31 else np.int64
+            kk = c.codes.astype(dtype) * dtype(nper)
+            kk += t.period
+            self._cache["gp:" + name] = kk
+        return self._cache["gp:" + name]
+
+    def source_period_counts(self) -> np.ndarray:
+        """Records per (source, period): completeness (R6.1-b) and the sample strata (R6.2)."""
+        if "spc" not in self._cache:
+            t = self.table
+            nper = max(len(t.period_year), 1)
+            self._cache["spc"] = np.bincount(self._group_period_key("source_id"),
+                                             minlength=len(t.t("source_id").levels) * nper).reshape(-1, nper)
+        return self._cache["spc"]
 
     def summary(self, year: int | None = None) -> dict:
         """Totals and breakdowns (tCO2e) of one year (default: the reporting year)."""
-        m = self.mask(year)
-        pick = (lambda a: a) if m is None else (lambda a: a[m])
-        w = pick(self.co2e)
-        t = self.table
+        year = year or self.dataset.settings.reporting_year
+        t, c, sums = self.table, self.cls, self._sums()
+        sel = (c["year"] == year) & (c["count"] > 0)
+        e = sums["co2e"][sel]
+        gas = c["gas_code"][sel]
+        ng = len(self.gases)
+        by_cat = np.bincount(c["category"][sel], weights=e, minlength=7)
+        by_gas = np.bincount(gas, weights=e, minlength=ng)
+        gas_mass = np.bincount(gas, weights=sums["gas_mass"][sel], minlength=ng)
+        present = np.bincount(gas, minlength=ng) > 0
+        per = t.period_year == year
 
-        def by(codes, labels):
-            s = np.bincount(pick(codes), weights=w, minlength=len(labels))
-            return {lab: float(v) for lab, v in zip(labels, s, strict=False) if lab != "" or v}
+        def by(name):
+            s = sums[name][:, per].sum(axis=1)
+            return {lab: float(v) for lab, v in zip(t.t(name).levels, s, strict=False) if lab != "" or v}
 
-        by_cat = np.bincount(pick(self.category), weights=w, minlength=7)
-        months = np.bincount(pick(t.month), weights=w, minlength=13)
-        gas_mass = np.bincount(pick(self.gas_code), weights=pick(self.gas_mass), minlength=len(self.gases))
-        present = np.bincount(pick(self.gas_code), minlength=len(self.gases)) > 0
+        months = np.bincount(t.period_month[per], weights=sums["source_id"][:, per].sum(axis=0), minlength=13)
         return {
-            "year": year or self.dataset.settings.reporting_year,
-            "total_tco2e": float(w.sum()),
-            "by_category": {str(c): float(by_cat[c]) for c in range(1, 7)},
-            "by_gas": {g: v for g, v in by(self.gas_code, self.gases).items() if present[self.gases.index(g)]},
+            "year": year,
+            "total_tco2e": float(e.sum()),
+            "by_category": {str(k): float(by_cat[k]) for k in range(1, 7)},
+            "by_gas": {g: float(by_gas[i]) for i, g in enumerate(self.gases) if present[i]},
             "gas_mass_t": {g: float(gas_mass[i]) for i, g in enumerate(self.gases) if present[i]},
-            "by_facility": by(t.t("facility").codes, t.t("facility").levels),
-            "by_source": by(t.t("source_id").codes, t.t("source_id").levels),
+            "by_facility": by("facility"),
+            "by_source": by("source_id"),
             "by_month": {f"{m_:02d}": float(months[m_]) for m_ in range(1, 13)} | (
                 {"annual": float(months[0])} if months[0] else {}),
-            "biogenic_co2_t": float(pick(self.biogenic_co2).sum()),
-            "records": int(len(w)),
+            "biogenic_co2_t": float(sums["bio"][sel].sum()),
+            "records": int(c["count"][sel].sum()),
         }
 
     def factors_used(self) -> list[dict]:
         seen: dict[str, dict] = {}
+        live = self.cls["count"] > 0
         for ci, c in enumerate(self.combos):
+            of_combo = live & (self.cls["combo"] == ci)
             for p, r in c.resolutions.items():
                 f = r.factor
                 if f is None or f.id in seen:
                     continue
-                rows = self.combo == ci
-                if p in self.given and self.given[p][rows].all():
+                if p in self.cls_given and self.cls_given[p][of_combo].all():
                     continue  # every row replaced this default by its own value
                 seen[f.id] = f.as_dict() | {"resolution": r.reason, "unverified": f.unverified}
         return list(seen.values())
@@ -130,28 +239,38 @@ class Inventory:
     def trace(self, i: int) -> dict:
         """Everything behind row i: inputs, converted quantity, factors (ids), formula and result."""
         t = self.table
-        c = self.combos[int(self.combo[i])]
-        inputs = {k: v[i] for k, v in t.text.items() if v[i] != ""}
-        inputs |= {k: float(v[i]) for k, v in t.num.items() if not np.isnan(v[i])}
+        k = int(self.key[i])
+        cl = self.cls
+        c = self.combos[int(cl["combo"][k])]
+        inputs = {key: v[i] for key, v in t.text.items() if v[i] != ""}
+        inputs |= {key: float(v[i]) for key, v in t.num.items() if not np.isnan(v[i])}
         used = {}
-        for p, arr in self.params.items():
-            if not np.isnan(arr[i]):
+        for p, arr in self.cls_params.items():
+            if not np.isnan(arr[k]):
                 f = c.factor(p)
-                used[p] = {"value_canonical": float(arr[i]),
-                           "source": "row" if self.given[p][i] else (f.id if f else None)}
+                used[p] = {"value_canonical": float(arr[k]),
+                           "source": "row" if self.cls_given[p][k] else (f.id if f else None)}
+        q = float(t.num["quantity"][i])
+        gas = self.gases[int(cl["gas_code"][k])]
         return {
             "sheet": t.sheet, "row": int(t.rows[i]), "inputs": inputs,
-            "quantity_canonical": float(self.quantity[i]),
-            "energy_gj": None if np.isnan(self.energy_gj[i]) else float(self.energy_gj[i]),
-            "parameters": used, "gas": self.gases[self.gas_code[i]], "gas_t": float(self.gas_mass[i]),
-            "gwp": self.library.gwp(self.gwp_basis, self.gases[self.gas_code[i]]),
-            "tco2e": float(self.co2e[i]), "biogenic_co2_t": float(self.biogenic_co2[i]),
-            "category": int(self.category[i]), "resolution": {p: r.reason for p, r in c.resolutions.items()},
+            "quantity_canonical": q * float(cl["qscale"][k]),
+            "energy_gj": None if np.isnan(cl["energy"][k]) else q * float(cl["energy"][k]),
+            "parameters": used, "gas": gas, "gas_t": q * float(cl["mass"][k]),
+            "gwp": self.library.gwp(self.gwp_basis, gas),
+            "tco2e": float(self.co2e[i]), "biogenic_co2_t": q * float(cl["bio"][k]),
+            "category": int(cl["category"][k]), "resolution": {p: r.reason for p, r in c.resolutions.items()},
         }
 
 
 def _level_lookup(levels, fn, default=np.nan, dtype=np.float64):
     return np.array([fn(s) if s != "" else default for s in levels] or [default], dtype=dtype)
+
+
+# categorical columns that decide a row's formula, factors and provenance (its class)
+CLASS_COLUMNS = ("kind", "activity", "unit", "region", "factor_table", "flow", "biogenic", "gas", "factor_type",
+                 "factor_tier", "ncv_unit", "factor_unit")
+OWN_COLUMNS = ("ncv", "cc", "of", "factor", "fraction")  # numbers that make a row a class of its own
 
 
 def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
@@ -170,34 +289,60 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     if basis not in lib.gwp_sets and basis != "CO2-only":
         raise InputError([_cell("Settings", "gwp", f"unknown GWP basis {basis!r}")])
 
-    kind_cat = t.t("kind")
-    kind = _level_lookup(kind_cat.levels, KINDS.index, -1, np.int64)[kind_cat.codes]
+    # --- row classes: one integer key over the categorical columns (O(n), no strings, no sort)
+    num = t.num
+    own_mask = None
+    for k in OWN_COLUMNS:
+        nan = np.isnan(num[k])
+        if not nan.all():
+            own_mask = ~nan if own_mask is None else own_mask | ~nan
+    own_idx = np.flatnonzero(own_mask) if own_mask is not None else np.zeros(0, np.int64)
+    cat_nan = np.isnan(num["category"])
+    cat_part = ((None, 1) if cat_nan.all() else (np.where(cat_nan, 0, num["category"]).astype(np.int64), 7))
+    cols = CLASS_COLUMNS + ("period", "category")
+    parts = [(t.t(k).codes, len(t.t(k).levels)) for k in CLASS_COLUMNS]
+    parts += [(t.period, len(t.period_year)), cat_part]
+    cls, digits, cls_count = factorize(parts, n)
+    k0, m = len(digits), len(own_idx)
+    own_cls = cls[own_idx]
+    ent = np.concatenate([np.arange(k0), own_cls])  # class of each entity: the classes, then own rows
+    D = {c: digits[ent, j] for j, c in enumerate(cols)}
+    E = k0 + m
+    key = cls  # rows → class; a row with its own numbers becomes class k0 + j
+    if m:
+        key[own_idx] = k0 + np.arange(m, dtype=key.dtype)
+    count = np.concatenate([cls_count - np.bincount(own_cls, minlength=k0), np.ones(m, np.int64)])
+
+    def num_e(k):
+        out = np.full(E, np.nan)
+        out[k0:] = num[k][own_idx]
+        return out
+
+    def lut(k, fn, default=np.nan, dtype=np.float64):
+        return _level_lookup(t.t(k).levels, fn, default, dtype)[D[k]]
+
+    def rows_of(emask):
+        return t.rows[emask[key]]
+
+    kind = lut("kind", KINDS.index, -1, np.int64)
     unit = t.t("unit")
     udim = _level_lookup(unit.levels, lambda u: DIMS.index(unit_scale(u).dimension), -1, np.int64)
-    uscale = _level_lookup(unit.levels, lambda u: unit_scale(u).scale)
-    qdim = udim[unit.codes]
-    q = t.num["quantity"] * uscale[unit.codes]
+    qdim = udim[D["unit"]]
+    qscale = lut("unit", lambda u: unit_scale(u).scale)
+    year = t.period_year[D["period"]] if len(t.period_year) else np.zeros(E, np.int32)
 
     # --- one resolution per distinct (kind, activity, region, year, table)
-    act, tbl = t.t("activity"), t.t("factor_table")
-    region = t.t("region")
+    act, tbl, region = t.t("activity"), t.t("factor_table"), t.t("region")
     reg_levels = [r or s.region for r in region.levels] or [s.region]
-    is_elec = kind == K_ELEC
-    reg_code = np.where(is_elec, region.codes, 0) if len(region.levels) > 1 else np.zeros(n, np.int64)
-    y0 = int(t.year.min()) if n else s.reporting_year
-    radix = (6, max(len(act.levels), 1), max(len(reg_levels), 1), int(t.year.max()) - y0 + 1 if n else 1,
+    reg_code = np.where(kind == K_ELEC, D["region"], 0) if len(region.levels) > 1 else np.zeros(E, np.int64)
+    y0 = int(year[:k0].min()) if k0 else s.reporting_year
+    radix = (6, max(len(act.levels), 1), max(len(reg_levels), 1), int(year[:k0].max()) - y0 + 1 if k0 else 1,
              max(len(tbl.levels), 1))
-    key = kind.astype(np.int64)
-    for part, r in ((act.codes, radix[1]), (reg_code, radix[2]), (t.year - y0, radix[3]), (tbl.codes, radix[4])):
-        key = key * r + part
-    size = int(np.prod(radix, dtype=np.int64))
-    if size <= 4 * n + 1_000_000:  # dense: O(n) without sorting
-        present = np.flatnonzero(np.bincount(key, minlength=size))
-        lookup = np.full(size, -1, np.int64)
-        lookup[present] = np.arange(len(present))
-        combo, ukeys = lookup[key], present
-    else:
-        ukeys, combo = np.unique(key, return_inverse=True)
+    rkey = kind[:k0].astype(np.int64)
+    for part, r in ((D["activity"], radix[1]), (reg_code, radix[2]), (year - y0, radix[3]), (D["factor_table"], radix[4])):
+        rkey = rkey * r + part[:k0]
+    ukeys, combo_cls = np.unique(rkey, return_inverse=True)
+    combo = np.concatenate([combo_cls.reshape(-1), combo_cls.reshape(-1)[ent[k0:]]]).astype(np.int64)
     combos: list[Combo] = []
     for k in ukeys.tolist():
         k, ti = divmod(k, radix[4])
@@ -219,31 +364,26 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
         combos.append(c)
 
     def per_combo(p, attr):
-        out = np.full(len(combos), np.nan if attr != "dim" else -1)
+        out = np.full(len(combos) or 1, np.nan if attr != "dim" else -1)
         for i, c in enumerate(combos):
             f = c.factor(p)
             if f is not None:
-                if attr == "value":
-                    out[i] = f.per_canonical
-                elif attr == "dim":
-                    out[i] = DIMS.index(rate_scale(f.unit).per)
-        return out
+                out[i] = f.per_canonical if attr == "value" else DIMS.index(rate_scale(f.unit).per)
+        return out[combo]
 
-    # --- row values: the row's own value where given, else the library default
-    ncv_u = t.t("ncv_unit")
-    ncv_g = t.num["ncv"] * _level_lookup(ncv_u.levels, lambda u: rate_scale(u).scale)[ncv_u.codes]
-    ncv_gdim = _level_lookup(ncv_u.levels, lambda u: DIMS.index(rate_scale(u).per), -1, np.int64)[ncv_u.codes]
-    fu = t.t("factor_unit")
-    ef_g = t.num["factor"] * _level_lookup(fu.levels, lambda u: rate_scale(u).scale)[fu.codes]
-    ef_gdim = _level_lookup(fu.levels, lambda u: DIMS.index(rate_scale(u).per), -1, np.int64)[fu.codes]
-    given = {"NCV": ~np.isnan(ncv_g), "CC": ~np.isnan(t.num["cc"]), "OF": ~np.isnan(t.num["of"]),
-             "EF": ~np.isnan(ef_g)}
-    ncv = np.where(given["NCV"], ncv_g, per_combo("NCV", "value")[combo])
-    ncv_dim = np.where(given["NCV"], ncv_gdim, per_combo("NCV", "dim")[combo].astype(np.int64))
-    cc = np.where(given["CC"], t.num["cc"], per_combo("CC", "value")[combo])
-    of = np.where(given["OF"], t.num["of"], per_combo("OF", "value")[combo])
-    ef = np.where(given["EF"], ef_g, per_combo("EF", "value")[combo])
-    ef_dim = np.where(given["EF"], ef_gdim, per_combo("EF", "dim")[combo].astype(np.int64))
+    # --- class values: the row's own value where given, else the library default
+    ncv_g = num_e("ncv") * lut("ncv_unit", lambda u: rate_scale(u).scale)
+    ncv_gdim = lut("ncv_unit", lambda u: DIMS.index(rate_scale(u).per), -1, np.int64)
+    ef_g = num_e("factor") * lut("factor_unit", lambda u: rate_scale(u).scale)
+    ef_gdim = lut("factor_unit", lambda u: DIMS.index(rate_scale(u).per), -1, np.int64)
+    cc_g, of_g = num_e("cc"), num_e("of")
+    given = {"NCV": ~np.isnan(ncv_g), "CC": ~np.isnan(cc_g), "OF": ~np.isnan(of_g), "EF": ~np.isnan(ef_g)}
+    ncv = np.where(given["NCV"], ncv_g, per_combo("NCV", "value"))
+    ncv_dim = np.where(given["NCV"], ncv_gdim, per_combo("NCV", "dim").astype(np.int64))
+    cc = np.where(given["CC"], cc_g, per_combo("CC", "value"))
+    of = np.where(given["OF"], of_g, per_combo("OF", "value"))
+    ef = np.where(given["EF"], ef_g, per_combo("EF", "value"))
+    ef_dim = np.where(given["EF"], ef_gdim, per_combo("EF", "dim").astype(np.int64))
 
     fuel = kind == K_FUEL
     fuel_ef = fuel & given["EF"]  # a fuel row with its own emission factor
@@ -256,7 +396,7 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
             c = combos[ci]
             r = c.resolutions.get(p)
             why = r.reason if r else "no library factor for this kind"
-            errors.add_rows(sheet, t.rows[mask & (combo == ci)], column,
+            errors.add_rows(sheet, rows_of(mask & (combo == ci)), column,
                             f"missing factor: no {p} for {c.kind} {c.activity!r} ({c.year}) — {why}; give it in column {column}")
 
     missing(needs_ncv & np.isnan(ncv), "NCV", "ncv")
@@ -267,11 +407,11 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     bad_ef = uses_ef & ~np.isnan(ef) & (ef_dim != qdim)
     bad_fug = (kind == K_FUGITIVE) & (qdim != D_MASS)
     for mask, what in ((bad, "the NCV"), (bad_ef, "the emission factor")):
-        for code in np.unique(unit.codes[mask]).tolist():
-            errors.add_rows(sheet, t.rows[mask & (unit.codes == code)], "unit",
+        for code in np.unique(D["unit"][mask]).tolist():
+            errors.add_rows(sheet, rows_of(mask & (D["unit"] == code)), "unit",
                             f"unit {unit.levels[code]!r} ({DIMS[udim[code]]}) does not fit {what}'s unit")
     if bad_fug.any():
-        errors.add_rows(sheet, t.rows[bad_fug], "unit", "fugitive emissions are a mass of gas (t, kg)")
+        errors.add_rows(sheet, rows_of(bad_fug), "unit", "fugitive emissions are a mass of gas (t, kg)")
 
     # --- gases
     gases = lib.gases() + ["CO2e"]
@@ -279,16 +419,15 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     g_co2 = gi["CO2"]
     combo_gas = np.array([gi.get((c.factor("EF").gas if c.factor("EF") else None) or "CO2", g_co2)
                           for c in combos] or [g_co2], dtype=np.int64)
-    gas_col = t.t("gas")
-    unit_gas = _level_lookup(fu.levels, lambda u: gi.get(rate_scale(u).gas, -1), -1, np.int64)[fu.codes]
-    col_gas = _level_lookup(gas_col.levels, lambda g: gi.get(g, -1), -1, np.int64)[gas_col.codes]
-    bad_gas = ~gas_col.blank() & (col_gas < 0)
+    unit_gas = lut("factor_unit", lambda u: gi.get(rate_scale(u).gas, -1), -1, np.int64)
+    col_gas = lut("gas", lambda g: gi.get(g, -1), -1, np.int64)
+    bad_gas = (col_gas < 0) & np.array([g != "" for g in t.t("gas").levels] or [False])[D["gas"]]
     if bad_gas.any():
-        errors.add_rows(sheet, t.rows[bad_gas], "gas", f"unknown gas; use one of: {', '.join(gases)}")
+        errors.add_rows(sheet, rows_of(bad_gas), "gas", f"unknown gas; use one of: {', '.join(gases)}")
     default_gas = np.where(kind == K_OTHER, gi["CO2e"], g_co2)
     gas_code = np.where(given["EF"], np.where(unit_gas >= 0, unit_gas, np.where(col_gas >= 0, col_gas, default_gas)),
                         combo_gas[combo])
-    fug_gas = _level_lookup(act.levels, lambda a: gi.get(a, g_co2), g_co2, np.int64)[act.codes]
+    fug_gas = lut("activity", lambda a: gi.get(a, g_co2), g_co2, np.int64)
     gas_code = np.where(kind == K_FUGITIVE, fug_gas, np.where(fuel_chain, g_co2, gas_code))
     gwp = np.full(len(gases), np.nan)
     for g, i in gi.items():
@@ -298,28 +437,28 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
             pass
     no_gwp = np.isnan(gwp[gas_code])
     for code in np.unique(gas_code[no_gwp]).tolist():
-        errors.add_rows(sheet, t.rows[no_gwp & (gas_code == code)], "activity",
+        errors.add_rows(sheet, rows_of(no_gwp & (gas_code == code)), "activity",
                         f"{gases[code]} has no GWP in {basis}; choose another GWP basis in Settings")
     errors.raise_if_any()
 
-    # --- the formulas, on whole columns
-    sign = np.where(t.t("flow").level_mask(lambda f: f == "export"), -1.0, 1.0)
-    energy = np.where(qdim == D_ENERGY, q, q * ncv)
-    frac = np.where(np.isnan(t.num["fraction"]), 1.0, t.num["fraction"])
+    # --- the formulas as one multiplier per class (per unit of the row's own quantity)
+    sign = np.where(lut("flow", lambda f: f == "export", False, bool), -1.0, 1.0)
+    energy = np.where(qdim == D_ENERGY, qscale, qscale * ncv)
+    frac = num_e("fraction")
+    frac = np.where(np.isnan(frac), 1.0, frac)
     mass = np.where(fuel_chain, energy * cc * of * C_TO_CO2,
-                    np.where(kind == K_FUGITIVE, q, q * ef * np.where(kind == K_PROCESS, frac, 1.0)))
+                    np.where(kind == K_FUGITIVE, qscale, qscale * ef * np.where(kind == K_PROCESS, frac, 1.0)))
     mass = mass * sign
-    bio = t.t("biogenic").level_mask(lambda b: b == "yes") & (gas_code == g_co2)
-    co2e = np.where(bio, 0.0, mass * gwp[gas_code])
-    biogenic = np.where(bio, mass, 0.0)
-    category = np.where(np.isnan(t.num["category"]),
-                        np.array([DEFAULT_CATEGORY.get(k, 6) for k in KINDS])[kind], t.num["category"]).astype(np.int64)
+    bio = lut("biogenic", lambda b: b == "yes", False, bool) & (gas_code == g_co2)
+    co2e_m = np.where(bio, 0.0, mass * gwp[gas_code])
+    cat_e = D["category"]
+    category = np.where(cat_e == 0, np.array([DEFAULT_CATEGORY.get(k, 6) for k in KINDS])[kind], cat_e).astype(np.int64)
 
-    # --- provenance per row: tier, unverified defaults used, correlation group
+    # --- provenance per class: tier, unverified defaults used, correlation group
     params = {"NCV": np.where(needs_ncv, ncv, np.nan), "CC": np.where(fuel_chain, cc, np.nan),
               "OF": np.where(fuel_chain, of, np.nan), "EF": np.where(uses_ef, ef, np.nan)}
     used_default = {p: ~given[p] & ~np.isnan(v) for p, v in params.items()}
-    # tiers as small ints (0 = not stated, 1..6 = a..f): string arrays would cost 10× more per row
+    # tiers as small ints (0 = not stated, 1..6 = a..f)
     worst = np.zeros(len(combos) or 1, np.int8)
     unver = np.zeros((len(combos) or 1, 4), bool)
     for i, c in enumerate(combos):
@@ -328,32 +467,33 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
         worst[i] = max(tiers) if tiers else 0
         unver[i] = [bool(f and f.unverified) for f in fs]
     any_given = given["NCV"] | given["CC"] | given["OF"] | given["EF"]
-    tier_col = t.t("factor_tier")
     any_default = used_default["NCV"] | used_default["CC"] | used_default["OF"] | used_default["EF"]
-    supplier = t.t("factor_type").level_mask(lambda x: x == "supplier")
+    supplier = lut("factor_type", lambda x: x == "supplier", False, bool)
     # unstated tier: the worst library tier among the defaults used; a row's own values count as
     # measured (a) unless they come from a supplier, whose tier the row must state
     own_measured = any_given & ~supplier & ((kind == K_FUEL) | (kind == K_PROCESS))
     derived = np.where(any_default, worst[combo], np.where(own_measured, 1, 0)).astype(np.int8)
-    stated = np.array([TIER_CODES.index(x) if x in TIER_CODES else 0 for x in tier_col.levels] or [0], np.int8)
-    tier = np.where(tier_col.blank(), derived, stated[tier_col.codes])
+    stated = lut("factor_tier", lambda x: TIER_CODES.index(x) if x in TIER_CODES else 0, 0, np.int8)
+    tier = np.where(D["factor_tier"] == _blank_code(t.t("factor_tier")), derived, stated)
     tier = np.where(kind == K_FUGITIVE, 0, tier).astype(np.int8)
-    uses_unverified = np.zeros(n, bool)
+    uses_unverified = np.zeros(E, bool)
     for j, p in enumerate(("NCV", "CC", "OF", "EF")):
         uses_unverified |= used_default[p] & unver[combo, j]
-    own = any_given.cumsum() - 1
-    group = np.where(any_given, len(combos) + own, combo)
+    own_rank = np.cumsum(any_given[k0:]) - 1
+    group = combo.copy()
+    group[k0:] = np.where(any_given[k0:], len(combos) + own_rank, combo[k0:])
 
-    meters = ds.meters
-    mid = t.t("meter_id")
-    meter_acc = _level_lookup(mid.levels, lambda m: meters[m].accuracy_pct if m in meters and meters[m].accuracy_pct is not None
-                              else np.nan)[mid.codes]
-    u_ad = np.where(np.isnan(t.num["ad_uncertainty_pct"]), meter_acc, t.num["ad_uncertainty_pct"])
-    # IPCC 2006 Vol.1 Ch.3: ±5% for fossil-fuel activity data when nothing better is known (checked)
-    u_ad = np.where(np.isnan(u_ad) & fuel, 5.0, u_ad)
-    return Inventory(ds, lib, s.method, basis, gases, combos, combo, group, q, np.where(fuel_chain, energy, np.nan),
-                     gas_code, mass, co2e, biogenic, category, kind, params, given, tier, uses_unverified, u_ad,
-                     t.num["factor_uncertainty_pct"])
+    co2e = num["quantity"] * co2e_m[key]
+    cls_arrays = {"combo": combo, "group": group, "kind": kind, "category": category, "gas_code": gas_code,
+                  "qscale": qscale, "energy": np.where(fuel_chain, energy, np.nan), "mass": mass,
+                  "co2e": co2e_m, "bio": np.where(bio, mass, 0.0), "tier": tier, "unverified": uses_unverified,
+                  "year": year, "period": D["period"], "count": count}
+    return Inventory(ds, lib, s.method, basis, gases, combos, key, cls_arrays, params, given, co2e, D)
+
+
+def _blank_code(cat) -> int:
+    """Code of the blank level ('' ), or -1."""
+    return cat.levels.index("") if "" in cat.levels else -1
 
 
 def _cell(sheet, column, message):

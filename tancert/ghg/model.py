@@ -32,6 +32,23 @@ SYNONYMS = {
 }
 
 
+def select(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Row mask `ok[codes]` by the cheapest whole-array pass: a constant when no level or every
+    level holds, one comparison when one level holds (or all but one), else a gather."""
+    n = len(codes)
+    ok = np.asarray(ok, bool)
+    hit = np.flatnonzero(ok)
+    if len(hit) == 0:
+        return np.zeros(n, bool)
+    if len(hit) == len(ok):
+        return np.ones(n, bool)
+    if len(hit) == 1:
+        return codes == hit[0]
+    if len(hit) == len(ok) - 1:
+        return codes != np.flatnonzero(~ok)[0]
+    return ok[codes]
+
+
 class Categorical:
     """Integer codes into `levels`; the empty string is the level of a blank cell."""
 
@@ -56,7 +73,8 @@ class Categorical:
 
     @classmethod
     def constant(cls, value: str, n: int) -> Categorical:
-        return cls(np.zeros(n, np.int32), [value])
+        """Every row the same value: the codes are a read-only zero-stride view (no memory)."""
+        return cls(np.broadcast_to(np.int32(0), (n,)), [value])
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -69,9 +87,20 @@ class Categorical:
         return self.levels[self.codes[i]]
 
     def level_mask(self, pred) -> np.ndarray:
-        """Boolean row mask of rows whose level satisfies pred (evaluated once per level)."""
+        """Boolean row mask of rows whose level satisfies pred (evaluated once per level).
+
+        No level or every level: a constant array; one level (or all but one): one comparison of
+        the codes — a gather through the level table only when several levels match."""
         ok = np.fromiter((bool(pred(s)) for s in self.levels), dtype=bool, count=len(self.levels))
-        return ok[self.codes] if len(self.levels) else np.zeros(len(self.codes), bool)
+        return self.select(ok)
+
+    def select(self, ok: np.ndarray) -> np.ndarray:
+        """Row mask from a boolean per level (the cheapest whole-array pass that gives it)."""
+        return select(self.codes, ok)
+
+    def count(self) -> np.ndarray:
+        """Rows per level."""
+        return np.bincount(self.codes, minlength=len(self.levels))
 
     def blank(self) -> np.ndarray:
         return self.level_mask(lambda s: s == "")
@@ -79,6 +108,8 @@ class Categorical:
     def map_levels(self, fn) -> Categorical:
         """Apply fn to each level (e.g. normalise synonyms); merges levels that become equal."""
         new = [fn(s) for s in self.levels]
+        if new == self.levels:
+            return self
         canon: dict[str, int] = {}
         remap = np.array([canon.setdefault(s, len(canon)) for s in new], dtype=np.int32)
         return Categorical(remap[self.codes] if len(new) else self.codes, list(canon))
@@ -103,16 +134,44 @@ def canonical(s: str) -> str:
     return SYNONYMS.get(t, SYNONYMS.get(t.lower(), t.lower() if t.isascii() else t))
 
 
-@dataclass
 class ActivityTable:
-    """Columnar activity records. `rows` are the sheet row numbers used in every message."""
+    """Columnar activity records. `rows` are the sheet row numbers used in every message.
 
-    sheet: str
-    rows: np.ndarray
-    text: dict[str, Categorical]
-    num: dict[str, np.ndarray]
-    year: np.ndarray
-    month: np.ndarray
+    The period is kept as codes into its distinct values (`period`) with the year and month of each
+    distinct value (`period_year`, `period_month`; month 0 = an annual record); the per-row `year`
+    and `month` arrays are built on first use."""
+
+    def __init__(self, sheet: str, rows: np.ndarray, text: dict[str, Categorical], num: dict[str, np.ndarray],
+                 period: np.ndarray, period_year: np.ndarray, period_month: np.ndarray):
+        self.sheet, self.rows, self.text, self.num = sheet, rows, text, num
+        self.period = np.asarray(period, dtype=np.int32)
+        self.period_year = np.asarray(period_year, dtype=np.int32)
+        self.period_month = np.asarray(period_month, dtype=np.int32)
+        self._year = self._month = None
+
+    @classmethod
+    def from_year_month(cls, sheet, rows, text, num, year, month) -> ActivityTable:
+        ym = np.asarray(year, np.int64) * 13 + np.asarray(month, np.int64)
+        u, inv = np.unique(ym, return_inverse=True)
+        return cls(sheet, rows, text, num, inv.reshape(-1), u // 13, u % 13)
+
+    @property
+    def year(self) -> np.ndarray:
+        if self._year is None:
+            self._year = self.period_year[self.period] if len(self.period_year) else np.zeros(0, np.int32)
+        return self._year
+
+    @property
+    def month(self) -> np.ndarray:
+        if self._month is None:
+            self._month = self.period_month[self.period] if len(self.period_month) else np.zeros(0, np.int32)
+        return self._month
+
+    @property
+    def years(self) -> list[int]:
+        """Years present in the records."""
+        present = np.bincount(self.period, minlength=len(self.period_year)) > 0
+        return sorted(set(self.period_year[present].tolist()))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -122,7 +181,8 @@ class ActivityTable:
 
     def take(self, idx) -> ActivityTable:
         return ActivityTable(self.sheet, self.rows[idx], {k: v.take(idx) for k, v in self.text.items()},
-                             {k: v[idx] for k, v in self.num.items()}, self.year[idx], self.month[idx])
+                             {k: v[idx] for k, v in self.num.items()}, self.period[idx], self.period_year,
+                             self.period_month)
 
 
 @dataclass
