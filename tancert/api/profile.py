@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from ninja import Router, Schema, Status
 
+from tancert.api.clients import router as clients_router  # noqa: E402
 from tancert.api.schemas import ApplicationOut, OrganisationOut, Problem
 from tancert.clients import profile
 from tancert.people import access
 
 router = Router(tags=["application data"])
+# PATCH shares its path with the GET in the clients router; Ninja serves one path from one router.
 
 
 class ApplicationPatch(Schema):
@@ -29,7 +31,7 @@ class ApplicationPatch(Schema):
     baseline_emissions: Decimal | None = None
 
 
-@router.patch("/applications/{app_id}", response={200: ApplicationOut, 422: Problem})
+@clients_router.patch("/applications/{app_id}", response={200: ApplicationOut, 422: Problem})
 def update_application(request, app_id: int, payload: ApplicationPatch):
     app = access.get_or_404(access.applications_for(request.user), pk=app_id)
     return profile.update_application(app, by=request.user, **payload.dict(exclude_none=True))
@@ -47,7 +49,7 @@ class OrganisationPatch(Schema):
     technical_areas: list[str] | None = None
 
 
-@router.patch("/organisations/{org_id}", response={200: OrganisationOut, 422: Problem})
+@clients_router.patch("/organisations/{org_id}", response={200: OrganisationOut, 422: Problem})
 def update_organisation(request, org_id: int, payload: OrganisationPatch):
     org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
     return profile.update_organisation(org, by=request.user, **payload.dict(exclude_none=True))

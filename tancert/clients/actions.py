@@ -300,6 +300,12 @@ def accept_application(app: Application, *, by, review: dict, reason: str = "") 
     """Accept (R7.2-review answered in full; R7.2-deadline noted if late)."""
     require_role(by, Role.APPLICATION_REVIEWER)
     _require_under_review(app)
+    # Documents are complete at submission; checked again because records migrated from an older
+    # system (or a document removed by an administrator) must not slip through (R7.2-deadline runs
+    # only once the documents are complete).
+    missing = [v for v in eligibility_problems(app) if v.field in document_codes()]
+    if missing:
+        raise missing[0]
     answers = _check_review(review)
     for q in REVIEW_QUESTIONS:
         require(answers[q], "R7.2-review",

@@ -188,3 +188,41 @@ def test_signed_original_through_the_api(p):
     assert r.status_code == 422 and r.json()["rule"] == "RR-signed"
     r = bearer(p.client_a).post(url, {"file": SimpleUploadedFile("scan.pdf", PDF), "kept_at": "x"})
     assert r.status_code == 403
+
+
+def test_application_data_contract_and_calendar_endpoints_respect_walls(p):
+    from flow import complete_application, through_audits
+
+    app = complete_application(p.org_a, p.client_a, submit=False)
+    a = bearer(p.client_a)
+    r = a.patch(f"{API}/applications/{app.pk}", data={"base_year": 2022, "baseline_emissions": "9000"},
+                content_type="application/json")
+    assert r.status_code == 200 and r.json()["base_year"] == 2022
+    r = post(a, f"/applications/{app.pk}/targets", {"indicator": "强度", "kind": "intensity", "unit": "t/t",
+                                                    "baseline_value": 1, "target_value": "0.9", "target_year": 2021})
+    assert r.status_code == 422 and r.json()["rule"] == "R7.1-D11" and r.json()["field"] == "target_year"
+    r = post(a, f"/organisations/{p.org_a.pk}/sites", {"name": "二厂", "address": "天津"})
+    assert r.status_code == 201
+    site_id = r.json()["id"]
+    b = bearer(p.client_b)
+    assert b.patch(f"{API}/applications/{app.pk}", data={"scope": "x"},
+                   content_type="application/json").status_code == 404
+    assert post(b, f"/organisations/{p.org_a.pk}/sites", {"name": "x", "address": "y"}).status_code == 404
+    assert b.delete(f"{API}/application-data/site/{site_id}").status_code == 403
+    assert a.delete(f"{API}/application-data/site/{site_id}").status_code == 204
+
+    other = complete_application(p.org_b, p.client_b)
+    through_audits(other, p)
+    assert b.get(f"{API}/applications/{other.pk}/contract").json()["status"] == "paid"
+    assert a.get(f"{API}/applications/{other.pk}/contract").status_code == 404
+    assert bearer(p.lead).get(f"{API}/applications/{other.pk}/contract").status_code == 404
+    assert bearer(p.reviewer).get(f"{API}/applications/{other.pk}/contract").status_code == 200
+
+    r = post(bearer(p.reviewer), "/calendar", {"day": "2027-02-05", "is_workday": False, "note": "春节"})
+    assert r.status_code == 403
+    r = post(bearer(p.sysadmin), "/calendar", {"day": "2027-02-05", "is_workday": False, "note": "春节"})
+    assert r.status_code == 201
+    r = a.get(f"{API}/workdays", {"start": "2027-02-04", "days": 3})
+    assert r.json()["result"] == "2027-02-10" and r.json()["fallback_years"] == []
+    notes = b.get(f"{API}/notifications").json()
+    assert notes and all("甲化工" not in n["subject"] for n in notes)

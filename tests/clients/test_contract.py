@@ -109,3 +109,15 @@ def test_two_reviewers_deciding_at_once_one_wins(p):
         t.join()
     assert results.count("ok") == 1, results
     assert Application.objects.get(pk=app.pk).status in ("accepted", "rejected")
+
+
+def test_accepting_with_a_missing_document_is_refused(p, rule):
+    # An application that reached "submitted" without its documents (as migrated data might).
+    from datetime import date
+
+    app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
+    Application.objects.filter(pk=app.pk).update(status=Application.SUBMITTED)
+    app.refresh_from_db()
+    with rule("R7.1-D1", field="D1"):
+        actions.accept_application(app, by=p.reviewer, review=REVIEW_OK)
+    assert Application.objects.get(pk=app.pk).status == "submitted"

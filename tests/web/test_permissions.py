@@ -38,12 +38,22 @@ def world(p):
         "event": reverse("event", args=[ev.seq]),
         "decisions": reverse("decisions"),
         "plan": reverse("audit_plan", args=[app.pk]),
+        "contract_pdf": reverse("contract_pdf", args=[app.pk]),
+        "calendar": reverse("calendar"),
+        "notifications": reverse("notifications"),
     }
     return urls
 
 
 def expected(persona: str, page: str) -> int:
     own = {"organisation", "application", "document", "audit", "certificate", "certificate_pdf"}
+    if page == "notifications":
+        return 200  # everyone has their own list
+    if page == "calendar":
+        return 200 if persona == "sysadmin" else 403
+    if page == "contract_pdf":
+        # the client and the office; the audit team has no business with the fee
+        return 200 if persona == "client_a" or persona in OFFICE else 404
     if persona == "client_a":
         return 200 if page in own else 403
     if persona == "client_b":
@@ -59,7 +69,7 @@ def expected(persona: str, page: str) -> int:
 
 PERSONAS = ["client_a", "client_b", "outsider", *TEAM, *OFFICE]
 PAGES = ["organisation", "application", "document", "audit", "certificate", "certificate_pdf", "archive", "records",
-         "event", "decisions", "plan"]
+         "event", "decisions", "plan", "contract_pdf", "calendar", "notifications"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -68,6 +78,15 @@ def test_every_page_respects_the_wall_of_each_persona(client, p, world, persona)
     got = {page: client.get(world[page]).status_code for page in PAGES}
     want = {page: expected(persona, page) for page in PAGES}
     assert got == want
+
+
+def test_notifications_are_private(client, p, world):
+    from tancert.ops.models import Notification
+
+    note = Notification.objects.filter(recipient=p.client_a).first()
+    assert note is not None
+    client.force_login(p.client_b)
+    assert note.subject not in client.get(reverse("notifications")).content.decode()
 
 
 def test_anonymous_users_are_sent_to_login_for_private_pages(client, world):
