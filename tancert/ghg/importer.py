@@ -18,7 +18,7 @@ import numpy as np
 from .columns import ACTIVITY_COLUMNS, ACTIVITY_KEYS, build_activity, parse_period
 from .errors import CellError, ErrorList, InputError
 from .library import Library, default_library
-from .model import BoundaryChange, Dataset, Meter, Output, Settings, Source, Target
+from .model import CHANGE_SYNONYMS, CHANGES, BoundaryChange, Dataset, Meter, Output, Settings, Source, Target
 
 
 @dataclass(frozen=True)
@@ -319,8 +319,9 @@ def _target(rec, row):
 
 def _change(rec, row):
     ch = _str(rec, "change", required=True).lower()
-    ch = {"收购": "acquired", "新增": "acquired", "剥离": "divested", "出售": "divested"}.get(ch, ch)
-    if ch not in ("acquired", "divested"):
-        raise _Bad("change", "change must be 'acquired' or 'divested'")
-    return BoundaryChange(_str(rec, "facility", required=True), ch, _num(rec, "year", required=True, integer=True),
-                          _num(rec, "base_year_tco2e"), _str(rec, "note"), row)
+    ch = CHANGE_SYNONYMS.get(ch, ch)
+    if ch not in CHANGES:
+        raise _Bad("change", "change must be one of: " + ", ".join(CHANGES))
+    return BoundaryChange(_str(rec, "facility", required=ch in ("acquired", "divested")), ch,
+                          _num(rec, "year", required=True, integer=True), _num(rec, "base_year_tco2e"),
+                          _str(rec, "note"), row)

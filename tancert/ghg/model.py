@@ -242,12 +242,27 @@ class Target:
     row: int = 0
 
 
+# base-year recalculation triggers (ISO 14064-1 §6.4.1): structural change, methodology or
+# emission-factor change, discovery of a significant error
+CHANGES = ("acquired", "divested", "methodology", "error")
+CHANGE_SYNONYMS = {"收购": "acquired", "新增": "acquired", "剥离": "divested", "出售": "divested",
+                   "方法学变更": "methodology", "方法变更": "methodology", "排放因子变更": "methodology",
+                   "factor": "methodology", "emission-factor": "methodology", "重大错误": "error", "错误": "error"}
+
+
 @dataclass
 class BoundaryChange:
+    """A base-year recalculation trigger (BoundaryChanges sheet).
+
+    acquired / divested: `facility` and, when its base-year records are not in the file, its
+    base-year emissions (`base_year_tco2e`). methodology (a changed method or emission factor) and
+    error (a significant error found): `base_year_tco2e` is the signed correction of the base-year
+    emissions (facility optional); a methodology change without it is computed by the engine."""
+
     facility: str
-    change: str  # "acquired" or "divested"
+    change: str  # one of CHANGES
     year: int
-    base_year_tco2e: float | None = None  # given when the base-year records are not in the file
+    base_year_tco2e: float | None = None
     note: str = ""
     row: int = 0
 
