@@ -52,13 +52,14 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "authentication required"}, status=401)
 
 
-from tancert.api import audits, certificates, clients, contracts, ops, profile, public, records  # noqa: E402
+from tancert.api import audits, certificates, clients, contracts, ops, people, profile, public, records  # noqa: E402
 
 api.add_router("/public", public.router)
 api.add_router("", clients.router)
 api.add_router("", profile.router)
 api.add_router("", contracts.router)
 api.add_router("", ops.router)
+api.add_router("", people.router)
 api.add_router("", audits.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)

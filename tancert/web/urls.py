@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tancert.audits import views as audits
 from tancert.certificates import views as certs
@@ -60,6 +60,7 @@ urlpatterns = [
     path("calendar/", ops.calendar, name="calendar"),
     path("calendar/set/", ops.calendar_set, name="calendar_set"),
     path("calendar/<str:day>/remove/", ops.calendar_remove, name="calendar_remove"),
+    path("auditors/", include("tancert.people.urls")),
     path("records/", records.records, name="records"),
     path("records/<int:seq>/", records.event, name="event"),
     path("records/<int:seq>/attach/", records.attach, name="event_attach"),

@@ -1,0 +1,3 @@
+"""Auditor register pages (issue 5)."""
+
+urlpatterns: list = []
