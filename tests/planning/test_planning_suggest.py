@@ -180,3 +180,52 @@ def test_planning_stage1_offsite_refused_without_condition():
     with pytest.raises(RuleViolation) as e:
         require_offsite_allowed(OffsiteFacts(verified_reporting_years=frozenset({2024, 2025})))
     assert e.value.key == "R7.4.1-S1-offsite"
+
+
+def _brute_best(people, need):
+    """Best rank key over every single person and pair (test oracle, plain Python)."""
+    from itertools import combinations
+
+    from tancert.audits.planning.teams import AREA_FUNCTIONS, busy_on, can_lead, ghg_valid, impartiality_limit
+
+    ok = {a.id: codes for a, codes in naive_eligible(people, need)}
+    pool = [(a, False) for a in people if not ok[a.id]]
+    pool += [(a, True) for a in people if ok[a.id] and not set(ok[a.id]) & {"impartiality", "busy"}
+             and any((ar, f) in a.competences for ar in need.technical_areas for f in AREA_FUNCTIONS)]
+    best = None
+    for size in (1, 2):
+        for combo in combinations(pool, size):
+            counted = [a for a, ex in combo if not ex]
+            if not counted or need.person_days * len(counted) < need.auditor_days:
+                continue
+            if not any(can_lead(a) for a in counted) or not any(ghg_valid(a, need.start, need.end) for a in counted):
+                continue
+            if not all(any((ar, f) in a.competences for a, _e in combo for f in AREA_FUNCTIONS)
+                       for ar in need.technical_areas):
+                continue
+            limit = impartiality_limit(need.start)
+            older = sum(any(c.organisation_id == need.organisation_id and c.start <= need.end and c.end is not None
+                            and c.end < limit for c in a.conflicts) for a, _e in combo)
+            tight = sum(busy_on(a, need.start - timedelta(1), need.end + timedelta(1)) is not None for a, _e in combo)
+            expert_only = sum(1 for ar in need.technical_areas
+                              if not any((ar, f) in a.competences for a in counted for f in AREA_FUNCTIONS))
+            key = (expert_only, older, tight, size, round(sum((hash(a.id) % 7) / 2 for a, _e in combo), 6))
+            best = key if best is None or key < best else best
+    return best
+
+
+def test_planning_suggestion_as_good_as_brute_force_on_small_registers():
+    rnd = random.Random(7)
+    compared = 0
+    for seed in range(12):
+        people = random_register(40, seed=100 + seed)
+        index = AuditorIndex(people)
+        for _ in range(8):
+            need = random_need(rnd)
+            best = _brute_best(people, need)
+            if best is None:
+                continue
+            s = suggest_teams(need, index, travel_days=lambda a, n: (hash(a.id) % 7) / 2)
+            assert s.teams and s.teams[0].rank_key[:5] <= best, (need, s.teams[0].rank_key, best)
+            compared += 1
+    assert compared >= 10

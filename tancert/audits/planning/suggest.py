@@ -187,11 +187,13 @@ class Suggestion:
     def excluded(self) -> list[Exclusion]:
         """Every auditor on none of the proposed teams, with the reasons (built on demand)."""
         out = []
-        for i, a in enumerate(self._index.auditors):
+        memo: dict[int, tuple[str, ...]] = {}  # a register has few distinct reason combinations
+        for i, (a, b) in enumerate(zip(self._index.auditors, self._bits.tolist(), strict=True)):
             if i in self._chosen:
                 continue
-            b = int(self._bits[i])
-            codes = tuple(c for c, _k, _m in REASONS if b & BIT[c]) or ("not_selected",)
+            codes = memo.get(b)
+            if codes is None:
+                codes = memo[b] = tuple(c for c, _k, _m in REASONS if b & BIT[c]) or ("not_selected",)
             out.append(Exclusion(a.id, a.name, codes))
         return out
 
@@ -234,15 +236,21 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
     needed = max(1, math.ceil(need.auditor_days / person_days)) if person_days > 0 else 1 << 30
     full = (1 << len(areas)) - 1
 
-    # Candidate pools, pruned by the rank key before any combination is tried.
+    # Candidate pools, pruned before any combination is tried. Each pool interleaves two orders —
+    # competence first (covers more areas, holds GHG) and cost first (no old conflict, no adjacent
+    # booking, least travel) — so the capped beam sees both the strongest and the cheapest people.
+    older_i, tight_i, ghg_i = older.astype(np.int64), tight.astype(np.int64), ghg.astype(np.int64)
+
     def pool(mask: np.ndarray) -> list[int]:
-        return _rank_order(np.flatnonzero(mask), -ncover, -ghg.astype(np.int64), older.astype(np.int64),
-                           tight.astype(np.int64), travel)[:pool_cap]
+        idx = np.flatnonzero(mask)
+        strong = _rank_order(idx, -ncover, -ghg_i, older_i, tight_i, travel)[:pool_cap]
+        cheap = _rank_order(idx, older_i, tight_i, travel, -ncover, -ghg_i)[:pool_cap]
+        merged = dict.fromkeys(i for pair in zip(strong, cheap, strict=True) for i in pair)
+        return list(merged)[:pool_cap]
 
     leaders = pool(can_audit & index.leads)
     ghg_pool = pool(can_audit & ghg)
-    fillers = _rank_order(np.flatnonzero(can_audit), older.astype(np.int64), tight.astype(np.int64), travel,
-                          -ncover)[:pool_cap]
+    fillers = _rank_order(np.flatnonzero(can_audit), older_i, tight_i, travel, -ncover)[:pool_cap]
     area_auditors = [pool(can_audit & m) for m in area_masks]
     area_experts = [pool(can_expert & m) for m in area_masks]
 
@@ -269,14 +277,24 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
     if problems:
         return Suggestion(need, teams, problems, index, bits, frozenset())
 
+    # Plain lists for the combinatorial part: indexing NumPy scalars one by one is slow.
+    cb, has_g, old, tig, tr = (cover_bits.tolist(), ghg.tolist(), older.astype(np.int64).tolist(),
+                               tight.astype(np.int64).tolist(), travel.tolist())
+
     # A state: (auditors in register order, experts, covered-area bits, has GHG holder).
     State = tuple[tuple[int, ...], tuple[int, ...], int, bool]
 
     def cost(st: State) -> tuple:
-        people = st[0] + st[1]
-        return (len(people), float(travel[list(people)].sum()), st[0] + st[1])
+        # The final rank key as far as a partial team knows it: experts stand in for "competence",
+        # and the size is a lower bound of the final size (a team with gaps needs ≥ 1 more person),
+        # so a nearly complete team is not pruned for a cheaper one that still has gaps.
+        auds, exps, covered, has_ghg = st
+        people = auds + exps
+        more = max(needed - len(auds), 1 if (not has_ghg or covered != full) else 0)
+        return (len(exps), sum(old[i] for i in people), sum(tig[i] for i in people), len(people) + more,
+                sum(tr[i] for i in people), people)
 
-    states: list[State] = [((i,), (), int(cover_bits[i]), bool(ghg[i])) for i in leaders[:beam]]
+    states: list[State] = [((i,), (), cb[i], has_g[i]) for i in leaders[:beam]]
     complete: dict[tuple, State] = {}
     for _depth in range(max_size):
         nxt: list[State] = []
@@ -299,35 +317,32 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
                 if len(st[0]) + len(st[1]) <= max_size:
                     complete.setdefault((st[0], st[1]), st)
                 continue
-            # The best new coverage first: a person who closes more gaps saves a team member.
-            options.sort(key=lambda o: -bin(int(cover_bits[o[0]]) & ~covered).count("1"))
+            # The best new coverage first: a person who closes more gaps saves a team member
+            # (stable sort: within equal coverage the pool's rank order stays).
+            options.sort(key=lambda o: -(cb[o[0]] & ~covered).bit_count())
             for i, as_expert in options[:branch]:
                 if as_expert:
-                    nxt.append((auds, tuple(sorted(exps + (i,))), covered | int(cover_bits[i]), has_ghg))
+                    nxt.append((auds, tuple(sorted(exps + (i,))), covered | cb[i], has_ghg))
                 else:
-                    nxt.append((tuple(sorted(auds + (i,))), exps, covered | int(cover_bits[i]),
-                                has_ghg or bool(ghg[i])))
+                    nxt.append((tuple(sorted(auds + (i,))), exps, covered | cb[i], has_ghg or has_g[i]))
         if not nxt:
             break
         unique = {(s[0], s[1]): s for s in nxt}
         states = sorted(unique.values(), key=cost)[:beam]
 
-    leader_of = {}
-    for st in complete.values():
-        # The leader: the eligible team leader with the best pool rank among the auditors.
-        leader_of[(st[0], st[1])] = next(i for i in leaders if i in st[0])
+    leader_pos = {i: r for r, i in enumerate(leaders)}
     ranked = []
     for auds, exps in complete:
-        people = list(auds + exps)
-        expert_only = sum(1 for j in range(len(areas))
-                          if not any(int(cover_bits[i]) >> j & 1 for i in auds))
-        key = (expert_only, int(older[people].sum()), int(tight[people].sum()), len(people),
-               round(float(travel[people].sum()), 6), tuple(sorted(people)))
+        people = auds + exps
+        expert_only = sum(1 for j in range(len(areas)) if not any(cb[i] >> j & 1 for i in auds))
+        key = (expert_only, sum(old[i] for i in people), sum(tig[i] for i in people), len(people),
+               round(sum(tr[i] for i in people), 6), tuple(sorted(people)))
         ranked.append((key, auds, exps))
     ranked.sort(key=lambda r: r[0])
     chosen: set[int] = set()
     for key, auds, exps in ranked[:limit]:
-        lead = leader_of[(auds, exps)]
+        # The leader: the team's eligible team leader ranked best in the leader pool.
+        lead = min((i for i in auds if i in leader_pos), key=leader_pos.__getitem__)
         members = [TeamMember(index.auditors[lead].id, LEADER)]
         members += [TeamMember(index.auditors[i].id, "auditor") for i in auds if i != lead]
         members += [TeamMember(index.auditors[i].id, EXPERT) for i in exps]
