@@ -46,12 +46,20 @@ def font_css() -> str:
     )
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None, pdfa: bool = True, metadata: dict | None = None) -> bytes:
-    """Render HTML to PDF bytes; PDF/A-3b by default so that records are archival."""
-    from weasyprint import CSS, HTML
+def html_to_pdf(html: str, *, base_url: str | None = None, pdfa: bool = True,
+                attachments: dict[str, bytes] | None = None) -> bytes:
+    """Render HTML to PDF bytes; PDF/A-3b by default so that records are archival.
+
+    `attachments` ({name: bytes}) are embedded files — PDF/A-3 allows them, which is how a
+    certificate carries its signed content for offline verification.
+    """
+    from weasyprint import CSS, HTML, Attachment
 
     doc = HTML(string=html, base_url=base_url or str(Path.cwd()))
     kwargs = {"stylesheets": [CSS(string=font_css())]}
+    if attachments:
+        kwargs["attachments"] = [Attachment(string=data, name=name, relationship="Data")
+                                 for name, data in attachments.items()]
     if pdfa:
         kwargs["pdf_variant"] = "pdf/a-3b"
     # Fixed identifiers keep the bytes reproducible for identical content (hashes in records).

@@ -122,11 +122,14 @@ def _freeze_version(cert: Certificate) -> CertificateVersion:
 
     from tancert.certificates.documents import render_certificate_pdf
 
+    from tancert.certificates import seal as sealing
+
     content = certificate_content(cert)
-    pdf = render_certificate_pdf(cert, content)
+    seal = sealing.sign(content)
+    pdf = render_certificate_pdf(cert, content, seal)
     digest = hashlib.sha256(pdf).hexdigest()
     CertificateVersion.objects.filter(certificate=cert, superseded_at__isnull=True).update(superseded_at=timezone.now())
-    version = CertificateVersion(certificate=cert, version=cert.version, content=content, sha256=digest)
+    version = CertificateVersion(certificate=cert, version=cert.version, content=content, sha256=digest, seal=seal)
     version.pdf.save(f"{cert.number}-v{cert.version}.pdf", ContentFile(pdf), save=False)
     version.save()
     return version

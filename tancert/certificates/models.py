@@ -103,6 +103,8 @@ class CertificateVersion(models.Model):
     content = models.JSONField()
     pdf = models.FileField(upload_to=_pdf_path, null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # The integrity seal: {"algorithm", "key_id", "content", "signature"} (certificates/seal.py).
+    seal = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 

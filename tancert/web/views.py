@@ -124,7 +124,21 @@ def register_certificate(request, number: str):
     history = [(e.at, labels[e.action]) for e in
                Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
                .order_by("seq")]
-    return render(request, "web/register_certificate.html", {"cert": cert, "history": history})
+    from tancert.certificates import seal
+
+    current = cert.versions.order_by("-version").first()
+    return render(request, "web/register_certificate.html", {
+        "cert": cert, "history": history, "versions": cert.versions.order_by("version"),
+        "seal_key_id": seal.key_id(seal.private_key().public_key()),
+        "seal_ok": bool(current and current.seal),
+    })
+
+
+def register_version(request, number: str, version: int):
+    """An earlier version of a certificate stays verifiable, shown as superseded (R9.4.2)."""
+    cert = access.get_or_404(Certificate.objects.all(), number=number.upper())
+    v = access.get_or_404(cert.versions.all(), version=version)
+    return render(request, "web/register_version.html", {"cert": cert, "v": v, "c": v.content})
 
 
 def public_history_labels() -> dict:
@@ -139,3 +153,14 @@ def public_history_labels() -> dict:
         "certificate.expired": _("Certificate expired"),
         "certificate.changed": _("Certificate changed"),
     }
+
+
+def seal_public_key(request):
+    """The body's public key for offline verification of certificate seals (PEM, no login)."""
+    from django.http import HttpResponse
+
+    from tancert.certificates import seal
+
+    response = HttpResponse(seal.public_pem(seal.private_key().public_key()), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="tancert-seal-public.pem"'
+    return response

@@ -1,0 +1,122 @@
+"""The certificate's integrity seal: an Ed25519 signature over its content (issue 7 item 2).
+
+The signed content is the canonical JSON of the R9.1 fields of one certificate version.
+The PDF/A-3 certificate embeds `certificate-seal.json` (content + signature + key id), and
+the public key is published on the register, so anyone can verify a certificate offline:
+`tancert seal verify certificate.pdf --key seal-public.pem`. Changing one byte of the
+content breaks the signature.
+
+No Django import at module level: the verifier runs without the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+SEAL_FILE = "certificate-seal.json"
+ALGORITHM = "Ed25519"
+
+
+def canonical(content: dict) -> bytes:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def public_pem(public: Ed25519PublicKey) -> bytes:
+    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def load_public(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
+def _key_path() -> Path:
+    explicit = os.environ.get("TANCERT_SEAL_KEY")
+    if explicit:
+        return Path(explicit)
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "keys" / "seal-ed25519.pem"
+
+
+def private_key() -> Ed25519PrivateKey:
+    """The body's signing key; created on first use (file mode 600). Production sets TANCERT_SEAL_KEY."""
+    path = _key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def sign(content: dict) -> dict:
+    key = private_key()
+    signature = key.sign(canonical(content))
+    return {"algorithm": ALGORITHM, "key_id": key_id(key.public_key()), "content": content,
+            "signature": base64.b64encode(signature).decode()}
+
+
+@dataclass
+class SealCheck:
+    ok: bool
+    reason: str
+    content: dict | None = None
+
+
+def verify(seal: dict, public: Ed25519PublicKey) -> SealCheck:
+    try:
+        if seal.get("algorithm") != ALGORITHM:
+            return SealCheck(False, f"unknown algorithm {seal.get('algorithm')!r}")
+        if seal.get("key_id") != key_id(public):
+            return SealCheck(False, "signed with another key (key id differs)")
+        public.verify(base64.b64decode(seal["signature"]), canonical(seal["content"]))
+    except InvalidSignature:
+        return SealCheck(False, "signature does not match the content: the certificate was altered")
+    except (KeyError, TypeError, ValueError) as exc:
+        return SealCheck(False, f"malformed seal: {exc}")
+    return SealCheck(True, "valid seal", seal["content"])
+
+
+def seal_from_pdf(pdf: bytes) -> dict:
+    """The embedded seal of a certificate PDF."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    files = reader.attachments
+    if SEAL_FILE not in files:
+        raise ValueError(f"no {SEAL_FILE} embedded in this PDF")
+    return json.loads(files[SEAL_FILE][0])
+
+
+def verify_file(path: str, public_pem_bytes: bytes) -> SealCheck:
+    data = Path(path).read_bytes()
+    try:
+        seal = seal_from_pdf(data) if data.startswith(b"%PDF") else json.loads(data)
+    except (ValueError, json.JSONDecodeError) as exc:
+        return SealCheck(False, f"cannot read the seal: {exc}")
+    return verify(seal, load_public(public_pem_bytes))
