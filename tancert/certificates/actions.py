@@ -120,9 +120,8 @@ def certificate_content(cert: Certificate) -> dict:
 def _freeze_version(cert: Certificate) -> CertificateVersion:
     import hashlib
 
-    from tancert.certificates.documents import render_certificate_pdf
-
     from tancert.certificates import seal as sealing
+    from tancert.certificates.documents import render_certificate_pdf
 
     content = certificate_content(cert)
     seal = sealing.sign(content)

@@ -8,9 +8,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 
-from flow import certify, complete_application
 from tancert.certificates import seal
 from tancert.certificates.actions import change_certificate
+
+from flow import certify, complete_application
 
 pytestmark = pytest.mark.django_db
 
