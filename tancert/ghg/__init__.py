@@ -14,6 +14,7 @@ from .checks import Sample, draw_sample, run_checks
 from .engine import CheckResult, check
 from .errors import CellError, InputError
 from .findings import Findings
+from .freeze import freeze, inputs_sha256, replay
 from .importer import from_dict, from_grids, load
 from .inventory import Inventory, calculate
 from .library import Factor, Library, Method, Resolution, default_library
@@ -25,5 +26,5 @@ __all__ = [
     "ActivityTable", "Categorical", "CellError", "CheckResult", "Dataset", "Factor", "Findings", "InputError",
     "Interval", "Inventory", "Library", "Method", "Performance", "Resolution", "Sample", "Settings",
     "UncertaintyResult", "approach1", "calculate", "check", "default_library", "draw_sample", "evaluate",
-    "from_dict", "from_grids", "load", "monte_carlo", "run_checks",
+    "freeze", "from_dict", "from_grids", "inputs_sha256", "load", "monte_carlo", "replay", "run_checks",
 ]

@@ -1,7 +1,8 @@
 """`tancert ghg …` — factors, template, check.
 
 Exit codes of `check`: 0 no blocking finding, 2 at least one blocking finding, 1 bad input
-(the file cannot be read or quantified; nothing is imported).
+(the file cannot be read or quantified; nothing is imported). `check --replay FROZEN.json`: 0 the
+frozen results are reproduced, 2 they differ (the first differing figure is named), 1 bad record.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("file", metavar="FILE.xlsx")
     t.add_argument("--example", action="store_true", help="fill the data sheets with the worked example")
     c = sub.add_parser("check", help="quantify a data file and run the data-quality checks")
-    c.add_argument("file", metavar="FILE", help=".xlsx, .csv or .json")
+    c.add_argument("file", metavar="FILE", nargs="?", help=".xlsx, .csv or .json")
     c.add_argument("--json", action="store_true", help="machine-readable result on stdout")
     c.add_argument("--report", metavar="OUT.pdf", help="write the PDF report (Chinese, PDF/A)")
     c.add_argument("--monte-carlo", metavar="N", type=int, help="also run Monte Carlo with N iterations")
     c.add_argument("--seed", metavar="S", type=int, help="random seed for sampling and Monte Carlo")
     c.add_argument("--max-findings", type=int, default=None, help="cap the findings listed in --json output")
+    c.add_argument("--freeze", metavar="OUT.json", help="write a self-contained record: inputs, factors and results")
+    c.add_argument("--replay", metavar="FROZEN.json",
+                   help="recompute a frozen record without the factor library: exit 0 identical, 2 different")
     return p
 
 
@@ -73,6 +77,11 @@ def _factors(args) -> int:
 def _check(args) -> int:
     from .engine import check
 
+    if args.replay:
+        return _replay(args)
+    if not args.file:
+        print("error: check needs FILE (or --replay FROZEN.json)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.monte_carlo is not None and args.monte_carlo <= 0:
         print("error: --monte-carlo N must be a positive number of iterations", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -85,6 +94,10 @@ def _check(args) -> int:
             print()
         print(f"bad input — nothing imported:\n{exc.summary()}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.freeze:
+        from .freeze import freeze
+
+        Path(args.freeze).write_text(json.dumps(freeze(result), ensure_ascii=False, indent=1), encoding="utf-8")
     if args.report:
         from .report import render_pdf
 
@@ -97,6 +110,31 @@ def _check(args) -> int:
         if args.report:
             print(f"report written: {args.report}")
     return EXIT_BLOCKING if result.blocking else EXIT_OK
+
+
+def _replay(args) -> int:
+    from .freeze import replay
+
+    try:
+        record = json.loads(Path(args.replay).read_text(encoding="utf-8"))
+        diff, result = replay(record)
+    except InputError as exc:
+        print(f"bad frozen inputs:\n{exc.summary()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot replay {args.replay}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = {"replay": "identical" if diff is None else "different", "first_difference": diff,
+           "inputs_sha256": record.get("inputs_sha256")}
+    if args.json:
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif diff is None:
+        print(f"replay identical: inputs {record.get('inputs_sha256')}, total "
+              f"{record['results']['total_tco2e']:,.3f} tCO2e")
+    else:
+        print(f"replay DIFFERENT — first differing figure: {diff}")
+    return EXIT_OK if diff is None else EXIT_BLOCKING
 
 
 def statement_text(result) -> str:

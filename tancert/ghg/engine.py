@@ -30,6 +30,15 @@ class CheckResult:
         return self.summaries[self.inventory.dataset.settings.reporting_year]
 
     @property
+    def inputs_sha256(self) -> str:
+        """SHA-256 of the canonical serialisation of the parsed inputs (tancert.ghg.freeze)."""
+        if not hasattr(self, "_inputs_sha256"):
+            from .freeze import inputs_sha256
+
+            self._inputs_sha256 = inputs_sha256(self.inventory.dataset)
+        return self._inputs_sha256
+
+    @property
     def blocking(self) -> bool:
         return self.findings.blocking
 
@@ -45,7 +54,7 @@ class CheckResult:
             unc["monte_carlo"] = self.monte_carlo.as_dict()
         inv = self.inventory
         return {
-            "organisation": inv.dataset.settings.organisation,
+            "organisation": inv.dataset.settings.organisation, "inputs_sha256": self.inputs_sha256,
             "year": s["year"], "method": inv.method, "gwp_basis": inv.gwp_basis,
             "total_tco2e": s["total_tco2e"], "by_category": s["by_category"], "by_gas": s["by_gas"],
             "by_facility": s["by_facility"], "by_source": s["by_source"], "by_month": s["by_month"],
