@@ -152,6 +152,10 @@ TANCERT_FEES = {
 # No audit is planned before the contract is signed and paid (R7.2-contract); a body may allow planning
 # after signature only.
 TANCERT_PLAN_REQUIRES_PAYMENT = env_bool("TANCERT_PLAN_REQUIRES_PAYMENT", True)
+# R9.2-lookup: public lookups per client address and minute; behind a proxy name the header that carries
+# the client address (e.g. HTTP_X_FORWARDED_FOR).
+TANCERT_LOOKUPS_PER_MINUTE = env_int("TANCERT_LOOKUPS_PER_MINUTE", 60)
+TANCERT_CLIENT_ADDRESS_HEADER = env_str("TANCERT_CLIENT_ADDRESS_HEADER", "")
 # D5 (credit-system screenshot) older than this many days gives a warning.
 TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
 # Upload limit for application documents, bytes.

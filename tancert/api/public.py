@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
+from tancert.certificates import lookup
 from tancert.certificates.models import Certificate
-from tancert.people import access
+from tancert.web.views import search_certificates
 
 router = Router(tags=["public"], auth=None)
 
@@ -40,18 +40,59 @@ def _public(c: Certificate) -> dict:
     }
 
 
-@router.get("/certificates/{number}", response=PublicCertificate)
-def lookup(request, number: str):
-    """One certificate by number: status, holder, scope, criterion, dates, surveillance status."""
-    return _public(access.get_or_404(Certificate.objects.all(), number="".join(number.split()).upper()))
+class TooMany(Schema):
+    detail: str
+    retry_after: int
 
 
-@router.get("/certificates", response=list[PublicCertificate])
+def _limit(request, query: str):
+    address = lookup.client_address(request)
+    allowed, retry = lookup.allow(address)
+    if not allowed:
+        lookup.log(address, "api", query, 0, limited=True)
+        return address, Status(429, {"detail": "too many lookups from this address", "retry_after": retry})
+    return address, None
+
+
+@router.get("/certificates/{number}", response={200: PublicCertificate, 404: dict, 429: TooMany})
+def lookup_one(request, number: str):
+    """One certificate by number: status, holder, scope, criterion, dates, surveillance status.
+
+    Rate-limited per client address (429 with retry_after) and logged (R9.2-lookup)."""
+    address, refused = _limit(request, number)
+    if refused:
+        return refused
+    cert = Certificate.objects.filter(number="".join(number.split()).upper()).first()
+    lookup.log(address, "api", number, int(cert is not None))
+    if cert is None:
+        return Status(404, {"detail": "not found"})
+    return _public(cert)
+
+
+@router.get("/certificates", response={200: list[PublicCertificate], 429: TooMany})
 def search(request, q: str):
     """Search by number, organisation name or unified social credit code (at most 50 results)."""
     q = q.strip()[:100]
     if not q:
         return []
-    qs = Certificate.objects.filter(Q(number__iexact=q.replace(" ", "")) | Q(organisation_name__icontains=q)
-                                    | Q(credit_code__iexact=q.upper())).order_by("number")[:50]
-    return [_public(c) for c in qs]
+    address, refused = _limit(request, q)
+    if refused:
+        return refused
+    found = [_public(c) for c in search_certificates(q)]
+    lookup.log(address, "api", q, len(found))
+    return found
+
+
+class SealKey(Schema):
+    algorithm: str
+    key_id: str
+    public_key_pem: str
+
+
+@router.get("/seal-key", response=SealKey)
+def seal_key(request):
+    """The body's public key for verifying certificate seals offline."""
+    from tancert.certificates import seal
+
+    public = seal.private_key().public_key()
+    return {"algorithm": seal.ALGORITHM, "key_id": seal.key_id(public), "public_key_pem": seal.public_pem(public).decode()}

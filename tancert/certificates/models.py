@@ -111,3 +111,17 @@ class CertificateVersion(models.Model):
     class Meta:
         ordering = ["certificate", "version"]
         constraints = [models.UniqueConstraint(fields=["certificate", "version"], name="unique_cert_version")]
+
+
+class LookupLog(models.Model):
+    """One public lookup of the register (R9.2-lookup): who asked (address), what, and what was found.
+
+    Not a certification record (no hash chain): it is access logging, kept for abuse analysis.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=64)  # the client address as seen by the body's proxy
+    channel = models.CharField(max_length=10)  # web / api
+    query = models.CharField(max_length=100)
+    found = models.PositiveIntegerField(default=0)
+    limited = models.BooleanField(default=False)

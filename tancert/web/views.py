@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tancert.audits.models import Audit
+from tancert.certificates import lookup
 from tancert.certificates.models import Certificate, Decision
 from tancert.clients.actions import register_organisation
 from tancert.clients.models import Application
@@ -107,19 +108,48 @@ def signup(request):
     return render(request, "web/signup.html", {"form": form})
 
 
+def _limited(request, query: str):
+    """Apply the per-address limit; returns a 429 response when exceeded (and logs it)."""
+    address = lookup.client_address(request)
+    allowed, retry = lookup.allow(address)
+    if allowed:
+        return address, None
+    lookup.log(address, "web", query, 0, limited=True)
+    response = render(request, "web/too_many.html", {"retry": retry}, status=429)
+    response["Retry-After"] = str(retry)
+    return address, response
+
+
+def search_certificates(q: str):
+    """Search by number, organisation name or unified social credit code (R9.2-lookup)."""
+    return Certificate.objects.filter(
+        Q(number__iexact=q.replace(" ", "")) | Q(organisation_name__icontains=q) | Q(credit_code__iexact=q.upper())
+    ).order_by("number")[:REGISTER_PAGE_SIZE]
+
+
 def register(request):
     """Public register (R9.2-lookup): search by number, organisation name or credit code."""
     q = (request.GET.get("q") or "").strip()[:100]
-    certs = Certificate.objects.none()
+    certs = []
     if q:
-        certs = Certificate.objects.filter(
-            Q(number__iexact=q.replace(" ", "")) | Q(organisation_name__icontains=q) | Q(credit_code__iexact=q.upper())
-        ).order_by("number")[:REGISTER_PAGE_SIZE]
+        address, refused = _limited(request, q)
+        if refused:
+            return refused
+        certs = list(search_certificates(q))
+        lookup.log(address, "web", q, len(certs))
     return render(request, "web/register.html", {"q": q, "certificates": certs})
 
 
 def register_certificate(request, number: str):
-    cert = access.get_or_404(Certificate.objects.all(), number=number.upper())
+    address, refused = _limited(request, number)
+    if refused:
+        return refused
+    cert = Certificate.objects.filter(number=number.upper()).first()
+    lookup.log(address, "web", number, int(cert is not None))
+    if cert is None:
+        from django.http import Http404
+
+        raise Http404
     labels = public_history_labels()
     history = [(e.at, labels[e.action]) for e in
                Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
