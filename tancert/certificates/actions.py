@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.certificates.models import Certificate, CertificateVersion, Decision
+from tancert.ops.notify import notify, organisation_users
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -180,6 +181,8 @@ def _status_change(cert: Certificate, *, by, new: str, action: str, summary: str
         chain.append(action, subject=locked, by=by, organisation=locked.organisation_id, summary=summary,
                      data={"from": old, "to": new, "reason": reason,
                            **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in (extra or {}).items()}})
+        # The holder learns of every status change at once (issue 7: "the client notified").
+        notify(organisation_users(locked.organisation), summary, link=f"/certificates/{locked.pk}/")
     cert.refresh_from_db()
     return cert
 

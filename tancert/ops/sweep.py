@@ -2,7 +2,9 @@
 
 - certificates past their validity expire;
 - reviewers are reminded of acceptance deadlines due tomorrow (R7.2-deadline), once per
-  application and deadline: the Reminder row is the memory that makes a second run silent.
+  application and deadline: the Reminder row is the memory that makes a second run silent;
+- certificates: overdue surveillance and ended suspensions are proposed to decision makers,
+  holders are reminded when the renewal window opens (certificates/enforcement.py).
 """
 
 from __future__ import annotations
@@ -21,10 +23,16 @@ from tancert.ops.notify import notify, staff_with_role
 class SweepReport:
     expired: list[str] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
+    suspension_proposed: list[str] = field(default_factory=list)
+    withdrawal_proposed: list[str] = field(default_factory=list)
+    renewal_reminded: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [f"expired certificates: {len(self.expired)} {' '.join(self.expired)}".rstrip(),
-                f"deadline reminders: {len(self.reminded)} {' '.join(self.reminded)}".rstrip()]
+        parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
+                 ("suspensions proposed (surveillance overdue)", self.suspension_proposed),
+                 ("withdrawals proposed (suspension ended)", self.withdrawal_proposed),
+                 ("renewal reminders", self.renewal_reminded)]
+        return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
 
 
 def _remind_once(kind: str, key: str, due: date) -> bool:
@@ -56,10 +64,14 @@ def remind_acceptance_deadlines(today: date) -> list[str]:
 
 
 def run(today: date | None = None) -> SweepReport:
+    from tancert.certificates import enforcement
     from tancert.certificates.actions import expire_certificates
 
     today = today or timezone.localdate()
     report = SweepReport()
     report.expired = expire_certificates(today=today)
     report.reminded = remind_acceptance_deadlines(today)
+    report.suspension_proposed = enforcement.propose_suspensions_for_overdue_surveillance(today)
+    report.withdrawal_proposed = enforcement.propose_withdrawals_for_unresolved_suspensions(today)
+    report.renewal_reminded = enforcement.remind_renewals(today)
     return report

@@ -1,0 +1,87 @@
+"""What the sweep enforces on certificates (issue 7 item 4), each step idempotent:
+
+- a surveillance audit overdue beyond its window (R8.1.1-interval, R9.3-surveillance) marks the
+  certificate "surveillance overdue" and proposes suspension to the decision makers;
+- a suspension whose deadline passed unresolved proposes withdrawal (CNCA practice);
+- the renewal window opening 90 days before expiry (R9.3-renewal) reminds the holder.
+
+Proposals are records and notices, never automatic status changes: a decision maker decides.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+
+from tancert.audits.models import Audit
+from tancert.audits.planning.programme import first_surveillance_due, renewal_window, surveillance_deadline
+from tancert.certificates.models import Certificate
+from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.sweep import _remind_once
+from tancert.people.models import Role
+from tancert.records import chain
+
+
+def next_surveillance_due(cert: Certificate) -> date | None:
+    """The date by which the next surveillance audit must end; None when both are done."""
+    done = cert.audits.filter(kind=Audit.SURVEILLANCE, status=Audit.COMPLETED)
+    if done.count() >= 2:
+        return None
+    last = done.aggregate(m=Max("end_date"))["m"]
+    if last is None:
+        decided = cert.decision.decided_at.date()
+        return first_surveillance_due(decided, cert.issue_date)
+    return surveillance_deadline(last)
+
+
+def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
+    proposed = []
+    deciders = staff_with_role(Role.DECISION_MAKER)
+    for cert in Certificate.objects.filter(status=Certificate.VALID).select_related("decision"):
+        due = next_surveillance_due(cert)
+        if due is None or today <= due:
+            continue
+        with transaction.atomic():
+            if not _remind_once("surveillance_overdue", f"certificate:{cert.pk}", due):
+                continue
+            Certificate.objects.filter(pk=cert.pk).update(surveillance_status=Certificate.SURV_OVERDUE)
+            chain.append("certificate.suspension_proposed", subject=cert, by=None, organisation=cert.organisation_id,
+                         summary=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成，建议暂停（R8.1.1-interval）",
+                         data={"due": due.isoformat(), "reason": "surveillance_overdue"})
+            notify(deciders, f"建议暂停证书 {cert.number}：监督审核逾期", f"监督审核应于 {due} 前完成。",
+                   f"/certificates/{cert.pk}/")
+        proposed.append(cert.number)
+    return proposed
+
+
+def propose_withdrawals_for_unresolved_suspensions(today: date) -> list[str]:
+    proposed = []
+    deciders = staff_with_role(Role.DECISION_MAKER)
+    for cert in Certificate.objects.filter(status=Certificate.SUSPENDED, respond_by__lt=today):
+        with transaction.atomic():
+            if not _remind_once("suspension_ended", f"certificate:{cert.pk}", cert.respond_by):
+                continue
+            chain.append("certificate.withdrawal_proposed", subject=cert, by=None, organisation=cert.organisation_id,
+                         summary=f"证书 {cert.number} 暂停期限 {cert.respond_by} 已过且未完成整改，建议撤销",
+                         data={"respond_by": cert.respond_by.isoformat()})
+            notify(deciders, f"建议撤销证书 {cert.number}：暂停期满未整改", link=f"/certificates/{cert.pk}/")
+        proposed.append(cert.number)
+    return proposed
+
+
+def remind_renewals(today: date) -> list[str]:
+    reminded = []
+    for cert in Certificate.objects.filter(status=Certificate.VALID, expiry_date__gte=today).select_related(
+            "organisation"):
+        window = renewal_window(cert.expiry_date)
+        if not window.contains(today):
+            continue
+        with transaction.atomic():
+            if not _remind_once("renewal_window", f"certificate:{cert.pk}", window.earliest):
+                continue
+            notify(organisation_users(cert.organisation), f"证书 {cert.number} 将于 {cert.expiry_date} 到期，请申请再认证",
+                   "R9.3-renewal：证书到期前 90 天内提出再认证申请。", "/applications/new/")
+        reminded.append(cert.number)
+    return reminded
