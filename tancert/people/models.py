@@ -71,3 +71,16 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+from tancert.people.register import (  # noqa: E402, F401  (the auditor register's models, issue 5)
+    CcaaRegistration,
+    CompetenceEvaluation,
+    ConflictDeclaration,
+    CpdPlan,
+    CpdRecord,
+    Experience,
+    Qualification,
+    QualificationType,
+    Unavailability,
+)
