@@ -305,8 +305,8 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
                 options = [(i, False) for i in ghg_pool if i not in taken]
             elif covered != full:
                 j = next(j for j in range(len(areas)) if not covered >> j & 1)
-                options = [(i, False) for i in area_auditors[j] if i not in taken][:branch]
-                options += [(i, True) for i in area_experts[j] if i not in taken][:max(1, branch // 2)]
+                options = [(i, False) for i in area_auditors[j] if i not in taken]
+                options += [(i, True) for i in area_experts[j] if i not in taken]
             else:
                 missing = needed - len(auds)
                 if missing > 0:
@@ -317,10 +317,14 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
                 if len(st[0]) + len(st[1]) <= max_size:
                     complete.setdefault((st[0], st[1]), st)
                 continue
-            # The best new coverage first: a person who closes more gaps saves a team member
-            # (stable sort: within equal coverage the pool's rank order stays).
-            options.sort(key=lambda o: -(cb[o[0]] & ~covered).bit_count())
-            for i, as_expert in options[:branch]:
+            # The best new coverage first (a person who closes more gaps saves a team member), then
+            # a GHG holder if the team still lacks one, then the final key's order: expert last, no old
+            # conflict, no adjacent booking, least travel.
+            options.sort(key=lambda o: (-(cb[o[0]] & ~covered).bit_count(), not (has_ghg or has_g[o[0]]), o[1],
+                                        old[o[0]], tig[o[0]], tr[o[0]]))
+            # Branch on the best few auditors and, as an alternative, the best expert or two.
+            picked = [o for o in options if not o[1]][:branch] + [o for o in options if o[1]][:max(1, branch // 2)]
+            for i, as_expert in picked:
                 if as_expert:
                     nxt.append((auds, tuple(sorted(exps + (i,))), covered | cb[i], has_ghg))
                 else:
