@@ -20,6 +20,7 @@ from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
 from tancert.clients import contracts, profile
+from tancert.people import register_actions as register
 from tancert.people.actions import create_staff_user
 from tancert.people.creditcode import check_character
 from tancert.people.models import Role, User
@@ -169,6 +170,7 @@ def seed() -> None:
     old = today - relativedelta(years=3, months=2)
     with clock(at(old - timedelta(days=30))):
         staff = _staff()
+        _auditor_register(staff, old)
     # Expired: certified three years and two months ago, never renewed.
     with clock(at(old)):
         org, user = _register("旧城纺织有限公司", "330100MA2B0001", 17, "textile")
@@ -207,11 +209,63 @@ def seed() -> None:
         _accept_and_contract(app, user, staff)
     # Applied: submitted, under review.
     org, user = _register("华北绿能电力有限公司", "130100MA6G0006", 1, "power", employees=220)
+    power = org
     _apply(org, user, "燃气热电联产（发电、供热）相关的碳管理活动", today - relativedelta(months=9), market_years=3)
     # Just registered, draft application.
     org, user = _register("新苗食品有限公司", "440300MA7H0007", 14, "food", employees=80)
     _apply(org, user, "烘焙食品生产相关的碳管理活动", today - relativedelta(months=4), submit=False)
     certs.expire_certificates()
+    _auditor_cpd_and_conflicts(staff, old, power)
+
+
+# The demo organisations' technical areas (Appendix A): who may audit what.
+DEMO_AREAS = (1, 7, 10, 17, 2, 12, 14)
+
+
+def _auditor_register(staff, old: date) -> None:
+    """The staff auditors' register (issue 5), entered by the administrator when they join."""
+    admin, lead, auditor, expert = staff["admin"], staff["lead"], staff["auditor"], staff["expert"]
+    evaluated = old - timedelta(days=40)
+    for person, grade, number in ((lead, "senior", "2021-N1MS-1234567"), (auditor, "auditor", "2021-N1MS-2345678")):
+        # A renewal chain: the first registration and its renewal, covering every demo audit.
+        first_to = old + relativedelta(years=1, days=-1)
+        register.add_registration(person, by=admin, grade=grade, number=number,
+                                  valid_from=old - relativedelta(years=2), valid_to=first_to)
+        register.add_registration(person, by=admin, grade=grade, number=number.replace("2021", "2024"),
+                                  valid_from=first_to + timedelta(days=1), valid_to=first_to + relativedelta(years=3))
+        register.add_experience(person, by=admin, field="energy", employer="某省节能监察中心",
+                                started_on=old - relativedelta(years=9), ended_on=old - relativedelta(years=3),
+                                description="重点用能单位能源审计及能源管理体系建设")
+        register.add_competence(person, by=admin, kind="cms", evaluated_on=evaluated, evaluator="技术委员会",
+                                evidence="T/CCAA 39-2022 内审员培训合格，见习审核 3 次")
+    register.add_experience(expert, by=admin, field="carbon", employer="某碳资产管理有限公司",
+                            started_on=old - relativedelta(years=6), description="碳排放核算与核查、碳资产管理")
+    register.add_qualification(lead, by=admin, type="ghg-manager", issuer="中国质量认证中心", number="GHG-2022-0815",
+                               valid_from=old - relativedelta(years=1), valid_to=old + relativedelta(years=6))
+    competences = [(lead, area, f) for area in DEMO_AREAS for f in ("auditor", "team_leader")]
+    competences += [(auditor, area, "auditor") for area in (7, 10, 17, 2)]
+    competences += [(expert, area, "technical_expert") for area in (1, 12, 14, 10)]
+    for person, area, function in competences:
+        register.add_competence(person, by=admin, kind="area", area=area, function=function, evaluated_on=evaluated,
+                                evaluator="技术委员会", evidence="专业领域工作经历及见证审核记录")
+
+
+def _auditor_cpd_and_conflicts(staff, old: date, power) -> None:
+    """Each year's continuing education (the expert has not finished this year's: a dashboard warning)
+    and one conflict-of-interest declaration (the auditor consulted for the power company)."""
+    admin = staff["admin"]
+    today = timezone.localdate()
+    for year in range(old.year, today.year + 1):
+        register.set_cpd_plan(by=admin, year=year, content=f"{year} 年度：T/CCAA 39-2022 标准理解、碳排放核算方法及行业动态")
+        done = min(date(year, 6, 15), today)
+        for person in (staff["lead"], staff["auditor"], staff["expert"]):
+            if person is staff["expert"] and year == today.year:
+                register.add_cpd(person, by=admin, year=year)  # planned, not yet attended
+            else:
+                register.add_cpd(person, by=admin, year=year, hours=24, completed_on=done)
+    register.declare_conflict(staff["auditor"], by=staff["auditor"], kind="consulted", organisation=power,
+                              started_on=today - relativedelta(years=2), ended_on=today - relativedelta(months=8),
+                              note="曾为该公司提供碳排放核算咨询服务")
 
 
 LOGINS = [(u, n) for u, n, _r in STAFF] + [
