@@ -281,54 +281,92 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
     cb, has_g, old, tig, tr = (cover_bits.tolist(), ghg.tolist(), older.astype(np.int64).tolist(),
                                tight.astype(np.int64).tolist(), travel.tolist())
 
-    # A state: (auditors in register order, experts, covered-area bits, has GHG holder).
-    State = tuple[tuple[int, ...], tuple[int, ...], int, bool]
+    # A state: (auditors in register order, experts, covered-area bits, has GHG holder, and the sums
+    # of older conflicts, adjacent bookings and travel — carried along so ranking a state is O(1)).
+    State = tuple[tuple[int, ...], tuple[int, ...], int, bool, int, int, float]
 
     def cost(st: State) -> tuple:
         # The final rank key as far as a partial team knows it: experts stand in for "competence",
         # and the size is a lower bound of the final size (a team with gaps needs ≥ 1 more person),
         # so a nearly complete team is not pruned for a cheaper one that still has gaps.
-        auds, exps, covered, has_ghg = st
-        people = auds + exps
+        auds, exps, covered, has_ghg, o, t, trv = st
         more = max(needed - len(auds), 1 if (not has_ghg or covered != full) else 0)
-        return (len(exps), sum(old[i] for i in people), sum(tig[i] for i in people), len(people) + more,
-                sum(tr[i] for i in people), people)
+        return (len(exps), o, t, len(auds) + len(exps) + more, trv, auds + exps)
 
-    states: list[State] = [((i,), (), cb[i], has_g[i]) for i in leaders[:beam]]
+    def grow(st: State, i: int, as_expert: bool) -> State:
+        auds, exps, covered, has_ghg, o, t, trv = st
+        if as_expert:
+            auds, exps = auds, tuple(sorted(exps + (i,)))
+        else:
+            auds, has_ghg = tuple(sorted(auds + (i,))), has_ghg or has_g[i]
+        return (auds, exps, covered | cb[i], has_ghg, o + old[i], t + tig[i], trv + tr[i])
+
+    # Options pre-sorted once by the cost part of the rank key, as arrays: per state only an integer
+    # key (new coverage, GHG, expert) is computed vectorised and sorted stably, so ties keep this order.
+    def options_table(opts: list[tuple[int, bool]]):
+        opts = sorted(opts, key=lambda o: (old[o[0]], tig[o[0]], tr[o[0]], o[0]))
+        ids = np.array([i for i, _e in opts], dtype=np.int64)
+        return (ids, np.array([e for _i, e in opts], dtype=np.int64), cover_bits[ids], (~ghg[ids]).astype(np.int64),
+                {i: k for k, (i, _e) in enumerate(opts)}, [o for o in opts])
+
+    ghg_table = options_table([(i, False) for i in ghg_pool])
+    area_tables = [options_table([(i, False) for i in area_auditors[j]] + [(i, True) for i in area_experts[j]])
+                   for j in range(len(areas))]
+    n_experts = max(1, branch // 2)
+
+    def pick(table, covered: int, has_ghg: bool, taken: set[int]) -> list[tuple[int, bool]]:
+        ids, exp, cbv, no_ghg, pos, opts = table
+        if not len(ids):
+            return []
+        key = exp - 4 * np.bitwise_count(cbv & ~np.int64(covered)).astype(np.int64)
+        if not has_ghg:
+            key = key + 2 * no_ghg
+        for i in taken:
+            k = pos.get(i)
+            if k is not None:
+                key[k] = 1 << 20
+        out, n_a, n_e = [], 0, 0
+        for k in np.argsort(key, kind="stable").tolist():
+            if key[k] >= 1 << 20:
+                break
+            i, as_expert = opts[k]
+            if as_expert and n_e < n_experts:
+                out.append(opts[k])
+                n_e += 1
+            elif not as_expert and n_a < branch:
+                out.append(opts[k])
+                n_a += 1
+            if n_a >= branch and n_e >= n_experts:
+                break
+        return out
+
+    states: list[State] = [((i,), (), cb[i], has_g[i], old[i], tig[i], tr[i]) for i in leaders[:beam]]
     complete: dict[tuple, State] = {}
     for _depth in range(max_size):
         nxt: list[State] = []
         for st in states:
-            auds, exps, covered, has_ghg = st
+            auds, exps, covered, has_ghg = st[:4]
             taken = set(auds) | set(exps)
             if not has_ghg:
-                options = [(i, False) for i in ghg_pool if i not in taken]
+                picked = pick(ghg_table, covered, has_ghg, taken)
             elif covered != full:
                 j = next(j for j in range(len(areas)) if not covered >> j & 1)
-                options = [(i, False) for i in area_auditors[j] if i not in taken]
-                options += [(i, True) for i in area_experts[j] if i not in taken]
+                picked = pick(area_tables[j], covered, has_ghg, taken)
             else:
                 missing = needed - len(auds)
                 if missing > 0:
                     extra = [i for i in fillers if i not in taken][:missing]
                     if len(extra) < missing:
                         continue
-                    st = (tuple(sorted(auds + tuple(extra))), exps, covered, has_ghg)
+                    for i in extra:
+                        st = grow(st, i, False)
                 if len(st[0]) + len(st[1]) <= max_size:
                     complete.setdefault((st[0], st[1]), st)
                 continue
-            # The best new coverage first (a person who closes more gaps saves a team member), then
-            # a GHG holder if the team still lacks one, then the final key's order: expert last, no old
-            # conflict, no adjacent booking, least travel.
-            options.sort(key=lambda o: (-(cb[o[0]] & ~covered).bit_count(), not (has_ghg or has_g[o[0]]), o[1],
-                                        old[o[0]], tig[o[0]], tr[o[0]]))
-            # Branch on the best few auditors and, as an alternative, the best expert or two.
-            picked = [o for o in options if not o[1]][:branch] + [o for o in options if o[1]][:max(1, branch // 2)]
-            for i, as_expert in picked:
-                if as_expert:
-                    nxt.append((auds, tuple(sorted(exps + (i,))), covered | cb[i], has_ghg))
-                else:
-                    nxt.append((tuple(sorted(auds + (i,))), exps, covered | cb[i], has_ghg or has_g[i]))
+            # pick(): the best new coverage first (a person who closes more gaps saves a team member),
+            # then a GHG holder if the team still lacks one, auditors before experts, then the cost order;
+            # branch on the best few auditors and, as an alternative, the best expert or two.
+            nxt.extend(grow(st, i, as_expert) for i, as_expert in picked)
         if not nxt:
             break
         unique = {(s[0], s[1]): s for s in nxt}
