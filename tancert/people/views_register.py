@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,7 @@ from tancert.people.forms_register import (
 )
 from tancert.people.models import Role
 from tancert.people.register import CpdPlan, QualificationType
+from tancert.scheme import rulebook
 from tancert.web.actionview import perform
 
 # kind → (form, action, may the person themselves add it)
@@ -54,6 +56,11 @@ def _person(request, pk):
     return access.get_or_404(people_for(request.user), pk=pk)
 
 
+def _area(code: int) -> str:
+    area = rulebook.TECHNICAL_AREAS.get(code)
+    return f"{code} {area.name(get_language() or 'zh')}" if area else str(code)
+
+
 def _sections(person) -> list[dict]:
     """The person's register, section by section: (kind, title, rule key, rows of cells)."""
     d = lambda day: day.isoformat() if day else "—"  # noqa: E731
@@ -69,7 +76,7 @@ def _sections(person) -> list[dict]:
          "rows": [(e.pk, [e.get_field_display(), e.employer, f"{d(e.started_on)} – {d(e.ended_on) if e.ended_on else now}",
                           e.description]) for e in person.experiences.all()]},
         {"kind": "competence", "title": _("Competence evaluations"), "rule": "R4.A3",
-         "rows": [(c.pk, [c.get_kind_display() if c.area is None else f"{c.area} · {c.get_function_display()}",
+         "rows": [(c.pk, [c.get_kind_display() if c.area is None else f"{_area(c.area)} · {c.get_function_display()}",
                           d(c.evaluated_on), c.evaluator, c.evidence]) for c in person.competences.all()]},
         {"kind": "cpd", "title": _("Continuing education"), "rule": "R4.CPD",
          "rows": [(c.pk, [c.year, c.content, c.hours, d(c.completed_on) if c.completed_on else _("planned")])
@@ -115,6 +122,7 @@ def person(request, pk: int):
     snap = snapshots([target])[0]
     return render(request, "people/auditor.html", {
         "person": target, "sections": sections, "snapshot": snap, "editor": editor,
+        "cpd_years": sorted(snap.cpd_years),
         "warnings": register_warnings(snap, is_auditor=target.has_role(Role.AUDITOR)),
         "complete_form": CompleteCpdForm() if editor else None,
     })
