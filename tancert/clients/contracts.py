@@ -123,17 +123,28 @@ def record_payment(contract: Contract, *, by, amount, reference: str) -> None:
             field="reference")
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        locked.status, locked.paid_amount, locked.payment_reference = Contract.PAID, amount, reference.strip()
+        require(locked.status == Contract.SIGNED, "R7.2-contract", _("This contract is already paid in full."),
+                field="status")
+        # Partial payments add up; only the full amount unlocks planning.
+        paid = (locked.paid_amount or Decimal(0)) + amount
+        refs = "；".join(r for r in (locked.payment_reference, reference.strip()) if r)
+        locked.paid_amount, locked.payment_reference = paid, refs[:100]
         locked.paid_recorded_by, locked.paid_at = by, timezone.now()
+        if paid >= locked.total:
+            locked.status = Contract.PAID
         locked.save()
         app = locked.application
-        short = locked.total - amount
-        chain.append("contract.paid", subject=app, by=by, organisation=app.organisation_id,
-                     summary=f"收到认证费用 {amount} 元（{reference.strip()}）" + (f"，尚欠 {short} 元" if short > 0 else ""),
-                     data={"number": locked.number, "amount": str(amount), "reference": reference.strip()})
-        notify(organisation_users(app.organisation), f"已收到认证费用 {amount} 元", link=f"/applications/{app.pk}/")
-        notify(staff_with_role(Role.PROGRAMME_MANAGER), f"{app.organisation.name} 可以策划审核",
+        short = locked.total - paid
+        chain.append("contract.paid" if short <= 0 else "contract.partly_paid", subject=app, by=by,
+                     organisation=app.organisation_id,
+                     summary=f"收到认证费用 {amount} 元（{reference.strip()}）" + (f"，尚欠 {short} 元" if short > 0 else "，已付清"),
+                     data={"number": locked.number, "amount": str(amount), "paid": str(paid),
+                           "reference": reference.strip()})
+        notify(organisation_users(app.organisation), f"已收到认证费用 {amount} 元" + (f"，尚欠 {short} 元" if short > 0 else ""),
                link=f"/applications/{app.pk}/")
+        if short <= 0:
+            notify(staff_with_role(Role.PROGRAMME_MANAGER), f"{app.organisation.name} 可以策划审核",
+                   link=f"/applications/{app.pk}/")
     contract.refresh_from_db()
 
 

@@ -5,7 +5,12 @@ from tancert.clients.models import Application, HeldCertification
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input; the value must be ISO (YYYY-MM-DD) whatever the UI language, or the browser shows it empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
 
 
 class ApplicationForm(forms.Form):
@@ -64,7 +69,7 @@ class ApplicationDetailsForm(forms.Form):
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("Site name"), max_length=200)
     address = forms.CharField(label=_("Address"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("permanent", _("permanent")), ("temporary", _("temporary"))])
+    kind = forms.ChoiceField(label=_("Site type"), choices=[("permanent", _("permanent")), ("temporary", _("temporary"))])
 
 
 class HeldCertificationForm(forms.Form):
@@ -83,7 +88,7 @@ class CarbonMarketYearForm(forms.Form):
 
 class TargetForm(forms.Form):
     indicator = forms.CharField(label=_("Indicator"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("absolute", _("absolute emissions")),
+    kind = forms.ChoiceField(label=_("Target type"), choices=[("absolute", _("absolute emissions")),
                                                         ("intensity", _("emission intensity"))])
     unit = forms.CharField(label=_("Unit"), max_length=40)
     baseline_value = forms.DecimalField(label=_("Baseline value"))

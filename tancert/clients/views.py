@@ -22,6 +22,7 @@ from tancert.clients.forms import (
     SignContractForm,
     SupplementForm,
 )
+from tancert.clients.contracts import contract_allows_planning
 from tancert.clients.views_data import data_forms, data_sections, details_form
 from tancert.people import access
 from tancert.people.models import Role
@@ -106,7 +107,9 @@ def application(request, pk: int):
         "warnings": actions.document_warnings(app),
         "deadline_fallback": bool(app.complete_at and actions.deadline_uses_fallback(app.complete_at.date())),
         "contract": getattr(app, "contract", None),
-        "can_pay": access.is_office(request.user),
+        "can_pay": request.user.has_role(Role.APPLICATION_REVIEWER, Role.CERTIFICATE_ADMIN),
+        "can_plan": (request.user.has_role(Role.PROGRAMME_MANAGER) and app.status == "accepted"
+                     and contract_allows_planning(app)),
         "details_form": details_form(app), "data_forms": data_forms(), "data_sections": data_sections(app),
         "sign_form": SignContractForm(), "payment_form": PaymentForm(),
         "can_review": request.user.has_role(Role.APPLICATION_REVIEWER) and app.status == "submitted",

@@ -88,6 +88,7 @@ def eligibility(request, pk: int):
         if text in request.GET:
             setattr(app, text, request.GET.get(text, ""))
     return render(request, "clients/_eligibility.html", {
+        "app": app, "editable": True,
         "problems": actions.eligibility_problems(app), "warnings": actions.document_warnings(app)})
 
 

@@ -69,6 +69,11 @@ def staff_home(request):
     if user.has_role(Role.APPLICATION_REVIEWER):
         ctx["review_queue"] = Application.objects.filter(status=Application.SUBMITTED).select_related(
             "organisation").order_by("review_deadline")
+    if user.has_role(Role.APPLICATION_REVIEWER, Role.CERTIFICATE_ADMIN):
+        from tancert.clients.models import Contract
+
+        ctx["awaiting_payment"] = Contract.objects.filter(status=Contract.SIGNED).select_related(
+            "application__organisation").order_by("signed_at")
     if user.has_role(Role.PROGRAMME_MANAGER):
         ctx["to_plan"] = Application.objects.filter(status=Application.ACCEPTED).exclude(
             audits__kind=Audit.STAGE2).select_related("organisation")

@@ -121,3 +121,17 @@ def test_accepting_with_a_missing_document_is_refused(p, rule):
     with rule("R7.1-D1", field="D1"):
         actions.accept_application(app, by=p.reviewer, review=REVIEW_OK)
     assert Application.objects.get(pk=app.pk).status == "submitted"
+
+
+def test_partial_payments_add_up_and_only_the_full_amount_unlocks_planning(p, accepted, rule):
+    from tancert.clients.contracts import contract_allows_planning
+
+    contracts.sign_contract(accepted.contract, by=p.client_a, signer_name="张三")
+    half = accepted.contract.total / 2
+    contracts.record_payment(accepted.contract, by=p.reviewer, amount=half, reference="第一笔")
+    assert accepted.contract.status == "signed" and not contract_allows_planning(accepted)
+    contracts.record_payment(accepted.contract, by=p.reviewer, amount=half, reference="第二笔")
+    assert accepted.contract.status == "paid" and contract_allows_planning(accepted)
+    assert accepted.contract.paid_amount == accepted.contract.total
+    with rule("R7.2-contract", field="status"):
+        contracts.record_payment(accepted.contract, by=p.reviewer, amount=1, reference="多付")
