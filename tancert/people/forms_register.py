@@ -17,7 +17,12 @@ from tancert.scheme import rulebook
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input: its value must be ISO (YYYY-MM-DD) whatever the UI language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
 
 
 def _date(label, required=True):
