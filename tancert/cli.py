@@ -6,6 +6,8 @@
     tancert token USERNAME           a new API token
     tancert sweep                    idempotent periodic work
     tancert workdays add DATE N      Chinese working days
+    tancert audit-time FILE.json     audit time with its justification (--json)
+    tancert seal verify FILE         check a certificate's integrity seal offline
     tancert ghg …                    the GHG engine (no database needed)
     tancert <any manage.py command>  e.g. migrate, createsuperuser, runserver
 """
@@ -26,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         from tancert.scheme.coverage import main as rules_main
 
         return rules_main(argv[1:])
+    if argv and argv[0] == "audit-time":
+        argv[0] = "audit_time"  # Django command modules cannot have a hyphen
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tancert.settings")
     from django.core.management import execute_from_command_line
 

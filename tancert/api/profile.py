@@ -29,6 +29,9 @@ class ApplicationPatch(Schema):
     simple_process_grounds: str | None = None
     base_year: int | None = None
     baseline_emissions: Decimal | None = None
+    significant_sources: int | None = None
+    process_emissions: bool | None = None
+    continuous_measurement_systems: int | None = None
 
 
 @clients_router.patch("/applications/{app_id}", response={200: ApplicationOut, 422: Problem})

@@ -48,7 +48,7 @@ def _check_team(team: list[tuple], audit_kind: str) -> None:
 def _last_audit_or_decision(cert) -> date:
     last = cert.audits.filter(kind__in=[Audit.SURVEILLANCE, Audit.RECERTIFICATION],
                               status=Audit.COMPLETED).aggregate(m=Max("end_date"))["m"]
-    return max(filter(None, [last, cert.decision.decided_at.date(), cert.issue_date]))
+    return max(filter(None, [last, timezone.localdate(cert.decision.decided_at), cert.issue_date]))
 
 
 def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: date, auditor_days,

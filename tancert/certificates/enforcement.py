@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from tancert.audits.models import Audit
 from tancert.audits.planning.programme import first_surveillance_due, renewal_window, surveillance_deadline
@@ -31,7 +32,7 @@ def next_surveillance_due(cert: Certificate) -> date | None:
         return None
     last = done.aggregate(m=Max("end_date"))["m"]
     if last is None:
-        decided = cert.decision.decided_at.date()
+        decided = timezone.localdate(cert.decision.decided_at)
         return first_surveillance_due(decided, cert.issue_date)
     return surveillance_deadline(last)
 

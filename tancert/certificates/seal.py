@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -58,6 +59,13 @@ def _key_path() -> Path:
 def private_key() -> Ed25519PrivateKey:
     """The body's signing key; created on first use (file mode 600). Production sets TANCERT_SEAL_KEY."""
     path = _key_path()
+    if path.exists():
+        # Cached per file and modification time: the public register shows the key id on every page.
+        return _load_private(str(path), path.stat().st_mtime)
+    return _create_private(path)
+
+
+def _create_private(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
@@ -66,7 +74,12 @@ def private_key() -> Ed25519PrivateKey:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    return _load_private(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _load_private(path: str, mtime: float) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 private key")
     return key

@@ -19,25 +19,17 @@ from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
-from tancert.scheme import rulebook
 from tancert.scheme.violations import require
 
 
 def estimate(app: Application) -> tuple[Decimal, list[dict]]:
     """Auditor-days and the justification lines that go into the contract.
 
-    Uses the planning engine's calculator when it is installed; otherwise the Appendix B base.
+    The planning engine's calculator (R7.3.1, R7.3.3, Appendix B) from the application's data.
     """
-    try:
-        from tancert.audits.planning.bridge import estimate_for_application
-    except ImportError:
-        estimate_for_application = None
-    if estimate_for_application is not None:
-        return estimate_for_application(app)
-    kind = "recertification" if app.kind == Application.RECERTIFICATION else "initial"
-    days = Decimal(rulebook.BASE_AUDITOR_DAYS[kind])
-    return days, [{"zh": f"附录B基本审核人日：{days} 人日（{'再认证' if kind != 'initial' else '初次认证（第一、二阶段）'}）",
-                   "en": f"Appendix B base: {days} auditor-days", "source": "RB"}]
+    from tancert.audits.estimate import estimate_for_application
+
+    return estimate_for_application(app)
 
 
 def quote(days: Decimal) -> tuple[list[dict], Decimal]:

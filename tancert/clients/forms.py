@@ -62,6 +62,12 @@ class ApplicationDetailsForm(forms.Form):
                                       widget=forms.Textarea(attrs={"rows": 2}))
     simple_process = forms.BooleanField(label=_("Our technology is evident and our processes simple"), required=False)
     simple_process_grounds = forms.CharField(label=_("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    significant_sources = forms.IntegerField(label=_("Number of significant emission sources"), required=False,
+                                             min_value=0)
+    process_emissions = forms.BooleanField(label=_("We have process emissions (carbonates, chemical reactions)"),
+                                           required=False)
+    continuous_measurement_systems = forms.IntegerField(label=_("Continuous emission measurement systems (CEMS)"),
+                                                        required=False, min_value=0)
     base_year = forms.IntegerField(label=_("Base year"), required=False)
     baseline_emissions = forms.DecimalField(label=_("Baseline emissions (tCO2e)"), required=False)
 

@@ -88,6 +88,11 @@ class Application(models.Model):
     # R7.4.1-O2: technology evident and processes simple (used by planning for off-site stage 1).
     simple_process = models.BooleanField(_("our technology is evident and our processes simple"), default=False)
     simple_process_grounds = models.TextField(_("grounds"), blank=True)
+    # R7.3.1 factors for the audit time: complexity of emission facilities.
+    significant_sources = models.PositiveIntegerField(_("significant emission sources"), default=0)
+    process_emissions = models.BooleanField(_("process emissions (carbonates, chemical reactions)"), default=False)
+    continuous_measurement_systems = models.PositiveIntegerField(_("continuous emission measurement systems"),
+                                                                 default=0)
     # R7.1-D11 as data: the carbon baseline.
     base_year = models.PositiveSmallIntegerField(_("base year"), null=True, blank=True)
     baseline_emissions = models.DecimalField(_("baseline emissions (tCO2e)"), max_digits=14, decimal_places=2,

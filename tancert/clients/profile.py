@@ -27,7 +27,8 @@ from tancert.scheme.violations import RuleViolation, require
 
 APPLICATION_FIELDS = ("scope", "cms_started_on", "industry_requirement", "licences_applicable", "licences",
                       "compliance_applicable", "compliance_info", "simple_process", "simple_process_grounds",
-                      "base_year", "baseline_emissions")
+                      "base_year", "baseline_emissions", "significant_sources", "process_emissions",
+                      "continuous_measurement_systems")
 ORGANISATION_FIELDS = ("name", "registered_address", "address", "legal_representative", "contact_name",
                        "contact_phone", "contact_email", "employees", "technical_areas")
 
@@ -78,6 +79,9 @@ def update_application(app: Application, *, by, **fields) -> Application:
         fields["base_year"] = _year(fields["base_year"], "base_year", "R7.1-D11")
     if fields.get("baseline_emissions") is not None:
         fields["baseline_emissions"] = _number(fields["baseline_emissions"], "baseline_emissions", "R7.1-D11")
+    for name in ("significant_sources", "continuous_measurement_systems"):
+        if fields.get(name) is not None:
+            require(int(fields[name]) >= 0, "R7.3.1", _("The number cannot be negative."), field=name)
     if fields.get("simple_process"):
         require(bool(str(fields.get("simple_process_grounds", app.simple_process_grounds)).strip()),
                 "R7.4.1-O2", _("State the grounds for a simple process."), field="simple_process_grounds")

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tancert.clients import actions
+from tancert.clients.contracts import contract_allows_planning
 from tancert.clients.forms import (
     ApplicationForm,
     CommitmentForm,
@@ -22,7 +24,6 @@ from tancert.clients.forms import (
     SignContractForm,
     SupplementForm,
 )
-from tancert.clients.contracts import contract_allows_planning
 from tancert.clients.views_data import data_forms, data_sections, details_form
 from tancert.people import access
 from tancert.people.models import Role
@@ -105,7 +106,7 @@ def application(request, pk: int):
         "app": app, "org": org, "documents": documents, "is_owner": is_owner, "editable": editable,
         "problems": actions.eligibility_problems(app) if editable else [],
         "warnings": actions.document_warnings(app),
-        "deadline_fallback": bool(app.complete_at and actions.deadline_uses_fallback(app.complete_at.date())),
+        "deadline_fallback": bool(app.complete_at and actions.deadline_uses_fallback(timezone.localdate(app.complete_at))),
         "contract": getattr(app, "contract", None),
         "can_pay": request.user.has_role(Role.APPLICATION_REVIEWER, Role.CERTIFICATE_ADMIN),
         "can_plan": (request.user.has_role(Role.PROGRAMME_MANAGER) and app.status == "accepted"

@@ -15,6 +15,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tancert.clients.models import Contract
+
 from flow import PDF, code
 
 pytestmark = pytest.mark.browser
@@ -94,6 +96,20 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     with reviewer.expect_navigation():
         reviewer.click("#accept")
     expect(reviewer.locator("h1 .status.accepted")).to_be_visible()
+
+    # --- The client signs the contract; the reviewer records the payment (R7.2-contract) ------------
+    client = people.log_in(CLIENT_USER, CLIENT_PASSWORD)
+    client.goto(f"/applications/{app_id}/")
+    client.fill("#sign-contract input[name=signer_name]", "王丙 总经理")
+    submit(client, "#sign-contract")
+    expect(client.locator("#contract .status.signed")).to_be_visible()
+    client.context.close()
+    reviewer.reload()
+    total = Contract.objects.get(application_id=app_id).total
+    reviewer.fill("#record-payment input[name=amount]", str(total))
+    reviewer.fill("#record-payment input[name=reference]", "银行回单 0001")
+    submit(reviewer, "#record-payment")
+    expect(reviewer.locator("#contract .status.paid")).to_be_visible()
     reviewer.context.close()
 
     # --- The programme manager plans stage 1 and stage 2 with the audit team ------------------------

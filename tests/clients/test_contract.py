@@ -29,10 +29,11 @@ def accepted(p):
 
 def test_acceptance_issues_a_contract_with_estimate_quote_and_pdf(accepted, settings):
     c = accepted.contract
-    assert c.status == "issued" and c.auditor_days == Decimal(4)
-    assert c.justification[0]["source"] == "RB"
+    # 120 employees (+1 day), CMS running 6 months (+10 %): 4 → 5.5 auditor-days (planning engine policy).
+    assert c.status == "issued" and c.auditor_days == Decimal("5.5")
+    assert c.justification[0]["source"] == "RB" and any("120" in line["zh"] for line in c.justification)
     fees = settings.TANCERT_FEES
-    expected = fees["application_fee"] + 4 * (fees["day_rate"] + fees["travel_per_audit_day"]) \
+    expected = fees["application_fee"] + Decimal("5.5") * (fees["day_rate"] + fees["travel_per_audit_day"]) \
         + 3 * fees["registration_fee_per_year"]
     assert c.total == Decimal(expected)
     pdf = c.pdf.read()

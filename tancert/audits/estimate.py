@@ -1,0 +1,65 @@
+"""The bridge from the database to the planning engine (tancert/audits/planning is database-free):
+an application or certificate becomes a ClientProfile / OffsiteFacts, and back come the audit time
+with its justification and the stage-1 off-site decision."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from tancert.audits.planning import audittime, offsite
+
+VALID_SYSTEM_CODES = {"EnMS": "enms", "EMS": "ems", "QMS": "qms", "OHSMS": "ohsms"}
+
+
+def _months_running(app) -> int:
+    delta = relativedelta(timezone.localdate(), app.cms_started_on)
+    return max(0, delta.years * 12 + delta.months)
+
+
+def profile_for_application(app, audit_type: str = "initial") -> audittime.ClientProfile:
+    org = app.organisation
+    today = timezone.localdate()
+    held = [c for c in org.held_certifications.all() if c.valid_until >= today]
+    return audittime.ClientProfile(
+        audit_type=audit_type,
+        employees=org.employees,
+        sites=max(1, org.sites.filter(kind="permanent").count()),
+        technical_areas=frozenset(int(a) for a in org.technical_areas if str(a).isdigit()),
+        significant_sources=app.significant_sources,
+        process_emissions=app.process_emissions,
+        continuous_measurement_systems=app.continuous_measurement_systems,
+        cms_months=_months_running(app),
+        certified_systems=frozenset(VALID_SYSTEM_CODES[c.standard] for c in held if c.standard in VALID_SYSTEM_CODES),
+    )
+
+
+def audit_time_for_application(app, audit_type: str = "initial") -> audittime.AuditTimeResult:
+    return audittime.calculate(profile_for_application(app, audit_type))
+
+
+def estimate_for_application(app) -> tuple[Decimal, list[dict]]:
+    """Auditor-days and justification lines for the contract (R7.2-contract, R7.3.3)."""
+    audit_type = "recertification" if app.kind == "recertification" else "initial"
+    result = audit_time_for_application(app, audit_type)
+    lines = [{"zh": ln["zh"], "en": ln["en"], "source": ln["source"]} for ln in result.as_dict()["lines"]]
+    return Decimal(str(result.planned_days)), lines
+
+
+def offsite_facts(app) -> offsite.OffsiteFacts:
+    org = app.organisation
+    today = timezone.localdate()
+    held = [c for c in org.held_certifications.all() if c.standard in ("EnMS", "EMS") and c.valid_until >= today]
+    return offsite.OffsiteFacts(
+        enms_or_ems_certified=bool(held),
+        certificate_refs="、".join(f"{c.standard} {c.number}" for c in held),
+        simple_process_declared=app.simple_process,
+        simple_process_grounds=app.simple_process_grounds,
+        verified_reporting_years=frozenset(y.year for y in org.carbon_market_years.filter(verified=True)),
+    )
+
+
+def stage1_offsite(app) -> offsite.OffsiteDecision:
+    return offsite.stage1_offsite(offsite_facts(app))
