@@ -119,15 +119,14 @@ def certificate_content(cert: Certificate) -> dict:
 
 
 def _freeze_version(cert: Certificate) -> CertificateVersion:
-    import hashlib
-
     from tancert.certificates import seal as sealing
     from tancert.certificates.documents import render_certificate_pdf
+    from tancert.records.documents import record_pdf
 
     content = certificate_content(cert)
     seal = sealing.sign(content)
     pdf = render_certificate_pdf(cert, content, seal)
-    digest = hashlib.sha256(pdf).hexdigest()
+    digest = record_pdf(pdf)
     CertificateVersion.objects.filter(certificate=cert, superseded_at__isnull=True).update(superseded_at=timezone.now())
     version = CertificateVersion(certificate=cert, version=cert.version, content=content, sha256=digest, seal=seal)
     version.pdf.save(f"{cert.number}-v{cert.version}.pdf", ContentFile(pdf), save=False)

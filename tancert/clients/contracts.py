@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
+from tancert.records.documents import record_pdf
 from tancert.scheme.violations import require
 
 
@@ -71,7 +71,7 @@ def issue_contract(app: Application, *, by) -> Contract:
     contract = Contract(application=app, number=number, auditor_days=days, justification=lines, fee_items=items,
                         total=total, issued_by=by, issued_at=now)
     pdf = _render(contract)
-    contract.sha256 = hashlib.sha256(pdf).hexdigest()
+    contract.sha256 = record_pdf(pdf)
     contract.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
     contract.save()
     chain.append("contract.issued", subject=app, by=by, organisation=app.organisation_id,

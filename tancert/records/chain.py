@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tancert.scheme.violations import require
 
 from .models import Event
 
 GENESIS = "0" * 64
+# RR-language: a record is written in Chinese. Its summary must hold Chinese text (CJK unified ideographs);
+# names, numbers and codes may stand beside it.
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _canonical(seq: int, at: datetime, actor_id, actor_name: str, action: str, subject_type: str,
@@ -58,6 +65,8 @@ def subject_ref(subject) -> tuple[str, str]:
 
 def append(action: str, *, subject, by, summary: str, data: dict | None = None, organisation=None) -> Event:
     """Append one event. Must run inside the caller's transaction (atomic is re-entrant)."""
+    require(bool(_CHINESE.search(summary or "")), "RR-language",
+            _("A record is written in Chinese: give the event's summary in Chinese."), field="summary")
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Serialise appends: a concurrent appender waits here until we commit.
@@ -92,9 +101,11 @@ class VerifyResult:
     count: int
     broken_seq: int | None = None
     reason: str = ""
+    rule: str = "RR-system"  # the record is the whole process, true and accurate: verify proves it
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "count": self.count, "broken_seq": self.broken_seq, "reason": self.reason}
+        return {"ok": self.ok, "count": self.count, "broken_seq": self.broken_seq, "reason": self.reason,
+                "rule": self.rule}
 
 
 def verify(queryset=None) -> VerifyResult:

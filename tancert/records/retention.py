@@ -23,6 +23,7 @@ AFTER_END_YEARS = 2
 class Retention:
     until: date
     basis: str  # Chinese explanation, shown on the record pages
+    rule: str = "RR-retention"
 
 
 def certificate_retention(cert) -> Retention:

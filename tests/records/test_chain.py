@@ -57,6 +57,7 @@ def test_verify_names_the_altered_event():
     _without_triggers("UPDATE records_event SET summary = %s WHERE seq = 3", ["篡改"])
     result = chain.verify()
     assert not result.ok and result.broken_seq == 3 and "altered" in result.reason
+    assert result.as_dict()["rule"] == "RR-system"
 
 
 @pytest.mark.django_db
@@ -159,6 +160,27 @@ def test_signed_original_needs_office_role(p):
 
     from flow import PDF
 
-    ev = chain.append("test.event", subject=p.org_a, by=None, summary="x", organisation=p.org_a)
+    ev = chain.append("test.event", subject=p.org_a, by=None, summary="测试事件", organisation=p.org_a)
     with pytest.raises(PermissionDenied):
         attach_signed_original(ev, by=p.client_a, filename="s.pdf", content=PDF, kept_at="家里")
+
+
+@pytest.mark.django_db
+def test_a_record_summary_must_be_in_chinese(rule):
+    with rule("RR-language", field="summary"):
+        chain.append("test.event", subject=("thing", 1), by=None, summary="Application accepted")
+    assert not Event.objects.exists()
+    chain.append("test.event", subject=("thing", 1), by=None, summary="受理申请 CEC-2026-0001")
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_generated_record_documents_must_be_pdfa(rule):
+    from tancert.pdfkit import html_to_pdf
+    from tancert.records.documents import record_pdf
+
+    with rule("RR-format", field="pdf"):
+        record_pdf(b"PK\x03\x04 a zip, not a pdf")
+    with rule("RR-format", field="pdf"):
+        record_pdf(html_to_pdf("<p>普通 PDF</p>", pdfa=False))
+    assert len(record_pdf(html_to_pdf("<p>PDF/A 记录</p>"))) == 64

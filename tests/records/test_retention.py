@@ -22,7 +22,7 @@ class FakeCert:
 def test_retention_is_current_cycle_plus_one_for_a_running_certificate():
     cert = FakeCert(date(2026, 1, 1), date(2028, 12, 31))
     r = certificate_retention(cert)
-    assert r.until == date(2032, 1, 1) and "周期" in r.basis
+    assert r.until == date(2032, 1, 1) and "周期" in r.basis and r.rule == "RR-retention"
 
 
 def test_retention_after_early_withdrawal_still_covers_the_longest_rule():

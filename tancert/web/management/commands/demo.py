@@ -12,8 +12,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="seed only, do not start the server")
 
     def handle(self, *args, port, no_serve, **opts):
+        import os
+
         from django.conf import settings
 
+        if not os.environ.get("TANCERT_PUBLIC_URL"):
+            # QR codes and e-mailed links of the demo point at the server the demo starts.
+            settings.TANCERT_BODY["public_url"] = f"http://127.0.0.1:{port}"
         call_command("migrate", verbosity=0, interactive=False)
         demo.seed()
         self.stdout.write(f"tancert demo — database {settings.DATABASES['default']['NAME']}")
