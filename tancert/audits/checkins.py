@@ -68,7 +68,7 @@ def check_in(audit: Audit, *, by, meeting: str, photos: list[tuple[str, bytes]],
         checkin = CheckIn.objects.create(audit=audit, meeting=meeting, at=at, location=location.strip()[:200],
                                          by=by)
         digests = []
-        for (name, content), kind in zip(photos, kinds, strict=True):
+        for (_name, content), kind in zip(photos, kinds, strict=True):
             digest = hashlib.sha256(content).hexdigest()
             photo = CheckInPhoto(checkin=checkin, content_type=kind[1], sha256=digest)
             photo.file.save(f"{digest[:16]}.{kind[0]}", ContentFile(content), save=False)

@@ -139,6 +139,12 @@ class Finding(models.Model):
 
 # New models of issue 6 live in their own modules; importing them here registers them with the app.
 from tancert.audits.checklist_models import (  # noqa: E402, F401
-    CheckIn, CheckInPhoto, Checklist, ChecklistAnswer, ChecklistItem, EvidenceEntry, FindingResponseFile,
+    CheckIn,
+    CheckInPhoto,
+    Checklist,
+    ChecklistAnswer,
+    ChecklistItem,
+    EvidenceEntry,
+    FindingResponseFile,
 )
 from tancert.audits.stage1_models import Stage1DocumentReview, Stage1Record  # noqa: E402, F401

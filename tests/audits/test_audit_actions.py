@@ -12,7 +12,16 @@ from tancert.audits import actions
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.records.models import Event
 
-from flow import accept_and_contract, answer_checklist, certify, fill_stage1, complete_application, plan_initial, team, through_audits
+from flow import (
+    accept_and_contract,
+    answer_checklist,
+    certify,
+    complete_application,
+    fill_stage1,
+    plan_initial,
+    team,
+    through_audits,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
