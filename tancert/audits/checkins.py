@@ -84,7 +84,8 @@ def check_in(audit: Audit, *, by, meeting: str, photos: list[tuple[str, bytes]],
 
 
 def check_complete(audit: Audit) -> None:
-    if audit.checkin_required:
+    # Read the flag from the database: the caller's instance may predate the setting.
+    if Audit.objects.filter(pk=audit.pk, checkin_required=True).exists():
         for meeting, label in CheckIn.MEETINGS:
             require(audit.checkins.filter(meeting=meeting).exists(), KEY,
                     _("This audit requires check-ins: the %(meeting)s is not checked in."), field="checkins",

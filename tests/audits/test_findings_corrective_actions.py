@@ -16,8 +16,16 @@ from tancert.audits.models import Audit, Finding
 from tancert.certificates import actions as certs
 from tancert.web.views import decision_queue
 
-from flow import (CONDITIONS_MET, PDF, accept_and_contract, answer_checklist, complete_application, fill_stage1,
-                  team, through_audits)
+from flow import (
+    CONDITIONS_MET,
+    PDF,
+    accept_and_contract,
+    answer_checklist,
+    complete_application,
+    fill_stage1,
+    team,
+    through_audits,
+)
 
 pytestmark = pytest.mark.django_db
 RESPONSE = {"correction": "已调整碳基准", "root_cause": "程序未规定基准调整条件", "corrective_action": "修订碳基准管理程序"}
