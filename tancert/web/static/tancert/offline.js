@@ -26,7 +26,7 @@
   function show(text, cls) { status.textContent = text; status.className = cls || "muted"; }
   function showQueue() {
     var n = load().length;
-    if (n) { show(status.dataset.msgWaiting.replace("%(n)s", n), "error"); }
+    if (n) { show(status.dataset.msgWaiting.replace("{n}", n), "error"); }
     else { show(status.dataset.msgSaved, "muted"); }
   }
   function card(code) { return document.querySelector('[data-item-code="' + CSS.escape(code) + '"]'); }
