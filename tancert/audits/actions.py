@@ -313,6 +313,10 @@ def _check_checklist(audit: Audit) -> None:
     problems = checklists.open_items(audit)
     if problems:
         item, why = problems[0]
+        # The key is the item's: its focus item, or for clauses and overlays the focus item of conformity
+        # with the standard of that audit type (checklist_data/policy.json).
+        # enforces: R7.4.2-F1 R7.4.2-F2 R7.4.2-F3 R7.4.2-F4 R7.4.2-F5 R7.4.2-F6 R7.4.2-F7 R7.4.2-F8 R7.4.2-F9
+        # enforces: R8.1.3-F1 R8.1.3-F2 R8.1.3-F3 R8.1.3-F4 R8.1.3-F5 R8.2.2-F1 R8.2.2-F2 R8.2.2-F3 R8.2.2-F4
         require(False, item.rule_key, _OPEN_ITEM_MESSAGES[why], field=f"checklist.{item.code}",
                 params={"code": item.code, "title": item.title_zh})
 

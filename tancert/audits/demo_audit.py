@@ -1,3 +1,4 @@
+# rules-coverage: skip-file  (demo data names checklist items, it enforces nothing)
 """Demo seed for issue 6: a filled stage 1 record and a checklist with evidence (used by web/demo.py)."""
 
 from __future__ import annotations

@@ -240,3 +240,41 @@ def test_report_items_lists_every_item_with_its_evidence_and_findings(p, stage2)
     assert by_code["R7.4.2-F6"]["findings"] == [1]
     assert by_code["8.3"]["conformity"] == "not_audited" and by_code["8.3"]["reason"] == "本次未涉及采购"
     assert checklists.report_items(stage2.application.audits.get(kind="stage1")) == []
+
+
+STAGE2_FOCUS = ("R7.4.2-F1", "R7.4.2-F2", "R7.4.2-F3", "R7.4.2-F4", "R7.4.2-F5", "R7.4.2-F6", "R7.4.2-F7",
+                "R7.4.2-F8", "R7.4.2-F9")
+SURVEILLANCE_FOCUS = ("R8.1.3-F1", "R8.1.3-F2", "R8.1.3-F3", "R8.1.3-F4", "R8.1.3-F5")
+RECERTIFICATION_FOCUS = ("R8.2.2-F1", "R8.2.2-F2", "R8.2.2-F3", "R8.2.2-F4")
+
+
+def _close_item_by_item(audit, p, rule, keys):
+    """Every focus item of the audit type, in turn, is the one that keeps the audit open."""
+    start_checklist(audit, by=p.lead)
+    answer_checklist(audit, p.lead, {"*": ("conforming", "符合"), **{k: (None, "") for k in keys}})
+    for key in keys:
+        with rule(key, field=f"checklist.{key}"):
+            actions.complete_audit(audit, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+        answer_checklist(audit, p.lead, {key: ("conforming", "查阅记录")})
+    actions.complete_audit(audit, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+
+
+def test_each_stage2_focus_item_must_be_answered(p, stage2, rule):
+    _close_item_by_item(stage2, p, rule, STAGE2_FOCUS)
+
+
+def test_each_surveillance_and_recertification_focus_item_must_be_answered(p, rule):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flow import certify, team
+
+    cert = certify(complete_application(p.org_a, p.client_a), p)
+    day = timezone.localdate() + timedelta(days=200)
+    surveillance = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day,
+                                      end_date=day, auditor_days=2, team=team(p), certificate=cert)
+    _close_item_by_item(surveillance, p, rule, SURVEILLANCE_FOCUS)
+    recert = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.RECERTIFICATION, start_date=day,
+                                end_date=day, auditor_days=3, team=team(p), certificate=cert)
+    _close_item_by_item(recert, p, rule, RECERTIFICATION_FOCUS)
