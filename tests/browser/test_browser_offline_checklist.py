@@ -63,7 +63,7 @@ def test_entries_made_offline_reach_the_server_exactly_once(people, p, stage2, a
     assert not ChecklistAnswer.objects.filter(item__checklist__audit=stage2).exists()
 
     context.set_offline(False)  # the browser fires "online"; the queue is sent
-    page.wait_for_function("() => window.tancertSync.queue().length === 0")
+    page.wait_for_function("() => window.tancertSync.queue().length === 0", timeout=60_000)
     expect(page.locator("#sync-status.muted")).to_be_visible()
     answers = ChecklistAnswer.objects.filter(item__checklist__audit=stage2)
     notes = EvidenceEntry.objects.filter(item__checklist__audit=stage2)

@@ -55,7 +55,7 @@ def answer_checklist(page, audit_id: int):
         item.locator('form[data-offline="answer"] button[type=submit]').click()
         item.locator('form[data-offline="evidence"] input[name=text]').fill("查阅记录并现场观察，符合要求。")
         item.locator('form[data-offline="evidence"] button[type=submit]').click()
-    page.wait_for_function("() => window.tancertSync.queue().length === 0")
+    page.wait_for_function("() => window.tancertSync.queue().length === 0", timeout=60_000)
     expect(page.locator(".checklist-item p.error")).to_have_count(0)
     page.goto(f"/audits/{audit_id}/")
 

@@ -61,10 +61,15 @@
     }).then(function (results) {
       var done = {};
       results.forEach(function (r) { done[r.uuid] = true; applyResult(r); });
-      // Entries queued while this request was on its way stay for the next round.
       store(load().filter(function (e) { return !done[e.uuid]; }));
-    }).catch(function () { /* offline or server unreachable: keep the queue */ })
-      .then(function () { sending = false; showQueue(); });
+      return true;
+    }).catch(function () { return false; /* offline or server unreachable: keep the queue */ })
+      .then(function (progressed) {
+        sending = false;
+        showQueue();
+        // Entries queued while this request was on its way are sent in the next round straight away.
+        if (progressed && load().length) { return flush(); }
+      });
   }
 
   function enqueue(entry) {
