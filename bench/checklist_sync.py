@@ -40,14 +40,14 @@ def main(n: int) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(Path(home) / "media")
     call_command("migrate", verbosity=0)
-    from flow import accept_and_contract, complete_application, fill_stage1, plan_initial, register
-
     from tancert.audits import actions
     from tancert.audits.checklist_actions import start_checklist
     from tancert.audits.checklist_models import ChecklistAnswer, EvidenceEntry
     from tancert.audits.models import Audit
     from tancert.people.actions import create_api_token, create_staff_user
     from tancert.people.models import Role
+
+    from flow import accept_and_contract, complete_application, fill_stage1, plan_initial, register
 
     def staff(name, *roles):
         return create_staff_user(name, "bench-pass-123", roles=list(roles), by=None, display_name=name)
