@@ -169,11 +169,14 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
             bad_rows(text[c.key].blank(), c.key, "required value is empty")
     q = num["quantity"]
     rq = raw["quantity"]
-    blank_q = np.isnan(q) if isinstance(rq, np.ndarray) else np.fromiter(
+    blank_q = None if isinstance(rq, np.ndarray) else np.fromiter(
         (v is None or v == "" for v in rq), dtype=bool, count=n)
-    bad_rows(blank_q, "quantity", "required value is empty")
-    bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number")
-    bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite")
+    # two reductions prove the common case (every quantity finite and ≥ 0; NaN fails both tests);
+    # the row masks are built only when something is wrong
+    if blank_q is not None or not (n == 0 or (np.min(q) >= 0 and np.max(q) < np.inf)):
+        bad_rows(np.isnan(q) if blank_q is None else blank_q, "quantity", "required value is empty")
+        bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number")
+        bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite")
 
     # choices, checked once per distinct value
     def choice(key, allowed, what, allow_blank=True):
