@@ -16,11 +16,11 @@ import datetime as dt
 
 import numpy as np
 
+from . import sampling
 from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
 from .model import select
-from . import sampling
 from .sampling import SAMPLE_RULE, Sample, sample_size  # noqa: F401  (re-exported)
 
 CHUNK = 1 << 16  # rows per chunk of a fused element-wise pass (fits the CPU cache)

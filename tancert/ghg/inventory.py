@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ErrorList, InputError
-from .keys import CHUNK, digits_of, factorize, raw_classes
+from .keys import CHUNK, digits_of, factorize
 from .library import Factor, Library, Resolution, default_library
-from .model import DEFAULT_CATEGORY, KINDS, Dataset, select
+from .model import CLASS_COLUMNS, DEFAULT_CATEGORY, KINDS, Dataset, blank_view, select  # noqa: F401
 from .sampling import BLOCK
 from .units import CANONICAL, rate_scale, unit_scale
 
@@ -334,9 +334,6 @@ def _level_lookup(levels, fn, default=np.nan, dtype=np.float64):
     return np.array([fn(s) if s != "" else default for s in levels] or [default], dtype=dtype)
 
 
-# categorical columns that decide a row's formula, factors and provenance (its class)
-CLASS_COLUMNS = ("kind", "activity", "unit", "region", "factor_table", "flow", "biogenic", "gas", "factor_type",
-                 "factor_tier", "ncv_unit", "factor_unit")
 OWN_COLUMNS = ("ncv", "cc", "of", "factor", "fraction")  # numbers that make a row a class of its own
 
 
@@ -360,18 +357,19 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     num = t.num
     own_mask = None
     for k in OWN_COLUMNS:
+        if blank_view(num[k]):  # column absent
+            continue
         nan = np.isnan(num[k])
         if not nan.all():
             own_mask = ~nan if own_mask is None else own_mask | ~nan
     own_idx = np.flatnonzero(own_mask) if own_mask is not None else np.zeros(0, np.int64)
-    cat_nan = np.isnan(num["category"])
-    cat_part = ((None, 1) if cat_nan.all() else (np.where(cat_nan, 0, num["category"]).astype(np.int64), 7))
     cols = CLASS_COLUMNS + ("period", "category")
-    parts = [(t.t(k).codes, len(t.t(k).levels)) for k in CLASS_COLUMNS]
-    parts += [(t.period, len(t.period_year)), cat_part]
-    rc = raw_classes(parts, n) if n else None
+    parts = t.class_parts()
+    rc = t.raw_classes()
     if rc is not None:  # small key space: the raw mixed-radix key is the row's class id (no gather)
         key, size, counts_raw = rc
+        if len(own_idx):  # rows with their own numbers get their own ids below: keep the table's key intact
+            key = key.copy()
         present = np.flatnonzero(counts_raw)
         digits, cls_count = digits_of(present, parts), counts_raw[present]
         lookup = np.full(size, -1, np.int64)

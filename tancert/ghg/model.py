@@ -32,6 +32,16 @@ SYNONYMS = {
 }
 
 
+# categorical columns that decide a row's formula, factors and provenance (its class)
+CLASS_COLUMNS = ("kind", "activity", "unit", "region", "factor_table", "flow", "biogenic", "gas", "factor_type",
+                 "factor_tier", "ncv_unit", "factor_unit")
+
+
+def blank_view(a: np.ndarray) -> bool:
+    """An absent number column: the read-only all-NaN view (stride 0) the reader puts in its place."""
+    return a.ndim == 1 and len(a) > 0 and a.strides[0] == 0 and bool(np.isnan(a[0]))
+
+
 def select(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Row mask `ok[codes]` by the cheapest whole-array pass: a constant when no level or every
     level holds, one comparison when one level holds (or all but one), two for one run of
@@ -192,6 +202,28 @@ class ActivityTable:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def class_parts(self) -> list[tuple[np.ndarray | None, int]]:
+        """(codes, number of levels) of every column of the row-class key (CLASS_COLUMNS, then
+        the period and the ISO category; a column with one level does not split classes)."""
+        cat = self.num["category"]
+        if blank_view(cat):
+            cat_part = (None, 1)
+        else:
+            cat_nan = np.isnan(cat)
+            cat_part = (None, 1) if cat_nan.all() else (np.where(cat_nan, 0, cat).astype(np.int64), 7)
+        parts = [(self.t(k).codes, len(self.t(k).levels)) for k in CLASS_COLUMNS]
+        return parts + [(self.period, len(self.period_year)), cat_part]
+
+    def raw_classes(self):
+        """keys.raw_classes of the class key, computed once per table: validation (which
+        (kind, activity) pairs occur) and the inventory share it. None when the key space is large."""
+        from .keys import raw_classes
+
+        token = tuple(id(c) for c, _ in self.class_parts()[:-1]) + (id(self.num["category"]),)
+        if getattr(self, "_raw_classes", (None,))[0] != token:
+            self._raw_classes = (token, raw_classes(self.class_parts(), len(self)) if len(self) else None)
+        return self._raw_classes[1]
 
     def t(self, key: str) -> Categorical:
         return self.text[key]
