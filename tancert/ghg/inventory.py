@@ -178,36 +178,23 @@ class Inventory:
 
     def _sums(self) -> dict:
         """Group sums over all years, computed once: per class and per (facility|source, period),
-        and the records per (source, period) — in one pass over cache-sized chunks of rows when
-        the group spaces are small (each chunk's keys are built, summed and dropped in cache)."""
+        and the records per (source, period). When the group spaces are small, calculate() has
+        taken them chunk by chunk in its CO2e pass (each chunk's keys are built, summed and
+        dropped in cache); else they are taken here over whole arrays."""
         if "sums" not in self._cache:
             t = self.table
             w, nper = self.co2e, max(len(t.period_year), 1)
             k = len(self.cls["count"])
             raw = self.raw
-            n, n_raw = len(w), len(raw.cls_of)
-            fac, src = t.t("facility"), t.t("source_id")
-            nf, ns = len(fac.levels) * nper, len(src.levels) * nper
-            nb = max(-(-n // BLOCK), 1)
+            n_raw = len(raw.cls_of)
+            nb = max(-(-len(w) // BLOCK), 1)
             out = {}
-            if max(n_raw, nf, ns) <= 4 * CHUNK:
-                cs, fs, ss = np.zeros(n_raw), np.zeros(nf), np.zeros(ns)
-                blocks = np.zeros((nb, ns), np.int64)  # records per (block of rows, source × period)
-                per = t.period
-                for a in range(0, n, CHUNK):
-                    e = w[a:a + CHUNK]
-                    cs += np.bincount(raw.row[a:a + CHUNK], weights=e, minlength=n_raw)
-                    g = fac.codes[a:a + CHUNK] * nper
-                    g += per[a:a + CHUNK]
-                    fs += np.bincount(g, weights=e, minlength=nf)
-                    g = src.codes[a:a + CHUNK] * nper
-                    g += per[a:a + CHUNK]
-                    ss += np.bincount(g, weights=e, minlength=ns)
-                    blocks[a // BLOCK] += np.bincount(g, minlength=ns)
-                out["co2e"] = raw.reduce(cs)
-                out["facility"], out["source_id"] = fs.reshape(-1, nper), ss.reshape(-1, nper)
-                self._cache["spc"] = blocks.sum(axis=0).reshape(-1, nper)
-                self._cache["spc_blocks"] = blocks.reshape(nb, -1, nper).sum(axis=2)
+            pre = self._cache.pop("group_sums", None)  # taken by calculate() in its CO2e pass
+            if pre is not None:
+                out["co2e"] = raw.reduce(pre.cs)
+                out["facility"], out["source_id"] = pre.fs.reshape(-1, nper), pre.ss.reshape(-1, nper)
+                self._cache["spc"] = pre.blocks.sum(axis=0).reshape(-1, nper)
+                self._cache["spc_blocks"] = pre.blocks.reshape(nb, -1, nper).sum(axis=2)
             else:
                 out["co2e"] = raw.reduce(np.bincount(raw.row, weights=w, minlength=n_raw))
                 for name in ("facility", "source_id"):
@@ -559,19 +546,54 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     group = combo.copy()
     group[k0:] = np.where(any_given[k0:], len(combos) + own_rank, combo[k0:])
 
-    # CO2e per row = quantity × its class's multiplier: a table lookup and a multiply per chunk
+    # CO2e per row = quantity × its class's multiplier: a table lookup and a multiply per chunk;
+    # while a chunk's CO2e is in cache, its group sums are taken too (Inventory._sums)
     tab = np.zeros(len(raw.cls_of))
     tab[raw.raw_of] = co2e_m
     co2e = np.empty(n)
     q = num["quantity"]
+    sums = _GroupSums(t, len(raw.cls_of))
     for a in range(0, n, CHUNK):
         np.take(tab, key[a:a + CHUNK], out=co2e[a:a + CHUNK])
         co2e[a:a + CHUNK] *= q[a:a + CHUNK]
+        sums.add(a, key[a:a + CHUNK], co2e[a:a + CHUNK])
     cls_arrays = {"combo": combo, "group": group, "kind": kind, "category": category, "gas_code": gas_code,
                   "qscale": qscale, "energy": np.where(fuel_chain, energy, np.nan), "mass": mass,
                   "co2e": co2e_m, "bio": np.where(bio, mass, 0.0), "tier": tier, "unverified": uses_unverified,
                   "year": year, "period": D["period"], "count": count}
-    return Inventory(ds, lib, s.method, basis, gases, combos, raw, cls_arrays, params, given, co2e, D)
+    inv = Inventory(ds, lib, s.method, basis, gases, combos, raw, cls_arrays, params, given, co2e, D)
+    if sums.ok:
+        inv._cache["group_sums"] = sums
+    return inv
+
+
+class _GroupSums:
+    """CO2e per raw class, per (facility, period), per (source, period), and records per (block
+    of rows, source × period), accumulated chunk by chunk — only when those group spaces are
+    small next to a chunk (else Inventory._sums takes them over whole arrays)."""
+
+    def __init__(self, t, n_raw: int):
+        self.nper = nper = max(len(t.period_year), 1)
+        self.fac, self.src, self.per = t.t("facility").codes, t.t("source_id").codes, t.period
+        nf, ns = len(t.t("facility").levels) * nper, len(t.t("source_id").levels) * nper
+        self.ok = max(n_raw, nf, ns) <= 4 * CHUNK
+        if self.ok:
+            self.n_raw, self.nf, self.ns = n_raw, nf, ns
+            self.cs, self.fs, self.ss = np.zeros(n_raw), np.zeros(nf), np.zeros(ns)
+            self.blocks = np.zeros((max(-(-len(t) // BLOCK), 1), ns), np.int64)
+
+    def add(self, a: int, key: np.ndarray, e: np.ndarray) -> None:
+        if not self.ok:
+            return
+        b, nper = a + len(key), self.nper
+        self.cs += np.bincount(key, weights=e, minlength=self.n_raw)
+        g = self.fac[a:b] * nper
+        g += self.per[a:b]
+        self.fs += np.bincount(g, weights=e, minlength=self.nf)
+        g = self.src[a:b] * nper
+        g += self.per[a:b]
+        self.ss += np.bincount(g, weights=e, minlength=self.ns)
+        self.blocks[a // BLOCK] += np.bincount(g, minlength=self.ns)
 
 
 def _blank_code(cat) -> int:
