@@ -6,7 +6,8 @@ drawn uniformly without replacement. Drawing, for a seed:
 1. the strata are taken in order of their source id (text order, so neither the order of the
    rows nor the order in which ids first appear changes the draw);
 2. one PCG64 stream (`numpy.random.default_rng(seed)`) draws, stratum after stratum, 2k uniform
-   positions in 0..n-1 (with replacement); a stratum's sample is the first k *distinct*
+   positions ⌊u·n⌋ of uniform doubles u ∈ [0, 1) (with replacement; bias below n·2⁻⁵³); a
+   stratum's sample is the first k *distinct*
    positions in draw order — sequential sampling without replacement, so every k-subset of the
    stratum is equally likely. A stratum of n ≤ 2 is taken whole (k = n); the rare stratum whose
    2k draws hold fewer than k distinct positions is drawn again by `Generator.choice(n, k,
