@@ -167,3 +167,20 @@ def test_notebook_api_of_the_docs(good_json):
     lib = default_library()
     assert "广东" in lib.resolve("electricity:grid", "EF", year=2024, region="广东").reason
     assert lib.search("柴油") and lib.gwp("AR6", "SF6") > 20000
+
+
+def test_missing_factor_is_bad_input_naming_sheet_row_column(tmp_path, capsys):
+    """A factor the library cannot give (anthracite NCV: sources disagree) is bad input, exit 1,
+    with the resolver's chain in the message — nothing is quantified partially."""
+    p = tmp_path / "mf.json"
+    p.write_text(json.dumps({"settings": {"reporting_year": 2024}, "activity": [
+        rec_ for rec_ in ({"facility": "F", "source_id": "S", "period": "2024-01", "kind": "fuel",
+                           "activity": "anthracite", "quantity": 1, "unit": "t"},
+                          {"facility": "F", "source_id": "S", "period": "2024-02", "kind": "fuel",
+                           "activity": "diesel", "quantity": 1, "unit": "t"})]}), encoding="utf-8")
+    assert main(["check", str(p), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert "total_tco2e" not in out
+    [err] = out["errors"]
+    assert (err["sheet"], err["row"], err["column"]) == ("活动数据 Activity", 1, "ncv")
+    assert err["message"].startswith("missing factor") and "20.304" in err["message"]
