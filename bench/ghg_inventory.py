@@ -8,7 +8,8 @@ no implementation can beat. Each of the REPEAT runs (default 7) times the floor 
 then ours, so both see the same machine load; the table gives best and median wall time, the
 per-run ratio, and the same ratio in CPU time of the thread (the machine is shared). Nothing is
 cached between runs: every run validates the columns into a new table and recomputes everything
-(the factor library and pint's unit registry are loaded once, before timing, as in any process).
+(the factor library, pint's registry and each parsed unit string are cached per process, as they
+were before this change; the warm-up run fills them before timing).
 
     .venv/bin/python bench/ghg_inventory.py [N] [REPEAT]
 """
