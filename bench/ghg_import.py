@@ -9,6 +9,7 @@ the cell values of the same sheet (no validation at all).
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -73,6 +74,7 @@ def main(n: int = 100_000) -> None:
         t_ours, ds = best(lambda: ours(path))
         t_base, _ = best(lambda: openpyxl_readonly(path), repeat=1)
     assert len(ds.activity) == n
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| workload | ours (s) | rows/s | baseline: openpyxl read-only, values only (s) | rows/s | ratio |")
     print("|---|---|---|---|---|---|")
     print(f"| import {n:,} rows × {len(ACTIVITY_COLUMNS)} columns ({size:.1f} MiB .xlsx) with full validation | "

@@ -9,6 +9,7 @@ per-source percentiles), which needs the whole sample matrix in memory at once.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -29,19 +30,21 @@ def naive(E, u_ad, u_f, n_iter, seed):
     return total, q
 
 
-def timed(fn, repeat=2):
-    """Best wall time of `repeat` runs (the machine may be shared), then peak traced memory of one more."""
-    best = float("inf")
+def timed(fn, repeat=3):
+    """Best and median wall time of `repeat` runs (the machine may be shared), the CPU time of the
+    process during the best run (all threads), then peak traced memory of one more."""
+    runs = []
     out = None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - t)
+        runs.append((time.perf_counter() - t, time.process_time() - c))
+    runs.sort()
     tracemalloc.start()  # traced separately: tracing slows numpy's allocations
     fn()
     _, pk = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return best, pk / 2**20, out
+    return runs[0][0], runs[len(runs) // 2][0], runs[0][1], pk / 2**20, out
 
 
 def main(n: int = 10_000, iters: int = 10_000) -> None:
@@ -51,12 +54,15 @@ def main(n: int = 10_000, iters: int = 10_000) -> None:
     u_f = rng.uniform(0.01, 0.10, n)
     group = rng.integers(0, n // 4, n)  # factors reused by about four sources each: correlated draws
     monte_carlo_arrays(E[:100], u_ad[:100], u_f[:100], group[:100], 100, seed=1)  # warm-up
-    t_ours, m_ours, r = timed(lambda: monte_carlo_arrays(E, u_ad, u_f, group, iters, seed=1))
-    t_naive, m_naive, _ = timed(lambda: naive(E, u_ad, u_f, iters, 1))
-    print("| workload | ours (s) | ours peak MiB | baseline: unchunked numpy (s) | baseline peak MiB | ratio |")
-    print("|---|---|---|---|---|---|")
-    print(f"| Monte Carlo {iters:,} iterations × {n:,} sources, per-source and total 95% intervals | {t_ours:.2f} | "
-          f"{m_ours:,.0f} | {t_naive:.2f} | {m_naive:,.0f} | {t_ours / t_naive:.2f}× |")
+    t_ours, med_ours, c_ours, m_ours, r = timed(lambda: monte_carlo_arrays(E, u_ad, u_f, group, iters, seed=1))
+    t_naive, med_naive, c_naive, m_naive, _ = timed(lambda: naive(E, u_ad, u_f, iters, 1), repeat=2)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| workload | ours (s) best / median | ours CPU s (2 threads) | ours peak MiB | baseline: unchunked numpy (s) "
+          "best | baseline CPU s | baseline peak MiB | ratio (best) |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(f"| Monte Carlo {iters:,} iterations × {n:,} sources, per-source and total 95% intervals | {t_ours:.2f} / "
+          f"{med_ours:.2f} | {c_ours:.2f} | {m_ours:,.0f} | {t_naive:.2f} | {c_naive:.2f} | {m_naive:,.0f} | "
+          f"{t_ours / t_naive:.2f}× |")
     print(f"\ntotal {r.total.mean:,.0f} ± {r.total.u_pct:.2f}% ; process max RSS "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB (includes the baseline's matrix)")
 

@@ -13,91 +13,30 @@ Severity policy (a product decision, documented in docs/ghg.md):
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import sampling
 from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
 from .model import select
+from .sampling import SAMPLE_RULE, Sample, sample_size  # noqa: F401  (re-exported)
 
+CHUNK = 1 << 16  # rows per chunk of a fused element-wise pass (fits the CPU cache)
 REVIEW_FIELDS = ("data_source", "monitoring_method", "monitoring_frequency", "recording_frequency",
                  "missing_data_handling")
 FACTOR_REVIEW_FIELDS = ("factor_source", "factor_monitoring_method", "factor_monitoring_frequency",
                         "factor_recording_frequency", "factor_missing_data_handling")
-# R6.2-sampling: for n similar records verification practice samples at least ⌈√n⌉ (reference §7, secondary)
-SAMPLE_RULE = "⌈√n⌉ records per stratum (source), drawn without replacement"
-
-
-@dataclass
-class Sample:
-    """R6.2-sampling: which records the auditor verifies, and how they were chosen."""
-
-    method: str
-    seed: int
-    population: int
-    strata: dict[str, dict] = field(default_factory=dict)  # source → {"population", "sample", "rows"}
-    index: np.ndarray | None = None  # row positions in the activity table
-
-    @property
-    def size(self) -> int:
-        return 0 if self.index is None else len(self.index)
-
-    def as_dict(self) -> dict:
-        return {"method": self.method, "seed": self.seed, "population": self.population, "size": self.size,
-                "strata": self.strata}
 
 
 def draw_sample(inv: Inventory, seed: int) -> Sample:
-    """Stratified by source; ⌈√n_s⌉ per stratum without replacement; reproducible for a seed.
-
-    Every record gets a uniform key from numpy's PCG64 seeded with `seed`; a stratum's sample is
-    its ⌈√n_s⌉ records with the smallest keys (a uniformly random subset of that size; ties by row
-    order). Only the records below a per-stratum threshold are sorted; a stratum whose candidates
-    fall short (rare) is completed exactly from all its records."""
+    """R6.2-sampling: stratified by source, ⌈√n_s⌉ per stratum without replacement, reproducible
+    for a seed — the rule and how it is drawn: tancert.ghg.sampling."""
     t = inv.table
     src = t.t("source_id")
-    n = len(t)
-    rng = np.random.default_rng(seed)
-    counts = inv.source_period_counts().sum(axis=1) if n else np.zeros(len(src.levels), np.int64)
-    k = np.ceil(np.sqrt(counts)).astype(np.int64)
-    u = rng.random(n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        thr = np.minimum(1.0, (k + 4 * np.sqrt(k) + 8) / counts)  # ≈3.8σ margin: shortfalls are rare
-    cand = np.flatnonzero(u < thr[src.codes])  # ascending rows
-    cs = src.codes[cand].astype(np.int64)
-    # (stratum, key) packed in one int64 (key's top 31 bits): a value sort gives each stratum's
-    # k-th smallest key; the sample is then the candidates at or below it, already in row order
-    packed = (cs << 31) | (u[cand] * 2.0**31).astype(np.int64)
-    srt = np.sort(packed)
-    ccount = np.bincount(cs, minlength=len(src.levels))
-    start = np.cumsum(ccount) - ccount
-    kth = np.full(len(src.levels), -1, np.int64)
-    ok = (ccount >= k) & (k > 0)
-    kth[ok] = srt[start[ok] + k[ok] - 1]
-    sel = packed <= kth[cs]
-    chosen = cand[sel]
-    short = np.flatnonzero((np.bincount(cs[sel], minlength=len(src.levels)) != k) & (counts > 0))
-    if len(short):  # too few candidates, or tied keys at the boundary: exact from the whole stratum
-        keep = chosen[~np.isin(src.codes[chosen], short)]
-        extra = []
-        for s in short.tolist():
-            rows_s = np.flatnonzero(src.codes == s)
-            extra.append(rows_s[np.argsort(u[rows_s], kind="stable")[:k[s]]])
-        chosen = np.sort(np.concatenate([keep, *extra]))
-    # rows per stratum, ascending: one value sort of (stratum, position)
-    grp = np.sort((src.codes[chosen].astype(np.int64) << 32) | chosen)
-    grouped = t.rows[grp & 0xFFFFFFFF].tolist()
-    strata = {}
-    pos = 0
-    levels = src.levels
-    for code, kk, cnt in zip(np.flatnonzero(counts).tolist(), k[counts > 0].tolist(), counts[counts > 0].tolist(),
-                             strict=True):
-        strata[levels[code]] = {"population": cnt, "sample": kk, "rows": grouped[pos:pos + kk]}
-        pos += kk
-    return Sample(f"stratified random sample, {SAMPLE_RULE}", seed, n, strata, chosen)
+    counts = inv.source_period_counts().sum(axis=1) if len(t) else np.zeros(len(src.levels), np.int64)
+    return sampling.draw(src.codes, src.levels, counts, seed, t.rows, inv.source_block_counts() if len(t) else None)
 
 
 def _all_blank(cat) -> bool:
@@ -114,7 +53,14 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     rows = t.rows
 
     def blank(k):
-        return t.t(k).blank()
+        return t.t(k).blank
+
+    def justified(cat, level_code, justification):  # rows of a level whose justification is blank
+        if "" not in justification.levels:
+            return lambda: np.zeros(len(rows), bool)
+        if len(justification.levels) == 1:  # column absent or all blank
+            return lambda: cat.codes == level_code
+        return lambda: (cat.codes == level_code) & justification.blank()
 
     def by_class(rule, severity, message, cmask, row_cat=None):
         """Rows of the classes in cmask (and, if given, whose row_cat column is blank)."""
@@ -123,17 +69,17 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
         if row_cat is None or _all_blank(row_cat):
             f.add_lazy(rule, severity, message, sheet, inv.count_where(cmask), lambda: rows[inv.rows_where(cmask)])
         else:
-            f.add_mask(rule, severity, message, sheet, rows, inv.rows_where(cmask) & row_cat.blank())
+            f.add_mask(rule, severity, message, sheet, rows, lambda: inv.rows_where(cmask) & row_cat.blank())
 
     # R6.2-tiers: activity-data class on every datum; lower class needs a justification
     cls = t.t("data_class")
     f.add_mask("R6.2-tiers", WARNING, "activity-data class (continuous / intermittent / estimated) not stated", sheet,
                rows, blank("data_class"))
-    cj = blank("class_justification")
+    cj = t.t("class_justification")
     for code, level in enumerate(cls.levels):
         if level in ("intermittent", "estimated"):
             f.add_mask("R6.2-tiers", WARNING, f"{level} data used without a justification for the lower class",
-                       sheet, rows, (cls.codes == code) & cj)
+                       sheet, rows, justified(cls, code, cj))
 
     # R6.3-tiers: factor tier on every datum (fugitive rows use GWP only)
     c = inv.cls
@@ -214,11 +160,10 @@ def _check_calibration(inv: Inventory, f: Findings, cls) -> None:
     meters = inv.dataset.meters
     mid = t.t("meter_id")
     f.add_mask("R6.2-calibration", BLOCKING, "meter not in the Meters register (no calibration evidence)", t.sheet,
-               t.rows, mid.level_mask(lambda m: m != "" and m not in meters))
-    measured = cls.level_mask(lambda c: c in ("continuous", "intermittent"))
-    if "" in mid.levels and measured.any():
+               t.rows, lambda: mid.level_mask(lambda m: m != "" and m not in meters))
+    if "" in mid.levels and any(c in ("continuous", "intermittent") for c in cls.levels):
         f.add_mask("R6.2-calibration", WARNING, "measured data without a meter id: calibration cannot be confirmed",
-                   t.sheet, t.rows, measured & mid.blank())
+                   t.sheet, t.rows, lambda: cls.level_mask(lambda c: c in ("continuous", "intermittent")) & mid.blank())
     if not meters:
         return
     # month index (year*12+month-1) of the first and last fully-covered month per meter, and of the
@@ -237,7 +182,8 @@ def _check_calibration(inv: Inventory, f: Findings, cls) -> None:
         if out_period.any():
             f.add_mask("R6.2-calibration", BLOCKING,
                        f"data from meter {m.meter_id} outside its calibration validity ({m.calibrated_on or '?'} – "
-                       f"{m.valid_until})", t.sheet, t.rows, (mid.codes == code) & select(t.period, out_period))
+                       f"{m.valid_until})", t.sheet, t.rows,
+                       lambda code=code, out_period=out_period: (mid.codes == code) & select(t.period, out_period))
 
 
 def _month_index(d: dt.date, *, up: bool) -> int:
@@ -256,25 +202,35 @@ def _check_crosscheck(inv: Inventory, f: Findings) -> None:
     tol = inv.dataset.settings.crosscheck_tolerance_pct
     x = t.num["crosscheck_quantity"]
     q = t.num["quantity"]
-    no_x = np.isnan(x)
     src = t.t("crosscheck_source")
+    n = len(q)
+    no_x = np.empty(n, bool)
+    off = np.empty(n, bool)
+    lim = tol / 100.0
+    absent = n and x.strides[0] == 0 and np.isnan(x[0])  # no crosscheck column: a blank view
+    if absent:
+        no_x[:], off[:] = True, False
+    # |q − x| / x > tolerance, fused over cache-sized chunks: the temporaries never leave the cache
+    for a in range(0, 0 if absent else n, CHUNK):
+        xc = x[a:a + CHUNK]
+        np.isnan(xc, out=no_x[a:a + CHUNK])
+        dev = np.subtract(q[a:a + CHUNK], xc)
+        np.abs(dev, out=dev)
+        with np.errstate(divide="ignore", invalid="ignore"):  # x ≥ 0 (validated at import)
+            dev /= xc
+        np.greater(dev, lim, out=off[a:a + CHUNK])  # NaN (no source value, or 0 vs 0) is never beyond tolerance
     if "" in src.levels:
         f.add_mask("R6.2-crosscheck", WARNING, "no independent source recorded for this datum", t.sheet, t.rows,
-                   src.blank() & no_x)
-    if no_x.all():
-        return
-    with np.errstate(divide="ignore", invalid="ignore"):  # x ≥ 0 (validated at import)
-        dev = np.subtract(q, x)
-        np.abs(dev, out=dev)
-        dev /= x
-    off = dev > tol / 100.0  # NaN (no source value, or 0 vs 0) is never beyond tolerance
+                   lambda: src.blank() & no_x)
     cache: dict = {}
 
     def detail(k: int) -> str:
         if not cache:
             cache["i"] = np.flatnonzero(off)
         i = cache["i"][k]
-        return f"{q[i]:g} vs {x[i]:g} in {src.levels[src.codes[i]] or 'the independent source'}: {dev[i] * 100:.2f}%"
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = abs(q[i] - x[i]) / x[i]  # the same IEEE operations as above
+        return f"{q[i]:g} vs {x[i]:g} in {src.levels[src.codes[i]] or 'the independent source'}: {dev * 100:.2f}%"
 
     f.add_mask("R6.2-crosscheck", BLOCKING, f"activity datum deviates from its independent source by more than {tol:g}%",
                t.sheet, t.rows, off, detail)
@@ -296,20 +252,22 @@ def _check_completeness(inv: Inventory, f: Findings) -> None:
     for j in np.flatnonzero(t.period_year == year).tolist():
         has[:, t.period_month[j]] |= counts[:, j] > 0
     n_months = np.where(has[:, 0], 12, has[:, 1:].sum(axis=1))
-    months = {name: int(n_months[code]) for code, name in enumerate(src.levels)}
-    with_data = {name for name, m in months.items() if m}
-    declared = {s.source_id for s in ds.sources}
-    missing = [s for s in ds.sources if s.source_id not in with_data]
-    for s in missing:
-        f.add("R6.1-b", BLOCKING, f"declared source {s.source_id} ({s.description or s.facility}) has no data in {year}",
-              sheet, [s.row])
-    undeclared = src.level_mask(lambda s: s not in declared and s != "")
-    f.add_mask("R6.1-b", WARNING, "source not in the declared source list", t.sheet, t.rows, undeclared)
-    partial = [s for s in ds.sources if 0 < months.get(s.source_id, 0) < 12]
-    for s in partial:
-        f.add("R6.1-b", WARNING, f"source {s.source_id} has data for {months[s.source_id]} of 12 months in {year}",
-              sheet, [s.row])
-
-
-def sample_size(n: int) -> int:
-    return math.ceil(math.sqrt(n)) if n > 0 else 0
+    code_of = {name: code for code, name in enumerate(src.levels)}
+    codes = np.array([code_of.get(s.source_id, -1) for s in ds.sources], np.int64)
+    decl_months = np.where(codes >= 0, n_months[codes], 0).tolist()
+    for s, m in zip(ds.sources, decl_months, strict=True):
+        if not m:
+            f.add("R6.1-b", BLOCKING, f"declared source {s.source_id} ({s.description or s.facility}) has no data in {year}",
+                  sheet, [s.row])
+    # undeclared: a property of the level; its row count comes from the per-source counts, the
+    # rows are listed when the findings are read
+    undeclared = np.ones(len(src.levels), bool)
+    undeclared[codes[codes >= 0]] = False
+    if "" in code_of:
+        undeclared[code_of[""]] = False
+    n_undeclared = int(counts.sum(axis=1)[undeclared].sum())
+    f.add_lazy("R6.1-b", WARNING, "source not in the declared source list", t.sheet, n_undeclared,
+               lambda: t.rows[src.select(undeclared)])
+    for s, m in zip(ds.sources, decl_months, strict=True):
+        if 0 < m < 12:
+            f.add("R6.1-b", WARNING, f"source {s.source_id} has data for {m} of 12 months in {year}", sheet, [s.row])

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ErrorList
+from .keys import digits_of
 from .library import Library
 from .model import (
+    CLASS_COLUMNS,
     DATA_CLASSES,
     DISTRIBUTIONS,
     FACTOR_TYPES,
@@ -169,11 +171,14 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
             bad_rows(text[c.key].blank(), c.key, "required value is empty")
     q = num["quantity"]
     rq = raw["quantity"]
-    blank_q = np.isnan(q) if isinstance(rq, np.ndarray) else np.fromiter(
+    blank_q = None if isinstance(rq, np.ndarray) else np.fromiter(
         (v is None or v == "" for v in rq), dtype=bool, count=n)
-    bad_rows(blank_q, "quantity", "required value is empty")
-    bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number")
-    bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite")
+    # two reductions prove the common case (every quantity finite and ≥ 0; NaN fails both tests);
+    # the row masks are built only when something is wrong
+    if blank_q is not None or not (n == 0 or (np.min(q) >= 0 and np.max(q) < np.inf)):
+        bad_rows(np.isnan(q) if blank_q is None else blank_q, "quantity", "required value is empty")
+        bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number")
+        bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite")
 
     # choices, checked once per distinct value
     def choice(key, allowed, what, allow_blank=True):
@@ -208,31 +213,30 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
             except UnitError as exc:
                 errors.add_rows(sheet, rows[cat.codes == code], key, f"unknown {what}: {exc}")
 
-    # activity must be known for its kind ("unknown fuel" …)
     kind, act = text["kind"], text["activity"]
-    has_factor = ~np.isnan(num["factor"])
     na = max(len(act.levels), 1)
-    pair = kind.codes.astype(np.int64) * na + act.codes
-    gases = set(library.gases())
     fuels = {a.split(":", 1)[1] for a in library.activities("fuel:")}
     processes = {a.split(":", 1)[1] for a in library.activities("process:")}
-    # distinct (kind, activity) pairs by a dense count (O(n), no sort)
-    for p in np.flatnonzero(np.bincount(pair, minlength=max(len(kind.levels), 1) * na)).tolist():
-        k, a = kind.levels[p // na], act.levels[p % na]
-        m = None
-        msg = None
-        if k == "fuel" and a not in fuels:
-            msg = f"unknown fuel {a!r}; the library knows: {', '.join(sorted(fuels))}"
-        elif k == "process" and a not in processes and not has_factor[m := pair == p].all():
-            msg = f"unknown process material {a!r}; give factor and factor_unit, or one of: {', '.join(sorted(processes))}"
-        elif k == "fugitive" and a not in gases:
-            msg = f"unknown gas {a!r}; use one of: {', '.join(sorted(gases))}"
-        elif k == "electricity" and a not in ELECTRICITY_ACTIVITIES:
-            msg = f"unknown electricity activity {a!r}; use one of: {', '.join(ELECTRICITY_ACTIVITIES)}"
-        elif k == "heat" and a not in HEAT_ACTIVITIES:
-            msg = f"unknown heat activity {a!r}; use one of: {', '.join(HEAT_ACTIVITIES)}"
-        if msg:
-            errors.add_rows(sheet, rows[pair == p if m is None else m], "activity", msg)
+    gases = set(library.gases())
+
+    def check_activities(pairs, rows_of):
+        """The activity must be known for its kind ("unknown fuel" …): once per distinct
+        (kind code, activity code) pair; rows_of(pair) gives its row mask."""
+        for kc, ac in pairs:
+            k, a = kind.levels[kc], act.levels[ac]
+            msg = None
+            if k == "fuel" and a not in fuels:
+                msg = f"unknown fuel {a!r}; the library knows: {', '.join(sorted(fuels))}"
+            elif k == "process" and a not in processes and not (~np.isnan(num["factor"][rows_of(kc, ac)])).all():
+                msg = f"unknown process material {a!r}; give factor and factor_unit, or one of: {', '.join(sorted(processes))}"
+            elif k == "fugitive" and a not in gases:
+                msg = f"unknown gas {a!r}; use one of: {', '.join(sorted(gases))}"
+            elif k == "electricity" and a not in ELECTRICITY_ACTIVITIES:
+                msg = f"unknown electricity activity {a!r}; use one of: {', '.join(ELECTRICITY_ACTIVITIES)}"
+            elif k == "heat" and a not in HEAT_ACTIVITIES:
+                msg = f"unknown heat activity {a!r}; use one of: {', '.join(HEAT_ACTIVITIES)}"
+            if msg:
+                errors.add_rows(sheet, rows[rows_of(kc, ac)], "activity", msg)
 
     # numbers in range (columns absent from the input are all blank: nothing to check)
     def present(k):
@@ -243,7 +247,7 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     if present("fraction"):
         bad_rows((num["fraction"] < 0) | (num["fraction"] > 1), "fraction", "fraction must be between 0 and 1")
     for k in ("ncv", "cc", "factor", "crosscheck_quantity", "ad_uncertainty_pct", "factor_uncertainty_pct"):
-        if present(k):
+        if present(k) and n and np.fmin.reduce(num[k]) < 0:  # one reduction (NaN ignored); rows only if any
             bad_rows(num[k] < 0, k, f"{k} must not be negative")
     cat_ = num["category"]
     if present("category"):
@@ -273,6 +277,22 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     outside = per.select((py != 0) & ((py < lo) | (py > settings.reporting_year)))
     allowed = f"{lo}–{settings.reporting_year}" if lo != settings.reporting_year else str(lo)
     bad_rows(outside, "period", f"period outside the year: records must fall in {allowed} (reporting/base year in Settings)")
+
+    def pair_rows(kc, ac):
+        return (kind.codes == kc) & (act.codes == ac)
+
+    table = None if errors else ActivityTable(sheet, rows, text, num, per.codes, ym[:, 0], ym[:, 1])
+    rc = table.raw_classes() if table is not None else None
+    if rc is not None:
+        # the pairs that occur are digits of the row classes the inventory uses anyway (one pass for both)
+        parts = table.class_parts()
+        digits = digits_of(np.flatnonzero(rc[2]), parts)
+        ik, ia = CLASS_COLUMNS.index("kind"), CLASS_COLUMNS.index("activity")
+        pairs = sorted(set(zip(digits[:, ik].tolist(), digits[:, ia].tolist(), strict=True)))
+    else:  # distinct (kind, activity) pairs by a dense count (O(n), no sort)
+        pair = kind.codes.astype(np.int64) * na + act.codes
+        pairs = [divmod(p, na) for p in np.flatnonzero(np.bincount(pair, minlength=max(len(kind.levels), 1) * na)).tolist()]
+    check_activities(pairs, pair_rows)
     if errors:
         return None
-    return ActivityTable(sheet, rows, text, num, per.codes, ym[:, 0], ym[:, 1])
+    return table

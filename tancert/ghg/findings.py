@@ -65,9 +65,17 @@ class Findings:
         if count:
             self.blocks.append(Block(rule, severity, message, sheet, rows, details, int(count)))
 
-    def add_mask(self, rule: str, severity: str, message: str, sheet: str, all_rows: np.ndarray, mask: np.ndarray,
-                 details=None) -> None:
-        """The rows of `all_rows` where `mask` holds (counted now, listed when read)."""
+    def add_mask(self, rule: str, severity: str, message: str, sheet: str, all_rows: np.ndarray,
+                 mask: np.ndarray | Callable[[], np.ndarray], details=None) -> None:
+        """The rows of `all_rows` where `mask` holds (counted now, listed when read).
+
+        `mask` may be a function building the mask: it is then built to count and dropped at
+        once (the next check's mask reuses the freed memory instead of faulting in new pages),
+        and built again only if the findings are read."""
+        if callable(mask):
+            count = np.count_nonzero(mask())
+            self.add_lazy(rule, severity, message, sheet, count, lambda: all_rows[mask()], details)
+            return
         self.add_lazy(rule, severity, message, sheet, np.count_nonzero(mask), lambda: all_rows[mask], details)
 
     def __iter__(self) -> Iterator[dict]:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ErrorList, InputError
-from .keys import factorize
+from .keys import CHUNK, digits_of, factorize
 from .library import Factor, Library, Resolution, default_library
-from .model import DEFAULT_CATEGORY, KINDS, Dataset, select
+from .model import CLASS_COLUMNS, DEFAULT_CATEGORY, KINDS, Dataset, blank_view, select  # noqa: F401
+from .sampling import BLOCK
 from .units import CANONICAL, rate_scale, unit_scale
 
 C_TO_CO2 = 44.0 / 12.0
@@ -33,6 +34,26 @@ D_ENERGY, D_MASS = DIMS.index("energy"), DIMS.index("mass")
 K_FUEL, K_PROCESS, K_FUGITIVE, K_ELEC, K_HEAT, K_OTHER = range(6)
 FUEL_PARAMS = ("NCV", "CC", "OF")
 TIER_CODES = ("", "a", "b", "c", "d", "e", "f")
+
+
+@dataclass
+class RawKey:
+    """Row → class mapping without a per-row gather: `row` holds each row's raw class id (the
+    mixed-radix key over its categorical codes, or size + j for the j-th row with its own
+    numbers); `cls_of` maps a raw id to the class index (-1: no row has it), `raw_of` a class
+    to its raw id. Per-class arrays are indexed by rows as `arr[cls_of][row]`."""
+
+    row: np.ndarray
+    cls_of: np.ndarray
+    raw_of: np.ndarray
+
+    def expand(self, per_class: np.ndarray, fill=0) -> np.ndarray:
+        out = np.full(len(self.cls_of), fill, dtype=per_class.dtype)
+        out[self.raw_of] = per_class
+        return out
+
+    def reduce(self, per_raw: np.ndarray) -> np.ndarray:
+        return per_raw[self.raw_of]
 
 
 @dataclass
@@ -60,11 +81,15 @@ class Inventory:
     rows to classes. Per-row arrays are gathered from them on first use (`co2e` eagerly)."""
 
     def __init__(self, dataset: Dataset, library: Library, method: str, gwp_basis: str, gases: list[str],
-                 combos: list[Combo], key: np.ndarray, cls: dict[str, np.ndarray], params: dict[str, np.ndarray],
-                 given: dict[str, np.ndarray], co2e: np.ndarray, codes: dict[str, np.ndarray] | None = None):
+                 combos: list[Combo], key: np.ndarray | RawKey, cls: dict[str, np.ndarray],
+                 params: dict[str, np.ndarray], given: dict[str, np.ndarray], co2e: np.ndarray,
+                 codes: dict[str, np.ndarray] | None = None):
         self.dataset, self.library, self.method, self.gwp_basis, self.gases = dataset, library, method, gwp_basis, gases
         self.combos = combos
-        self.key = key  # row → class
+        if not isinstance(key, RawKey):  # a row → class array
+            ident = np.arange(len(cls["count"]))
+            key = RawKey(np.asarray(key), ident, ident)
+        self.raw = key
         self.cls = cls  # per class: combo, group, kind, category, gas_code, qscale, energy, mass, co2e, bio,
         #                 tier, unverified, year, period, count
         self.cls_params = params  # per class: NCV/CC/OF/EF used (canonical), NaN where not used
@@ -77,14 +102,21 @@ class Inventory:
     def table(self):
         return self.dataset.activity
 
+    @property
+    def key(self) -> np.ndarray:
+        """Row → class index (into the per-class arrays), built on first use."""
+        if "key" not in self._cache:
+            self._cache["key"] = self.raw.cls_of[self.raw.row]
+        return self._cache["key"]
+
     def _row(self, name: str, arr: np.ndarray) -> np.ndarray:
         if name not in self._cache:
-            self._cache[name] = arr[self.key]
+            self._cache[name] = self.raw.expand(arr)[self.raw.row]
         return self._cache[name]
 
     def _row_times_q(self, name: str, per_unit: np.ndarray) -> np.ndarray:
         if name not in self._cache:
-            self._cache[name] = self.table.num["quantity"] * per_unit[self.key]
+            self._cache[name] = self.table.num["quantity"] * self.raw.expand(per_unit)[self.raw.row]
         return self._cache[name]
 
     # per-row views (built on first use)
@@ -128,7 +160,7 @@ class Inventory:
 
     def rows_where(self, cls_mask: np.ndarray) -> np.ndarray:
         """Row mask of the rows whose class satisfies cls_mask."""
-        return select(self.key, cls_mask)
+        return select(self.raw.row, self.raw.expand(np.asarray(cls_mask, bool), False))
 
     def count_where(self, cls_mask: np.ndarray) -> int:
         return int(self.cls["count"][cls_mask].sum())
@@ -145,26 +177,40 @@ class Inventory:
         return self.table.year == year
 
     def _sums(self) -> dict:
-        """Group sums over all years, computed once: per class and per (facility|source, period)."""
+        """Group sums over all years, computed once: per class and per (facility|source, period),
+        and the records per (source, period). When the group spaces are small, calculate() has
+        taken them chunk by chunk in its CO2e pass (each chunk's keys are built, summed and
+        dropped in cache); else they are taken here over whole arrays."""
         if "sums" not in self._cache:
             t = self.table
             w, nper = self.co2e, max(len(t.period_year), 1)
             k = len(self.cls["count"])
-            out = {"co2e": np.bincount(self.key, weights=w, minlength=k)}
+            raw = self.raw
+            n_raw = len(raw.cls_of)
+            nb = max(-(-len(w) // BLOCK), 1)
+            out = {}
+            pre = self._cache.pop("group_sums", None)  # taken by calculate() in its CO2e pass
+            if pre is not None:
+                out["co2e"] = raw.reduce(pre.cs)
+                out["facility"], out["source_id"] = pre.fs.reshape(-1, nper), pre.ss.reshape(-1, nper)
+                self._cache["spc"] = pre.blocks.sum(axis=0).reshape(-1, nper)
+                self._cache["spc_blocks"] = pre.blocks.reshape(nb, -1, nper).sum(axis=2)
+            else:
+                out["co2e"] = raw.reduce(np.bincount(raw.row, weights=w, minlength=n_raw))
+                for name in ("facility", "source_id"):
+                    c = t.t(name)
+                    out[name] = np.bincount(self._group_period_key(name), weights=w,
+                                            minlength=len(c.levels) * nper).reshape(-1, nper)
             c = self.cls
             ratio = np.zeros(k)  # t of gas per t CO2e of the class (1 / GWP)
             np.divide(c["mass"], c["co2e"], out=ratio, where=c["co2e"] != 0)
             if ((c["co2e"] == 0) & (c["count"] > 0) & ((c["mass"] != 0) | (c["bio"] != 0))).any():
-                q = np.bincount(self.key, weights=t.num["quantity"], minlength=k)
+                q = raw.reduce(np.bincount(raw.row, weights=t.num["quantity"], minlength=n_raw))
                 out["gas_mass"] = q * c["mass"]
                 out["bio"] = q * c["bio"]
             else:  # every class with mass has CO2e: gas mass from the CO2e sums, no second pass
                 out["gas_mass"] = out["co2e"] * ratio
                 out["bio"] = np.zeros(k)
-            for name in ("facility", "source_id"):
-                c = t.t(name)
-                out[name] = np.bincount(self._group_period_key(name), weights=w,
-                                        minlength=len(c.levels) * nper).reshape(-1, nper)
             self._cache["sums"] = out
         return self._cache["sums"]
 
@@ -183,11 +229,19 @@ class Inventory:
     def source_period_counts(self) -> np.ndarray:
         """Records per (source, period): completeness (R6.1-b) and the sample strata (R6.2)."""
         if "spc" not in self._cache:
+            self._sums()  # counts them in its pass when the group spaces are small
+        if "spc" not in self._cache:
             t = self.table
             nper = max(len(t.period_year), 1)
-            self._cache["spc"] = np.bincount(self._group_period_key("source_id"),
-                                             minlength=len(t.t("source_id").levels) * nper).reshape(-1, nper)
+            key = self._group_period_key("source_id")
+            self._cache["spc_blocks"] = None
+            self._cache["spc"] = np.bincount(key, minlength=len(t.t("source_id").levels) * nper).reshape(-1, nper)
         return self._cache["spc"]
+
+    def source_block_counts(self) -> np.ndarray | None:
+        """Records per (block of sampling.BLOCK rows, source), when kept by the group sums (else None)."""
+        self.source_period_counts()
+        return self._cache["spc_blocks"]
 
     def summary(self, year: int | None = None) -> dict:
         """Totals and breakdowns (tCO2e) of one year (default: the reporting year)."""
@@ -239,7 +293,7 @@ class Inventory:
     def trace(self, i: int) -> dict:
         """Everything behind row i: inputs, converted quantity, factors (ids), formula and result."""
         t = self.table
-        k = int(self.key[i])
+        k = int(self.raw.cls_of[self.raw.row[i]])
         cl = self.cls
         c = self.combos[int(cl["combo"][k])]
         inputs = {key: v[i] for key, v in t.text.items() if v[i] != ""}
@@ -267,9 +321,6 @@ def _level_lookup(levels, fn, default=np.nan, dtype=np.float64):
     return np.array([fn(s) if s != "" else default for s in levels] or [default], dtype=dtype)
 
 
-# categorical columns that decide a row's formula, factors and provenance (its class)
-CLASS_COLUMNS = ("kind", "activity", "unit", "region", "factor_table", "flow", "biogenic", "gas", "factor_type",
-                 "factor_tier", "ncv_unit", "factor_unit")
 OWN_COLUMNS = ("ncv", "cc", "of", "factor", "fraction")  # numbers that make a row a class of its own
 
 
@@ -293,24 +344,36 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     num = t.num
     own_mask = None
     for k in OWN_COLUMNS:
+        if blank_view(num[k]):  # column absent
+            continue
         nan = np.isnan(num[k])
         if not nan.all():
             own_mask = ~nan if own_mask is None else own_mask | ~nan
     own_idx = np.flatnonzero(own_mask) if own_mask is not None else np.zeros(0, np.int64)
-    cat_nan = np.isnan(num["category"])
-    cat_part = ((None, 1) if cat_nan.all() else (np.where(cat_nan, 0, num["category"]).astype(np.int64), 7))
     cols = CLASS_COLUMNS + ("period", "category")
-    parts = [(t.t(k).codes, len(t.t(k).levels)) for k in CLASS_COLUMNS]
-    parts += [(t.period, len(t.period_year)), cat_part]
-    cls, digits, cls_count = factorize(parts, n)
+    parts = t.class_parts()
+    rc = t.raw_classes()
+    if rc is not None:  # small key space: the raw mixed-radix key is the row's class id (no gather)
+        key, size, counts_raw = rc
+        if len(own_idx):  # rows with their own numbers get their own ids below: keep the table's key intact
+            key = key.copy()
+        present = np.flatnonzero(counts_raw)
+        digits, cls_count = digits_of(present, parts), counts_raw[present]
+        lookup = np.full(size, -1, np.int64)
+        lookup[present] = np.arange(len(present))
+    else:
+        key, digits, cls_count = factorize(parts, n)
+        size = len(digits)
+        present = lookup = np.arange(size)
     k0, m = len(digits), len(own_idx)
-    own_cls = cls[own_idx]
+    own_cls = lookup[key[own_idx]]
     ent = np.concatenate([np.arange(k0), own_cls])  # class of each entity: the classes, then own rows
     D = {c: digits[ent, j] for j, c in enumerate(cols)}
     E = k0 + m
-    key = cls  # rows → class; a row with its own numbers becomes class k0 + j
+    # rows → raw class id; a row with its own numbers becomes id size + j (class k0 + j)
     if m:
-        key[own_idx] = k0 + np.arange(m, dtype=key.dtype)
+        key[own_idx] = size + np.arange(m, dtype=key.dtype)
+    raw = RawKey(key, np.concatenate([lookup, k0 + np.arange(m)]), np.concatenate([present, size + np.arange(m)]))
     count = np.concatenate([cls_count - np.bincount(own_cls, minlength=k0), np.ones(m, np.int64)])
 
     def num_e(k):
@@ -322,7 +385,7 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
         return _level_lookup(t.t(k).levels, fn, default, dtype)[D[k]]
 
     def rows_of(emask):
-        return t.rows[emask[key]]
+        return t.rows[select(key, raw.expand(np.asarray(emask, bool), False))]
 
     kind = lut("kind", KINDS.index, -1, np.int64)
     unit = t.t("unit")
@@ -483,12 +546,54 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     group = combo.copy()
     group[k0:] = np.where(any_given[k0:], len(combos) + own_rank, combo[k0:])
 
-    co2e = num["quantity"] * co2e_m[key]
+    # CO2e per row = quantity × its class's multiplier: a table lookup and a multiply per chunk;
+    # while a chunk's CO2e is in cache, its group sums are taken too (Inventory._sums)
+    tab = np.zeros(len(raw.cls_of))
+    tab[raw.raw_of] = co2e_m
+    co2e = np.empty(n)
+    q = num["quantity"]
+    sums = _GroupSums(t, len(raw.cls_of))
+    for a in range(0, n, CHUNK):
+        np.take(tab, key[a:a + CHUNK], out=co2e[a:a + CHUNK])
+        co2e[a:a + CHUNK] *= q[a:a + CHUNK]
+        sums.add(a, key[a:a + CHUNK], co2e[a:a + CHUNK])
     cls_arrays = {"combo": combo, "group": group, "kind": kind, "category": category, "gas_code": gas_code,
                   "qscale": qscale, "energy": np.where(fuel_chain, energy, np.nan), "mass": mass,
                   "co2e": co2e_m, "bio": np.where(bio, mass, 0.0), "tier": tier, "unverified": uses_unverified,
                   "year": year, "period": D["period"], "count": count}
-    return Inventory(ds, lib, s.method, basis, gases, combos, key, cls_arrays, params, given, co2e, D)
+    inv = Inventory(ds, lib, s.method, basis, gases, combos, raw, cls_arrays, params, given, co2e, D)
+    if sums.ok:
+        inv._cache["group_sums"] = sums
+    return inv
+
+
+class _GroupSums:
+    """CO2e per raw class, per (facility, period), per (source, period), and records per (block
+    of rows, source × period), accumulated chunk by chunk — only when those group spaces are
+    small next to a chunk (else Inventory._sums takes them over whole arrays)."""
+
+    def __init__(self, t, n_raw: int):
+        self.nper = nper = max(len(t.period_year), 1)
+        self.fac, self.src, self.per = t.t("facility").codes, t.t("source_id").codes, t.period
+        nf, ns = len(t.t("facility").levels) * nper, len(t.t("source_id").levels) * nper
+        self.ok = max(n_raw, nf, ns) <= 4 * CHUNK
+        if self.ok:
+            self.n_raw, self.nf, self.ns = n_raw, nf, ns
+            self.cs, self.fs, self.ss = np.zeros(n_raw), np.zeros(nf), np.zeros(ns)
+            self.blocks = np.zeros((max(-(-len(t) // BLOCK), 1), ns), np.int64)
+
+    def add(self, a: int, key: np.ndarray, e: np.ndarray) -> None:
+        if not self.ok:
+            return
+        b, nper = a + len(key), self.nper
+        self.cs += np.bincount(key, weights=e, minlength=self.n_raw)
+        g = self.fac[a:b] * nper
+        g += self.per[a:b]
+        self.fs += np.bincount(g, weights=e, minlength=self.nf)
+        g = self.src[a:b] * nper
+        g += self.per[a:b]
+        self.ss += np.bincount(g, weights=e, minlength=self.ns)
+        self.blocks[a // BLOCK] += np.bincount(g, minlength=self.ns)
 
 
 def _blank_code(cat) -> int:

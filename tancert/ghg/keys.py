@@ -71,3 +71,46 @@ def factorize(parts: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, 
         return np.zeros(n, np.int32), (table if n else table[:0]), counts if n else counts[:0]
     flush()
     return key, table, counts
+
+
+CHUNK = 1 << 16  # rows per chunk of a fused pass: a chunk's int32 keys and float64 values stay in cache
+
+
+def raw_classes(parts: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, int, np.ndarray] | None:
+    """The mixed-radix key itself as the row class, when its space is small (≤ LIMIT bins):
+    (raw key per row, int32; size of the key space; rows per key value). None when too large
+    (then `factorize`). Built chunk by chunk — digit products, sums and the count of one chunk
+    never leave the CPU cache — and without the gather that compressing the key would cost:
+    callers index tables of `size` entries by the raw key instead."""
+    used = [(np.asarray(c), r) for c, r in parts if r > 1]
+    size = 1
+    for _, r in used:
+        size *= r
+    if size > LIMIT:
+        return None
+    key = np.zeros(n, np.int32)
+    counts = np.zeros(size, np.int64)
+    for a in range(0, n, CHUNK):
+        k = key[a:a + CHUNK]
+        for j, (c, r) in enumerate(used):
+            if j:
+                k *= r
+                k += c[a:a + CHUNK]
+            else:
+                k[:] = c[a:a + CHUNK]
+        counts += np.bincount(k, minlength=size) if size <= 4 * CHUNK else 0
+    if size > 4 * CHUNK:  # a large key space: one count over the whole key
+        counts = np.bincount(key, minlength=size)
+    return key, size, counts
+
+
+def digits_of(present: np.ndarray, parts: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """Each column's code of the raw keys `present` (one row per key, one column per part)."""
+    out = np.zeros((len(present), len(parts)), np.int64)
+    u = present.astype(np.int64)
+    for j in range(len(parts) - 1, -1, -1):
+        r = parts[j][1]
+        if r > 1:
+            out[:, j] = u % r
+            u = u // r
+    return out

@@ -25,6 +25,28 @@ TIERS = ("a", "b", "c", "d", "e", "f")
 NATIONAL = "CN"
 
 
+# Chinese names of the activities, so that the library is searchable in Chinese (fuel names as
+# printed in reference/quantification.md §4; carbonates by the formulas of §5; kinds as the
+# template's validation lists spell them)
+ACTIVITY_NAMES = {
+    "fuel:crude_oil": "原油", "fuel:fuel_oil": "燃料油", "fuel:gasoline": "汽油", "fuel:diesel": "柴油",
+    "fuel:kerosene": "一般煤油", "fuel:lpg": "液化石油气", "fuel:lng": "液化天然气", "fuel:tar": "焦油",
+    "fuel:refinery_gas": "炼厂干气", "fuel:natural_gas": "天然气", "fuel:coke_oven_gas": "焦炉煤气",
+    "fuel:blast_furnace_gas": "高炉煤气", "fuel:converter_gas": "转炉煤气", "fuel:anthracite": "无烟煤",
+    "fuel:bituminous_coal": "烟煤", "fuel:lignite": "褐煤", "fuel:washed_coal": "洗精煤", "fuel:coke": "焦炭",
+    "fuel:petroleum_coke": "石油焦",
+    "process:limestone": "CaCO3", "process:dolomite": "CaMg(CO3)2", "process:magnesite": "MgCO3",
+    "process:soda_ash": "Na2CO3", "process:sodium_bicarbonate": "NaHCO3", "process:siderite": "FeCO3",
+}
+KIND_NAMES = {"fuel": "燃料燃烧", "process": "工业过程", "electricity": "外购电力", "heat": "外购热力"}
+
+
+def activity_name(activity: str) -> str:
+    """Chinese name of a library activity ("fuel:diesel" → "燃料燃烧 柴油"), for search and display."""
+    kind = activity.split(":", 1)[0]
+    return " ".join(x for x in (KIND_NAMES.get(kind, ""), ACTIVITY_NAMES.get(activity, "")) if x)
+
+
 @dataclass(frozen=True)
 class Factor:
     id: str
@@ -209,7 +231,7 @@ class Library:
         needle = text.casefold()
         out = []
         for f in self.factors:
-            hay = " ".join(str(v) for v in asdict(f).values()).casefold()
+            hay = (" ".join(str(v) for v in asdict(f).values()) + " " + activity_name(f.activity)).casefold()
             if needle in hay:
                 out.append(f)
         return out

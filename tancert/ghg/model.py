@@ -32,20 +32,42 @@ SYNONYMS = {
 }
 
 
+# categorical columns that decide a row's formula, factors and provenance (its class)
+CLASS_COLUMNS = ("kind", "activity", "unit", "region", "factor_table", "flow", "biogenic", "gas", "factor_type",
+                 "factor_tier", "ncv_unit", "factor_unit")
+
+
+def blank_view(a: np.ndarray) -> bool:
+    """An absent number column: the read-only all-NaN view (stride 0) the reader puts in its place."""
+    return a.ndim == 1 and len(a) > 0 and a.strides[0] == 0 and bool(np.isnan(a[0]))
+
+
 def select(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Row mask `ok[codes]` by the cheapest whole-array pass: a constant when no level or every
-    level holds, one comparison when one level holds (or all but one), else a gather."""
+    level holds, one comparison when one level holds (or all but one), two for one run of
+    consecutive codes (or all but one run), else a gather.
+
+    Codes are compared with Python ints: a NumPy int64 scalar would make NumPy cast the whole
+    int32 code array to int64 first (NEP 50), an 8-byte copy per row."""
     n = len(codes)
     ok = np.asarray(ok, bool)
-    hit = np.flatnonzero(ok)
-    if len(hit) == 0:
+    hit = np.flatnonzero(ok).tolist()
+    if not hit:
         return np.zeros(n, bool)
     if len(hit) == len(ok):
         return np.ones(n, bool)
     if len(hit) == 1:
         return codes == hit[0]
-    if len(hit) == len(ok) - 1:
-        return codes != np.flatnonzero(~ok)[0]
+    miss = np.flatnonzero(~ok).tolist()
+    if len(miss) == 1:
+        return codes != miss[0]
+    last = len(ok) - 1
+    if hit[-1] - hit[0] == len(hit) - 1:
+        return codes <= hit[-1] if hit[0] == 0 else codes >= hit[0] if hit[-1] == last else (
+            (codes >= hit[0]) & (codes <= hit[-1]))
+    if miss[-1] - miss[0] == len(miss) - 1:
+        return codes > miss[-1] if miss[0] == 0 else codes < miss[0] if miss[-1] == last else (
+            (codes < miss[0]) | (codes > miss[-1]))
     return ok[codes]
 
 
@@ -103,7 +125,12 @@ class Categorical:
         return np.bincount(self.codes, minlength=len(self.levels))
 
     def blank(self) -> np.ndarray:
-        return self.level_mask(lambda s: s == "")
+        """Rows whose cell is blank (levels are distinct: at most one blank level)."""
+        if "" not in self.levels:
+            return np.zeros(len(self.codes), bool)
+        if len(self.levels) == 1:
+            return np.ones(len(self.codes), bool)
+        return self.codes == self.levels.index("")
 
     def map_levels(self, fn) -> Categorical:
         """Apply fn to each level (e.g. normalise synonyms); merges levels that become equal."""
@@ -175,6 +202,28 @@ class ActivityTable:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def class_parts(self) -> list[tuple[np.ndarray | None, int]]:
+        """(codes, number of levels) of every column of the row-class key (CLASS_COLUMNS, then
+        the period and the ISO category; a column with one level does not split classes)."""
+        cat = self.num["category"]
+        if blank_view(cat):
+            cat_part = (None, 1)
+        else:
+            cat_nan = np.isnan(cat)
+            cat_part = (None, 1) if cat_nan.all() else (np.where(cat_nan, 0, cat).astype(np.int64), 7)
+        parts = [(self.t(k).codes, len(self.t(k).levels)) for k in CLASS_COLUMNS]
+        return parts + [(self.period, len(self.period_year)), cat_part]
+
+    def raw_classes(self):
+        """keys.raw_classes of the class key, computed once per table: validation (which
+        (kind, activity) pairs occur) and the inventory share it. None when the key space is large."""
+        from .keys import raw_classes
+
+        token = tuple(id(c) for c, _ in self.class_parts()[:-1]) + (id(self.num["category"]),)
+        if getattr(self, "_raw_classes", (None,))[0] != token:
+            self._raw_classes = (token, raw_classes(self.class_parts(), len(self)) if len(self) else None)
+        return self._raw_classes[1]
 
     def t(self, key: str) -> Categorical:
         return self.text[key]

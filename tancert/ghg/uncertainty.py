@@ -212,7 +212,10 @@ def _run_mc(E, u_ad, u_f, cell_src, cell_grp, ad_dist, f_dist, levels, n_iter, s
             x[sel] *= cached_block(blk)[grp[sel] - blk * BLOCK]
         x *= E[a:b].astype(np.float32)[:, None]
         starts = np.flatnonzero(np.r_[True, cell_src[a + 1:b] != cell_src[a:b - 1]])
-        per_src = np.add.reduceat(x, starts, axis=0, dtype=np.float64) if b > a else np.zeros((0, n_iter))
+        if len(starts) == b - a:  # one cell per source: the sum is the cell itself (an exact cast, ~15× faster)
+            per_src = x.astype(np.float64)
+        else:
+            per_src = np.add.reduceat(x, starts, axis=0, dtype=np.float64) if b > a else np.zeros((0, n_iter))
         q = np.percentile(per_src, [2.5, 97.5], axis=1)
         return (cell_src[a + starts], per_src.mean(axis=1), q[0], q[1], x.sum(axis=0, dtype=np.float64))
 

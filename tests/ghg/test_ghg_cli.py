@@ -1,9 +1,11 @@
 """`tancert ghg` command: exit codes 0/1/2, JSON shape, factor search, PDF report."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import zlib
 
 import pytest
 
@@ -92,3 +94,93 @@ def test_no_source_file_mentions_django():
     for p in Path(pkg.__file__).parent.rglob("*.py"):
         src = p.read_text(encoding="utf-8")
         assert "import django" not in src and "from django" not in src, p
+
+
+ISSUE_KEYS = {"total_tco2e", "by_category", "by_gas", "by_facility", "by_source", "biogenic_co2_t", "uncertainty",
+              "findings", "factors_used"}
+
+
+def test_json_keys_and_finding_fields_are_exactly_the_issues(good_json, capsys):
+    """Issue 3 §7: the listed keys with those names; every finding exactly rule/severity/message/sheet/row;
+    both approaches give the 95 % interval per source and for the total."""
+    assert main(["check", str(good_json), "--json", "--monte-carlo", "300"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert ISSUE_KEYS <= set(out)
+    assert all(set(f) == {"rule", "severity", "message", "sheet", "row"} for f in out["findings"])
+    assert all(f["severity"] in ("blocking", "warning", "info") for f in out["findings"])
+    for approach in ("approach1", "monte_carlo"):
+        u = out["uncertainty"][approach]
+        assert set(u["total"]) == {"mean", "lower", "upper", "u_pct"}
+        assert set(u["by_source"]) == set(out["by_source"])
+        assert all(v["lower"] <= v["mean"] <= v["upper"] for v in u["by_source"].values())
+    assert out["total_tco2e"] == pytest.approx(sum(out["by_category"].values()), rel=1e-12)
+    assert all({"id", "value", "unit", "document", "clause", "confidence", "unverified"} <= set(f)
+               for f in out["factors_used"])
+
+
+def test_the_tancert_command_dispatches_ghg(good_json, tmp_path, capsys):
+    from tancert.cli import main as tancert_main
+
+    assert tancert_main(["ghg", "check", str(good_json), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total_tco2e"] > 0
+    assert tancert_main(["ghg", "check", str(tmp_path / "nothing.json")]) == 1
+
+
+def test_report_has_category_source_and_trend_charts_in_chinese(good_json, tmp_path):
+    """Issue 3 §7: the PDF has the tables and the charts — emissions by category and by source,
+    trend vs baseline — in Chinese, with the unverified values marked."""
+    from tancert.ghg import check
+    from tancert.ghg.report import render_html
+
+    result = check(good_json)
+    html = render_html(result)
+    assert html.count("<svg") >= 3
+    for heading in ("按类别", "按排放源", "趋势与基准", "基准 baseline", "不确定性", "数据质量发现", "抽样", "使用的排放因子"):
+        assert heading in html
+    assert "⚠ 未核实" in html and "<table>" in html
+    pdf = tmp_path / "r.pdf"
+    assert main(["check", str(good_json), "--report", str(pdf)]) == 0
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        for heading in ("按类别", "趋势与基准", "使用的排放因子"):
+            assert heading in text
+    streams = [zlib.decompressobj().decompress(m) for m in re.findall(rb"stream\r?\n(.*?)endstream", pdf.read_bytes(), re.S)
+               if m[:1] == b"x"]
+    content = b"".join(streams) + pdf.read_bytes()
+    assert b"pdfaid:part" in content and b"FontFile" in content  # PDF/A (XMP metadata), fonts embedded
+
+
+def test_notebook_api_of_the_docs(good_json):
+    """The snippet of docs/ghg.md §6, as a notebook would run it."""
+    from tancert.ghg import check, default_library, freeze, replay
+
+    result = check(good_json, monte_carlo_iterations=500, seed=1)
+    assert result.summary["total_tco2e"] > 0 and "1" in result.summary["by_category"]
+    assert result.findings.summary() and result.uncertainty.total.u_pct > 0
+    assert result.monte_carlo.iterations == 500
+    assert any(s.startswith("[R7.5.1]") for s in result.performance.statements)
+    tr = result.inventory.trace(0)
+    assert tr["row"] and tr["parameters"] and tr["tco2e"] > 0
+    assert set(result.to_json()) >= ISSUE_KEYS
+    difference, _ = replay(freeze(result))
+    assert difference is None
+    lib = default_library()
+    assert "广东" in lib.resolve("electricity:grid", "EF", year=2024, region="广东").reason
+    assert lib.search("柴油") and lib.gwp("AR6", "SF6") > 20000
+
+
+def test_missing_factor_is_bad_input_naming_sheet_row_column(tmp_path, capsys):
+    """A factor the library cannot give (anthracite NCV: sources disagree) is bad input, exit 1,
+    with the resolver's chain in the message — nothing is quantified partially."""
+    p = tmp_path / "mf.json"
+    p.write_text(json.dumps({"settings": {"reporting_year": 2024}, "activity": [
+        rec_ for rec_ in ({"facility": "F", "source_id": "S", "period": "2024-01", "kind": "fuel",
+                           "activity": "anthracite", "quantity": 1, "unit": "t"},
+                          {"facility": "F", "source_id": "S", "period": "2024-02", "kind": "fuel",
+                           "activity": "diesel", "quantity": 1, "unit": "t"})]}), encoding="utf-8")
+    assert main(["check", str(p), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert "total_tco2e" not in out
+    [err] = out["errors"]
+    assert (err["sheet"], err["row"], err["column"]) == ("活动数据 Activity", 1, "ncv")
+    assert err["message"].startswith("missing factor") and "20.304" in err["message"]

@@ -109,3 +109,33 @@ def test_csv_with_both_header_rows_and_annual_period(tmp_path):
     rows = list(csv.reader(p.open(encoding="utf-8")))
     ds = from_grids({"Activity": rows, "Settings": [["key", "value"], ["reporting_year", 2024]]}, origin="x.csv")
     assert ds.activity.rows.tolist() == [3] and ds.activity.month.tolist() == [0]
+
+
+def test_template_documents_every_column_and_validates_every_coded_one(tmp_path):
+    """Issue 3 §6: Chinese header, English key below, a list validation on every coded column
+    (fed from the Lists sheet), every column described in the Readme, every sheet bilingual."""
+    from tancert.ghg.columns import ACTIVITY_COLUMNS
+    from tancert.ghg.importer import SHEETS, sheet_title
+
+    wb = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws = wb["活动数据 Activity"]
+    validated = {str(c) for dv in ws.data_validations.dataValidation if dv.type == "list"
+                 and "Lists" in (dv.formula1 or "") for c in str(dv.sqref).split()}
+    for j, c in enumerate(ACTIVITY_COLUMNS, start=1):
+        letter = openpyxl.utils.get_column_letter(j)
+        assert (ws.cell(1, j).value, ws.cell(2, j).value) == (c.zh, c.key)
+        assert any(v.startswith(f"{letter}3:") for v in validated) == bool(c.choices), c.key
+    readme = " ".join(str(c.value) for row in wb["说明 Readme"].iter_rows() for c in row if c.value)
+    assert all(c.key in readme and c.help[:20] in readme for c in ACTIVITY_COLUMNS)
+    for name, spec in SHEETS.items():
+        sh = wb[sheet_title(name)]
+        assert [sh.cell(2, j + 1).value for j in range(len(spec.columns))] == [k for k, _ in spec.columns]
+        assert [sh.cell(1, j + 1).value for j in range(len(spec.columns))] == [zh for _, zh in spec.columns]
+
+
+def test_worked_example_workbook_gives_the_documented_result(example_xlsx):
+    """docs/ghg.md §7: total 5,985.8 tCO2e, ±0.7 % (Approach 1), a blocking R6.2-calibration finding."""
+    r = check(example_xlsx)
+    assert round(r.summary["total_tco2e"], 1) == 5985.8
+    assert round(r.uncertainty.total.u_pct, 1) == 0.7
+    assert r.blocking and "R6.2-calibration" in {b.rule for b in r.findings.blocks if b.severity == "blocking"}

@@ -130,16 +130,39 @@ elec = st.builds(lambda q, reg: rec(kind="electricity", activity="grid", unit="M
                  st.floats(0, 1e5, allow_nan=False), st.sampled_from(["广东", "四川", "", "内蒙古"]))
 
 
+placed = st.fixed_dictionaries({"facility": st.sampled_from(["A", "B", "C"]), "source_id": st.sampled_from(["S1", "S2", "S3"]),
+                                 "period": st.sampled_from([f"2024-{m:02d}" for m in range(1, 13)] + ["2024"])})
+other_kinds = st.one_of(
+    st.builds(lambda q, g: rec(kind="fugitive", activity=g, quantity=q, unit="kg"), st.floats(0, 100),
+              st.sampled_from(["HFC-134a", "SF6", "CH4", "N2O"])),
+    st.builds(lambda q, fl: rec(kind="electricity", activity="grid", unit="kWh", quantity=q, flow=fl),
+              st.floats(0, 1e6), st.sampled_from(["import", "export"])),
+    st.builds(lambda q, fr: rec(kind="process", activity="limestone", unit="t", quantity=q, fraction=fr),
+              st.floats(0, 1e4), st.floats(0, 1)),
+    st.builds(lambda q, c: rec(kind="other", activity="freight", unit="t*km", quantity=q, factor=0.078,
+                               factor_unit="kgCO2e/t*km", category=c), st.floats(0, 1e6), st.integers(3, 6)),
+    st.builds(lambda q: rec(kind="other", activity="wastewater", unit="t", quantity=q, factor=0.25,
+                            factor_unit="tCH4/t", category=6), st.floats(0, 100)),
+    st.builds(lambda q: rec(kind="heat", activity="purchased", unit="GJ", quantity=q, flow="export"), st.floats(0, 1e4)),
+    st.builds(lambda q: rec(activity="diesel", unit="t", quantity=q, biogenic="yes"), st.floats(0, 1e3)),
+)
+any_kind = st.builds(lambda r, p: r | p, other_kinds, placed)
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.one_of(record, elec), min_size=1, max_size=30))
+@given(st.lists(st.one_of(record, elec, any_kind), min_size=1, max_size=30))
 def test_total_equals_sum_of_parts_in_every_breakdown(records):
+    """Every breakdown adds up to the total, for every kind of source (exports negative, several
+    gases, categories 1–6, annual records); biogenic CO2 stays out of all of them."""
     s = calculate(ds(*records)).summary()
     for key in ("by_category", "by_gas", "by_facility", "by_source", "by_month"):
-        assert math.fsum(s[key].values()) == pytest.approx(s["total_tco2e"], rel=1e-9, abs=1e-9), key
+        assert math.fsum(s[key].values()) == pytest.approx(s["total_tco2e"], rel=1e-9, abs=1e-6), key
+    bio = sum(r["quantity"] for r in records if r.get("biogenic") == "yes")
+    assert (s["biogenic_co2_t"] > 0) == (bio > 0)
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(record, min_size=1, max_size=20), st.floats(0.001, 1000))
+@given(st.lists(st.one_of(record, any_kind), min_size=1, max_size=20), st.floats(0.001, 1000))
 def test_scaling_activity_data_scales_emissions(records, k):
     scaled = [dict(r, quantity=r["quantity"] * k) for r in records]
     a, b = calculate(ds(*records)), calculate(ds(*scaled))
@@ -148,9 +171,13 @@ def test_scaling_activity_data_scales_emissions(records, k):
 
 EQUIVALENT = [
     (("t", 1.0), ("kg", 1000.0)),
+    (("t", 10000.0), ("万吨", 1.0)),
     (("10^4Nm3", 1.0), ("Nm3", 10000.0)),
+    (("10⁴Nm³", 1.0), ("万Nm3", 1.0)),
     (("MWh", 1.0), ("kWh", 1000.0)),
+    (("MWh", 1.0), ("度", 1000.0)),
     (("GJ", 1000.0), ("TJ", 1.0)),
+    (("GJ", 1.0), ("MJ", 1000.0)),
 ]
 
 
@@ -158,8 +185,20 @@ EQUIVALENT = [
 @given(st.floats(0, 1e6, allow_nan=False), st.sampled_from(EQUIVALENT))
 def test_unit_equivalent_inputs_give_equal_results(q, pair):
     (u1, k1), (u2, k2) = pair
-    kind = {"t": ("fuel", "diesel"), "10^4Nm3": ("fuel", "natural_gas"), "MWh": ("electricity", "grid"),
-            "GJ": ("heat", "purchased")}[u1]
+    kind = {"t": ("fuel", "diesel"), "10^4Nm3": ("fuel", "natural_gas"), "10⁴Nm³": ("fuel", "natural_gas"),
+            "MWh": ("electricity", "grid"), "GJ": ("heat", "purchased")}[u1]
     a = total(rec(kind=kind[0], activity=kind[1], quantity=q * k1, unit=u1))
     b = total(rec(kind=kind[0], activity=kind[1], quantity=q * k2, unit=u2))
     assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0, 1e6, allow_nan=False), st.sampled_from([("t*km", 1.0), ("t·km", 1.0), ("tkm", 1.0), ("吨公里", 1.0)]),
+       st.sampled_from([("kgCO2e/t*km", 1.0), ("tCO2e/t*km", 0.001), ("gCO2e/t*km", 1000.0)]))
+def test_freight_in_t_km_spellings_and_factor_units_give_equal_results(q, unit, factor_unit):
+    """Category 3 freight: every spelling of t·km and a factor in kg/t/g per t·km give the same CO2e."""
+    base = total(rec(kind="other", activity="freight", quantity=q, unit="t*km", factor=0.078,
+                     factor_unit="kgCO2e/t*km", category=3))
+    got = total(rec(kind="other", activity="freight", quantity=q * unit[1], unit=unit[0], factor=0.078 * factor_unit[1],
+                    factor_unit=factor_unit[0], category=3))
+    assert got == pytest.approx(base, rel=1e-12, abs=1e-12)

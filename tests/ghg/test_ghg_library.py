@@ -23,6 +23,30 @@ def test_every_factor_carries_full_provenance(lib):
         assert f.value is not None or f.candidates, f.id
 
 
+def test_every_value_names_clause_gas_lineage_validity_and_gwp_basis(lib):
+    """Issue 3 §1: value, unit, gas, GWP basis, document and table/clause, data year, validity,
+    geography, lineage (electricity), tier and confidence — present on every value (None only
+    where the source has none, e.g. an open-ended validity or a fuel parameter's gas)."""
+    lineages = {"mee-reporting", "mee-nbs-annual", "footprint", "om-bm"}
+    for f in lib.factors:
+        assert f.clause, f.id
+        for name in ("data_year", "valid_from", "valid_to", "gwp_basis", "lineage", "gas"):
+            assert hasattr(f, name)
+        if f.parameter == "EF":
+            assert f.gas, f.id
+        if f.activity.startswith("electricity:"):
+            assert f.lineage in lineages, f.id
+        if f.valid_from and f.valid_to:
+            assert f.valid_from <= f.valid_to, f.id
+    assert set(lib.gwp_sets) >= {"SAR", "AR4", "AR5", "AR6"}
+
+
+def test_resolution_says_which_value_and_why(lib):
+    r = lib.resolve("electricity:grid", "EF", year=2024, region="广东")
+    assert r.ok and r.factor.data_year == 2023 and r.factor.geography == "广东"
+    assert r.reason and ("2023" in r.reason or "latest" in r.reason)
+
+
 def test_one_file_per_table_and_unique_ids(lib):
     files = list((DATA / "factors").glob("*.json"))
     assert len(files) == len(lib.tables)
@@ -101,6 +125,9 @@ def test_named_table_is_tried_first(lib):
 def test_search_finds_by_chinese_and_code(lib):
     assert any(f.geography == "广东" for f in lib.search("广东"))
     assert {f.activity for f in lib.search("natural_gas")} == {"fuel:natural_gas"}
+    assert {f.activity for f in lib.search("柴油")} == {"fuel:diesel"}  # Chinese fuel names (reference §4)
+    assert {f.activity for f in lib.search("天然气")} == {"fuel:natural_gas", "fuel:lng"}
+    assert all(f.activity.startswith("electricity:") for f in lib.search("外购电力"))
 
 
 def test_library_reads_any_directory(tmp_path):

@@ -13,7 +13,8 @@ from tancert.ghg.units import UnitError, rate_scale, unit_scale
     ("10⁴Nm³", "normal_volume", 1e4), ("万Nm3", "normal_volume", 1e4), ("Nm3", "normal_volume", 1),
     ("MWh", "energy", 3.6), ("kWh", "energy", 0.0036), ("度", "energy", 0.0036), ("GJ", "energy", 1),
     ("TJ", "energy", 1000), ("t*km", "freight", 1), ("t·km", "freight", 1), ("pkm", "passenger_distance", 1),
-    ("m3", "volume", 1), ("L", "volume", 0.001),
+    ("m3", "volume", 1), ("L", "volume", 0.001), ("万吨", "mass", 1e4), ("tkm", "freight", 1), ("吨公里", "freight", 1),
+    ("MJ", "energy", 0.001), ("万标准立方米", "normal_volume", 1e4),
 ])
 def test_unit_scale(text, dim, scale):
     u = unit_scale(text)
