@@ -112,3 +112,11 @@ class Finding(models.Model):
         if self.grade == self.MINOR:
             return self.status in (self.ACCEPTED, self.VERIFIED)
         return True
+
+
+from tancert.audits.programme_models import (  # noqa: E402,F401  (planning models, issue 5)
+    AuditPlanDocument,
+    AuditProgramme,
+    ProgrammeEntry,
+    TeamConfirmation,
+)
