@@ -46,7 +46,7 @@ def complete_application(org, user, *, submit: bool = True):
 def qualify_team(p):
     """Register entries that make the test team valid on audits from today on (R4, R7.3.2): lead,
     auditor and decider_who_audited are registered, experienced, CMS-evaluated, trained this year;
-    the lead leads, holds the GHG manager qualification and covers area 7 (the personas' area); the
+    the lead leads, holds the GHG manager qualification and covers areas 7 (the personas') and 1; the
     expert is evaluated for area 7. Idempotent: the first call does it, later calls nothing."""
     from tancert.people import register_actions as reg
     from tancert.people.register import CcaaRegistration
@@ -62,8 +62,9 @@ def qualify_team(p):
                            started_on=today - relativedelta(years=6))
         reg.add_competence(person, by=admin, kind="cms", evaluated_on=today, evidence="CMS 培训合格")
         reg.add_cpd(person, by=admin, year=today.year, content="年度继续教育", hours=24, completed_on=today)
-    for person, function in ((p.lead, "auditor"), (p.lead, "team_leader"), (p.expert, "technical_expert")):
-        reg.add_competence(person, by=admin, kind="area", area=7, function=function, evaluated_on=today,
+    for person, area, function in ((p.lead, 7, "auditor"), (p.lead, 1, "auditor"), (p.lead, 7, "team_leader"),
+                                   (p.expert, 7, "technical_expert")):
+        reg.add_competence(person, by=admin, kind="area", area=area, function=function, evaluated_on=today,
                            evidence="专业领域评价")
     reg.add_qualification(p.lead, by=admin, type="ghg-manager", issuer="中国质量认证中心", number="GHG-T-1",
                           valid_from=today - relativedelta(years=1), valid_to=today + relativedelta(years=4))

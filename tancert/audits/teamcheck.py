@@ -33,7 +33,7 @@ def need_for(org, *, start: date, end: date, auditor_days, today: date | None = 
 def team_problems(need: AuditNeed, team: list[tuple], *, exclude_audit=None) -> list[TeamProblem]:
     """Every problem of ``team`` — [(user, role)] — on this audit, against the register."""
     users = [u for u, _r in team]
-    register = snapshots(users, exclude_audit=exclude_audit)
+    register = snapshots(users, exclude_audit=exclude_audit, exclude_organisation=need.organisation_id)
     members = [TeamMember(u.pk, role) for u, role in team]
     return check_team(need, members, register)
 
@@ -47,7 +47,8 @@ def require_team(need: AuditNeed, team: list[tuple], *, exclude_audit=None) -> N
 def suggest(need: AuditNeed, *, exclude_audit=None, limit: int = 5) -> tuple[Suggestion, dict]:
     """Ranked feasible teams for the audit and the users by id (to show names and fill the form)."""
     people = list(register_people())
-    register = snapshots(people, exclude_audit=exclude_audit, since=need.start - timedelta(days=1))
+    register = snapshots(people, exclude_audit=exclude_audit, since=need.start - timedelta(days=1),
+                         exclude_organisation=need.organisation_id)
     result = suggest_teams(need, AuditorIndex(register), limit=limit)
     return result, {u.pk: u for u in people}
 
