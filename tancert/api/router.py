@@ -52,7 +52,18 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "authentication required"}, status=401)
 
 
-from tancert.api import audits, certificates, clients, contracts, ops, people, profile, public, records  # noqa: E402
+from tancert.api import (  # noqa: E402
+    audits,
+    certificates,
+    clients,
+    contracts,
+    ops,
+    people,
+    planning,  # noqa: E402
+    profile,
+    public,
+    records,
+)
 
 api.add_router("/public", public.router)
 api.add_router("", clients.router)
@@ -63,3 +74,4 @@ api.add_router("", people.router)
 api.add_router("", audits.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)
+api.add_router("", planning.router)
