@@ -223,7 +223,7 @@ def _audit_row(a) -> dict:
             "end_date": a.end_date, "status": a.status}
 
 
-@router.get("/calendar/mine", response=dict[str, list[dict[str, Any]]])
+@router.get("/planning/calendar/mine", response=dict[str, list[dict[str, Any]]])
 def calendar_mine(request):
     """The auditor's own audits: overdue (not closed after their end), upcoming, done."""
     if request.user.is_client:
@@ -232,7 +232,7 @@ def calendar_mine(request):
     return {k: [_audit_row(a) for a in v] for k, v in cal.items()}
 
 
-@router.get("/calendar/body", response=list[dict[str, Any]])
+@router.get("/planning/calendar/body", response=list[dict[str, Any]])
 def calendar_body(request):
     """Every audit and open programme window by month (programme manager)."""
     _pm(request)
