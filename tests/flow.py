@@ -49,12 +49,16 @@ def qualify_team(p):
     the lead leads, holds the GHG manager qualification and covers areas 7 (the personas') and 1; the
     expert is evaluated for area 7. Idempotent: the first call does it, later calls nothing."""
     from tancert.people import register_actions as reg
-    from tancert.people.register import CcaaRegistration
+    from tancert.people.register import CcaaRegistration, QualificationType
 
     if CcaaRegistration.objects.filter(user=p.lead).exists():
         return
     today = timezone.localdate()
     admin = p.sysadmin
+    if not QualificationType.objects.filter(code="ghg-manager").exists():
+        # Transactional tests flush the type seeded by migration people/0003: configure it again.
+        reg.add_qualification_type(by=admin, code="ghg-manager", name_zh="温室气体管理师", name_en="GHG manager",
+                                   is_ghg_manager=True)
     for i, person in enumerate((p.lead, p.auditor, p.decider_who_audited)):
         reg.add_registration(person, by=admin, grade="senior" if i == 0 else "auditor", number=f"2024-N1MS-00{i}",
                              valid_from=today - relativedelta(years=1), valid_to=today + relativedelta(years=4))

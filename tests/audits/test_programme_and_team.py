@@ -254,3 +254,46 @@ def test_audit_plan_only_by_programme_manager_or_leader(p, accepted):
     for who in (p.auditor, p.client_a, p.outsider):
         with pytest.raises(PermissionDenied):
             programme_actions.issue_audit_plan(s1, by=who)
+
+
+def test_initial_programme_links_stage_audits_as_they_are_planned(p, accepted):
+    prog = programme_actions.build_programme(p.org_a, by=p.planner)
+    assert [(e.kind, e.audit_id) for e in prog.current_entries()] == [("stage1", None), ("stage2", None)]
+    s1 = _plan(p, accepted)
+    assert prog.current_entries().get(kind="stage1").audit == s1
+    assert Event.objects.filter(action="programme.built", organisation_id=p.org_a.pk).count() == 1
+
+
+def test_extra_surveillance_audit_is_planned_in_its_window(p, rule):
+    app = complete_application(p.org_a, p.client_a)
+    cert = certify(app, p)
+    prog = programme_actions.build_programme(p.org_a, by=p.planner)
+    entry = programme_actions.add_extra_surveillance(prog, by=p.planner, reason_kind="major_change",
+                                                     reason="新增熟料生产线", start=today() + timedelta(days=3))
+    late = entry.latest + timedelta(days=1)
+    with rule("R8.1.1-extra", field="end_date"):
+        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=late, end_date=late,
+                           auditor_days=2, team=team(p), certificate=cert)
+    day = entry.earliest + timedelta(days=7)
+    audit = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=day, end_date=day,
+                               auditor_days=2, team=team(p), certificate=cert)
+    entry.refresh_from_db()
+    assert entry.audit == audit
+
+
+def test_a_window_moved_by_an_early_surveillance_is_a_new_version(p):
+    app = complete_application(p.org_a, p.client_a)
+    cert = certify(app, p)
+    prog = programme_actions.build_programme(p.org_a, by=p.planner)
+    s1_entry = prog.current_entries().get(kind="surveillance", sequence=1)
+    s2_before = prog.current_entries().get(kind="surveillance", sequence=2)
+    day = s1_entry.earliest
+    s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
+                            auditor_days=2, team=team(p), certificate=cert)
+    actions.complete_audit(s1, by=p.lead, conclusion="持续有效", recommendation=Audit.RECOMMEND)
+    programme_actions.build_programme(p.org_a, by=p.planner)
+    s2_after = prog.current_entries().get(kind="surveillance", sequence=2)
+    assert s2_after.version == 2 and s2_after.latest == day + relativedelta(months=12)
+    s2_before.refresh_from_db()
+    assert s2_before.superseded_by == s2_after and s2_before.latest > s2_after.latest  # history kept
+    assert prog.current_entries().get(kind="surveillance", sequence=1).audit == s1
