@@ -178,8 +178,8 @@ def team_suggestion(request, payload: NeedIn):
     return {"teams": [{"members": [{"username": name(m.auditor_id), "role": m.role} for m in t.members],
                        "auditor_days": str(t.auditor_days)} for t in s.teams],
             "problems": [teamcheck.problem_dict(p) for p in s.problems],
-            "excluded": [{"username": name(e.auditor_id), "name": e.name, "codes": list(e.codes),
-                          "rules": list(e.keys), "reasons": e.reasons()} for e in s.excluded]}
+            "excluded": [{"username": x["username"], "name": x["name"], "codes": x["codes"], "rules": x["keys"],
+                          "reasons": x["reasons"]} for x in teamcheck.exclusions(s, people)]}
 
 
 @router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any], 422: Problem})

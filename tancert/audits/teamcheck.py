@@ -53,6 +53,26 @@ def suggest(need: AuditNeed, *, exclude_audit=None, limit: int = 5) -> tuple[Sug
     return result, {u.pk: u for u in people}
 
 
+AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competence", "cpd"}
+
+
+def exclusions(s: Suggestion, people: dict) -> list[dict]:
+    """Why each person is not proposed. For someone who is only a technical expert the auditor
+    rules (R4) do not apply, so those reasons are dropped (eligible but not needed remains)."""
+    from tancert.people.models import Role
+
+    out = []
+    for e in s.excluded:
+        user = people.get(e.auditor_id)
+        codes = e.codes
+        if user is not None and not user.has_role(Role.AUDITOR):
+            codes = tuple(c for c in codes if c not in AUDITOR_ONLY_CODES) or ("not_selected",)
+        ex = type(e)(e.auditor_id, e.name, codes)
+        out.append({"user": user, "username": user.username if user else str(e.auditor_id), "name": e.name,
+                    "codes": list(codes), "keys": list(ex.keys), "reasons": ex.reasons()})
+    return out
+
+
 def problem_dict(pr: TeamProblem) -> dict:
     return {"rule": pr.key, "code": pr.code, "auditor_id": pr.auditor_id, "name": pr.name,
             "message": str(pr.to_violation().message), "message_zh": pr.message_zh, "message_en": pr.message_en}

@@ -60,6 +60,13 @@ def _initial_kind(app) -> str:
     return Audit.SURVEILLANCE
 
 
+def _next_surveillance(org) -> int:
+    cert = programme_actions._active_certificate(org)
+    if cert is None:
+        return 1
+    return cert.audits.filter(kind=Audit.SURVEILLANCE).exclude(status=Audit.CANCELLED).count() + 1
+
+
 def _show_problems(form, problems) -> None:
     """Each problem next to the team field of the person it names (team-level ones on the leader)."""
     from tancert.scheme.violations import RuleViolation
@@ -84,10 +91,14 @@ def plan(request, application_id: int):
     result, days = _audit_time(app, kind)
     offsite = stage1_offsite(app)
     today = timezone.localdate()
+    start = today + timedelta(days=14)
+    entry = programme_actions.entry_for(org, kind, _next_surveillance(org) if kind == Audit.SURVEILLANCE else 0)
+    if entry is not None and entry.earliest is not None and entry.latest is not None and entry.latest >= today:
+        start = max(entry.earliest, today + timedelta(days=1))  # the opening of its programme window
     initial = {"kind": kind, "auditor_days": days, "method": "FS01",
                "offsite": kind == Audit.STAGE1 and offsite.offsite_allowed,
                "offsite_reason": offsite.reason_zh if offsite.offsite_allowed else "",
-               "start_date": today + timedelta(days=14), "end_date": today + timedelta(days=14)}
+               "start_date": start, "end_date": start}
     form = PlanAuditForm(data, initial=initial)
     suggestion, people = None, {}
     if data is not None and form.is_valid() and "suggest" not in request.POST:
@@ -138,8 +149,7 @@ def _suggestion_rows(s, people):
 
 
 def _excluded_rows(s, people):
-    return [{"user": people.get(e.auditor_id), "name": e.name, "reasons": e.reasons(), "keys": e.keys}
-            for e in s.excluded]
+    return teamcheck.exclusions(s, people)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ def test_suggest_a_team_lists_teams_and_exclusions_and_fills_the_form(client, p)
     assert rows and rows[0]["leader"] == p.lead.pk
     excluded = {e["name"]: e for e in r.context["excluded"]}
     assert "R4.A1" in excluded["outsider"]["keys"]
+    assert excluded["expert"]["codes"] == ["not_selected"]  # R4 does not apply to a technical expert
     # "Use this team": the GET fills the form with the suggested team, which passes the check.
     r = client.get(url, {"kind": "stage1", "start_date": day, "end_date": day, "auditor_days": "1",
                          "method": "FS01", "leader": rows[0]["leader"], "auditors": rows[0]["auditors"],
@@ -142,6 +143,23 @@ def test_issue_and_confirm_from_the_audit_page(client, p):
     html = client.get(reverse("audit", args=[s1.pk])).content.decode()
     assert 'id="issue-plan"' not in html and 'id="confirm-team"' not in html and "v1" in html
     assert client.post(reverse("audit_confirm_team", args=[s1.pk])).status_code == 403
+
+
+def test_plan_form_defaults_a_surveillance_to_its_window(client, p, world):
+    entry = programme_actions.current_programme(p.org_a).current_entries().get(kind="surveillance", sequence=1)
+    client.force_login(p.planner)
+    r = client.get(reverse("audit_plan", args=[world["app"].pk]), {"kind": "surveillance"})
+    form = r.context["form"]
+    assert form.initial["start_date"] == entry.earliest and form.initial["kind"] == "surveillance"
+    assert form.initial["auditor_days"] >= 2  # surveillance base, Appendix B
+    day = entry.earliest.isoformat()
+    r = client.post(reverse("audit_plan", args=[world["app"].pk]), {
+        "kind": "surveillance", "start_date": day, "end_date": day, "auditor_days": "2", "method": "FS01",
+        "leader": p.lead.pk, "auditors": [p.auditor.pk]})
+    audit = world["cert"].audits.get(kind="surveillance")
+    assert r.status_code == 302 and audit.sequence == 1
+    entry.refresh_from_db()
+    assert entry.audit == audit
 
 
 def test_calendars(client, p, world):
@@ -201,7 +219,8 @@ def test_api_programme_team_and_calendars(p, world):
     r = pm.post(f"{API}/planning/team-check", need, content_type="application/json")
     assert r.status_code == 200 and {x["rule"] for x in r.json()} == {"R7.3.3"}
     r = pm.post(f"{API}/planning/team-suggestion", need, content_type="application/json")
-    assert r.json()["teams"] and any(e["username"] == "outsider" for e in r.json()["excluded"])
+    assert r.json()["teams"] and any(e["username"] == "outsider" and "R4.A1" in e["rules"]
+                                     for e in r.json()["excluded"])
     r = pm.post(f"{API}/planning/audit-time", {"audit_type": "initial", "employees": 120, "sites": 5,
                                                "technical_areas": [8]}, content_type="application/json")
     assert r.status_code == 200 and r.json()["planned_days"] and r.json()["lines"][0]["zh"]
