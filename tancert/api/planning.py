@@ -182,6 +182,21 @@ def team_suggestion(request, payload: NeedIn):
                           "reasons": x["reasons"]} for x in teamcheck.exclusions(s, people)]}
 
 
+class MoveIn(Schema):
+    start_date: date
+    end_date: date
+    reason: str
+
+
+@router.post("/audits/{audit_id}/replan", response={200: dict[str, Any], 422: Problem})
+def move(request, audit_id: int, payload: MoveIn):
+    """Move a planned audit to new dates with the reason (all planning checks again)."""
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = programme_actions.replan_audit(a, by=request.user, start_date=payload.start_date, end_date=payload.end_date,
+                                       reason=payload.reason)
+    return _audit_row(a)
+
+
 @router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any], 422: Problem})
 def confirm(request, audit_id: int):
     a = access.get_or_404(access.audits_for(request.user), pk=audit_id)

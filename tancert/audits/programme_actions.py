@@ -287,6 +287,46 @@ def confirm_team(audit: Audit, *, by) -> TeamConfirmation:
     return conf
 
 
+def replan_audit(audit: Audit, *, by, start_date: date, end_date: date, reason: str) -> Audit:
+    """Move a planned audit to new dates with the reason: the same checks as planning it (interval,
+    programme window, stage order, the full team check without the audit itself); the old dates stay
+    in the record event."""
+    require_role(by, Role.PROGRAMME_MANAGER)
+    require(audit.status == Audit.PLANNED, "R8.1-programme", _("Only an audit that has not started can be moved."),
+            field="status")
+    reason = (reason or "").strip()
+    require(bool(reason), "R8.1-programme", _("Give the reason for replanning."), field="reason")
+    require(start_date is not None and end_date is not None and end_date >= start_date, "R7.3.1",
+            _("The end date cannot be before the start date."), field="end_date")
+    if audit.kind == Audit.SURVEILLANCE and audit.certificate_id:
+        check_surveillance(audit.certificate, start_date, end_date, exclude_audit=audit)
+    check_in_window(audit.programme_entries.filter(superseded_at__isnull=True).first(), start_date, end_date)
+    if audit.application_id and audit.kind in (Audit.STAGE1, Audit.STAGE2):
+        others = audit.application.audits.exclude(status=Audit.CANCELLED).exclude(pk=audit.pk)
+        if audit.kind == Audit.STAGE2:
+            stage1 = others.filter(kind=Audit.STAGE1).first()
+            require(stage1 is None or start_date >= stage1.end_date, "R7.4.1-S2",
+                    _("Stage 2 cannot start before stage 1 ends."), field="start_date")
+        else:
+            stage2 = others.filter(kind=Audit.STAGE2).first()
+            require(stage2 is None or stage2.start_date >= end_date, "R7.4.1-S2",
+                    _("Stage 2 cannot start before stage 1 ends."), field="end_date")
+    need = teamcheck.need_for(audit.organisation, start=start_date, end=end_date, auditor_days=audit.auditor_days)
+    teamcheck.require_team(need, team_of(audit), exclude_audit=audit)
+    with transaction.atomic():
+        locked = Audit.objects.select_for_update().get(pk=audit.pk)
+        old = (locked.start_date, locked.end_date)
+        locked.start_date, locked.end_date = start_date, end_date
+        locked.save(update_fields=["start_date", "end_date"])
+        chain.append("audit.replanned", subject=locked, by=by, organisation=locked.organisation_id,
+                     summary=f"调整{locked.get_kind_display()}日期：由 {old[0]} 至 {old[1]} 改为 {start_date} 至 "
+                             f"{end_date}，原因：{reason}",
+                     data={"previous": [str(old[0]), str(old[1])], "start": str(start_date), "end": str(end_date),
+                           "reason": reason})
+    audit.start_date, audit.end_date = start_date, end_date
+    return locked
+
+
 def _role_zh(role: str) -> str:
     return {"leader": "审核组长", "auditor": "审核员", "technical_expert": "技术专家"}.get(role, role)
 

@@ -221,6 +221,26 @@ class IssuePlanForm(forms.Form):
                                 help_text=gettext_lazy("Empty: the auditor-days are shared equally among the sites."))
 
 
+class MoveAuditForm(forms.Form):
+    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=DateInput)
+    end_date = forms.DateField(label=gettext_lazy("End date"), widget=DateInput)
+    reason = forms.CharField(label=gettext_lazy("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+@require_POST
+def move_audit(request, pk: int):
+    a = access.get_or_404(access.audits_for(request.user), pk=pk)
+    _require_pm(request.user)
+    f = MoveAuditForm(request.POST)
+    if f.is_valid():
+        perform(request, programme_actions.replan_audit, a, by=request.user, success=_("The audit was moved."),
+                **f.cleaned_data)
+    else:
+        messages.error(request, _("Give both dates and the reason for the change."))
+    return redirect("audit", pk)
+
+
 @login_required
 @require_POST
 def confirm_team(request, pk: int):
@@ -257,6 +277,8 @@ def audit_panel(request, a: Audit) -> dict:
         initial={"key_points": plandoc.default_key_points(a)}),
         "can_issue_plan": programme_actions.may_issue_plan(a, user) and a.status in (Audit.PLANNED, Audit.IN_PROGRESS),
         "can_confirm": user.has_role(Role.PROGRAMME_MANAGER) and a.status in (Audit.PLANNED, Audit.IN_PROGRESS),
+        "can_move": user.has_role(Role.PROGRAMME_MANAGER) and a.status == Audit.PLANNED,
+        "move_form": MoveAuditForm(initial={"start_date": a.start_date, "end_date": a.end_date}),
         "confirmation": a.team_confirmations.first(), "entry": a.programme_entries.filter(
             superseded_at__isnull=True).first()}
 

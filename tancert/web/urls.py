@@ -48,6 +48,7 @@ urlpatterns = [
     path("applications/<int:application_id>/plan/", planning.plan, name="audit_plan"),
     path("organisations/<int:org_id>/programme/", planning.programme, name="programme"),
     path("audits/<int:pk>/confirm-team/", planning.confirm_team, name="audit_confirm_team"),
+    path("audits/<int:pk>/move/", planning.move_audit, name="audit_move"),
     path("audits/<int:pk>/plan/", planning.issue_plan, name="audit_issue_plan"),
     path("audits/<int:pk>/plan/<int:version>.pdf", planning.plan_pdf, name="audit_plan_pdf"),
     path("audits/mine/", planning.my_audits, name="my_audits"),

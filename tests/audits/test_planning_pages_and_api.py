@@ -136,6 +136,11 @@ def test_issue_and_confirm_from_the_audit_page(client, p):
     client.force_login(p.planner)
     html = client.get(reverse("audit", args=[s1.pk])).content.decode()
     assert 'id="issue-plan"' in html and 'id="confirm-team"' in html
+    moved = s1.start_date + timedelta(days=1)
+    client.post(reverse("audit_move", args=[s1.pk]), {"start_date": moved.isoformat(), "end_date": moved.isoformat(),
+                                                       "reason": "客户要求"})
+    s1.refresh_from_db()
+    assert s1.start_date == moved
     client.post(reverse("audit_confirm_team", args=[s1.pk]))
     client.post(reverse("audit_issue_plan", args=[s1.pk]), {"key_points": "排放源完整性"})
     assert s1.team_confirmations.count() == 1 and s1.plan_documents.get().key_points == "排放源完整性"
@@ -143,6 +148,16 @@ def test_issue_and_confirm_from_the_audit_page(client, p):
     html = client.get(reverse("audit", args=[s1.pk])).content.decode()
     assert 'id="issue-plan"' not in html and 'id="confirm-team"' not in html and "v1" in html
     assert client.post(reverse("audit_confirm_team", args=[s1.pk])).status_code == 403
+    assert client.post(reverse("audit_move", args=[s1.pk]), {"start_date": moved.isoformat(),
+                                                              "end_date": moved.isoformat(),
+                                                              "reason": "x"}).status_code == 403
+    assert bearer(p.lead).post(f"{API}/audits/{s1.pk}/replan", {"start_date": moved.isoformat(),
+                                                                "end_date": moved.isoformat(), "reason": "x"},
+                               content_type="application/json").status_code == 403
+    r = bearer(p.planner).post(f"{API}/audits/{s1.pk}/replan", {"start_date": moved.isoformat(),
+                                                                "end_date": moved.isoformat(), "reason": ""},
+                               content_type="application/json")
+    assert r.status_code == 422 and r.json()["rule"] == "R8.1-programme"
 
 
 def test_plan_form_defaults_a_surveillance_to_its_window(client, p, world):

@@ -297,3 +297,30 @@ def test_a_window_moved_by_an_early_surveillance_is_a_new_version(p):
     s2_before.refresh_from_db()
     assert s2_before.superseded_by == s2_after and s2_before.latest > s2_after.latest  # history kept
     assert prog.current_entries().get(kind="surveillance", sequence=1).audit == s1
+
+
+def test_moving_a_planned_audit_runs_the_checks_again_and_keeps_the_old_dates(p, accepted, rule):
+    other = complete_application(p.org_b, p.client_b)
+    accept_and_contract(other, p)
+    busy_day = today() + timedelta(days=30)
+    _plan(p, other, start=busy_day)
+    s1 = _plan(p, accepted)
+    old = s1.start_date
+    with rule("R8.1-programme", field="reason"):
+        programme_actions.replan_audit(s1, by=p.planner, start_date=old, end_date=old, reason="")
+    with rule("R7.3.2", field="team"):  # the team is booked at B on that day
+        programme_actions.replan_audit(s1, by=p.planner, start_date=busy_day, end_date=busy_day, reason="客户要求")
+    s2 = _plan(p, accepted, start=old + timedelta(days=5), end=old + timedelta(days=6), days=3, kind=Audit.STAGE2)
+    with rule("R7.4.1-S2", field="end_date"):
+        programme_actions.replan_audit(s1, by=p.planner, start_date=s2.end_date, end_date=s2.end_date,
+                                       reason="客户要求")
+    new_day = old + timedelta(days=2)
+    programme_actions.replan_audit(s1, by=p.planner, start_date=new_day, end_date=new_day, reason="客户生产安排调整")
+    s1.refresh_from_db()
+    assert s1.start_date == new_day
+    ev = Event.objects.get(action="audit.replanned")
+    assert ev.data["previous"] == [str(old), str(old)] and "客户生产安排调整" in ev.summary
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        programme_actions.replan_audit(s1, by=p.lead, start_date=old, end_date=old, reason="x")
