@@ -43,7 +43,39 @@ def complete_application(org, user, *, submit: bool = True):
     return app
 
 
+def qualify_team(p):
+    """Register entries that make the test team valid on audits from today on (R4, R7.3.2): lead,
+    auditor and decider_who_audited are registered, experienced, CMS-evaluated, trained this year;
+    the lead leads, holds the GHG manager qualification and covers areas 7 (the personas') and 1; the
+    expert is evaluated for area 7. Idempotent: the first call does it, later calls nothing."""
+    from tancert.people import register_actions as reg
+    from tancert.people.register import CcaaRegistration, QualificationType
+
+    if CcaaRegistration.objects.filter(user=p.lead).exists():
+        return
+    today = timezone.localdate()
+    admin = p.sysadmin
+    if not QualificationType.objects.filter(code="ghg-manager").exists():
+        # Transactional tests flush the type seeded by migration people/0003: configure it again.
+        reg.add_qualification_type(by=admin, code="ghg-manager", name_zh="温室气体管理师", name_en="GHG manager",
+                                   is_ghg_manager=True)
+    for i, person in enumerate((p.lead, p.auditor, p.decider_who_audited)):
+        reg.add_registration(person, by=admin, grade="senior" if i == 0 else "auditor", number=f"2024-N1MS-00{i}",
+                             valid_from=today - relativedelta(years=1), valid_to=today + relativedelta(years=4))
+        reg.add_experience(person, by=admin, field="carbon", employer="某碳资产公司",
+                           started_on=today - relativedelta(years=6))
+        reg.add_competence(person, by=admin, kind="cms", evaluated_on=today, evidence="CMS 培训合格")
+        reg.add_cpd(person, by=admin, year=today.year, content="年度继续教育", hours=24, completed_on=today)
+    for person, area, function in ((p.lead, 7, "auditor"), (p.lead, 1, "auditor"), (p.lead, 7, "team_leader"),
+                                   (p.expert, 7, "technical_expert")):
+        reg.add_competence(person, by=admin, kind="area", area=area, function=function, evaluated_on=today,
+                           evidence="专业领域评价")
+    reg.add_qualification(p.lead, by=admin, type="ghg-manager", issuer="中国质量认证中心", number="GHG-T-1",
+                          valid_from=today - relativedelta(years=1), valid_to=today + relativedelta(years=4))
+
+
 def team(p):
+    qualify_team(p)
     return [(p.lead, AuditTeamMember.LEADER), (p.auditor, AuditTeamMember.AUDITOR),
             (p.decider_who_audited, AuditTeamMember.AUDITOR), (p.expert, AuditTeamMember.EXPERT)]
 
@@ -58,8 +90,10 @@ def plan_initial(app, p):
 
 
 def accept_and_contract(app, p):
-    """Accepted, contract signed by the client and paid."""
+    """Accepted, contract signed by the client and paid (and the test team qualified to plan)."""
     from tancert.clients import contracts
+
+    qualify_team(p)
 
     clients.accept_application(app, by=p.reviewer, review=REVIEW_OK)
     app.refresh_from_db()

@@ -60,6 +60,7 @@ from tancert.api import (  # noqa: E402
     contracts,
     ops,
     people,
+    planning,
     profile,
     public,
     records,
@@ -75,3 +76,4 @@ api.add_router("", audits.router)
 api.add_router("", audits_work.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)
+api.add_router("", planning.router)

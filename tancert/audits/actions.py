@@ -15,7 +15,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits import checkins, checklists, grades, stage1
+from tancert.audits import checkins, checklists, grades, programme_actions, stage1, teamcheck
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.clients.filetypes import ALLOWED, sniff
 from tancert.clients.models import Application, Organisation
@@ -24,8 +24,6 @@ from tancert.people.models import Role
 from tancert.records import chain
 from tancert.scheme import rulebook
 from tancert.scheme.violations import require
-
-SURVEILLANCE_MAX_MONTHS = 12  # R8.1.1-interval
 
 
 def _base_days(kind: str) -> int:
@@ -50,12 +48,6 @@ def _check_team(team: list[tuple], audit_kind: str) -> None:
                 params={"name": user.get_full_name()})
 
 
-def _last_audit_or_decision(cert) -> date:
-    last = cert.audits.filter(kind__in=[Audit.SURVEILLANCE, Audit.RECERTIFICATION],
-                              status=Audit.COMPLETED).aggregate(m=Max("end_date"))["m"]
-    return max(filter(None, [last, timezone.localdate(cert.decision.decided_at), cert.issue_date]))
-
-
 def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: date, auditor_days,
                team: list[tuple], application: Application | None = None, certificate=None, method: str = "FS01",
                offsite: bool = False, offsite_reason: str = "", scope: str = "") -> Audit:
@@ -75,8 +67,12 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
                 _("The certification contract must be signed and paid before audits are planned."),
                 field="application")
     if kind == Audit.STAGE1 and offsite:
-        require(bool(offsite_reason.strip()), "R7.4.1-S1-offsite",
-                _("Stage 1 off site needs one of the conditions O1–O3 stated as the reason."), field="offsite_reason")
+        # Off site only when one of O1–O3 holds for the application; its reason is the default text.
+        from tancert.audits.estimate import offsite_facts
+        from tancert.audits.planning.offsite import require_offsite_allowed
+
+        decision = require_offsite_allowed(offsite_facts(application))
+        offsite_reason = offsite_reason.strip() or decision.reason_zh
     if kind == Audit.STAGE2:
         stage1 = application.audits.filter(kind=Audit.STAGE1).exclude(status=Audit.CANCELLED).first()
         require(stage1 is not None, "R7.4.1-S1", _("Plan stage 1 before stage 2."), field="kind")
@@ -93,15 +89,17 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
                 _("This audit type needs at least %(base)s auditor-days (Appendix B)."), field="auditor_days",
                 params={"base": _base_days(kind)})
         if kind == Audit.SURVEILLANCE:
-            limit = _last_audit_or_decision(certificate) + relativedelta(months=SURVEILLANCE_MAX_MONTHS)
-            require(end_date <= limit, "R8.1.1-interval",
-                    _("A surveillance audit must end within 12 months of the previous audit or the decision "
-                      "(by %(limit)s)."), field="end_date", params={"limit": limit.isoformat()})
+            programme_actions.check_surveillance(certificate, start_date, end_date)
+    sequence = 0
+    if kind == Audit.SURVEILLANCE:
+        sequence = certificate.audits.filter(kind=Audit.SURVEILLANCE).exclude(status=Audit.CANCELLED).count() + 1
+    entry = programme_actions.entry_for(org, kind, sequence)
+    programme_actions.check_in_window(entry, start_date, end_date)
     _check_team(team, kind)
+    # The full check against the register on the audit dates (issue 5 item 4): every problem is shown
+    # on the plan form (views_planning); here the first one refuses the plan.
+    teamcheck.require_team(teamcheck.need_for(org, start=start_date, end=end_date, auditor_days=days), team)
     with transaction.atomic():
-        sequence = 0
-        if kind == Audit.SURVEILLANCE:
-            sequence = certificate.audits.filter(kind=Audit.SURVEILLANCE).exclude(status=Audit.CANCELLED).count() + 1
         audit = Audit.objects.create(
             organisation=org, application=application, certificate=certificate, kind=kind, sequence=sequence,
             start_date=start_date, end_date=end_date, auditor_days=days, method=method, offsite=offsite,
@@ -110,6 +108,7 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
         )
         for user, role in team:
             AuditTeamMember.objects.create(audit=audit, user=user, role=role)
+        programme_actions.link_audit(audit, entry)
         chain.append("audit.planned", subject=audit, by=by, organisation=org,
                      summary=f"策划{audit.get_kind_display()}：{start_date:%Y-%m-%d} 至 {end_date:%Y-%m-%d}，"
                              f"{days} 人日，审核组 " + "、".join(u.get_full_name() for u, _r in team),

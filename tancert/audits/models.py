@@ -147,4 +147,10 @@ from tancert.audits.checklist_models import (  # noqa: E402, F401
     EvidenceEntry,
     FindingResponseFile,
 )
+from tancert.audits.programme_models import (  # noqa: E402,F401  (planning models, issue 5)
+    AuditPlanDocument,
+    AuditProgramme,
+    ProgrammeEntry,
+    TeamConfirmation,
+)
 from tancert.audits.stage1_models import Stage1DocumentReview, Stage1Record  # noqa: E402, F401

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.audits import actions
-from tancert.audits.forms import CompleteForm, FindingForm, PlanAuditForm, ResponseForm
+from tancert.audits.forms import CompleteForm, FindingForm, ResponseForm
 from tancert.audits.models import Audit
+from tancert.audits.views_planning import audit_panel
 from tancert.certificates.forms import DecisionForm
 from tancert.people import access
 from tancert.people.models import Role
@@ -23,25 +22,6 @@ from tancert.web.actionview import perform, perform_form
 def audits(request):
     qs = access.audits_for(request.user).select_related("organisation").order_by("-start_date")
     return render(request, "audits/audits.html", {"audits": qs})
-
-
-@login_required
-def plan(request, application_id: int):
-    if not request.user.has_role(Role.PROGRAMME_MANAGER):
-        raise PermissionDenied
-    app = access.get_or_404(access.applications_for(request.user).select_related("organisation"), pk=application_id)
-    form = PlanAuditForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        ok, audit = perform(request, actions.plan_audit, app.organisation, by=request.user, form=form,
-                            kind=d["kind"], start_date=d["start_date"], end_date=d["end_date"],
-                            auditor_days=d["auditor_days"], team=form.team(), application=app, method=d["method"],
-                            offsite=d["offsite"], offsite_reason=d["offsite_reason"])
-        if ok:
-            messages.success(request, _("Audit planned."))
-            return redirect("audit", audit.pk)
-    return render(request, "audits/plan.html", {"form": form, "app": app,
-                                                "existing": app.audits.all()})
 
 
 @login_required
@@ -65,6 +45,7 @@ def audit(request, pk: int):
         "decision_form": DecisionForm(initial={"scope": a.scope}),
         "events": Event.objects.filter(subject_type="audit", subject_id=str(a.pk)).order_by("seq")
         if not user.is_client else [],
+        **audit_panel(request, a),  # programme entry, team confirmation, audit plan (views_planning)
     })
 
 

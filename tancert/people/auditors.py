@@ -89,10 +89,13 @@ def _unlisted(credit_code: str, name: str) -> str:
     return f"unlisted:{credit_code or name}"
 
 
-def snapshots(users: Iterable[User], *, exclude_audit=None, since: date | None = None) -> list[Auditor]:
+def snapshots(users: Iterable[User], *, exclude_audit=None, since: date | None = None,
+              exclude_organisation=None) -> list[Auditor]:
     """The planning engine's :class:`Auditor` for each user, in the given order.
 
     ``since``: leave out bookings that ended before this day (a smaller ``busy`` for planning ahead).
+    ``exclude_organisation``: leave out audits of this organisation — stage 1 and stage 2 of one
+    client may follow each other on the same day with the same team (same place, not a double booking).
     """
     from tancert.audits.models import Audit, AuditTeamMember
     from tancert.clients.models import Organisation
@@ -140,6 +143,8 @@ def snapshots(users: Iterable[User], *, exclude_audit=None, since: date | None =
         booked = booked.exclude(audit_id=getattr(exclude_audit, "pk", exclude_audit))
     if since is not None:
         booked = booked.filter(audit__end_date__gte=since)
+    if exclude_organisation is not None:
+        booked = booked.exclude(audit__organisation_id=getattr(exclude_organisation, "pk", exclude_organisation))
     for uid, start, end in booked.values_list("user_id", "audit__start_date", "audit__end_date"):
         busy[uid].append((start, end))
 

@@ -48,6 +48,10 @@ class User(AbstractUser):
         return self.has_role(Role.SYSTEM_ADMIN)
 
     @property
+    def has_role_programme_manager(self) -> bool:
+        return self.has_role(Role.PROGRAMME_MANAGER)
+
+    @property
     def is_staff_member(self) -> bool:
         return bool(self.role_codes())
 

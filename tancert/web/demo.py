@@ -132,6 +132,7 @@ def _accept_and_contract(app, user, staff, *, pay: bool = True):
 def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, close: bool = True):
     """Acceptance → stage 1 → stage 2 (optionally with a major NC left open)."""
     _accept_and_contract(app, user, staff)
+    _auditor_cpd_so_far(staff)  # the team check wants this year's training before planning (R4.CPD)
     team = [(staff["lead"], AuditTeamMember.LEADER), (staff["auditor"], AuditTeamMember.AUDITOR),
             (staff["expert"], AuditTeamMember.EXPERT)]
     s1 = audits.plan_audit(org, by=staff["planner"], kind=Audit.STAGE1, start_date=day + timedelta(days=7),
@@ -203,6 +204,7 @@ def seed() -> None:
                      market_years=3, enms=True)
     with clock(at(half + timedelta(days=40))):
         _certify(org, user, app, staff, half)
+    chemical = org
     # Audited, open findings (major NC awaiting the client's answer).
     recent = today - relativedelta(months=2)
     with clock(at(recent)):
@@ -223,6 +225,10 @@ def seed() -> None:
     _apply(org, user, "烘焙食品生产相关的碳管理活动", today - relativedelta(months=4), submit=False)
     certs.expire_certificates()
     _auditor_cpd_and_conflicts(staff, old, power)
+    # The certified client's audit programme: stage 1 and 2 done, surveillance windows ahead (issue 5).
+    from tancert.audits import programme_actions
+
+    programme_actions.build_programme(chemical, by=staff["planner"])
 
 
 # The demo organisations' technical areas (Appendix A): who may audit what.
@@ -257,6 +263,21 @@ def _auditor_register(staff, old: date) -> None:
                                 evaluator="技术委员会", evidence="专业领域工作经历及见证审核记录")
 
 
+def _auditor_cpd_so_far(staff) -> None:
+    """The auditors' completed training of every year up to the (demo clock's) current one."""
+    from tancert.people.register import CpdRecord
+
+    today = timezone.localdate()
+    for year in range(today.year - 4, today.year + 1):
+        for person in (staff["lead"], staff["auditor"]):
+            if not CpdRecord.objects.filter(user=person, year=year).exists():
+                register.add_cpd(person, by=staff["admin"], year=year, content=CPD_CONTENT % {"year": year},
+                                 hours=24, completed_on=min(date(year, 6, 15), today))
+
+
+CPD_CONTENT = "%(year)s 年度：T/CCAA 39-2022 标准理解、碳排放核算方法及行业动态"
+
+
 def _auditor_cpd_and_conflicts(staff, old: date, power) -> None:
     """Each year's continuing education (the expert has not finished this year's: a dashboard warning)
     and one conflict-of-interest declaration (the auditor consulted for the power company)."""
@@ -266,6 +287,8 @@ def _auditor_cpd_and_conflicts(staff, old: date, power) -> None:
         register.set_cpd_plan(by=admin, year=year, content=f"{year} 年度：T/CCAA 39-2022 标准理解、碳排放核算方法及行业动态")
         done = min(date(year, 6, 15), today)
         for person in (staff["lead"], staff["auditor"], staff["expert"]):
+            if person.cpd_records.filter(year=year).exists():
+                continue  # entered before an audit was planned (_auditor_cpd_so_far)
             if person is staff["expert"] and year == today.year:
                 register.add_cpd(person, by=admin, year=year)  # planned, not yet attended
             else:

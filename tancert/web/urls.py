@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tancert.audits import views as audits
+from tancert.audits import views_planning as planning
 from tancert.certificates import views as certs
 from tancert.clients import views as clients
 from tancert.clients import views_data as client_data
@@ -44,7 +45,14 @@ urlpatterns = [
     path("applications/<int:pk>/contract.pdf", client_data.contract_pdf, name="contract_pdf"),
     path("applications/<int:pk>/submit/", clients.submit, name="application_submit"),
     path("applications/<int:pk>/review/<str:outcome>/", clients.review, name="application_review"),
-    path("applications/<int:application_id>/plan/", audits.plan, name="audit_plan"),
+    path("applications/<int:application_id>/plan/", planning.plan, name="audit_plan"),
+    path("organisations/<int:org_id>/programme/", planning.programme, name="programme"),
+    path("audits/<int:pk>/confirm-team/", planning.confirm_team, name="audit_confirm_team"),
+    path("audits/<int:pk>/move/", planning.move_audit, name="audit_move"),
+    path("audits/<int:pk>/plan/", planning.issue_plan, name="audit_issue_plan"),
+    path("audits/<int:pk>/plan/<int:version>.pdf", planning.plan_pdf, name="audit_plan_pdf"),
+    path("audits/mine/", planning.my_audits, name="my_audits"),
+    path("audits/calendar/", planning.calendar, name="audit_calendar"),
     path("audits/", audits.audits, name="audits"),
     path("audits/<int:pk>/", audits.audit, name="audit"),
     path("audits/<int:pk>/findings/", audits.raise_finding, name="finding_raise"),

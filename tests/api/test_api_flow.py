@@ -4,6 +4,7 @@ rule violations as 422 {"rule", "message", "field"}; walls as 403/404."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -76,6 +77,9 @@ def test_whole_lifecycle_through_the_api(p):
     r = post(reviewer, f"/applications/{app_id}/accept", {"described": True, "understands": True, "competent": True})
     assert r.json()["status"] == "accepted"
 
+    from flow import qualify_team
+
+    qualify_team(p)  # the team must pass the register check (issue 5)
     planner = bearer(p.planner)
     org_id = r.json()["organisation_id"]
     team = [{"username": "lead", "role": "leader"}, {"username": "auditor", "role": "auditor"}]
@@ -94,7 +98,10 @@ def test_whole_lifecycle_through_the_api(p):
     s1 = post(planner, "/audits", {**base, "kind": "stage1", "auditor_days": 1}).json()
     r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 2})
     assert r.status_code == 422 and r.json()["rule"] == "RB"
-    s2 = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3}).json()
+    r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3})
+    assert r.status_code == 422 and r.json()["rule"] == "R7.3.3"  # two people on one day give 2 auditor-days
+    two_days = (timezone.localdate() + timedelta(days=1)).isoformat()
+    s2 = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3, "end_date": two_days}).json()
 
     lead, auditor = bearer(p.lead), bearer(p.auditor)
     # The stage 1 record: every submitted document reviewed, every part filled in (R7.4.1-S1).

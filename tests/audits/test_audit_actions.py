@@ -62,11 +62,16 @@ def test_team_members_need_the_role_of_their_position(p, accepted, rule):
         _plan(p, accepted, team=[(p.lead, AuditTeamMember.LEADER), (p.reviewer, AuditTeamMember.AUDITOR)])
 
 
-def test_offsite_stage1_needs_its_reason(p, accepted, rule):
-    with rule("R7.4.1-S1-offsite", field="offsite_reason"):
-        _plan(p, accepted, offsite=True, offsite_reason="")
-    audit = _plan(p, accepted, offsite=True, offsite_reason="O1：持有能源管理体系认证证书")
-    assert audit.offsite
+def test_offsite_stage1_needs_one_of_the_conditions(p, accepted, rule):
+    # Issue 5 item 6: a stated reason is not enough, one of O1–O3 must hold for the application.
+    from tancert.clients import profile
+
+    with rule("R7.4.1-S1-offsite", field="offsite"):
+        _plan(p, accepted, offsite=True, offsite_reason="O1：持有能源管理体系认证证书")
+    profile.add_held_certification(p.org_a, by=p.client_a, standard="EnMS", number="04524E00001", issuer="某机构",
+                                   valid_until=TODAY() + timedelta(days=400))
+    audit = _plan(p, accepted, offsite=True, offsite_reason="")
+    assert audit.offsite and "能源管理体系" in audit.offsite_reason  # the reason defaults to the condition met
 
 
 def test_stage2_needs_stage1_first_and_after_it(p, accepted, rule):

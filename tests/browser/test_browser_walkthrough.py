@@ -142,6 +142,9 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     reviewer.context.close()
 
     # --- The programme manager plans stage 1 and stage 2 with the audit team ------------------------
+    from flow import qualify_team
+
+    qualify_team(p)  # the register entries that make this team valid (issue 5)
     planner = people.log_in("planner")
     audit_ids = {}
     for kind, start, end, days in (("stage1", today, today, "1"),

@@ -136,7 +136,7 @@ class AuditorIndex:
         bits[self.provisional] |= BIT["provisional"]
         bits[~self.experience] |= BIT["experience"]
         bits[~self.cms] |= BIT["cms_competence"]
-        bits[~self.cpd_mask(need.start)] |= BIT["cpd"]
+        bits[~self.cpd_mask(need.cpd_day)] |= BIT["cpd"]
         ghg = (self.ghg_from <= s) & (self.ghg_to >= e)
         tight = self._booked(s - 1, e + 1) & ~booked
         return bits, ghg, older, tight
@@ -415,7 +415,7 @@ def naive_eligible(auditors: Sequence[Auditor], need: AuditNeed) -> list[tuple[A
             codes.append("experience")
         if not a.cms_competence:
             codes.append("cms_competence")
-        if not cpd_done(a, need.start):
+        if not cpd_done(a, need.cpd_day):
             codes.append("cpd")
         out.append((a, tuple(codes)))
     return out

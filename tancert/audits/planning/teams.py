@@ -90,6 +90,13 @@ class AuditNeed:
     end: date
     auditor_days: Decimal  # the calculated audit time (audittime.calculate → planned_days)
     days_per_person: Decimal | None = None  # default: every calendar day from start to end
+    # The day whose year's CPD counts (R4.CPD). Default: the start. Planning ahead into a year whose
+    # training cannot have happened yet, the database bridge passes today (audits/teamcheck.py).
+    cpd_on: date | None = None
+
+    @property
+    def cpd_day(self) -> date:
+        return self.cpd_on or self.start
 
     @property
     def person_days(self) -> Decimal:
@@ -216,9 +223,9 @@ def person_problems(a: Auditor, need: AuditNeed, role: str) -> list[TeamProblem]
     if not a.cms_competence:
         add("R4.A3", "cms_competence", _("No CMS competence evaluation is recorded for %(name)s."),
             _("Evaluate and record the person's CMS competence."))
-    if not cpd_done(a, need.start):
+    if not cpd_done(a, need.cpd_day):
         add("R4.CPD", "cpd", _("%(name)s has not completed continuing education for %(year)s."),
-            _("Record the year's training attendance, or choose another auditor."), year=need.start.year)
+            _("Record the year's training attendance, or choose another auditor."), year=need.cpd_day.year)
     if role == LEADER and not can_lead(a):
         add("R7.3.2", "leader", _("%(name)s is not qualified to lead an audit team."),
             _("Choose a registered auditor evaluated as team leader, or record that evaluation."))

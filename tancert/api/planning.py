@@ -1,0 +1,259 @@
+"""Planning over the API (issue 5 item 9): the audit programme, the audit-time calculator, the team
+check and suggestion, team confirmation, the audit plan PDF and the calendars. Every change goes
+through audits/programme_actions.py or audits/actions.py; walls through people/access.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.utils import timezone
+from ninja import Body, Router, Schema, Status
+
+from tancert.api.schemas import Problem
+from tancert.audits import programme_actions, teamcheck
+from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
+from tancert.audits.planning import audittime
+from tancert.audits.views_planning import body_calendar, my_calendar
+from tancert.people import access
+from tancert.people.models import Role, User
+
+router = Router(tags=["planning"])
+
+
+def _pm(request) -> None:
+    if not request.user.has_role(Role.PROGRAMME_MANAGER):
+        raise PermissionDenied
+
+
+def _office(request) -> None:
+    if not access.is_office(request.user):
+        raise PermissionDenied
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    sequence: int
+    earliest: date | None
+    latest: date | None
+    rule: str
+    reason_kind: str
+    reason: str
+    version: int
+    change_reason: str
+    current: bool
+    status: str
+    audit_id: int | None
+
+
+class ProgrammeOut(Schema):
+    id: int
+    organisation_id: int
+    cycle: int
+    certificate_id: int | None
+    anchor: date | None
+    expiry: date | None
+    entries: list[EntryOut]
+
+
+def _entry(e: ProgrammeEntry, today: date) -> dict:
+    return {"id": e.pk, "kind": e.kind, "sequence": e.sequence, "earliest": e.earliest, "latest": e.latest,
+            "rule": e.rule, "reason_kind": e.reason_kind, "reason": e.reason, "version": e.version,
+            "change_reason": e.change_reason, "current": e.superseded_at is None, "status": e.status(today),
+            "audit_id": e.audit_id}
+
+
+def _programme(prog) -> dict:
+    today = timezone.localdate()
+    return {"id": prog.pk, "organisation_id": prog.organisation_id, "cycle": prog.cycle,
+            "certificate_id": prog.certificate_id, "anchor": prog.anchor, "expiry": prog.expiry,
+            "entries": [_entry(e, today) for e in prog.entries.select_related("audit")
+                        .order_by("order", "sequence", "version")]}
+
+
+@router.get("/organisations/{org_id}/programme", response={200: ProgrammeOut, 404: dict})
+def programme(request, org_id: int):
+    """The current cycle's programme, every entry version included (``current`` marks the live ones)."""
+    _office(request)
+    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    prog = programme_actions.current_programme(org)
+    if prog is None:
+        return Status(404, {"detail": "no programme"})
+    return _programme(prog)
+
+
+@router.post("/organisations/{org_id}/programme", response={200: ProgrammeOut, 422: Problem})
+def build(request, org_id: int):
+    """Build or bring up to date the programme (idempotent)."""
+    _pm(request)
+    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    return _programme(programme_actions.build_programme(org, by=request.user))
+
+
+class ReplanIn(Schema):
+    earliest: date
+    latest: date
+    reason: str
+
+
+@router.post("/programme-entries/{entry_id}/replan", response={200: EntryOut, 422: Problem})
+def replan(request, entry_id: int, payload: ReplanIn):
+    _pm(request)
+    entry = access.get_or_404(ProgrammeEntry.objects.filter(
+        programme__organisation__in=access.organisations_for(request.user)), pk=entry_id)
+    new = programme_actions.replan_entry(entry, by=request.user, earliest=payload.earliest, latest=payload.latest,
+                                         reason=payload.reason)
+    return _entry(new, timezone.localdate())
+
+
+class ExtraIn(Schema):
+    reason_kind: str
+    reason: str
+    start: date
+
+
+@router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict, 422: Problem})
+def extra(request, org_id: int, payload: ExtraIn):
+    _pm(request)
+    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    prog = programme_actions.current_programme(org)
+    if prog is None:
+        return Status(404, {"detail": "no programme"})
+    e = programme_actions.add_extra_surveillance(prog, by=request.user, reason_kind=payload.reason_kind,
+                                                 reason=payload.reason, start=payload.start)
+    return Status(201, _entry(e, timezone.localdate()))
+
+
+@router.post("/planning/audit-time", response={200: dict[str, Any], 422: Problem})
+def audit_time(request, payload: dict[str, Any] = Body(...)):  # noqa: B008
+    """The audit-time calculator on a JSON description of the client (as ``tancert audit-time --json``):
+    the result with its line-by-line justification in Chinese and English."""
+    if request.user.is_client:
+        raise PermissionDenied
+    return audittime.calculate(audittime.ClientProfile.from_dict(payload)).as_dict()
+
+
+class MemberIn(Schema):
+    username: str
+    role: str
+
+
+class NeedIn(Schema):
+    organisation_id: int
+    start_date: date
+    end_date: date
+    auditor_days: float
+    team: list[MemberIn] = []
+
+
+def _need(request, payload: NeedIn):
+    org = access.get_or_404(access.organisations_for(request.user), pk=payload.organisation_id)
+    return teamcheck.need_for(org, start=payload.start_date, end=payload.end_date, auditor_days=payload.auditor_days)
+
+
+@router.post("/planning/team-check", response={200: list[dict[str, Any]]})
+def team_check(request, payload: NeedIn):
+    """Every problem of a proposed team (empty list: the team is valid), each with the rule key, the
+    person and the fix."""
+    _pm(request)
+    need = _need(request, payload)
+    team = [(access.get_or_404(User.objects.filter(organisation__isnull=True), username=m.username), m.role)
+            for m in payload.team]
+    return [teamcheck.problem_dict(p) for p in teamcheck.team_problems(need, team)]
+
+
+@router.post("/planning/team-suggestion", response={200: dict[str, Any]})
+def team_suggestion(request, payload: NeedIn):
+    """Ranked feasible teams and, for every auditor not proposed, why."""
+    _pm(request)
+    s, people = teamcheck.suggest(_need(request, payload))
+
+    def name(uid):
+        u = people.get(uid)
+        return u.username if u else str(uid)
+
+    return {"teams": [{"members": [{"username": name(m.auditor_id), "role": m.role} for m in t.members],
+                       "auditor_days": str(t.auditor_days)} for t in s.teams],
+            "problems": [teamcheck.problem_dict(p) for p in s.problems],
+            "excluded": [{"username": x["username"], "name": x["name"], "codes": x["codes"], "rules": x["keys"],
+                          "reasons": x["reasons"]} for x in teamcheck.exclusions(s, people)]}
+
+
+class MoveIn(Schema):
+    start_date: date
+    end_date: date
+    reason: str
+
+
+@router.post("/audits/{audit_id}/replan", response={200: dict[str, Any], 422: Problem})
+def move(request, audit_id: int, payload: MoveIn):
+    """Move a planned audit to new dates with the reason (all planning checks again)."""
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = programme_actions.replan_audit(a, by=request.user, start_date=payload.start_date, end_date=payload.end_date,
+                                       reason=payload.reason)
+    return _audit_row(a)
+
+
+@router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any], 422: Problem})
+def confirm(request, audit_id: int):
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    c = programme_actions.confirm_team(a, by=request.user)
+    return {"audit_id": a.pk, "team": c.team, "confirmed_at": c.confirmed_at.isoformat()}
+
+
+class PlanDocIn(Schema):
+    key_points: str = ""
+    site_days: str = ""
+
+
+class PlanDocOut(Schema):
+    audit_id: int
+    version: int
+    sha256: str
+    key_points: str
+    content: dict[str, Any]
+
+
+@router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut, 422: Problem})
+def issue_plan(request, audit_id: int, payload: PlanDocIn):
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    d = programme_actions.issue_audit_plan(a, by=request.user, key_points=payload.key_points,
+                                           site_days=payload.site_days)
+    return Status(201, d)
+
+
+@router.get("/audits/{audit_id}/plan-documents/{version}/pdf")
+def plan_pdf(request, audit_id: int, version: int):
+    """The audit plan PDF/A: the office, the audit team and the client of that organisation."""
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    d = access.get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
+    return FileResponse(d.pdf.open("rb"), content_type="application/pdf", filename=f"audit-plan-{a.pk}-v{version}.pdf")
+
+
+def _audit_row(a) -> dict:
+    return {"id": a.pk, "organisation": a.organisation.name, "kind": a.kind, "start_date": a.start_date,
+            "end_date": a.end_date, "status": a.status}
+
+
+@router.get("/planning/calendar/mine", response=dict[str, list[dict[str, Any]]])
+def calendar_mine(request):
+    """The auditor's own audits: overdue (not closed after their end), upcoming, done."""
+    if request.user.is_client:
+        raise PermissionDenied
+    cal = my_calendar(request.user, timezone.localdate())
+    return {k: [_audit_row(a) for a in v] for k, v in cal.items()}
+
+
+@router.get("/planning/calendar/body", response=list[dict[str, Any]])
+def calendar_body(request):
+    """Every audit and open programme window by month (programme manager)."""
+    _pm(request)
+    today = timezone.localdate()
+    return [{"month": m["month"].strftime("%Y-%m"),
+             "audits": [{**_audit_row(a), "overdue": late} for a, late in m["audits"]],
+             "windows": [{"organisation_id": e.programme.organisation_id, "kind": e.kind, "sequence": e.sequence,
+                          "earliest": e.earliest, "latest": e.latest, "status": st} for e, st in m["windows"]]}
+            for m in body_calendar(today)]

@@ -1,0 +1,367 @@
+"""State changes of the audit programme (issue 5 items 2, 4, 7): building and replanning the
+programme of a cycle, extra surveillance audits, linking planned audits to their entry, confirming
+the team and issuing the audit plan PDF. Each action checks the rule, changes the data and appends
+the record in one transaction; history is kept by new entry versions, never by overwriting.
+
+Rule keys: R8.1-programme (a programme per client and cycle), R8.1.1-interval (≤ 12 months between
+surveillance audits, the first within 12 months of the earlier of decision and issue date),
+R8.1.1-extra (extra surveillance with its reason), R9.3-renewal (recertification before expiry),
+R7.3.2 / R4.* / R7.3.3 (the team, via audits/teamcheck.py), R7.4.3 (the audit plan).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tancert.audits import teamcheck
+from tancert.audits.models import Audit, AuditPlanDocument, AuditProgramme, ProgrammeEntry, TeamConfirmation
+from tancert.audits.planning import programme as windows
+from tancert.people.actions import require_role
+from tancert.people.models import Role
+from tancert.records import chain
+from tancert.scheme.violations import require
+
+# ---------------------------------------------------------------------------------------------
+# Reading the programme
+# ---------------------------------------------------------------------------------------------
+
+
+def current_programme(org) -> AuditProgramme | None:
+    return AuditProgramme.objects.filter(organisation=org).order_by("-cycle").first()
+
+
+def _active_certificate(org):
+    return org.certificates.filter(status__in=("valid", "suspended")).select_related("decision") \
+        .order_by("-issue_date", "-pk").first()
+
+
+def _decision_date(cert) -> date:
+    return timezone.localdate(cert.decision.decided_at)
+
+
+def _regular_surveillances(cert):
+    return cert.audits.filter(kind=Audit.SURVEILLANCE).exclude(status=Audit.CANCELLED).order_by("sequence", "pk")
+
+
+def expected_windows(cert) -> list[tuple[str, int, date, date, str]]:
+    """(kind, sequence, earliest, latest, rule) of the cycle of ``cert``, moved by the surveillance
+    audits already done (planning/programme.py)."""
+    done = [a.end_date for a in _regular_surveillances(cert).filter(status=Audit.COMPLETED)]
+    prog = windows.programme_windows(_decision_date(cert), cert.issue_date, expiry=cert.expiry_date,
+                                     surveillance_ends=done)
+    return [(w.kind, w.sequence, w.earliest, w.latest, w.rule) for w in prog.windows
+            if w.kind in ("surveillance", "recertification")]
+
+
+def entry_for(org, kind: str, sequence: int = 0) -> ProgrammeEntry | None:
+    prog = current_programme(org)
+    if prog is None:
+        return None
+    qs = prog.entries.filter(superseded_at__isnull=True)
+    if kind == Audit.SPECIAL:
+        return qs.filter(kind=ProgrammeEntry.EXTRA, audit__isnull=True).order_by("sequence").first()
+    entry_kind = {Audit.STAGE1: ProgrammeEntry.STAGE1, Audit.STAGE2: ProgrammeEntry.STAGE2,
+                  Audit.SURVEILLANCE: ProgrammeEntry.SURVEILLANCE,
+                  Audit.RECERTIFICATION: ProgrammeEntry.RECERTIFICATION}.get(kind)
+    if entry_kind is None:
+        return None
+    qs = qs.filter(kind=entry_kind)
+    if entry_kind == ProgrammeEntry.SURVEILLANCE:
+        qs = qs.filter(sequence=sequence)
+    return qs.first()
+
+
+def check_in_window(entry: ProgrammeEntry | None, start: date, end: date) -> None:
+    """A surveillance planned outside its programme window is refused (R8.1.1-interval)."""
+    if entry is None or entry.latest is None or entry.kind not in (ProgrammeEntry.SURVEILLANCE, ProgrammeEntry.EXTRA):
+        return
+    key = "R8.1.1-extra" if entry.kind == ProgrammeEntry.EXTRA else "R8.1.1-interval"
+    require(entry.earliest is None or start >= entry.earliest, key,
+            _("The programme window of this audit runs from %(earliest)s to %(latest)s; planned from %(start)s."),
+            field="start_date", params={"earliest": entry.earliest.isoformat() if entry.earliest else "—",
+                                        "latest": entry.latest.isoformat(), "start": start.isoformat()})
+    require(end <= entry.latest, key,
+            _("The programme window of this audit closes on %(latest)s; planned to end %(end)s."),
+            field="end_date", params={"latest": entry.latest.isoformat(), "end": end.isoformat()})
+
+
+def check_surveillance(cert, start: date, end: date, *, exclude_audit=None) -> None:
+    """R8.1.1-interval against the previous surveillance (planned or done) or the cycle anchor."""
+    previous = _regular_surveillances(cert).filter(end_date__lt=start)
+    if exclude_audit is not None:
+        previous = previous.exclude(pk=exclude_audit.pk)
+    last = previous.aggregate(m=Max("end_date"))["m"]
+    windows.check_surveillance_date(end, decision_date=_decision_date(cert), issue_date=cert.issue_date,
+                                    last_surveillance_end=last, expiry=cert.expiry_date)
+
+
+def link_audit(audit: Audit, entry: ProgrammeEntry | None) -> None:
+    """Inside plan_audit's transaction: the programme entry now points at its planned audit."""
+    if entry is None:
+        return
+    ProgrammeEntry.objects.filter(pk=entry.pk).update(audit=audit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building and replanning
+# ---------------------------------------------------------------------------------------------
+
+
+def _summary_line(kind, seq, earliest, latest) -> str:
+    label = {"stage1": "第一阶段审核", "stage2": "第二阶段审核", "surveillance": f"第{seq}次监督审核",
+             "recertification": "再认证审核"}.get(kind, kind)
+    if latest is None:
+        return label
+    return f"{label} {earliest or '—'} 至 {latest}"
+
+
+def build_programme(org, *, by) -> AuditProgramme:
+    """Create or bring up to date the programme of the organisation's current cycle.
+
+    Initial cycle: stage 1 and stage 2 entries (linked to their audits once planned). With a valid
+    (or suspended) certificate: surveillance 1 and 2 and the recertification with their windows.
+    A window that moved (a surveillance done earlier than its deadline) gets a new version; the old
+    one stays, superseded. Running it again without a change changes nothing.
+    """
+    require_role(by, Role.PROGRAMME_MANAGER)
+    cert = _active_certificate(org)
+    app = org.applications.filter(status__in=("accepted",)).order_by("-pk").first()
+    if cert is not None and cert.decision.audit.application_id:
+        app = cert.decision.audit.application
+    require(cert is not None or app is not None, "R8.1-programme",
+            _("A programme starts with an accepted application or a valid certificate."), field="organisation")
+    with transaction.atomic():
+        prog = current_programme(org)
+        if prog is not None and prog.certificate_id and cert is not None and prog.certificate_id != cert.pk:
+            prog = None  # a new certificate opens a new cycle
+        created = prog is None
+        if created:
+            cycle = (AuditProgramme.objects.filter(organisation=org).aggregate(m=Max("cycle"))["m"] or 0) + 1
+            prog = AuditProgramme.objects.create(organisation=org, cycle=cycle, application=app, created_by=by)
+        if cert is not None and prog.certificate_id is None:
+            prog.certificate = cert
+            prog.anchor = windows.cycle_anchor(_decision_date(cert), cert.issue_date)
+            prog.expiry = cert.expiry_date
+            prog.save(update_fields=["certificate", "anchor", "expiry"])
+        wanted: list[tuple[str, int, date | None, date | None, str]] = []
+        if prog.application_id and prog.application.kind == "initial":
+            wanted += [(ProgrammeEntry.STAGE1, 0, None, None, "R7.4.1-S1"),
+                       (ProgrammeEntry.STAGE2, 0, None, None, "R7.4.1-S2")]
+        if cert is not None:
+            wanted += expected_windows(cert)
+        changes = []
+        for kind, seq, earliest, latest, rule in wanted:
+            current = prog.entries.filter(kind=kind, sequence=seq, superseded_at__isnull=True).first()
+            if current is not None and (current.earliest, current.latest) == (earliest, latest):
+                _link_existing(current, prog, cert)
+                continue
+            new = ProgrammeEntry.objects.create(
+                programme=prog, kind=kind, sequence=seq, order=ProgrammeEntry.ORDER[kind], earliest=earliest,
+                latest=latest, rule=rule, version=(current.version + 1) if current else 1,
+                audit=current.audit if current else None,
+                change_reason="" if current is None else "按已完成审核的实际日期重新计算审核窗口", created_by=by)
+            if current is not None:
+                ProgrammeEntry.objects.filter(pk=current.pk).update(superseded_at=timezone.now(), superseded_by=new)
+            _link_existing(new, prog, cert)
+            changes.append({"kind": kind, "sequence": seq, "earliest": str(earliest) if earliest else None,
+                            "latest": str(latest) if latest else None, "version": new.version})
+        if created or changes:
+            lines = "；".join(_summary_line(c["kind"], c["sequence"], c["earliest"], c["latest"]) for c in changes)
+            chain.append("programme.built" if created else "programme.updated", subject=prog, by=by, organisation=org,
+                         summary=f"{'建立' if created else '更新'}第 {prog.cycle} 认证周期审核方案" + (f"：{lines}" if lines else ""),
+                         data={"cycle": prog.cycle, "certificate": cert.pk if cert else None, "entries": changes})
+    return prog
+
+
+def _link_existing(entry: ProgrammeEntry, prog: AuditProgramme, cert) -> None:
+    """Attach an audit planned before the programme existed."""
+    if entry.audit_id:
+        return
+    audit = None
+    if entry.kind in (ProgrammeEntry.STAGE1, ProgrammeEntry.STAGE2) and prog.application_id:
+        audit = prog.application.audits.filter(kind=entry.kind).exclude(status=Audit.CANCELLED).first()
+    elif entry.kind == ProgrammeEntry.SURVEILLANCE and cert is not None:
+        audit = _regular_surveillances(cert).filter(sequence=entry.sequence).first()
+    if audit is not None:
+        entry.audit = audit
+        ProgrammeEntry.objects.filter(pk=entry.pk).update(audit=audit)
+
+
+def _require_current(entry: ProgrammeEntry) -> None:
+    require(entry.superseded_at is None, "R8.1-programme",
+            _("This entry was replanned since; change its current version."), field="entry")
+
+
+def replan_entry(entry: ProgrammeEntry, *, by, earliest: date, latest: date, reason: str) -> ProgrammeEntry:
+    """A new version of an entry's window, with the reason; the old version is kept, superseded."""
+    require_role(by, Role.PROGRAMME_MANAGER)
+    _require_current(entry)
+    reason = (reason or "").strip()
+    require(bool(reason), "R8.1-programme", _("Give the reason for replanning."), field="reason")
+    require(earliest is not None and latest is not None and earliest <= latest, "R8.1-programme",
+            _("The window must open before it closes."), field="latest")
+    prog = entry.programme
+    cert = prog.certificate
+    if entry.kind == ProgrammeEntry.SURVEILLANCE and cert is not None:
+        before = prog.entries.filter(kind=ProgrammeEntry.SURVEILLANCE, sequence__lt=entry.sequence,
+                                     superseded_at__isnull=True).order_by("-sequence").first()
+        last = None
+        if before is not None:
+            last = before.audit.end_date if before.audit_id and before.audit.status != Audit.CANCELLED \
+                else before.latest
+        windows.check_surveillance_date(latest, decision_date=_decision_date(cert), issue_date=cert.issue_date,
+                                        last_surveillance_end=last, expiry=cert.expiry_date)
+    if entry.kind == ProgrammeEntry.RECERTIFICATION and prog.expiry:
+        windows.check_recertification_date(latest, prog.expiry)
+    with transaction.atomic():
+        new = ProgrammeEntry.objects.create(
+            programme=prog, kind=entry.kind, sequence=entry.sequence, order=entry.order, earliest=earliest,
+            latest=latest, rule=entry.rule, reason_kind=entry.reason_kind, reason=entry.reason, audit=entry.audit,
+            version=entry.version + 1, change_reason=reason, created_by=by)
+        ProgrammeEntry.objects.filter(pk=entry.pk).update(superseded_at=timezone.now(), superseded_by=new)
+        chain.append("programme.entry_replanned", subject=prog, by=by, organisation=prog.organisation_id,
+                     summary=f"调整审核方案：{new.label_zh()} 窗口由 {entry.earliest or '—'} 至 {entry.latest or '—'} "
+                             f"改为 {earliest} 至 {latest}，原因：{reason}",
+                     data={"entry": entry.pk, "new": new.pk, "version": new.version, "earliest": str(earliest),
+                           "latest": str(latest), "previous": [str(entry.earliest), str(entry.latest)],
+                           "reason": reason})
+    return new
+
+
+def add_extra_surveillance(prog: AuditProgramme, *, by, reason_kind: str, reason: str, start: date
+                           ) -> ProgrammeEntry:
+    """An extra surveillance audit for a major change or incident, with its reason (R8.1.1-extra)."""
+    require_role(by, Role.PROGRAMME_MANAGER)
+    require(prog.certificate_id is not None, "R8.1.1-extra",
+            _("An extra surveillance audit belongs to a certified client's programme."), field="reason_kind")
+    w = windows.extra_surveillance(reason_kind, reason or "", start=start, expiry=prog.expiry)
+    with transaction.atomic():
+        seq = (prog.entries.filter(kind=ProgrammeEntry.EXTRA).aggregate(m=Max("sequence"))["m"] or 0) + 1
+        entry = ProgrammeEntry.objects.create(
+            programme=prog, kind=ProgrammeEntry.EXTRA, sequence=seq, order=ProgrammeEntry.ORDER[ProgrammeEntry.EXTRA],
+            earliest=w.earliest, latest=w.latest, rule="R8.1.1-extra", reason_kind=reason_kind, reason=w.reason,
+            created_by=by)
+        chain.append("programme.extra_surveillance_added", subject=prog, by=by, organisation=prog.organisation_id,
+                     summary=f"增加{w.label_zh}：{w.earliest} 至 {w.latest}，原因：{w.reason}",
+                     data={"entry": entry.pk, "reason_kind": reason_kind, "reason": w.reason,
+                           "earliest": str(w.earliest), "latest": str(w.latest)})
+    return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# The team, again at confirmation (R7.3.2, R4, R7.3.3)
+# ---------------------------------------------------------------------------------------------
+
+
+def team_of(audit: Audit) -> list[tuple]:
+    return [(m.user, m.role) for m in audit.team.select_related("user").order_by("pk")]
+
+
+def need_of(audit: Audit):
+    return teamcheck.need_for(audit.organisation, start=audit.start_date, end=audit.end_date,
+                              auditor_days=audit.auditor_days)
+
+
+def confirm_team(audit: Audit, *, by) -> TeamConfirmation:
+    """Run the full team check again (registrations, CPD, bookings may have changed since planning)."""
+    require_role(by, Role.PROGRAMME_MANAGER)
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.3.2",
+            _("Only the team of an open audit can be confirmed."), field="status")
+    team = team_of(audit)
+    teamcheck.require_team(need_of(audit), team, exclude_audit=audit)
+    with transaction.atomic():
+        data = [{"user": u.username, "role": r} for u, r in team]
+        conf = TeamConfirmation.objects.create(audit=audit, team=data, confirmed_by=by)
+        chain.append("audit.team_confirmed", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary="确认审核组：" + "、".join(f"{u.get_full_name()}（{_role_zh(r)}）" for u, r in team)
+                             + "；资格、能力、继续教育、公正性和时间安排复核通过",
+                     data={"team": data})
+    return conf
+
+
+def replan_audit(audit: Audit, *, by, start_date: date, end_date: date, reason: str) -> Audit:
+    """Move a planned audit to new dates with the reason: the same checks as planning it (interval,
+    programme window, stage order, the full team check without the audit itself); the old dates stay
+    in the record event."""
+    require_role(by, Role.PROGRAMME_MANAGER)
+    require(audit.status == Audit.PLANNED, "R8.1-programme", _("Only an audit that has not started can be moved."),
+            field="status")
+    reason = (reason or "").strip()
+    require(bool(reason), "R8.1-programme", _("Give the reason for replanning."), field="reason")
+    require(start_date is not None and end_date is not None and end_date >= start_date, "R7.3.1",
+            _("The end date cannot be before the start date."), field="end_date")
+    if audit.kind == Audit.SURVEILLANCE and audit.certificate_id:
+        check_surveillance(audit.certificate, start_date, end_date, exclude_audit=audit)
+    check_in_window(audit.programme_entries.filter(superseded_at__isnull=True).first(), start_date, end_date)
+    if audit.application_id and audit.kind in (Audit.STAGE1, Audit.STAGE2):
+        others = audit.application.audits.exclude(status=Audit.CANCELLED).exclude(pk=audit.pk)
+        if audit.kind == Audit.STAGE2:
+            stage1 = others.filter(kind=Audit.STAGE1).first()
+            require(stage1 is None or start_date >= stage1.end_date, "R7.4.1-S2",
+                    _("Stage 2 cannot start before stage 1 ends."), field="start_date")
+        else:
+            stage2 = others.filter(kind=Audit.STAGE2).first()
+            require(stage2 is None or stage2.start_date >= end_date, "R7.4.1-S2",
+                    _("Stage 2 cannot start before stage 1 ends."), field="end_date")
+    need = teamcheck.need_for(audit.organisation, start=start_date, end=end_date, auditor_days=audit.auditor_days)
+    teamcheck.require_team(need, team_of(audit), exclude_audit=audit)
+    with transaction.atomic():
+        locked = Audit.objects.select_for_update().get(pk=audit.pk)
+        old = (locked.start_date, locked.end_date)
+        locked.start_date, locked.end_date = start_date, end_date
+        locked.save(update_fields=["start_date", "end_date"])
+        chain.append("audit.replanned", subject=locked, by=by, organisation=locked.organisation_id,
+                     summary=f"调整{locked.get_kind_display()}日期：由 {old[0]} 至 {old[1]} 改为 {start_date} 至 "
+                             f"{end_date}，原因：{reason}",
+                     data={"previous": [str(old[0]), str(old[1])], "start": str(start_date), "end": str(end_date),
+                           "reason": reason})
+    audit.start_date, audit.end_date = start_date, end_date
+    return locked
+
+
+def _role_zh(role: str) -> str:
+    return {"leader": "审核组长", "auditor": "审核员", "technical_expert": "技术专家"}.get(role, role)
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit plan document (PDF/A, Chinese, SHA-256 in the record)
+# ---------------------------------------------------------------------------------------------
+
+
+def may_issue_plan(audit: Audit, user) -> bool:
+    return user.is_authenticated and (user.has_role(Role.PROGRAMME_MANAGER) or audit.team.filter(
+        user=user, role="leader").exists())
+
+
+def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str = "") -> AuditPlanDocument:
+    """Render and store the audit plan; a new version each time, every version kept."""
+    from tancert.audits.plandoc import plan_content, render_plan_pdf
+
+    if not may_issue_plan(audit, by):
+        raise PermissionDenied(_("Only the programme manager or the team leader issues the audit plan."))
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.3",
+            _("The plan of a closed audit cannot be issued again."), field="status")
+    require(audit.team.filter(role="leader").exists(), "R7.3.2", _("The audit has no team leader."), field="team")
+    key_points = (key_points or "").strip()
+    content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip())
+    pdf = render_plan_pdf(audit, content)
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        version = (audit.plan_documents.aggregate(m=Max("version"))["m"] or 0) + 1
+        doc = AuditPlanDocument(audit=audit, version=version, key_points=key_points, content=content,
+                                sha256=digest, issued_by=by)
+        doc.pdf.save(f"audit-plan-{audit.pk}-v{version}.pdf", ContentFile(pdf), save=False)
+        doc.save()
+        chain.append("audit.plan_issued", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"发布{audit.get_kind_display()}审核计划（第 {version} 版），SHA-256 {digest[:16]}…",
+                     data={"version": version, "pdf_sha256": digest, "method": audit.method,
+                           "key_points": key_points})
+    return doc
