@@ -80,8 +80,8 @@ def team(p):
             (p.decider_who_audited, AuditTeamMember.AUDITOR), (p.expert, AuditTeamMember.EXPERT)]
 
 
-def plan_initial(app, p):
-    today = timezone.localdate()
+def plan_initial(app, p, start=None):
+    today = start or timezone.localdate()
     s1 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,
                            end_date=today, auditor_days=1, team=team(p), application=app)
     s2 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
@@ -135,10 +135,12 @@ def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND):
     audits.complete_audit(audit, by=by, conclusion=conclusion, recommendation=recommendation)
 
 
-def through_audits(app, p, *, major: bool = False):
-    """Accepted → stage 1 done → stage 2 done (optionally with an unverified major NC)."""
+def through_audits(app, p, *, major: bool = False, start=None):
+    """Accepted → stage 1 done → stage 2 done (optionally with an unverified major NC).
+
+    `start` moves the audits (the same test team cannot be booked on two clients the same days)."""
     accept_and_contract(app, p)
-    s1, s2 = plan_initial(app, p)
+    s1, s2 = plan_initial(app, p, start)
     fill_stage1(s1, p.lead)
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
     answer_checklist(s2, p.lead)

@@ -69,7 +69,7 @@ def test_no_finding_without_evidence(p, stage2, rule):
 
 def test_a_finding_on_another_audits_item_is_refused(p, stage2, rule):
     other = complete_application(p.org_b, p.client_b, submit=True)
-    s2_b = through_audits(other, p)
+    s2_b = through_audits(other, p, start=timezone.localdate() + timedelta(days=10))
     foreign = ChecklistItem.objects.filter(checklist__audit=s2_b).first()
     with rule("R7.4.2", field="item"):
         actions.raise_finding(stage2, by=p.auditor, grade="minor", description="问题", evidence="x", item=foreign)

@@ -16,7 +16,15 @@ from tancert.audits.models import Audit, AuditProgramme, AuditTeamMember, Progra
 from tancert.people import register_actions as reg
 from tancert.records.models import Event
 
-from flow import accept_and_contract, certify, complete_application, pdf_text_streams, qualify_team, team
+from flow import (
+    accept_and_contract,
+    certify,
+    close,
+    complete_application,
+    pdf_text_streams,
+    qualify_team,
+    team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +298,7 @@ def test_a_window_moved_by_an_early_surveillance_is_a_new_version(p):
     day = s1_entry.earliest
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
                             auditor_days=2, team=team(p), certificate=cert)
-    actions.complete_audit(s1, by=p.lead, conclusion="持续有效", recommendation=Audit.RECOMMEND)
+    close(s1, p.lead, conclusion="持续有效")
     programme_actions.build_programme(p.org_a, by=p.planner)
     s2_after = prog.current_entries().get(kind="surveillance", sequence=2)
     assert s2_after.version == 2 and s2_after.latest == day + relativedelta(months=12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -97,11 +99,16 @@ def test_the_record_is_written_to_the_chain_and_frozen_when_stage1_closes(p, aud
 
 
 def test_offsite_stage1_keeps_its_reason(p, rule):
-    app = complete_application(p.org_a, p.client_a)
-    accept_and_contract(app, p)
     from django.utils import timezone
 
+    from tancert.clients.profile import add_held_certification
+
     from flow import team
+
+    app = complete_application(p.org_a, p.client_a)
+    add_held_certification(p.org_a, by=p.client_a, standard="EnMS", number="EN-2025-001", issuer="某认证机构",
+                           valid_until=timezone.localdate() + timedelta(days=365))
+    accept_and_contract(app, p)
 
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=timezone.localdate(),
                             end_date=timezone.localdate(), auditor_days=1, team=team(p), application=app,
