@@ -8,10 +8,10 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits.models import Audit, AuditTeamMember, Finding
+from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, CertificateVersion, Decision
 from tancert.ops.notify import notify, organisation_users
 from tancert.people.actions import require_role
@@ -29,17 +29,35 @@ def _locked(model, pk):
     return model.objects.select_for_update().get(pk=pk)
 
 
-def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "", reason: str = "") -> Decision:
-    """A decision maker who was not on the audit team grants, refuses or reduces (R7.5)."""
+def _check_independent(audit: Audit, by) -> None:
+    """R7.5: never on an audit team of the client, no declared conflict within the body's period."""
+    from tancert.certificates import committee
+
+    require(not committee.audited_client(by, audit.organisation_id), "R7.5",
+            _("You were on the audit team of this client and cannot decide on it (impartiality, ISO/IEC 17021-1 "
+              "9.5)."), field="decided_by")
+    conflict = committee.declared_conflicts(by, audit.organisation).first()
+    require(conflict is None, "R7.5",
+            _("You declared a conflict of interest with this client (%(kind)s); you cannot decide on it."),
+            field="decided_by", params={"kind": conflict.get_kind_display() if conflict else ""})
+
+
+def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "", reason: str = "") -> Decision | None:
+    """A decision maker who is independent of the client grants, refuses or reduces (R7.5).
+
+    With a committee (`TANCERT_DECISION_COMMITTEE_SIZE` > 1) this records the member's vote and
+    returns None until the last member has voted; then the decision is made (certificates/committee.py).
+    """
+    from tancert.certificates import committee
+    from tancert.certificates.models import DecisionVote
+
     require_role(by, Role.DECISION_MAKER)
     require(audit.kind in (Audit.STAGE2, Audit.RECERTIFICATION), "R7.5",
             _("Decisions are taken on a stage 2 or recertification audit."), field="audit")
     require(audit.status == Audit.COMPLETED, "R7.5.1", _("The audit report is not finished yet."), field="audit")
     related = Audit.objects.filter(application=audit.application) if audit.application_id else \
         Audit.objects.filter(pk=audit.pk)
-    require(not AuditTeamMember.objects.filter(audit__in=related, user=by).exists(), "R7.5",
-            _("You were on the audit team of this client and cannot decide on it (impartiality, ISO/IEC 17021-1 "
-              "9.5)."), field="decided_by")
+    _check_independent(audit, by)
     require(outcome in dict(Decision.OUTCOMES), "R7.5", _("Choose grant, grant with reduced scope or refuse."),
             field="outcome")
     answers = {}
@@ -68,18 +86,46 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
                 field="outcome")
         if outcome == Decision.GRANT_REDUCED:
             require(bool(scope.strip()), "R9.1-c", _("State the reduced scope."), field="scope")
+    size = committee.committee_size()
+    now = timezone.now()
+    vote = {"user": by.pk, "name": by.get_full_name() or by.username, "outcome": outcome,
+            "outcome_zh": str(dict(Decision.OUTCOMES)[outcome]), "scope": scope.strip() or audit.scope,
+            "conditions": answers, "reason": reason.strip(), "at": now.isoformat()}
     with transaction.atomic():
         locked = _locked(Audit, audit.pk)
         require(not locked.decisions.exists(), "R7.5",
                 _("Another decision maker has already decided on this audit."), field="audit")
+        earlier = list(DecisionVote.objects.filter(audit=locked))
+        require(all(v.user_id != by.pk for v in earlier), "R7.5",
+                _("You have already voted on this audit; the committee waits for its other members."),
+                field="decided_by")
+        if len(earlier) + 1 < size:
+            DecisionVote.objects.create(audit=locked, user=by, outcome=outcome, scope=vote["scope"],
+                                        conditions=answers, reason=vote["reason"], voted_at=now)
+            chain.append("decision.vote", subject=locked, by=by, organisation=audit.organisation_id,
+                         summary=f"认证决定委员会成员投票（{len(earlier) + 1}/{size}）：{vote['outcome_zh']}",
+                         data={"audit": audit.pk, "vote": vote})
+            return None
+        with translation.override("zh-hans"):
+            votes = [{"user": v.user_id, "name": v.user.get_full_name() or v.user.username, "outcome": v.outcome,
+                      "outcome_zh": str(dict(Decision.OUTCOMES)[v.outcome]), "scope": v.scope,
+                      "conditions": v.conditions, "reason": v.reason, "at": v.voted_at.isoformat()}
+                     for v in earlier] + [vote]
+        final, final_scope, final_conditions, dissent = committee.combine(votes) if size > 1 else \
+            (outcome, vote["scope"], answers, "")
+        final_reason = reason.strip() if size == 1 else "；".join(v["reason"] for v in votes if v["reason"])
         decision = Decision.objects.create(
-            organisation=audit.organisation, application=audit.application, audit=audit, outcome=outcome,
-            scope=(scope.strip() or audit.scope), conditions=answers, reason=reason.strip(), decided_by=by,
-            decided_at=timezone.now())
+            organisation=audit.organisation, application=audit.application, audit=audit, outcome=final,
+            scope=final_scope, conditions=final_conditions, reason=final_reason, decided_by=by,
+            decided_at=now, committee=votes, dissent=dissent)
+        with translation.override("zh-hans"):
+            label = str(decision.get_outcome_display())
         chain.append("decision.made", subject=decision, by=by, organisation=audit.organisation_id,
-                     summary=f"认证决定：{decision.get_outcome_display()}" + (f"；{reason.strip()}" if reason else ""),
-                     data={"audit": audit.pk, "outcome": outcome, "scope": decision.scope, "conditions": answers,
-                           "reason": decision.reason})
+                     summary=f"认证决定：{label}" + (f"；{final_reason}" if final_reason else "")
+                     + (f"；{dissent}" if dissent else ""),
+                     data={"audit": audit.pk, "outcome": final, "scope": decision.scope,
+                           "conditions": final_conditions, "reason": decision.reason, "committee": votes,
+                           "dissent": dissent})
     return decision
 
 

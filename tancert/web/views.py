@@ -89,10 +89,10 @@ def staff_home(request):
 
 
 def decision_queue(user):
-    """Completed stage 2 / recertification audits with no decision, excluding those the user audited."""
-    return (Audit.objects.filter(kind__in=[Audit.STAGE2, Audit.RECERTIFICATION], status=Audit.COMPLETED,
-                                 decisions__isnull=True)
-            .exclude(application__audits__team__user=user).select_related("organisation").distinct())
+    """Audits awaiting a decision that the user may decide on (R7.5: certificates/committee.py)."""
+    from tancert.certificates.committee import decision_queue as queue
+
+    return queue(user)
 
 
 def signup(request):
