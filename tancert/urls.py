@@ -5,5 +5,6 @@ from tancert.api.router import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("tancert.certificates.urls")),  # issue 7 pages (before web's catch-all lifecycle route)
     path("", include("tancert.web.urls")),
 ]

@@ -31,7 +31,7 @@ class PublicCertificate(Schema):
 
 def _public(c: Certificate) -> dict:
     return {
-        "number": c.number, "status": c.status, "status_label": str(c.get_status_display()),
+        "number": c.number, "status": c.public_status, "status_label": c.get_public_status_display(),
         "organisation_name": c.organisation_name, "organisation_address": c.organisation_address,
         "credit_code": c.credit_code, "scope": c.scope, "criterion": c.criterion, "issue_date": c.issue_date,
         "first_issue_date": c.first_issue_date, "expiry_date": c.expiry_date,

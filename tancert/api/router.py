@@ -63,3 +63,6 @@ api.add_router("", people.router)
 api.add_router("", audits.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)
+from tancert.api import lifecycle  # noqa: E402  (issue 7: renewal, changes, transfers, marks, export)
+
+api.add_router("", lifecycle.router)

@@ -88,7 +88,7 @@ class Certificate(models.Model):
     # R9.1-b…h as issued (the current version; earlier versions live in CertificateVersion).
     organisation_name = models.CharField(_("organisation name"), max_length=200)
     organisation_address = models.CharField(_("organisation address"), max_length=300)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
     scope = models.TextField(_("scope"))
     criterion = models.CharField(_("criterion and version"), max_length=100)
     sites = models.JSONField(_("sites"), default=list, blank=True)
@@ -117,7 +117,20 @@ class Certificate(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.status == self.VALID
+        return self.public_status == self.VALID
+
+    @property
+    def public_status(self) -> str:
+        """The status the public sees: past its expiry a certificate is expired even before the
+        sweep has run, so the register never shows an expired certificate as valid (R9.2-lookup)."""
+        from django.utils import timezone
+
+        if self.status in (self.VALID, self.SUSPENDED) and self.expiry_date < timezone.localdate():
+            return self.EXPIRED
+        return self.status
+
+    def get_public_status_display(self) -> str:
+        return str(dict(self.STATUSES)[self.public_status])
 
 
 def _pdf_path(instance, filename):

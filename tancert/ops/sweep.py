@@ -26,12 +26,14 @@ class SweepReport:
     suspension_proposed: list[str] = field(default_factory=list)
     withdrawal_proposed: list[str] = field(default_factory=list)
     renewal_reminded: list[str] = field(default_factory=list)
+    export_reminded: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
                  ("suspensions proposed (surveillance overdue)", self.suspension_proposed),
                  ("withdrawals proposed (suspension ended)", self.withdrawal_proposed),
-                 ("renewal reminders", self.renewal_reminded)]
+                 ("renewal reminders", self.renewal_reminded),
+                 ("regulator report reminders", self.export_reminded)]
         return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
 
 
@@ -64,7 +66,7 @@ def remind_acceptance_deadlines(today: date) -> list[str]:
 
 
 def run(today: date | None = None) -> SweepReport:
-    from tancert.certificates import enforcement
+    from tancert.certificates import enforcement, export
     from tancert.certificates.actions import expire_certificates
 
     today = today or timezone.localdate()
@@ -74,4 +76,5 @@ def run(today: date | None = None) -> SweepReport:
     report.suspension_proposed = enforcement.propose_suspensions_for_overdue_surveillance(today)
     report.withdrawal_proposed = enforcement.propose_withdrawals_for_unresolved_suspensions(today)
     report.renewal_reminded = enforcement.remind_renewals(today)
+    report.export_reminded = export.remind(today)
     return report
