@@ -150,6 +150,9 @@ TANCERT_SUSPEND_WITHIN_DAYS = env_int("TANCERT_SUSPEND_WITHIN_DAYS", 5)
 TANCERT_LATE_RENEWAL_MONTHS = env_int("TANCERT_LATE_RENEWAL_MONTHS", 6)
 # Regulator export: due by this day of the following month.
 TANCERT_REGULATOR_EXPORT_DAY = env_int("TANCERT_REGULATOR_EXPORT_DAY", 10)
+# Prefix of the audit plan numbers in the report (CNCA recommends R0 + the last 3 digits of the body's approval
+# number + a 2-digit branch code; the approval number is the body's, so it is a setting, default the body code).
+TANCERT_REPORT_PLAN_PREFIX = env_str("TANCERT_REPORT_PLAN_PREFIX", "")
 # E-mail: console in development and the demo; set TANCERT_EMAIL_BACKEND and EMAIL_* for SMTP.
 EMAIL_BACKEND = env_str("TANCERT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("TANCERT_FROM_EMAIL", "noreply@tancert.local")

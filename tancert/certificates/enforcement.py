@@ -50,7 +50,8 @@ def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
             Certificate.objects.filter(pk=cert.pk).update(surveillance_status=Certificate.SURV_OVERDUE)
             chain.append("certificate.suspension_proposed", subject=cert, by=None, organisation=cert.organisation_id,
                          summary=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成，建议暂停（R8.1.1-interval）",
-                         data={"due": due.isoformat(), "reason": "surveillance_overdue"})
+                         data={"due": due.isoformat(), "reason": "surveillance_overdue",
+                               "rule": "R9.3-surveillance"})
             notify(deciders, f"建议暂停证书 {cert.number}：监督审核逾期", f"监督审核应于 {due} 前完成。",
                    f"/certificates/{cert.pk}/")
         proposed.append(cert.number)
