@@ -216,6 +216,9 @@ def seed() -> None:
     _apply(org, user, "烘焙食品生产相关的碳管理活动", today - relativedelta(months=4), submit=False)
     certs.expire_certificates()
     _auditor_cpd_and_conflicts(staff, old, power)
+    from tancert.certificates.demo import seed_lifecycle  # issue 7: English version, a change under review
+
+    seed_lifecycle()
 
 
 # The demo organisations' technical areas (Appendix A): who may audit what.
