@@ -78,10 +78,13 @@ def change_request(request, pk: int):
     if form.is_valid():
         d = dict(form.cleaned_data)
         reason = d.pop("reason")
+        if not d["sites"] and not cert.sites:
+            d.pop("sites")  # no sites before, none given: not a change
         perform(request, actions.request_change, cert, by=request.user, changes=d, reason=reason,
                 success=_("Change request sent to the certification body."))
     else:
-        messages.error(request, _("Fill in the changed content and the reason."))
+        messages.error(request, _("Fill in the changed content and the reason.") + " "
+                       + " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("certificate", pk)
 
 

@@ -90,7 +90,7 @@ def certificate(request, pk: int):
 def _more_context(cert, user) -> dict:
     """Renewal, change requests, English version, mark and misuse (certificates/pages.py)."""
     from tancert.audits.planning.programme import renewal_window
-    from tancert.certificates.forms_more import ChangeRequestForm, ChangeReviewForm, MisuseForm
+    from tancert.certificates.forms_more import ChangeRequestForm, ChangeReviewForm, MisuseForm, sites_text
     from tancert.certificates.pages import change_requests_for
 
     holder = user.organisation_id == cert.organisation_id
@@ -103,7 +103,7 @@ def _more_context(cert, user) -> dict:
         "change_requests": change_requests_for(cert, user),
         "change_request_form": ChangeRequestForm(initial={
             "organisation_name": cert.organisation_name, "organisation_address": cert.organisation_address,
-            "scope": cert.scope}),
+            "scope": cert.scope, "sites": sites_text(cert.sites)}),
         "change_review_form": ChangeReviewForm(), "misuse_form": MisuseForm(initial={"observed_on": today}),
         "current": current, "misuses": cert.mark_misuses.all(), "chain": [c for c in (cert.renewal_of,
                                                                                      *cert.renewals.all()) if c],

@@ -184,3 +184,15 @@ def test_api_walls_and_rule_errors(p, world):
     r = bearer(p.client_a).post(f"{c}/english", content_type="application/json")
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
     assert bearer(p.decider).get(f"{API}/decision-queue").json() == []
+
+
+def test_holder_changes_the_sites_through_the_page_and_bad_lines_are_refused(client, p, world):
+    cert, urls = world
+    client.force_login(p.client_a)
+    url = reverse("certificate_change_request", args=[cert.pk])
+    base = {"organisation_name": cert.organisation_name, "organisation_address": cert.organisation_address,
+            "scope": cert.scope, "reason": "新增生产场所"}
+    r = client.post(url, {**base, "sites": "没有分隔符的一行"}, follow=True)
+    assert not ChangeRequest.objects.exists() and "名称: 地址" in r.content.decode()
+    client.post(url, {**base, "sites": "总部：北京市海淀区测试路2号\n二厂: 河北省廊坊市测试路9号"})
+    assert ChangeRequest.objects.get().changes["sites"][1] == {"name": "二厂", "address": "河北省廊坊市测试路9号"}
