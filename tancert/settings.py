@@ -94,7 +94,10 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_d
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two appends to the
     # record chain can never read the same predecessor (design §5).
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL: readers never block the writer (bench/register.py: a long register search held the read lock
+    # while lookups logged themselves, "database is locked"; docs/performance.md, Public register).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                                       "init_command": "PRAGMA journal_mode=WAL;"}
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
