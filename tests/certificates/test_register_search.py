@@ -83,3 +83,15 @@ def test_history_of_changes_on_the_public_page(p, cert):
         assert text in page, text
     assert "内部原因不公开" not in page  # the public sees the kind of change, not internal reasons
     assert f"/register/{cert.number}/v1/" in page
+
+
+def test_public_api_gives_the_history_versions_and_chain(p, cert):
+    actions.change_certificate(cert, by=p.certadmin, changes={"scope": "扩大后的范围"}, reason="扩项")
+    actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="内部原因不公开",
+                                respond_by=timezone.localdate() + timedelta(days=30))
+    body = Client().get(f"/api/v1/public/certificates/{cert.number}/history").json()
+    assert body["status"] == "suspended"
+    assert [h["change"] for h in body["history"]] == ["issued", "changed", "suspended"]
+    assert [v["superseded"] for v in body["versions"]] == [True, False]
+    assert "内部原因不公开" not in str(body)
+    assert Client().get("/api/v1/public/certificates/NOPE/history").status_code == 404
