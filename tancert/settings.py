@@ -94,7 +94,10 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_d
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two appends to the
     # record chain can never read the same predecessor (design §5).
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL: readers never block the writer (bench/register.py: a long register search held the read lock
+    # while lookups logged themselves, "database is locked"; docs/performance.md, Public register).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                                       "init_command": "PRAGMA journal_mode=WAL;"}
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -131,12 +134,28 @@ TANCERT_BODY = {
     "name_zh": env_str("TANCERT_BODY_NAME_ZH", "中环联合（北京）认证中心有限公司"),
     "name_en": env_str("TANCERT_BODY_NAME_EN", "China Environmental United Certification Center Co., Ltd."),
     "address_zh": env_str("TANCERT_BODY_ADDRESS_ZH", "北京市朝阳区育慧南路1号"),
+    "address_en": env_str("TANCERT_BODY_ADDRESS_EN", "No. 1 Yuhui South Road, Chaoyang District, Beijing"),
     "public_url": env_str("TANCERT_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 # R9.2-validity: certificate validity in years (a scheme setting, see the Reading of 9.3).
 TANCERT_CERT_VALIDITY_YEARS = env_int("TANCERT_CERT_VALIDITY_YEARS", 3)
 # Certificate number pattern (issue 7 makes it fully configurable); fields: body, yyyy, yy, serial, cycle.
 TANCERT_CERT_NUMBER_PATTERN = env_str("TANCERT_CERT_NUMBER_PATTERN", "{body}{yy}CMS{serial:05d}R{cycle}")
+# Issue 7, the body's own policies (the rules leave them to the body):
+# R7.5: size of the decision committee; the decision takes effect when all members agree.
+TANCERT_DECISION_COMMITTEE_SIZE = env_int("TANCERT_DECISION_COMMITTEE_SIZE", 1)
+# R7.5: a declared conflict of interest bars a decider for this many years after it ended.
+TANCERT_CONFLICT_YEARS = env_int("TANCERT_CONFLICT_YEARS", 2)
+# R9.2-suspend: suspend within this many days of confirming the trigger (later ones are flagged late).
+TANCERT_SUSPEND_WITHIN_DAYS = env_int("TANCERT_SUSPEND_WITHIN_DAYS", 5)
+# R9.3-renewal: a late renewal application within this many months after expiry restores the chain;
+# later, the organisation applies for initial certification (0 disables late renewal).
+TANCERT_LATE_RENEWAL_MONTHS = env_int("TANCERT_LATE_RENEWAL_MONTHS", 6)
+# Regulator export: due by this day of the following month.
+TANCERT_REGULATOR_EXPORT_DAY = env_int("TANCERT_REGULATOR_EXPORT_DAY", 10)
+# Prefix of the audit plan numbers in the report (CNCA recommends R0 + the last 3 digits of the body's approval
+# number + a 2-digit branch code; the approval number is the body's, so it is a setting, default the body code).
+TANCERT_REPORT_PLAN_PREFIX = env_str("TANCERT_REPORT_PLAN_PREFIX", "")
 # E-mail: console in development and the demo; set TANCERT_EMAIL_BACKEND and EMAIL_* for SMTP.
 EMAIL_BACKEND = env_str("TANCERT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("TANCERT_FROM_EMAIL", "noreply@tancert.local")

@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("audits/", include("tancert.audits.urls")),  # checklists, stage 1 record, check-ins (issue 6)
+    path("", include("tancert.certificates.urls")),  # issue 7 pages (before web's catch-all lifecycle route)
     path("", include("tancert.web.urls")),
 ]

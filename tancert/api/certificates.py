@@ -28,12 +28,25 @@ class DecisionIn(Schema):
     reason: str = ""
 
 
-@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 422: Problem})
+class VoteOut(Schema):
+    votes: int
+    committee_size: int
+    detail: str
+
+
+@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 202: VoteOut, 422: Problem})
 def decide(request, audit_id: int, payload: DecisionIn):
+    """Decide (R7.5). With a committee, 202 records this member's vote until the committee is complete."""
+    from tancert.certificates.committee import committee_size
+    from tancert.certificates.models import DecisionVote
+
     audit = access.get_or_404(access.audits_for(request.user), pk=audit_id)
     conditions = {k: v.dict() for k, v in payload.conditions.items()}
     d = actions.decide(audit, by=request.user, outcome=payload.outcome, conditions=conditions, scope=payload.scope,
                        reason=payload.reason)
+    if d is None:
+        return Status(202, {"votes": DecisionVote.objects.filter(audit=audit).count(),
+                            "committee_size": committee_size(), "detail": "vote recorded"})
     return Status(201, decision_out(d))
 
 
@@ -86,6 +99,7 @@ class SuspendIn(Schema):
     trigger: str
     reason: str
     respond_by: date
+    confirmed_on: date | None = None
 
 
 class ReasonIn(Schema):

@@ -31,7 +31,7 @@ class PublicCertificate(Schema):
 
 def _public(c: Certificate) -> dict:
     return {
-        "number": c.number, "status": c.status, "status_label": str(c.get_status_display()),
+        "number": c.number, "status": c.public_status, "status_label": c.get_public_status_display(),
         "organisation_name": c.organisation_name, "organisation_address": c.organisation_address,
         "credit_code": c.credit_code, "scope": c.scope, "criterion": c.criterion, "issue_date": c.issue_date,
         "first_issue_date": c.first_issue_date, "expiry_date": c.expiry_date,
@@ -67,6 +67,46 @@ def lookup_one(request, number: str):
     if cert is None:
         return Status(404, {"detail": "not found"})
     return _public(cert)
+
+
+class PublicHistoryItem(Schema):
+    date: date
+    change: str
+    label: str
+
+
+class PublicHistory(Schema):
+    number: str
+    status: str
+    history: list[PublicHistoryItem]
+    versions: list[dict]
+    chain: list[str]
+
+
+@router.get("/certificates/{number}/history", response={200: PublicHistory, 404: dict, 429: TooMany})
+def history(request, number: str):
+    """The history of changes of one certificate (issue, surveillance, changes, suspension, …), its versions
+    (superseded ones stay verifiable, R9.4.2) and its recertification chain. Rate-limited and logged."""
+    from django.utils import timezone
+
+    from tancert.records.models import Event
+    from tancert.web.views import public_history_labels
+
+    address, refused = _limit(request, number)
+    if refused:
+        return refused
+    cert = Certificate.objects.filter(number="".join(number.split()).upper()).first()
+    lookup.log(address, "api", number, int(cert is not None))
+    if cert is None:
+        return Status(404, {"detail": "not found"})
+    labels = public_history_labels()
+    events = Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
+    return {"number": cert.number, "status": cert.public_status,
+            "history": [{"date": timezone.localtime(e.at).date(), "change": e.action.split(".", 1)[1],
+                         "label": str(labels[e.action])} for e in events.order_by("seq")],
+            "versions": [{"version": v.version, "superseded": v.superseded_at is not None,
+                          "url": f"/register/{cert.number}/v{v.version}/"} for v in cert.versions.order_by("version")],
+            "chain": [c.number for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]}
 
 
 @router.get("/certificates", response={200: list[PublicCertificate], 429: TooMany})

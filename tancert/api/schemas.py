@@ -103,13 +103,15 @@ class AuditOut(Schema):
 class DecisionOut(Schema):
     id: int
     organisation_id: int
-    audit_id: int
+    audit_id: int | None  # None for a transfer-in decision
     outcome: str
     scope: str
     conditions: dict
     reason: str
     decided_by: str
     decided_at: datetime
+    committee: list = []
+    dissent: str = ""
 
 
 class CertificateOut(Schema):
@@ -155,4 +157,5 @@ def audit_out(a) -> dict:
 
 def decision_out(d) -> dict:
     return {**{f: getattr(d, f) for f in ("id", "organisation_id", "audit_id", "outcome", "scope", "conditions",
-                                          "reason", "decided_at")}, "decided_by": d.decided_by.username}
+                                          "reason", "decided_at", "committee", "dissent")},
+            "decided_by": d.decided_by.username}

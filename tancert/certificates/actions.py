@@ -8,12 +8,12 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits.models import Audit, AuditTeamMember, Finding
+from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, CertificateVersion, Decision
-from tancert.ops.notify import notify, organisation_users
+from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -29,17 +29,35 @@ def _locked(model, pk):
     return model.objects.select_for_update().get(pk=pk)
 
 
-def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "", reason: str = "") -> Decision:
-    """A decision maker who was not on the audit team grants, refuses or reduces (R7.5)."""
+def _check_independent(audit: Audit, by) -> None:
+    """R7.5: never on an audit team of the client, no declared conflict within the body's period."""
+    from tancert.certificates import committee
+
+    require(not committee.audited_client(by, audit.organisation_id), "R7.5",
+            _("You were on the audit team of this client and cannot decide on it (impartiality, ISO/IEC 17021-1 "
+              "9.5)."), field="decided_by")
+    conflict = committee.declared_conflicts(by, audit.organisation).first()
+    require(conflict is None, "R7.5",
+            _("You declared a conflict of interest with this client (%(kind)s); you cannot decide on it."),
+            field="decided_by", params={"kind": conflict.get_kind_display() if conflict else ""})
+
+
+def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "", reason: str = "") -> Decision | None:
+    """A decision maker who is independent of the client grants, refuses or reduces (R7.5).
+
+    With a committee (`TANCERT_DECISION_COMMITTEE_SIZE` > 1) this records the member's vote and
+    returns None until the last member has voted; then the decision is made (certificates/committee.py).
+    """
+    from tancert.certificates import committee
+    from tancert.certificates.models import DecisionVote
+
     require_role(by, Role.DECISION_MAKER)
     require(audit.kind in (Audit.STAGE2, Audit.RECERTIFICATION), "R7.5",
             _("Decisions are taken on a stage 2 or recertification audit."), field="audit")
     require(audit.status == Audit.COMPLETED, "R7.5.1", _("The audit report is not finished yet."), field="audit")
     related = Audit.objects.filter(application=audit.application) if audit.application_id else \
         Audit.objects.filter(pk=audit.pk)
-    require(not AuditTeamMember.objects.filter(audit__in=related, user=by).exists(), "R7.5",
-            _("You were on the audit team of this client and cannot decide on it (impartiality, ISO/IEC 17021-1 "
-              "9.5)."), field="decided_by")
+    _check_independent(audit, by)
     require(outcome in dict(Decision.OUTCOMES), "R7.5", _("Choose grant, grant with reduced scope or refuse."),
             field="outcome")
     answers = {}
@@ -75,18 +93,46 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
                 field="outcome")
         if outcome == Decision.GRANT_REDUCED:
             require(bool(scope.strip()), "R9.1-c", _("State the reduced scope."), field="scope")
+    size = committee.committee_size()
+    now = timezone.now()
+    vote = {"user": by.pk, "name": by.get_full_name() or by.username, "outcome": outcome,
+            "outcome_zh": str(dict(Decision.OUTCOMES)[outcome]), "scope": scope.strip() or audit.scope,
+            "conditions": answers, "reason": reason.strip(), "at": now.isoformat()}
     with transaction.atomic():
         locked = _locked(Audit, audit.pk)
         require(not locked.decisions.exists(), "R7.5",
                 _("Another decision maker has already decided on this audit."), field="audit")
+        earlier = list(DecisionVote.objects.filter(audit=locked))
+        require(all(v.user_id != by.pk for v in earlier), "R7.5",
+                _("You have already voted on this audit; the committee waits for its other members."),
+                field="decided_by")
+        if len(earlier) + 1 < size:
+            DecisionVote.objects.create(audit=locked, user=by, outcome=outcome, scope=vote["scope"],
+                                        conditions=answers, reason=vote["reason"], voted_at=now)
+            chain.append("decision.vote", subject=locked, by=by, organisation=audit.organisation_id,
+                         summary=f"认证决定委员会成员投票（{len(earlier) + 1}/{size}）：{vote['outcome_zh']}",
+                         data={"audit": audit.pk, "vote": vote})
+            return None
+        with translation.override("zh-hans"):
+            votes = [{"user": v.user_id, "name": v.user.get_full_name() or v.user.username, "outcome": v.outcome,
+                      "outcome_zh": str(dict(Decision.OUTCOMES)[v.outcome]), "scope": v.scope,
+                      "conditions": v.conditions, "reason": v.reason, "at": v.voted_at.isoformat()}
+                     for v in earlier] + [vote]
+        final, final_scope, final_conditions, dissent = committee.combine(votes) if size > 1 else \
+            (outcome, vote["scope"], answers, "")
+        final_reason = reason.strip() if size == 1 else "；".join(v["reason"] for v in votes if v["reason"])
         decision = Decision.objects.create(
-            organisation=audit.organisation, application=audit.application, audit=audit, outcome=outcome,
-            scope=(scope.strip() or audit.scope), conditions=answers, reason=reason.strip(), decided_by=by,
-            decided_at=timezone.now())
+            organisation=audit.organisation, application=audit.application, audit=audit, outcome=final,
+            scope=final_scope, conditions=final_conditions, reason=final_reason, decided_by=by,
+            decided_at=now, committee=votes, dissent=dissent)
+        with translation.override("zh-hans"):
+            label = str(decision.get_outcome_display())
         chain.append("decision.made", subject=decision, by=by, organisation=audit.organisation_id,
-                     summary=f"认证决定：{decision.get_outcome_display()}" + (f"；{reason.strip()}" if reason else ""),
-                     data={"audit": audit.pk, "outcome": outcome, "scope": decision.scope, "conditions": answers,
-                           "reason": decision.reason})
+                     summary=f"认证决定：{label}" + (f"；{final_reason}" if final_reason else "")
+                     + (f"；{dissent}" if dissent else ""),
+                     data={"audit": audit.pk, "outcome": final, "scope": decision.scope,
+                           "conditions": final_conditions, "reason": decision.reason, "committee": votes,
+                           "dissent": dissent})
     return decision
 
 
@@ -122,7 +168,33 @@ def certificate_content(cert: Certificate) -> dict:
         "surveillance_status": cert.surveillance_status,
         "sites": cert.sites,
         "version": cert.version,
+        "cycle": cert.cycle,
+        "other_information": "证书状态可在认证机构网站及国家认证认可监督管理委员会网站查询。"
+                             + (f"本证书由 {cert.previous_body} 转入。" if cert.origin == Certificate.TRANSFER else ""),
     }
+
+
+def check_content(content: dict) -> None:
+    """R9.1-a…h: a certificate lacking any required item is not issued (nor a change version)."""
+    def has(*names):
+        return all(str(content.get(n) or "").strip() for n in names)
+
+    require(has("number"), "R9.1-a", _("The certificate has no number."), field="number")
+    require(has("organisation_name", "organisation_address"), "R9.1-b",
+            _("The certificate must state the certified organisation's name and address; complete the "
+              "organisation's record first."), field="organisation_address")
+    require(has("scope"), "R9.1-c", _("The certificate must state the certified scope."), field="scope")
+    require(has("criterion"), "R9.1-d", _("The certificate must state the criterion and its version."),
+            field="criterion")
+    require(has("issue_date", "expiry_date"), "R9.1-e", _("The certificate must state its issue date and validity."),
+            field="issue_date")
+    require(has("body_name", "body_address"), "R9.1-f",
+            _("The certificate must state the certification body's name and address (TANCERT_BODY_NAME_ZH, "
+              "TANCERT_BODY_ADDRESS_ZH)."), field="body_name")
+    require(content.get("surveillance_status") in dict(Certificate.SURVEILLANCE), "R9.1-g",
+            _("The certificate must state its surveillance status."), field="surveillance_status")
+    require(has("other_information"), "R9.1-h", _("The certificate must state where its status can be checked."),
+            field="other_information")
 
 
 def _freeze_version(cert: Certificate) -> CertificateVersion:
@@ -131,6 +203,7 @@ def _freeze_version(cert: Certificate) -> CertificateVersion:
     from tancert.records.documents import record_pdf
 
     content = certificate_content(cert)
+    check_content(content)
     seal = sealing.sign(content)
     pdf = render_certificate_pdf(cert, content, seal)
     digest = record_pdf(pdf)
@@ -141,11 +214,31 @@ def _freeze_version(cert: Certificate) -> CertificateVersion:
     return version
 
 
+def renewed_certificate(decision: Decision) -> Certificate | None:
+    """The certificate whose chain this decision continues (a renewal application), if any."""
+    if decision.application_id is None:
+        return None
+    return Certificate.objects.filter(renewal_application_id=decision.application_id).first()
+
+
+def chain_number(old: Certificate, cycle: int) -> str:
+    """The next number of a chain: the R<cycle> suffix of the pattern counts recertifications."""
+    import re
+
+    base = re.sub(rf"R{old.cycle}$", "", old.number)
+    return f"{base}R{cycle}"
+
+
 def issue_certificate(decision: Decision, *, by, issue_date: date | None = None) -> Certificate:
     """The certificate administrator issues the certificate of a granting decision (R9.1, R9.2-validity).
 
     `issue_date` may be earlier than today only to enter a certificate already issued on paper
     (migration from an earlier system); it can never be in the future or before the decision.
+
+    A recertification (R9.3-renewal) continues the chain of the certificate it renews: the same
+    number with the next cycle (`…R1`, `…R2`), the first issue date kept and the new validity counted
+    from the old expiry — also when decided late within `TANCERT_LATE_RENEWAL_MONTHS` after expiry
+    (restoration, ISO/IEC 17021-1). A transfer keeps the other body's cycle and expiry (RT).
     """
     require_role(by, Role.CERTIFICATE_ADMIN)
     require(decision.grants, "R7.5.2", _("Only a granting decision leads to a certificate."), field="decision")
@@ -156,20 +249,90 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
     require(today <= timezone.localdate(), "R9.1-e", _("The issue date cannot be in the future."), field="issue_date")
     require(today >= timezone.localtime(decision.decided_at).date(), "R9.1-e",
             _("The certificate cannot be issued before the decision."), field="issue_date")
+    years = relativedelta(years=settings.TANCERT_CERT_VALIDITY_YEARS)
     # R9.2-validity: three years (a scheme setting); the last valid day is the day before the anniversary.
-    expiry = today + relativedelta(years=settings.TANCERT_CERT_VALIDITY_YEARS) - relativedelta(days=1)
+    expiry = today + years - relativedelta(days=1)
+    number, cycle, first_issue, extra = None, 0, today, {}
+    old = renewed_certificate(decision)
+    transfer = getattr(decision, "transfer_review", None) if decision.audit_id is None else None
+    if old is not None:
+        decided = timezone.localtime(decision.decided_at).date()
+        late_limit = old.expiry_date + relativedelta(months=settings.TANCERT_LATE_RENEWAL_MONTHS)
+        require(decided <= late_limit, "R9.3-renewal",
+                _("The recertification was decided more than %(months)s months after the expiry (%(expiry)s); "
+                  "the organisation needs a new initial certification."), field="decision",
+                params={"months": settings.TANCERT_LATE_RENEWAL_MONTHS, "expiry": old.expiry_date.isoformat()})
+        cycle = old.cycle + 1
+        number, first_issue = chain_number(old, cycle), old.first_issue_date
+        expiry = old.expiry_date + years
+        extra = {"renewal_of": old, "late": decided > old.expiry_date}
+    elif transfer is not None:
+        cycle, expiry = transfer.previous_cycle, transfer.previous_expiry_date
+        first_issue = transfer.previous_issue_date
+    late = extra.pop("late", False)
+    criterion = transfer.criterion if transfer is not None else decision.application.criterion
     with transaction.atomic():
         cert = Certificate.objects.create(
-            number=next_number(today), organisation=org, decision=decision, organisation_name=org.name,
-            organisation_address=org.address, credit_code=org.credit_code, scope=decision.scope,
-            criterion=decision.application.criterion, sites=[{"name": s.name, "address": s.address}
-                                                             for s in org.sites.all()],
-            first_issue_date=today, issue_date=today, expiry_date=expiry, status_changed_at=timezone.now())
+            number=number or next_number(today, cycle), organisation=org, decision=decision,
+            organisation_name=org.name, organisation_address=org.address, credit_code=org.credit_code,
+            scope=decision.scope, criterion=criterion,
+            sites=[{"name": s.name, "address": s.address} for s in org.sites.all()], cycle=cycle,
+            first_issue_date=first_issue, issue_date=today, expiry_date=expiry, status_changed_at=timezone.now(),
+            origin=Certificate.TRANSFER if transfer is not None else Certificate.INITIAL,
+            previous_body=transfer.previous_body if transfer is not None else "", **extra)
         version = _freeze_version(cert)
-        chain.append("certificate.issued", subject=cert, by=by, organisation=org,
-                     summary=f"颁发证书 {cert.number}，有效期至 {expiry.isoformat()}",
-                     data={"number": cert.number, "content": version.content, "pdf_sha256": version.sha256})
+        summary = f"颁发证书 {cert.number}，有效期至 {expiry.isoformat()}"
+        if old is not None:
+            summary += f"（再认证，延续证书 {old.number}" + ("，到期后恢复" if late else "") + "）"
+        if transfer is not None:
+            summary += f"（自 {transfer.previous_body} 转入，保持原认证周期和有效期）"
+        chain.append("certificate.issued", subject=cert, by=by, organisation=org, summary=summary,
+                     data={"number": cert.number, "content": version.content, "pdf_sha256": version.sha256,
+                           "renewal_of": old.number if old else None, "late_renewal": late,
+                           "transfer": transfer.pk if transfer is not None else None})
     return cert
+
+
+def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | None = None):
+    """The holder applies for recertification (R9.3-renewal): from 90 days before expiry; after expiry
+    only within the body's late-renewal period (`TANCERT_LATE_RENEWAL_MONTHS`), else initial certification."""
+    from tancert.audits.planning.programme import renewal_window
+    from tancert.clients import actions as clients
+    from tancert.clients.models import Application
+
+    today = today or timezone.localdate()
+    require(by.is_authenticated and by.organisation_id == cert.organisation_id, "R9.3-renewal",
+            _("Only the certificate holder applies for its renewal."), field="certificate")
+    require(cert.status in (Certificate.VALID, Certificate.EXPIRED), "R9.3-renewal",
+            _("A %(status)s certificate cannot be renewed."), field="status",
+            params={"status": cert.get_status_display()})
+    require(cert.renewal_application_id is None, "R9.3-renewal",
+            _("A renewal application for this certificate exists already."), field="certificate")
+    opens = renewal_window(cert.expiry_date).earliest
+    require(today >= opens, "R9.3-renewal",
+            _("A renewal application is made within the 90 days before expiry: from %(opens)s."),
+            field="applied_on", params={"opens": opens.isoformat()})
+    late_limit = cert.expiry_date + relativedelta(months=settings.TANCERT_LATE_RENEWAL_MONTHS)
+    require(today <= late_limit, "R9.3-renewal",
+            _("The certificate expired on %(expiry)s, more than %(months)s months ago; apply for initial "
+              "certification instead."), field="applied_on",
+            params={"expiry": cert.expiry_date.isoformat(), "months": settings.TANCERT_LATE_RENEWAL_MONTHS})
+    with transaction.atomic():
+        app = clients.create_application(cert.organisation, by=by, kind=Application.RECERTIFICATION,
+                                         scope=(scope or cert.scope).strip(),
+                                         cms_started_on=cert.decision.application.cms_started_on
+                                         if cert.decision.application_id else cert.first_issue_date,
+                                         criterion=cert.criterion)
+        locked = _locked(Certificate, cert.pk)
+        require(locked.renewal_application_id is None, "R9.3-renewal",
+                _("A renewal application for this certificate exists already."), field="certificate")
+        locked.renewal_application = app
+        locked.save(update_fields=["renewal_application"])
+        late = today > cert.expiry_date
+        chain.append("certificate.renewal_applied", subject=locked, by=by, organisation=cert.organisation_id,
+                     summary=f"申请证书 {cert.number} 再认证" + ("（到期后补办，恢复期内）" if late else ""),
+                     data={"application": app.pk, "applied_on": today.isoformat(), "late": late})
+    return app
 
 
 def _status_change(cert: Certificate, *, by, new: str, action: str, summary: str, reason: str,
@@ -193,17 +356,33 @@ def _status_change(cert: Certificate, *, by, new: str, action: str, summary: str
     return cert
 
 
-def suspend_certificate(cert: Certificate, *, by, trigger: str, reason: str, respond_by: date) -> Certificate:
+def suspend_certificate(cert: Certificate, *, by, trigger: str, reason: str, respond_by: date,
+                        confirmed_on: date | None = None) -> Certificate:
+    """Suspend for one of T1–T4 with a deadline; the holder is notified (R9.2-suspend).
+
+    `confirmed_on` is the day the trigger was confirmed (default today). The body suspends within
+    `TANCERT_SUSPEND_WITHIN_DAYS` (5, Measures for certification bodies) of it; a later suspension is
+    still made — refusing it would leave the certificate valid — but flagged late in the record.
+    """
     require_role(by, Role.DECISION_MAKER)
     require(trigger in TRIGGER_CODES, "R9.2-suspend", _("Name one of the triggers T1–T4."), field="trigger")
     require(bool(reason.strip()), f"R9.2-{trigger}", _("Give the reason for the suspension."), field="reason")
-    require(respond_by > timezone.localdate(), "R9.2-suspend",
+    today = timezone.localdate()
+    confirmed_on = confirmed_on or today
+    require(confirmed_on <= today, "R9.2-suspend", _("The trigger cannot be confirmed in the future."),
+            field="confirmed_on")
+    require(respond_by > today, "R9.2-suspend",
             _("The deadline for the organisation must be in the future."), field="respond_by")
+    limit = settings.TANCERT_SUSPEND_WITHIN_DAYS
+    late = (today - confirmed_on).days > limit
     title = rulebook.rule(f"R9.2-{trigger}").title_zh
     return _status_change(cert, by=by, new=Certificate.SUSPENDED, action="certificate.suspended",
-                          summary=f"暂停证书 {cert.number}（{trigger}：{title}）：{reason.strip()}",
+                          summary=f"暂停证书 {cert.number}（{trigger}：{title}）：{reason.strip()}；"
+                                  f"整改期限 {respond_by.isoformat()}"
+                                  + (f"；注意：触发事项于 {confirmed_on.isoformat()} 确认，超过 {limit} 日时限" if late else ""),
                           reason=reason.strip(), allowed_from=(Certificate.VALID,), key="R9.2-suspend",
-                          extra={"suspension_trigger": trigger, "respond_by": respond_by})
+                          extra={"suspension_trigger": trigger, "respond_by": respond_by,
+                                 "trigger_confirmed_on": confirmed_on, "suspended_late": late})
 
 
 def restore_certificate(cert: Certificate, *, by, reason: str) -> Certificate:
@@ -214,7 +393,8 @@ def restore_certificate(cert: Certificate, *, by, reason: str) -> Certificate:
     return _status_change(cert, by=by, new=Certificate.VALID, action="certificate.restored",
                           summary=f"恢复证书 {cert.number}：{reason.strip()}", reason=reason.strip(),
                           allowed_from=(Certificate.SUSPENDED,), key="R9.2-suspend",
-                          extra={"suspension_trigger": "", "respond_by": None})
+                          extra={"suspension_trigger": "", "respond_by": None, "trigger_confirmed_on": None,
+                                 "suspended_late": False})
 
 
 def withdraw_certificate(cert: Certificate, *, by, reason: str) -> Certificate:
@@ -293,3 +473,135 @@ def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> 
     cert.refresh_from_db()
     return cert
 
+
+
+def english_version(cert: Certificate, *, by) -> CertificateVersion:
+    """The English PDF/A of the current version, on the holder's request (issue 7 item 2)."""
+    import hashlib
+
+    from tancert.certificates.documents import render_certificate_pdf
+
+    if not (by.is_authenticated and (by.organisation_id == cert.organisation_id
+                                     or by.has_role(Role.CERTIFICATE_ADMIN))):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Only the holder or the certificate administrator can request this."))
+    require(cert.status == Certificate.VALID, "R9.1-h", _("An English version is made only of a valid certificate."),
+            field="status")
+    with transaction.atomic():
+        v = CertificateVersion.objects.select_for_update().get(certificate=cert, version=cert.version)
+        if v.pdf_en:
+            return v
+        pdf = render_certificate_pdf(cert, v.content, v.seal, lang="en")
+        v.sha256_en = hashlib.sha256(pdf).hexdigest()
+        v.pdf_en.save(f"{cert.number}-v{v.version}-en.pdf", ContentFile(pdf), save=False)
+        v.save(update_fields=["pdf_en", "sha256_en"])
+        chain.append("certificate.english_version", subject=cert, by=by, organisation=cert.organisation_id,
+                     summary=f"应申请出具证书 {cert.number} 第 {v.version} 版英文版本",
+                     data={"version": v.version, "pdf_sha256": v.sha256_en})
+    return v
+
+
+def request_change(cert: Certificate, *, by, changes: dict, reason: str):
+    """The holder applies for a change of content (R9.4.1): name, address, scope, sites — never validity."""
+    from tancert.certificates.models import ChangeRequest
+
+    if not (by.is_authenticated and by.organisation_id == cert.organisation_id):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Only the certificate holder applies for a change."))
+    require(cert.status == Certificate.VALID, "R9.4.2", _("Only a valid certificate can be changed."),
+            field="status")
+    unknown = sorted(set(changes) - set(CHANGEABLE))
+    require(not unknown, "R9.4.2",
+            _("A change keeps the certificate number and validity dates; only the name, address, scope and sites "
+              "can change (not: %(fields)s)."), field=unknown[0] if unknown else None,
+            params={"fields": ", ".join(unknown)})
+    changed = {k: v for k, v in changes.items() if getattr(cert, k) != v}
+    require(bool(changed), "R9.4.1", _("Nothing would change."), field="changes")
+    require(bool((reason or "").strip()), "R9.4.1", _("Say what changed and why."), field="reason")
+    require(not cert.change_requests.filter(status=ChangeRequest.PENDING).exists(), "R9.4.1",
+            _("A change request for this certificate is already under review."), field="changes")
+    with transaction.atomic():
+        req = ChangeRequest.objects.create(certificate=cert, changes=changed, reason=reason.strip(), requested_by=by,
+                                           requested_at=timezone.now())
+        chain.append("certificate.change_requested", subject=cert, by=by, organisation=cert.organisation_id,
+                     summary=f"申请变更证书 {cert.number}：{reason.strip()}",
+                     data={"request": req.pk, "changes": changed})
+        notify(staff_with_role(Role.CERTIFICATE_ADMIN), f"证书变更申请待审核：{cert.number}",
+               link=f"/certificates/{cert.pk}/")
+    return req
+
+
+def review_change(req, *, by, approve: bool, note: str, audit: Audit | None = None):
+    """The body reviews the change (R9.4.2): approving issues the new version (same number and validity);
+    where an audit was needed, only after it ended with a positive recommendation."""
+    from tancert.certificates.models import ChangeRequest
+
+    require_role(by, Role.CERTIFICATE_ADMIN)
+    require(bool((note or "").strip()), "R9.4.2", _("Record how the change and its evidence were reviewed."),
+            field="note")
+    if approve and audit is not None:
+        require(audit.organisation_id == req.certificate.organisation_id and audit.status == Audit.COMPLETED
+                and audit.recommendation == Audit.RECOMMEND, "R9.4.2",
+                _("The change audit must be completed with a positive recommendation before the change."),
+                field="audit")
+    with transaction.atomic():
+        locked = ChangeRequest.objects.select_for_update().get(pk=req.pk)
+        require(locked.status == ChangeRequest.PENDING, "R9.4.2", _("This change request was already reviewed."),
+                field="status")
+        if approve:
+            change_certificate(locked.certificate, by=by, changes=locked.changes,
+                               reason=f"{locked.reason}；审核：{note.strip()}")
+        locked.status = ChangeRequest.APPROVED if approve else ChangeRequest.REJECTED
+        locked.reviewed_by, locked.reviewed_at, locked.review_note, locked.audit = by, timezone.now(), note.strip(), audit
+        locked.save()
+        if not approve:
+            chain.append("certificate.change_rejected", subject=locked.certificate, by=by,
+                         organisation=locked.certificate.organisation_id,
+                         summary=f"证书 {locked.certificate.number} 的变更申请未获批准：{note.strip()}",
+                         data={"request": locked.pk})
+        notify(organisation_users(locked.certificate.organisation),
+               f"证书 {locked.certificate.number} 的变更申请" + ("已批准" if approve else "未获批准"),
+               note.strip(), f"/certificates/{locked.certificate_id}/")
+    return locked
+
+
+def mark_allowed(cert: Certificate, by) -> None:
+    """R11.1: the holder of a valid certificate may use the mark; suspended, withdrawn… may not."""
+    if not (by.is_authenticated and (by.organisation_id == cert.organisation_id or access_is_office(by))):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Only the certificate holder downloads the mark."))
+    require(cert.status == Certificate.VALID, "R11.1",
+            _("The certificate is %(status)s: the certification mark may not be used."), field="status",
+            params={"status": cert.get_status_display()})
+
+
+def access_is_office(user) -> bool:
+    from tancert.people import access
+
+    return access.is_office(user)
+
+
+def record_mark_misuse(cert: Certificate, *, by, observed_on: date, description: str, evidence: str,
+                       action: str = ""):
+    """Misuse of the mark found by the body (R11.2: deformed marks, use outside the scope or status)."""
+    from tancert.certificates.models import MarkMisuse
+
+    require_role(by, Role.CERTIFICATE_ADMIN, Role.DECISION_MAKER)
+    require(bool(description.strip()) and bool(evidence.strip()), "R11.2",
+            _("Describe the misuse and its evidence."), field="description")
+    require(observed_on <= timezone.localdate(), "R11.2", _("The observation date cannot be in the future."),
+            field="observed_on")
+    with transaction.atomic():
+        m = MarkMisuse.objects.create(certificate=cert, observed_on=observed_on, description=description.strip(),
+                                      evidence=evidence.strip(), action=action.strip(), recorded_by=by,
+                                      recorded_at=timezone.now())
+        chain.append("certificate.mark_misuse", subject=cert, by=by, organisation=cert.organisation_id,
+                     summary=f"发现证书 {cert.number} 认证标志使用不当：{m.description}",
+                     data={"misuse": m.pk, "observed_on": observed_on.isoformat(), "evidence": m.evidence,
+                           "action": m.action})
+        notify(organisation_users(cert.organisation), f"认证标志使用不当：{cert.number}",
+               f"{m.description}\n{m.action}", f"/certificates/{cert.pk}/")
+    return m

@@ -1,4 +1,8 @@
-"""Certificate PDF/A (Chinese, embedded font, QR code to the public verification page)."""
+"""Certificate PDF/A (Chinese, embedded font, QR code to the public verification page, our mark).
+
+The Chinese certificate is the record (RR-language). The English version renders the same frozen
+content and the same seal on request; it is a translation, so the seal's content is the Chinese one.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tancert.certificates import marks
 from tancert.certificates.seal import SEAL_FILE
 from tancert.pdfkit import html_to_pdf
+
+SURVEILLANCE_EN = {"none": "initial certification, first surveillance pending", "s1": "first surveillance passed",
+                   "s2": "second surveillance passed", "overdue": "surveillance overdue"}
 
 
 def verification_url(number: str) -> str:
@@ -23,13 +31,16 @@ def qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def render_certificate_pdf(cert, content: dict, seal: dict | None = None) -> bytes:
+def render_certificate_pdf(cert, content: dict, seal: dict | None = None, lang: str = "zh") -> bytes:
     # Records are in Chinese (RR-language), whatever language the acting user browses in.
-    with translation.override("zh-hans"):
-        url = verification_url(cert.number)
-        html = render_to_string("certificates/certificate_pdf.html", {
-            "c": content, "cert": cert, "qr": qr_data_uri(url), "url": url, "seal": seal,
-            "surveillance": cert.get_surveillance_status_display(),
-        })
+    with translation.override("zh-hans" if lang == "zh" else "en"):
+        url = verification_url(content["number"])
+        html = render_to_string(
+            "certificates/certificate_pdf.html" if lang == "zh" else "certificates/certificate_pdf_en.html", {
+                "c": content, "cert": cert, "qr": qr_data_uri(url), "url": url, "seal": seal,
+                "mark": marks.data_uri(content["number"]), "body": settings.TANCERT_BODY,
+                "surveillance": cert.get_surveillance_status_display() if lang == "zh"
+                else SURVEILLANCE_EN.get(content.get("surveillance_status"), ""),
+            })
     attachments = {SEAL_FILE: json.dumps(seal, ensure_ascii=False, indent=1).encode()} if seal else None
     return html_to_pdf(html, attachments=attachments)

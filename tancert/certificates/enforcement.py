@@ -50,7 +50,8 @@ def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
             Certificate.objects.filter(pk=cert.pk).update(surveillance_status=Certificate.SURV_OVERDUE)
             chain.append("certificate.suspension_proposed", subject=cert, by=None, organisation=cert.organisation_id,
                          summary=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成，建议暂停（R8.1.1-interval）",
-                         data={"due": due.isoformat(), "reason": "surveillance_overdue"})
+                         data={"due": due.isoformat(), "reason": "surveillance_overdue",
+                               "rule": "R9.3-surveillance"})
             notify(deciders, f"建议暂停证书 {cert.number}：监督审核逾期", f"监督审核应于 {due} 前完成。",
                    f"/certificates/{cert.pk}/")
         proposed.append(cert.number)
@@ -74,8 +75,8 @@ def propose_withdrawals_for_unresolved_suspensions(today: date) -> list[str]:
 
 def remind_renewals(today: date) -> list[str]:
     reminded = []
-    for cert in Certificate.objects.filter(status=Certificate.VALID, expiry_date__gte=today).select_related(
-            "organisation"):
+    for cert in Certificate.objects.filter(status=Certificate.VALID, expiry_date__gte=today,
+                                           renewal_application__isnull=True).select_related("organisation"):
         window = renewal_window(cert.expiry_date)
         if not window.contains(today):
             continue
@@ -83,6 +84,6 @@ def remind_renewals(today: date) -> list[str]:
             if not _remind_once("renewal_window", f"certificate:{cert.pk}", window.earliest):
                 continue
             notify(organisation_users(cert.organisation), f"证书 {cert.number} 将于 {cert.expiry_date} 到期，请申请再认证",
-                   "R9.3-renewal：证书到期前 90 天内提出再认证申请。", "/applications/new/")
+                   "R9.3-renewal：证书到期前 90 天内提出再认证申请。", f"/certificates/{cert.pk}/")
         reminded.append(cert.number)
     return reminded

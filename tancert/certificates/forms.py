@@ -32,6 +32,8 @@ class SuspendForm(forms.Form):
                                 choices=[(c, f"{c} {rulebook.rule('R9.2-' + c).title_zh}") for c in TRIGGER_CODES])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
     respond_by = forms.DateField(label=_("The organisation must correct by"), widget=DateInput)
+    confirmed_on = forms.DateField(label=_("Trigger confirmed on (suspend within 5 days)"), widget=DateInput,
+                                   required=False)
 
 
 class ReasonForm(forms.Form):

@@ -12,8 +12,11 @@ class Decision(models.Model):
     OUTCOMES = [(GRANT, _("grant")), (GRANT_REDUCED, _("grant with reduced scope")), (REFUSE, _("refuse"))]
 
     organisation = models.ForeignKey("clients.Organisation", on_delete=models.PROTECT, related_name="decisions")
-    application = models.ForeignKey("clients.Application", on_delete=models.PROTECT, related_name="decisions")
-    audit = models.ForeignKey("audits.Audit", on_delete=models.PROTECT, related_name="decisions",
+    # Both empty only for a transfer-in decision, taken on the pre-transfer review (certificates/transfer.py).
+    application = models.ForeignKey("clients.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="decisions")
+    audit = models.ForeignKey("audits.Audit", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="decisions",
                               help_text="the audit whose report is decided on (stage 2 or recertification)")
     outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOMES)
     scope = models.TextField(_("certified scope"), blank=True)
@@ -22,6 +25,9 @@ class Decision(models.Model):
     reason = models.TextField(_("reasons"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
+    # The committee (R7.5, certificates/committee.py): every member's vote, and the dissent when not unanimous.
+    committee = models.JSONField(default=list, blank=True)
+    dissent = models.TextField(_("dissent"), blank=True)
 
     class Meta:
         ordering = ["-decided_at"]
@@ -30,6 +36,22 @@ class Decision(models.Model):
     @property
     def grants(self) -> bool:
         return self.outcome in (self.GRANT, self.GRANT_REDUCED)
+
+
+class DecisionVote(models.Model):
+    """One committee member's vote on an audit, before the committee is complete (R7.5)."""
+
+    audit = models.ForeignKey("audits.Audit", on_delete=models.PROTECT, related_name="decision_votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Decision.OUTCOMES)
+    scope = models.TextField(blank=True)
+    conditions = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+    voted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["voted_at"]
+        constraints = [models.UniqueConstraint(fields=["audit", "user"], name="one_vote_per_member")]
 
 
 class Certificate(models.Model):
@@ -66,7 +88,7 @@ class Certificate(models.Model):
     # R9.1-b…h as issued (the current version; earlier versions live in CertificateVersion).
     organisation_name = models.CharField(_("organisation name"), max_length=200)
     organisation_address = models.CharField(_("organisation address"), max_length=300)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
     scope = models.TextField(_("scope"))
     criterion = models.CharField(_("criterion and version"), max_length=100)
     sites = models.JSONField(_("sites"), default=list, blank=True)
@@ -78,6 +100,13 @@ class Certificate(models.Model):
     status_reason = models.TextField(blank=True)
     suspension_trigger = models.CharField(max_length=20, blank=True)
     respond_by = models.DateField(null=True, blank=True)
+    # R9.2-suspend: the day the trigger was confirmed, and whether the suspension came later than the body's limit.
+    trigger_confirmed_on = models.DateField(null=True, blank=True)
+    suspended_late = models.BooleanField(default=False)
+    # R9.3-renewal: the certificate this one continues (same chain, cycle + 1), and the renewal application.
+    renewal_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals")
+    renewal_application = models.ForeignKey("clients.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="renewed_certificates")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,7 +117,20 @@ class Certificate(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.status == self.VALID
+        return self.public_status == self.VALID
+
+    @property
+    def public_status(self) -> str:
+        """The status the public sees: past its expiry a certificate is expired even before the
+        sweep has run, so the register never shows an expired certificate as valid (R9.2-lookup)."""
+        from django.utils import timezone
+
+        if self.status in (self.VALID, self.SUSPENDED) and self.expiry_date < timezone.localdate():
+            return self.EXPIRED
+        return self.status
+
+    def get_public_status_display(self) -> str:
+        return str(dict(self.STATUSES)[self.public_status])
 
 
 def _pdf_path(instance, filename):
@@ -105,6 +147,9 @@ class CertificateVersion(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     # The integrity seal: {"algorithm", "key_id", "content", "signature"} (certificates/seal.py).
     seal = models.JSONField(default=dict, blank=True)
+    # The English version of the same content, made on the holder's request (issue 7 item 2).
+    pdf_en = models.FileField(upload_to=_pdf_path, null=True, blank=True)
+    sha256_en = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
@@ -125,3 +170,58 @@ class LookupLog(models.Model):
     query = models.CharField(max_length=100)
     found = models.PositiveIntegerField(default=0)
     limited = models.BooleanField(default=False)
+
+
+class ChangeRequest(models.Model):
+    """The holder applies for a change of certificate content (R9.4.1); the body reviews it (R9.4.2)."""
+
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    STATUSES = [(PENDING, _("under review")), (APPROVED, _("approved")), (REJECTED, _("not approved"))]
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="change_requests")
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(_("reason for the change"))
+    status = models.CharField(max_length=20, choices=STATUSES, default=PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    audit = models.ForeignKey("audits.Audit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              help_text="the audit the review needed, if any")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+
+class MarkMisuse(models.Model):
+    """Misuse of the certification mark found by the body (R11.2): a finding on the certificate."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="mark_misuses")
+    observed_on = models.DateField(_("observed on"))
+    description = models.TextField(_("what was found"))
+    evidence = models.TextField(_("evidence"))
+    action = models.TextField(_("action required"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-observed_on", "-pk"]
+
+
+class RegulatorExport(models.Model):
+    """A monthly report to the regulator (certificates/export.py); the sweep reminds until it exists."""
+
+    period = models.CharField(max_length=7, unique=True)  # YYYY-MM
+    generated_at = models.DateTimeField()
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    mapping_version = models.CharField(max_length=10)
+    sha256 = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-period"]
+
+
+from tancert.certificates.transfer_models import TransferReview  # noqa: E402,F401  (kept in its own module)

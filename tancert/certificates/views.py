@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,11 +42,15 @@ def decide(request, audit_id: int):
     form = DecisionForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        perform(request, actions.decide, audit, by=request.user, outcome=d["outcome"], conditions=form.conditions(),
-                scope=d["scope"], reason=d["reason"], success=_("Decision recorded."))
+        ok, result = perform(request, actions.decide, audit, by=request.user, outcome=d["outcome"],
+                             conditions=form.conditions(), scope=d["scope"], reason=d["reason"])
+        if ok:
+            messages.success(request, _("Decision recorded.") if result is not None else
+                             _("Your vote is recorded; the decision is made when the committee is complete."))
     else:
         messages.error(request, _("Choose the decision and answer the conditions C1–C4."))
-    return redirect("audit", audit_id)
+    return redirect("decision_page", audit_id) if request.POST.get("from") == "decision_page" else \
+        redirect("audit", audit_id)
 
 
 @login_required
@@ -78,7 +83,32 @@ def certificate(request, pk: int):
         "suspend_form": SuspendForm(), "reason_form": ReasonForm(),
         "change_form": ChangeForm(initial={"organisation_name": cert.organisation_name,
                                            "organisation_address": cert.organisation_address, "scope": cert.scope}),
+        **_more_context(cert, user),
     })
+
+
+def _more_context(cert, user) -> dict:
+    """Renewal, change requests, English version, mark and misuse (certificates/pages.py)."""
+    from tancert.audits.planning.programme import renewal_window
+    from tancert.certificates.forms_more import ChangeRequestForm, ChangeReviewForm, MisuseForm, sites_text
+    from tancert.certificates.pages import change_requests_for
+
+    holder = user.organisation_id == cert.organisation_id
+    today = timezone.localdate()
+    current = cert.versions.order_by("-version").first()
+    return {
+        "holder": holder, "renewal_opens": renewal_window(cert.expiry_date).earliest,
+        "can_renew": holder and cert.renewal_application_id is None and cert.status in ("valid", "expired")
+        and today >= renewal_window(cert.expiry_date).earliest,
+        "change_requests": change_requests_for(cert, user),
+        "change_request_form": ChangeRequestForm(initial={
+            "organisation_name": cert.organisation_name, "organisation_address": cert.organisation_address,
+            "scope": cert.scope, "sites": sites_text(cert.sites)}),
+        "change_review_form": ChangeReviewForm(), "misuse_form": MisuseForm(initial={"observed_on": today}),
+        "current": current, "misuses": cert.mark_misuses.all(), "chain": [c for c in (cert.renewal_of,
+                                                                                     *cert.renewals.all()) if c],
+        "can_misuse": user.has_role(Role.CERTIFICATE_ADMIN, Role.DECISION_MAKER),
+    }
 
 
 @login_required

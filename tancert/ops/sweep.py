@@ -29,13 +29,15 @@ class SweepReport:
     withdrawal_proposed: list[str] = field(default_factory=list)
     renewal_reminded: list[str] = field(default_factory=list)
     windows_reminded: list[str] = field(default_factory=list)
+    export_reminded: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
                  ("suspensions proposed (surveillance overdue)", self.suspension_proposed),
                  ("withdrawals proposed (suspension ended)", self.withdrawal_proposed),
                  ("renewal reminders", self.renewal_reminded),
-                 ("programme windows due or overdue", self.windows_reminded)]
+                 ("programme windows due or overdue", self.windows_reminded),
+                 ("regulator report reminders", self.export_reminded)]
         return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
 
 
@@ -96,7 +98,7 @@ def remind_programme_windows(today: date, within_days: int = 30) -> list[str]:
 
 
 def run(today: date | None = None) -> SweepReport:
-    from tancert.certificates import enforcement
+    from tancert.certificates import enforcement, export
     from tancert.certificates.actions import expire_certificates
 
     today = today or timezone.localdate()
@@ -107,4 +109,5 @@ def run(today: date | None = None) -> SweepReport:
     report.withdrawal_proposed = enforcement.propose_withdrawals_for_unresolved_suspensions(today)
     report.renewal_reminded = enforcement.remind_renewals(today)
     report.windows_reminded = remind_programme_windows(today)
+    report.export_reminded = export.remind(today)
     return report

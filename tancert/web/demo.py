@@ -230,6 +230,10 @@ def seed() -> None:
 
     programme_actions.build_programme(chemical, by=staff["planner"])
 
+    from tancert.certificates.demo import seed_lifecycle  # issue 7: English version, a change under review
+
+    seed_lifecycle()
+
 
 # The demo organisations' technical areas (Appendix A): who may audit what.
 DEMO_AREAS = (1, 7, 10, 17, 2, 12, 14)

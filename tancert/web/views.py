@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tancert.audits import grades
-from tancert.audits.models import Audit, Finding
+from tancert.audits.models import Audit
 from tancert.certificates import lookup
 from tancert.certificates.models import Certificate, Decision
 from tancert.clients.actions import register_organisation
@@ -90,15 +89,10 @@ def staff_home(request):
 
 
 def decision_queue(user):
-    """Completed stage 2 / recertification audits with no decision, excluding those the user audited."""
-    unverified = Finding.objects.filter(grade__in=grades.codes_to(grades.VERIFY)).exclude(status=Finding.VERIFIED)
-    return (Audit.objects.filter(kind__in=[Audit.STAGE2, Audit.RECERTIFICATION], status=Audit.COMPLETED,
-                                 decisions__isnull=True)
-            .exclude(application__audits__team__user=user)
-            # R7.5.2: a decision is requested only once every major nonconformity is verified.
-            .exclude(Exists(unverified.filter(audit__application=OuterRef("application"))))
-            .exclude(Exists(unverified.filter(audit=OuterRef("pk"))))
-            .select_related("organisation").distinct())
+    """Audits awaiting a decision that the user may decide on (R7.5: certificates/committee.py)."""
+    from tancert.certificates.committee import decision_queue as queue
+
+    return queue(user)
 
 
 def signup(request):
@@ -132,10 +126,17 @@ def _limited(request, query: str):
 
 
 def search_certificates(q: str):
-    """Search by number, organisation name or unified social credit code (R9.2-lookup)."""
-    return Certificate.objects.filter(
-        Q(number__iexact=q.replace(" ", "")) | Q(organisation_name__icontains=q) | Q(credit_code__iexact=q.upper())
-    ).order_by("number")[:REGISTER_PAGE_SIZE]
+    """Search by number, organisation name or unified social credit code (R9.2-lookup).
+
+    Numbers and credit codes are stored upper case without spaces, so an exact match on their
+    unique / indexed columns answers first; only a query that is neither scans organisation names
+    (one OR of the three would defeat the indexes: bench/register.py)."""
+    ident = "".join(q.split()).upper()
+    qs = Certificate.objects.order_by("number")
+    exact = list(qs.filter(Q(number=ident) | Q(credit_code=ident))[:REGISTER_PAGE_SIZE]) if ident else []
+    if exact:
+        return exact
+    return list(qs.filter(organisation_name__icontains=q)[:REGISTER_PAGE_SIZE])
 
 
 def register(request):
@@ -168,8 +169,9 @@ def register_certificate(request, number: str):
     from tancert.certificates import seal
 
     current = cert.versions.order_by("-version").first()
+    chain_of = [c for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]
     return render(request, "web/register_certificate.html", {
-        "cert": cert, "history": history, "versions": cert.versions.order_by("version"),
+        "cert": cert, "history": history, "versions": cert.versions.order_by("version"), "chain": chain_of,
         "seal_key_id": seal.key_id(seal.private_key().public_key()),
         "seal_ok": bool(current and current.seal),
     })
@@ -193,6 +195,7 @@ def public_history_labels() -> dict:
         "certificate.cancelled": _("Certificate cancelled"),
         "certificate.expired": _("Certificate expired"),
         "certificate.changed": _("Certificate changed"),
+        "certificate.renewal_applied": _("Recertification applied for"),
     }
 
 

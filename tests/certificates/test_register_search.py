@@ -1,0 +1,97 @@
+"""The public register (R9.2-lookup): search by number, name or credit code; every status shown as
+itself; history and chain on the page; hostile queries are harmless and shown escaped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tancert.certificates import actions
+from tancert.certificates.models import Certificate
+from tancert.web.demo import at, clock
+
+from flow import certify, complete_application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cert(p):
+    certify(complete_application(p.org_b, p.client_b), p)
+    return certify(complete_application(p.org_a, p.client_a), p)
+
+
+@pytest.mark.parametrize("query", ["number", "number_spaced", "credit_code", "credit_lower", "name"])
+def test_search_by_number_name_or_credit_code(cert, query):
+    q = {"number": cert.number, "number_spaced": f" {cert.number[:4]} {cert.number[4:]} ",
+         "credit_code": cert.credit_code, "credit_lower": cert.credit_code.lower(), "name": "甲化工"}[query]
+    page = Client().get("/register/", {"q": q}).content.decode()
+    assert cert.number in page and "乙钢铁" not in page
+    api = Client().get("/api/v1/public/certificates", {"q": q}).json()
+    assert [c["number"] for c in api] == [cert.number]
+
+
+@pytest.mark.parametrize("q", ["' OR 1=1 --", "'; DROP TABLE certificates_certificate; --", "%", "_",
+                               '<script>alert("x")</script>', '"><img src=x onerror=alert(1)>'])
+def test_hostile_searches_are_harmless_and_shown_escaped(cert, q):
+    r = Client().get("/register/", {"q": q})
+    page = r.content.decode()
+    assert r.status_code == 200 and cert.number not in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+    if "<" in q:
+        assert "&lt;" in page
+    assert Client().get("/api/v1/public/certificates", {"q": q}).json() == []
+    assert Certificate.objects.count() == 2  # nothing was dropped
+
+
+@pytest.mark.parametrize("status,label", [("suspended", "暂停"), ("withdrawn", "撤销"), ("cancelled", "注销"),
+                                          ("expired", "过期")])
+def test_every_status_is_shown_as_itself_never_as_valid(p, cert, status, label):
+    respond = timezone.localdate() + timedelta(days=30)
+    if status == "suspended":
+        actions.suspend_certificate(cert, by=p.decider, trigger="T4", reason="未按期整改", respond_by=respond)
+    elif status == "withdrawn":
+        actions.withdraw_certificate(cert, by=p.decider, reason="严重违规")
+    elif status == "cancelled":
+        actions.cancel_certificate(cert, by=p.certadmin, reason="组织申请注销")
+    for when in ([at(cert.expiry_date + timedelta(days=1))] if status == "expired" else [None]):
+        with clock(when) if when else _nullcontext():
+            # expired: the sweep has not run, the register still says expired
+            page = Client().get(f"/register/{cert.number}/").content.decode()
+            search = Client().get("/register/", {"q": cert.number}).content.decode()
+            api = Client().get(f"/api/v1/public/certificates/{cert.number}").json()
+    assert f'class="status {status}"' in page and 'class="status valid"' not in page
+    assert label in page and 'class="status valid"' not in search
+    assert api["status"] == status
+
+
+def _nullcontext():
+    from contextlib import nullcontext
+
+    return nullcontext()
+
+
+def test_history_of_changes_on_the_public_page(p, cert):
+    actions.change_certificate(cert, by=p.certadmin, changes={"scope": "扩大后的范围"}, reason="扩项")
+    actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="内部原因不公开",
+                                respond_by=timezone.localdate() + timedelta(days=30))
+    page = Client().get(f"/register/{cert.number}/").content.decode()
+    for text in ("证书已颁发", "证书已变更", "证书已暂停"):
+        assert text in page, text
+    assert "内部原因不公开" not in page  # the public sees the kind of change, not internal reasons
+    assert f"/register/{cert.number}/v1/" in page
+
+
+def test_public_api_gives_the_history_versions_and_chain(p, cert):
+    actions.change_certificate(cert, by=p.certadmin, changes={"scope": "扩大后的范围"}, reason="扩项")
+    actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="内部原因不公开",
+                                respond_by=timezone.localdate() + timedelta(days=30))
+    body = Client().get(f"/api/v1/public/certificates/{cert.number}/history").json()
+    assert body["status"] == "suspended"
+    assert [h["change"] for h in body["history"]] == ["issued", "changed", "suspended"]
+    assert [v["superseded"] for v in body["versions"]] == [True, False]
+    assert "内部原因不公开" not in str(body)
+    assert Client().get("/api/v1/public/certificates/NOPE/history").status_code == 404

@@ -1,0 +1,216 @@
+"""Renewal (R9.3-renewal), the holder's change request (R9.4) and transfer in (RT)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tancert.audits import actions as audits
+from tancert.audits.models import Audit
+from tancert.certificates import actions, transfer
+from tancert.certificates.models import Certificate, ChangeRequest, Decision, TransferReview
+from tancert.clients.models import Application
+from tancert.records.models import Event
+from tancert.web.demo import at, clock
+
+from flow import CONDITIONS_MET, accept_and_contract, certify, complete_application, team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cert(p):
+    return certify(complete_application(p.org_a, p.client_a), p)
+
+
+def _fill_and_accept(app, p):
+    from tancert.clients import actions as clients
+    from tancert.scheme import rulebook
+
+    from flow import PDF
+
+    for meta in rulebook.APPLICATION_DOCUMENTS:
+        clients.upload_document(app, meta.code, by=p.client_a, filename=f"{meta.code}.pdf", content=PDF,
+                                document_date=timezone.localdate() if meta.dated else None)
+    clients.give_commitment(app, by=p.client_a, signed_by="张三 总经理", signed_on=timezone.localdate())
+    clients.submit_application(app, by=p.client_a)
+    accept_and_contract(app, p)
+
+
+def _recertify(cert, app, p):
+    today = timezone.localdate()
+    audit = audits.plan_audit(cert.organisation, by=p.planner, kind=Audit.RECERTIFICATION, start_date=today,
+                              end_date=today, auditor_days=3, team=team(p), application=app, certificate=cert)
+    audits.complete_audit(audit, by=p.lead, conclusion="持续符合", recommendation=Audit.RECOMMEND)
+    decision = actions.decide(audit, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
+    return actions.issue_certificate(decision, by=p.certadmin)
+
+
+def test_renewal_earlier_than_90_days_before_expiry_is_refused(p, cert, rule):
+    with rule("R9.3-renewal", field="applied_on"):
+        actions.apply_for_renewal(cert, by=p.client_a)
+    with rule("R9.3-renewal", field="certificate"):
+        actions.apply_for_renewal(cert, by=p.client_b)
+    assert not Application.objects.filter(kind=Application.RECERTIFICATION).exists()
+
+
+def test_recertification_before_expiry_continues_the_chain(p, cert):
+    with clock(at(cert.expiry_date - timedelta(days=80))):
+        app = actions.apply_for_renewal(cert, by=p.client_a)
+        assert app.kind == Application.RECERTIFICATION
+        _fill_and_accept(app, p)
+        new = _recertify(cert, app, p)
+    assert new.number == cert.number[:-1] + "1" and new.cycle == 1 and new.renewal_of == cert
+    assert new.first_issue_date == cert.first_issue_date
+    assert new.expiry_date == cert.expiry_date + relativedelta(years=3)
+    assert "再认证，延续证书" in Event.objects.filter(action="certificate.issued").last().summary
+
+
+def test_late_renewal_within_six_months_restores_the_chain_later_is_refused(p, cert, rule, settings):
+    with clock(at(cert.expiry_date + relativedelta(months=7))):
+        with rule("R9.3-renewal", field="applied_on"):
+            actions.apply_for_renewal(cert, by=p.client_a)
+    with clock(at(cert.expiry_date + timedelta(days=40))):
+        actions.expire_certificates()
+        cert.refresh_from_db()
+        assert cert.status == Certificate.EXPIRED
+        app = actions.apply_for_renewal(cert, by=p.client_a)
+        _fill_and_accept(app, p)
+        new = _recertify(cert, app, p)
+        assert new.cycle == 1 and new.expiry_date == cert.expiry_date + relativedelta(years=3)
+        assert Event.objects.filter(action="certificate.issued").last().data["late_renewal"] is True
+    settings.TANCERT_LATE_RENEWAL_MONTHS = 0
+    other = certify(complete_application(p.org_b, p.client_b), p)
+    with clock(at(other.expiry_date + timedelta(days=1))):
+        with rule("R9.3-renewal", field="applied_on"):
+            actions.apply_for_renewal(other, by=p.client_b)
+
+
+def test_renewal_reminder_stops_once_applied(p, cert):
+    from tancert.certificates.enforcement import remind_renewals
+
+    with clock(at(cert.expiry_date - timedelta(days=60))):
+        actions.apply_for_renewal(cert, by=p.client_a)
+        assert remind_renewals(timezone.localdate()) == []
+
+
+def test_holder_applies_for_a_change_and_the_body_approves_it(p, cert, rule):
+    with rule("R9.4.2", field="expiry_date"):
+        actions.request_change(cert, by=p.client_a, changes={"expiry_date": "2040-01-01"}, reason="延长有效期")
+    with pytest.raises(PermissionDenied):
+        actions.request_change(cert, by=p.client_b, changes={"organisation_address": "x"}, reason="x")
+    req = actions.request_change(cert, by=p.client_a, changes={"organisation_address": "北京市海淀区新址9号"},
+                                 reason="迁址")
+    with rule("R9.4.1", field="changes"):
+        actions.request_change(cert, by=p.client_a, changes={"scope": "新范围"}, reason="再来一次")
+    with pytest.raises(PermissionDenied):
+        actions.review_change(req, by=p.client_a, approve=True, note="x")
+    with rule("R9.4.2", field="note"):
+        actions.review_change(req, by=p.certadmin, approve=True, note="")
+    actions.review_change(req, by=p.certadmin, approve=True, note="已审查新址租赁合同")
+    cert.refresh_from_db()
+    assert cert.version == 2 and cert.organisation_address == "北京市海淀区新址9号"
+    assert cert.change_date == timezone.localdate()
+    assert ChangeRequest.objects.get().status == ChangeRequest.APPROVED
+    with rule("R9.4.2", field="status"):
+        actions.review_change(req, by=p.certadmin, approve=False, note="again")
+
+
+def test_a_change_needing_an_audit_waits_for_a_positive_one(p, cert, rule):
+    req = actions.request_change(cert, by=p.client_a, changes={"scope": "扩大范围"}, reason="扩项")
+    today = timezone.localdate()
+    special = audits.plan_audit(cert.organisation, by=p.planner, kind=Audit.SPECIAL, start_date=today, end_date=today,
+                                auditor_days=1, team=team(p), certificate=cert)
+    with rule("R9.4.2", field="audit"):
+        actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核", audit=special)
+    audits.complete_audit(special, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+    actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核通过", audit=special)
+    cert.refresh_from_db()
+    assert cert.scope == "扩大范围"
+
+
+def _review(p, org, **overrides):
+    today = timezone.localdate()
+    data = dict(previous_body="某认证有限公司", previous_number="ABC24CMS0001R0", previous_status="valid",
+                previous_issue_date=today - relativedelta(years=1), previous_expiry_date=today + relativedelta(years=2),
+                previous_cycle=0, stage="s1", scope="化工产品生产相关的碳管理活动",
+                authenticity="国家认监委认证信息查询系统核验有效", reason="原机构服务网点撤销",
+                reports="初次认证审核报告、第一次监督审核报告")
+    data.update(overrides)
+    return transfer.review_transfer(org, by=p.certadmin, **data)
+
+
+@pytest.mark.parametrize("status", ["suspended", "under_action", "withdrawn", "expired"])
+def test_transfer_of_a_certificate_not_currently_valid_is_refused(p, rule, status):
+    with rule("RT-valid", field="previous_status"):
+        _review(p, p.org_a, previous_status=status)
+    assert not TransferReview.objects.exists()
+
+
+def test_transfer_of_an_expired_certificate_is_refused(p, rule):
+    with rule("RT-valid", field="previous_expiry_date"):
+        _review(p, p.org_a, previous_expiry_date=timezone.localdate() - timedelta(days=1))
+
+
+def test_transfer_needs_the_reason_and_authenticity(p, rule):
+    with rule("RT-reason", field="reason"):
+        _review(p, p.org_a, reason=" ")
+    with rule("RT-valid", field="authenticity"):
+        _review(p, p.org_a, authenticity="")
+    with pytest.raises(PermissionDenied):
+        transfer.review_transfer(p.org_a, by=p.client_a, previous_body="x", previous_number="x",
+                                 previous_status="valid", previous_issue_date=timezone.localdate(),
+                                 previous_expiry_date=timezone.localdate(), stage="s1", scope="x", authenticity="x",
+                                 reason="x", reports="x")
+
+
+def test_an_organisation_we_withdrew_needs_its_rectification_recorded(p, cert, rule):
+    actions.withdraw_certificate(cert, by=p.decider, reason="严重违规")
+    with rule("RT-withdrawn", field="rectification"):
+        _review(p, p.org_a)
+    assert _review(p, p.org_a, rectification="已彻底整改，撤销原因已消除（整改报告 2026-10）").pk
+
+
+def test_open_nonconformities_block_acceptance(p, rule):
+    with rule("RT-profit", field="nc_note"):
+        _review(p, p.org_b, open_ncs=2)
+    review = _review(p, p.org_b, open_ncs=2, nc_note="两项一般不符合，纠正措施计划已提交")
+    with rule("RT-profit", field="open_ncs"):
+        transfer.decide_transfer(review, by=p.decider, accept=True, reason="接受")
+    d = transfer.decide_transfer(review, by=p.decider, accept=False, reason="不符合项未关闭")
+    assert d.outcome == Decision.REFUSE
+    with rule("RT-valid", field="outcome"):
+        transfer.decide_transfer(review, by=p.decider, accept=False, reason="again")
+
+
+def test_accepted_transfer_keeps_the_cycle_and_expiry(p, rule):
+    review = _review(p, p.org_b, previous_cycle=1)
+    _audit_b(p)
+    with rule("R7.5", field="decided_by"):  # audited B: not independent
+        transfer.decide_transfer(review, by=p.decider_who_audited, accept=True, reason="x")
+    d = transfer.decide_transfer(review, by=p.decider, accept=True, reason="评审充分，证书有效")
+    cert = actions.issue_certificate(d, by=p.certadmin)
+    assert cert.origin == Certificate.TRANSFER and cert.previous_body == "某认证有限公司"
+    assert cert.expiry_date == review.previous_expiry_date and cert.cycle == 1
+    assert cert.first_issue_date == review.previous_issue_date
+    assert "转入" in cert.versions.get().content["other_information"]
+
+
+def _audit_b(p):
+    """Put decider_who_audited on an audit of B, so they are not independent of B."""
+    app = complete_application(p.org_b, p.client_b)
+    accept_and_contract(app, p)
+    from flow import plan_initial
+
+    plan_initial(app, p)
+
+
+def test_transfer_becomes_impossible_once_expired_before_the_decision(p, rule):
+    review = _review(p, p.org_b, previous_expiry_date=timezone.localdate() + timedelta(days=3))
+    with clock(at(timezone.localdate() + timedelta(days=5))):
+        with rule("RT-valid", field="previous_expiry_date"):
+            transfer.decide_transfer(review, by=p.decider, accept=True, reason="接受")
