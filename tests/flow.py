@@ -74,6 +74,15 @@ def qualify_team(p):
                           valid_from=today - relativedelta(years=1), valid_to=today + relativedelta(years=4))
 
 
+def train_team(p, year: int):
+    """The test team's continuing education for another year (R4.CPD), e.g. for audits years ahead."""
+    from tancert.people import register_actions as reg
+
+    for person in (p.lead, p.auditor, p.decider_who_audited):
+        reg.add_cpd(person, by=p.sysadmin, year=year, content="年度继续教育", hours=24,
+                    completed_on=timezone.localdate())
+
+
 def team(p):
     qualify_team(p)
     return [(p.lead, AuditTeamMember.LEADER), (p.auditor, AuditTeamMember.AUDITOR),
@@ -151,8 +160,8 @@ def through_audits(app, p, *, major: bool = False, start=None):
     return s2
 
 
-def certify(app, p):
-    s2 = through_audits(app, p)
+def certify(app, p, start=None):
+    s2 = through_audits(app, p, start=start)
     decision = certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     return certs.issue_certificate(decision, by=p.certadmin)
 

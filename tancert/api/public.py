@@ -43,6 +43,7 @@ def _public(c: Certificate) -> dict:
 class TooMany(Schema):
     detail: str
     retry_after: int
+    rule: str = "R9.2-lookup"
 
 
 def _limit(request, query: str):
@@ -50,7 +51,8 @@ def _limit(request, query: str):
     allowed, retry = lookup.allow(address)
     if not allowed:
         lookup.log(address, "api", query, 0, limited=True)
-        return address, Status(429, {"detail": "too many lookups from this address", "retry_after": retry})
+        return address, Status(429, {"detail": "too many lookups from this address", "retry_after": retry,
+                                     "rule": "R9.2-lookup"})
     return address, None
 
 

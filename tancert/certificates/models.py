@@ -120,7 +120,7 @@ class Certificate(models.Model):
         return self.public_status == self.VALID
 
     @property
-    def public_status(self) -> str:
+    def public_status(self) -> str:  # enforces: R9.2-lookup
         """The status the public sees: past its expiry a certificate is expired even before the
         sweep has run, so the register never shows an expired certificate as valid (R9.2-lookup)."""
         from django.utils import timezone

@@ -36,10 +36,11 @@ def test_lookups_are_rate_limited_per_address(cert, settings):
     a, b = Client(REMOTE_ADDR="198.51.100.1"), Client(REMOTE_ADDR="198.51.100.2")
     codes = [a.get(f"/api/v1/public/certificates/{cert.number}").status_code for _ in range(4)]
     assert codes[:3] == [200, 200, 200] and codes[3] == 429
+    assert a.get(f"/api/v1/public/certificates/{cert.number}").json()["rule"] == "R9.2-lookup"
     r = a.get("/register/", {"q": cert.number})
     assert r.status_code == 429 and int(r["Retry-After"]) > 0
     assert b.get(f"/api/v1/public/certificates/{cert.number}").status_code == 200  # another address
-    assert LookupLog.objects.filter(limited=True).count() == 2
+    assert LookupLog.objects.filter(limited=True).count() == 3
 
 
 def test_a_proxy_header_names_the_client_when_configured(cert, settings):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cert(p):
-    certify(complete_application(p.org_b, p.client_b), p)
+    certify(complete_application(p.org_b, p.client_b), p, start=timezone.localdate() + timedelta(days=10))
     return certify(complete_application(p.org_a, p.client_a), p)
 
 

@@ -17,7 +17,7 @@ from tancert.clients.models import Application
 from tancert.records.models import Event
 from tancert.web.demo import at, clock
 
-from flow import CONDITIONS_MET, accept_and_contract, certify, complete_application, team
+from flow import CONDITIONS_MET, accept_and_contract, certify, close, complete_application, team, train_team
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,10 @@ def _fill_and_accept(app, p):
 
 def _recertify(cert, app, p):
     today = timezone.localdate()
+    train_team(p, today.year)
     audit = audits.plan_audit(cert.organisation, by=p.planner, kind=Audit.RECERTIFICATION, start_date=today,
                               end_date=today, auditor_days=3, team=team(p), application=app, certificate=cert)
-    audits.complete_audit(audit, by=p.lead, conclusion="持续符合", recommendation=Audit.RECOMMEND)
+    close(audit, p.lead, conclusion="持续符合")
     decision = actions.decide(audit, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     return actions.issue_certificate(decision, by=p.certadmin)
 
@@ -84,7 +85,7 @@ def test_late_renewal_within_six_months_restores_the_chain_later_is_refused(p, c
         assert new.cycle == 1 and new.expiry_date == cert.expiry_date + relativedelta(years=3)
         assert Event.objects.filter(action="certificate.issued").last().data["late_renewal"] is True
     settings.TANCERT_LATE_RENEWAL_MONTHS = 0
-    other = certify(complete_application(p.org_b, p.client_b), p)
+    other = certify(complete_application(p.org_b, p.client_b), p, start=timezone.localdate() + timedelta(days=10))
     with clock(at(other.expiry_date + timedelta(days=1))):
         with rule("R9.3-renewal", field="applied_on"):
             actions.apply_for_renewal(other, by=p.client_b)
