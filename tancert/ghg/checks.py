@@ -105,10 +105,11 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
         by_class("R6.3-measured", WARNING, f"measured factor: {k} missing", measured, t.t(k))
 
     # R6.3-sampling: sampling method and number of samples of measured (tier a) factors
-    # (the organisation's own measurements: a supplier's factor is sampled by the supplier)
-    own_meas = (np.array([x == "measured" for x in ftype.levels] or [False])[fcode]
-                | (own & np.array([x == "" for x in ftype.levels] or [True])[fcode]))
-    quality.check_factor_sampling(inv, f, own_meas & not_fug & (c["tier"] == 1) & (c["count"] > 0))
+    # of the row's own measured values (NCV, CC, OF or EF given, factor_type measured or blank — a
+    # supplier's factor is sampled by the supplier, a declared default is not sampled), whatever
+    # tier the combination gets from the library values it also uses
+    own_meas = own & np.array([x in ("measured", "") for x in ftype.levels] or [True])[fcode]
+    quality.check_factor_sampling(inv, f, own_meas & not_fug & (c["count"] > 0))
 
     _check_defaults(inv, f, ftype)
 

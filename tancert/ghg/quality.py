@@ -80,7 +80,7 @@ def check_representativeness(inv: Inventory, f: Findings) -> None:
 
         cache: dict = {}
 
-        def detail(k: int, cat=cat, want=want, what=what, mask=mask) -> str:
+        def detail(k: int, cat=cat, want=want, what=what, mask=mask, cache=cache) -> str:
             if not cache:
                 cache["i"] = np.flatnonzero(mask())
             i = cache["i"][k]
@@ -91,10 +91,11 @@ def check_representativeness(inv: Inventory, f: Findings) -> None:
 
 
 def check_factor_sampling(inv: Inventory, f: Findings, tier_a: np.ndarray) -> None:
-    """R6.3-sampling: a measured (tier a) factor states its sampling method and number of samples;
-    coal carbon content under the MEE power-facility guideline has at least one sample per month.
+    """R6.3-sampling: a measured factor (tier a, or the measured part of a combination) states its
+    sampling method and number of samples; coal carbon content under the MEE power-facility
+    guideline has at least one sample per month.
 
-    tier_a: per row class, the measured factors of tier a."""
+    tier_a: per row class, the rows whose own values are measured."""
     if not tier_a.any():
         return
     t = inv.table
