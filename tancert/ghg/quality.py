@@ -71,7 +71,7 @@ def check_representativeness(inv: Inventory, f: Findings) -> None:
             code_of.setdefault(_norm(v), code)
         # expected code of the record's column per source level: -1 nothing declared, -2 declared
         # but never used in the column (every stated value of that source differs)
-        exp = np.array([code_of.get(w, -2) if w else -1 for w in want], np.int64)
+        exp = np.array([code_of.get(w, -2) if w else -1 for w in want], np.int32)  # int32 like the codes: no cast
         blank_code = code_of.get("", -3) if "" in cat.levels else -3
 
         def mask(exp=exp, cat=cat, blank_code=blank_code):
