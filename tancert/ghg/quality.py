@@ -12,7 +12,7 @@ import numpy as np
 
 from .findings import WARNING, Findings
 from .inventory import K_FUEL, Inventory
-from .model import blank_view
+from .model import blank_view, canonical
 
 # R6.1-c: words of a data source that is not a production/operation statistics record of the
 # organisation but an estimate or an outside figure (matched case-insensitively as substrings).
@@ -53,22 +53,24 @@ def check_accuracy(inv: Inventory, f: Findings) -> None:
 
 
 def check_representativeness(inv: Inventory, f: Findings) -> None:
-    """R6.1-a: the data reflect the source's actual fuel / material type and technology — where
-    the Sources sheet declares them and the record states its own (activity, factor_technology)."""
+    """R6.1-a: the data reflect the source's actual kind, fuel / material type and technology —
+    where the Sources sheet declares them and the record states its own (kind, activity,
+    factor_technology)."""
     t = inv.table
-    declared = {s.source_id: s for s in inv.dataset.sources if s.activity or s.technology}
+    declared = {s.source_id: s for s in inv.dataset.sources if s.activity or s.technology or s.kind}
     if not declared or not len(t):
         return
     src = t.t("source_id")
-    for attr, col, what in (("activity", "activity", "fuel / material / energy type"),
-                            ("technology", "factor_technology", "factor's technology / equipment type")):
-        want = [_norm(getattr(declared[s], attr)) if s in declared else "" for s in src.levels]
+    for attr, col, what, norm in (("kind", "kind", "kind of source", canonical),  # 燃料燃烧 = fuel
+                                  ("activity", "activity", "fuel / material / energy type", _norm),
+                                  ("technology", "factor_technology", "factor's technology / equipment type", _norm)):
+        want = [norm(getattr(declared[s], attr)) if s in declared else "" for s in src.levels]
         if not any(want):
             continue
         cat = t.t(col)
         code_of: dict[str, int] = {}
         for code, v in enumerate(cat.levels):
-            code_of.setdefault(_norm(v), code)
+            code_of.setdefault(norm(v), code)
         # expected code of the record's column per source level: -1 nothing declared, -2 declared
         # but never used in the column (every stated value of that source differs)
         exp = np.array([code_of.get(w, -2) if w else -1 for w in want], np.int32)  # int32 like the codes: no cast

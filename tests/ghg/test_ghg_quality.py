@@ -59,6 +59,13 @@ def test_r61a_record_differing_from_the_declared_source_is_a_finding():
     assert all(b.severity == "warning" for b in f.blocks if b.rule == "R6.1-a")
 
 
+def test_r61a_record_of_another_kind_than_the_declared_source():
+    f = findings(rec(**GOOD), rec(**dict(GOOD, kind="electricity", activity="grid", unit="MWh", region="广东")),
+                 sources=[{"source_id": "S1", "kind": "燃料燃烧"}])  # the Chinese list entry of fuel
+    assert f.rows_for("R6.1-a") == {2}
+    assert any("kind of source: record 'electricity'" in m and "'fuel'" in m for m in messages(f, "R6.1-a"))
+
+
 def test_r61a_passes_when_the_record_matches_or_carries_no_technology():
     f = findings(rec(**GOOD), rec(**dict(GOOD, factor_technology="燃气锅炉  GAS boiler")),  # spacing and case
                  rec(**dict(GOOD, source_id="S2", activity="diesel", unit="t")), **SOURCES)  # S2 declares nothing
@@ -77,7 +84,10 @@ def test_r63_sampling_measured_factor_without_method_or_sample_count():
 
 
 def test_r63_sampling_passes_with_method_and_count_and_ignores_default_factors():
-    f = findings(rec(**dict(MEASURED, factor_sampling_method="per batch", factor_samples=1)), rec(**GOOD))
+    supplier = dict(GOOD, kind="electricity", activity="supplier", unit="MWh", factor=0.5, factor_unit="tCO2/MWh",
+                    factor_type="supplier", factor_tier="a")  # sampled by the supplier, not by the organisation
+    f = findings(rec(**dict(MEASURED, factor_sampling_method="per batch", factor_samples=1)), rec(**GOOD),
+                 rec(**supplier))
     assert "R6.3-sampling" not in f.rules()
 
 
