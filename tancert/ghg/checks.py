@@ -1,6 +1,7 @@
 """Data-quality checks of R6 (scheme CEC-7048CMS-A/2), each finding citing its rule key and row.
 
 Severity policy (a product decision, documented in docs/ghg.md):
+  (R6.1-a, R6.1-c and R6.3-sampling: tancert.ghg.quality, warnings)
   blocking — the quantified statement cannot stand as is: a declared source has no data (R6.1-b),
              a "default" factor differs from the guideline (R6.3-default), data from a meter outside
              its calibration validity or not in the register (R6.2-calibration), activity data off
@@ -16,7 +17,7 @@ import datetime as dt
 
 import numpy as np
 
-from . import sampling
+from . import quality, sampling
 from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
@@ -103,6 +104,13 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     for k in FACTOR_REVIEW_FIELDS:
         by_class("R6.3-measured", WARNING, f"measured factor: {k} missing", measured, t.t(k))
 
+    # R6.3-sampling: sampling method and number of samples of measured (tier a) factors
+    # of the row's own measured values (NCV, CC, OF or EF given, factor_type measured or blank — a
+    # supplier's factor is sampled by the supplier, a declared default is not sampled), whatever
+    # tier the combination gets from the library values it also uses
+    own_meas = own & np.array([x in ("measured", "") for x in ftype.levels] or [True])[fcode]
+    quality.check_factor_sampling(inv, f, own_meas & not_fug & (c["count"] > 0))
+
     _check_defaults(inv, f, ftype)
 
     # R6.3-review: library values marked unverified are shown wherever they are used
@@ -115,6 +123,8 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     _check_calibration(inv, f, cls)
     _check_crosscheck(inv, f)
     _check_completeness(inv, f)
+    quality.check_representativeness(inv, f)  # R6.1-a
+    quality.check_accuracy(inv, f)  # R6.1-c
 
     sample = draw_sample(inv, ds.settings.sampling_seed)
     f.add("R6.2-sampling", INFO, f"verify {sample.size} of {sample.population} records: {sample.method}; "

@@ -64,6 +64,9 @@ ACTIVITY_COLUMNS: list[Col] = [
     Col("monitoring_frequency", "监测频次", "text", False, "R6.2-review"),
     Col("recording_frequency", "记录频次", "text", False, "R6.2-review"),
     Col("missing_data_handling", "缺失数据处理", "text", False, "substitution rule used (R6.2-review)"),
+    Col("source_justification", "数据来源说明", "text", False,
+        "why a datum that is not from the organisation's production and operation statistics records (an estimate "
+        "or an outside figure) is used (R6.1-c)"),
     Col("meter_id", "计量器具编号", "text", False, "meter in the Meters sheet (R6.2-calibration)"),
     Col("crosscheck_source", "交叉核对来源", "text", False, "invoice, ledger, contract … (R6.2-crosscheck)"),
     Col("crosscheck_quantity", "交叉核对数量", "number", False, "the same quantity from that source, same unit"),
@@ -71,6 +74,9 @@ ACTIVITY_COLUMNS: list[Col] = [
     Col("factor_tier", "因子等级", "text", False, "a–f (R6.3-tiers); default: the library's tier, a for measured", "tiers"),
     Col("factor_justification", "因子等级说明", "text", False, "why a lower tier is used (R6.3-tiers)"),
     Col("factor_table", "因子表", "text", False, "library table id to use instead of the method's order"),
+    Col("factor_technology", "因子适用工艺/设备", "text", False,
+        "process, technology or equipment type the factor was determined for; compared with the source's "
+        "technology in the Sources sheet (R6.1-a)"),
     Col("ncv", "低位发热量", "number", False, "fuel: measured or declared NCV"),
     Col("ncv_unit", "发热量单位", "text", False, "GJ/t, GJ/10^4Nm3 …"),
     Col("cc", "单位热值含碳量", "number", False, "fuel: carbon content, tC/GJ"),
@@ -82,6 +88,10 @@ ACTIVITY_COLUMNS: list[Col] = [
     Col("factor_monitoring_frequency", "因子监测频次", "text", False, "R6.3-measured"),
     Col("factor_recording_frequency", "因子记录频次", "text", False, "R6.3-measured"),
     Col("factor_missing_data_handling", "因子缺失数据处理", "text", False, "R6.3-measured"),
+    Col("factor_sampling_method", "因子抽样方法", "text", False,
+        "measured factor: sampling principle and method, e.g. per delivery batch, GB/T 475 (R6.3-sampling)"),
+    Col("factor_samples", "因子样本数", "number", False,
+        "measured factor: number of samples analysed for the record's period, a whole number ≥ 1 (R6.3-sampling)"),
     Col("ad_uncertainty_pct", "活动数据不确定性%", "number", False, "95% half-width, %; default: meter accuracy, or 5 for fuels"),
     Col("factor_uncertainty_pct", "因子不确定性%", "number", False, "95% half-width, % (combined NCV×CC×OF)"),
     Col("ad_distribution", "活动数据分布", "text", False, "normal / lognormal / triangular / uniform", "distributions"),
@@ -249,6 +259,10 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     for k in ("ncv", "cc", "factor", "crosscheck_quantity", "ad_uncertainty_pct", "factor_uncertainty_pct"):
         if present(k) and n and np.fmin.reduce(num[k]) < 0:  # one reduction (NaN ignored); rows only if any
             bad_rows(num[k] < 0, k, f"{k} must not be negative")
+    if present("factor_samples"):
+        fs = num["factor_samples"]
+        bad_rows(~np.isnan(fs) & ((fs < 1) | (fs != np.floor(fs))), "factor_samples",
+                 "number of samples must be a whole number ≥ 1")
     cat_ = num["category"]
     if present("category"):
         bad_rows(~np.isnan(cat_) & ~np.isin(cat_, [1, 2, 3, 4, 5, 6]), "category", "ISO 14064-1 category must be 1–6")

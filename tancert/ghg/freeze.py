@@ -70,7 +70,9 @@ def canonical_inputs(ds: Dataset) -> dict:
     return {
         "settings": asdict(ds.settings),
         "activity": {"sheet": t.sheet, "rows": [int(r) for r in t.rows.tolist()], "columns": cols},
-        "sources": [asdict(s) for s in ds.sources],
+        # the R6.1-a fields only when given: records frozen before they existed keep their hash
+        "sources": [{k: v for k, v in asdict(s).items() if v or k not in ("activity", "technology")}
+                    for s in ds.sources],
         "meters": meters,
         "outputs": [asdict(o) | {"quantity": _num(o.quantity)} for o in ds.outputs],
         "targets": [asdict(x) for x in ds.targets],

@@ -37,7 +37,8 @@ SETTINGS_KEYS = (
 SHEETS = {
     "Settings": SheetSpec("Settings", "设置", (("key", "项目"), ("value", "值"))),
     "Sources": SheetSpec("Sources", "排放源", (("source_id", "排放源编号"), ("facility", "设施"), ("description", "描述"),
-                                                ("kind", "类型"), ("category", "ISO 14064-1 类别"))),
+                                                ("kind", "类型"), ("category", "ISO 14064-1 类别"),
+                                                ("activity", "燃料/物料类型"), ("technology", "工艺/技术/设备类型"))),
     "Activity": SheetSpec("Activity", "活动数据", tuple((c.key, c.zh) for c in ACTIVITY_COLUMNS)),
     "Meters": SheetSpec("Meters", "计量器具", (("meter_id", "计量器具编号"), ("accuracy_class", "准确度等级"),
                                               ("accuracy_pct", "准确度%"), ("calibrated_on", "校准日期"),
@@ -279,7 +280,8 @@ def _date(rec, key):
 
 def _source(rec, row):
     return Source(_str(rec, "source_id", required=True), _str(rec, "facility"), _str(rec, "description"),
-                  _str(rec, "kind"), _num(rec, "category", integer=True), row)
+                  _str(rec, "kind"), _num(rec, "category", integer=True), row, _str(rec, "activity"),
+                  _str(rec, "technology"))
 
 
 def _meter(rec, row):

@@ -256,6 +256,10 @@ class Source:
     kind: str = ""
     category: int | None = None
     row: int = 0
+    # R6.1-a (technical representativeness), optional: the fuel / material / energy type (the code
+    # used in the Activity sheet) and the process, technology or equipment type of the source
+    activity: str = ""
+    technology: str = ""
 
 
 @dataclass

@@ -26,6 +26,13 @@ SETTINGS_HELP = {
     "recalculation_threshold_pct": "base-year recalculation significance, % (default 5)",
 }
 
+SOURCE_HELP = [
+    ("activity（燃料/物料类型）", "排放源实际使用的燃料、原料或能源类型，与活动数据表 activity 列同一代码；不一致时提示技术代表性问题。"
+     " Fuel / material / energy type the source actually uses, same code as the Activity sheet's activity (R6.1-a)."),
+    ("technology（工艺/技术/设备类型）", "排放源的工艺、技术或设备类型；与活动数据表 factor_technology（因子适用工艺/设备）比较。"
+     " Process, technology or equipment type of the source; compared with the Activity sheet's factor_technology (R6.1-a)."),
+]
+
 
 def _lists(lib: Library) -> dict[str, list[str]]:
     fuels = [a.split(":", 1)[1] for a in lib.activities("fuel:")]
@@ -74,6 +81,11 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
     for i, c in enumerate(ACTIVITY_COLUMNS, start=r0 + 1):
         readme.write(i, 0, f"{c.key}（{c.zh}）{' *' if c.required else ''}")
         readme.write(i, 1, c.help, wrap)
+    r1 = r0 + len(ACTIVITY_COLUMNS) + 2
+    readme.write(r1, 0, "排放源列 Sources columns (R6.1-a)", zh)
+    for i, (a, b) in enumerate(SOURCE_HELP, start=r1 + 1):
+        readme.write(i, 0, a)
+        readme.write(i, 1, b, wrap)
 
     ws = wb.add_worksheet(sheet_title("Settings"))
     _header(ws, SHEETS["Settings"].columns, zh, en)
@@ -107,6 +119,10 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
                     ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges[c.choices],
                                                                 "error_type": "warning"})
                 ws.write_comment(1, j, c.help)
+        if en_name == "Sources":  # the declared fuel / material type uses the Activity sheet's codes
+            j = [k for k, _ in cols].index("activity")
+            ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["activities"],
+                                                        "error_type": "warning"})
         if example:
             _rows(ws, cols, data[key], text, date)
     ex = wb.add_worksheet("示例 Example")
