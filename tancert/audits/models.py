@@ -112,3 +112,13 @@ class Finding(models.Model):
         if self.grade == self.MINOR:
             return self.status in (self.ACCEPTED, self.VERIFIED)
         return True
+
+
+# Carbon data verification and the audit report live in their own modules (issue 6, items 4 and 5).
+from tancert.audits.carbon_models import (  # noqa: E402,F401
+    ConfirmedDataFinding,
+    FrozenCarbonFigures,
+    InventoryUpload,
+    SampleCheck,
+)
+from tancert.audits.report_models import AuditReport  # noqa: E402,F401
