@@ -63,3 +63,7 @@ api.add_router("", people.router)
 api.add_router("", audits.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)
+
+from tancert.api import carbon  # noqa: E402  (carbon data verification and the audit report)
+
+api.add_router("", carbon.router)
