@@ -24,7 +24,12 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.actions import _require_team, raise_finding
-from tancert.audits.carbon_models import ConfirmedDataFinding, FrozenCarbonFigures, InventoryUpload, SampleCheck
+from tancert.audits.carbon_models import (
+    ConfirmedDataFinding,
+    FrozenCarbonFigures,
+    InventoryUpload,
+    SampleCheck,
+)
 from tancert.audits.models import Audit, Finding
 from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_POST
 
 from tancert.audits import carbon, report
 from tancert.audits.actions import on_team
-from tancert.audits.forms_carbon import ConfirmDataFindingForm, InventoryUploadForm, SampleCheckForm, SignReportForm
+from tancert.audits.forms_carbon import (
+    ConfirmDataFindingForm,
+    InventoryUploadForm,
+    SampleCheckForm,
+    SignReportForm,
+)
 from tancert.audits.models import Audit
 from tancert.people import access
 from tancert.scheme.violations import RuleViolation

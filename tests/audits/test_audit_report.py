@@ -6,6 +6,7 @@ import hashlib
 import io
 
 import pytest
+from carbon_helpers import open_stage2, verified_and_frozen
 from django.core.exceptions import PermissionDenied
 
 from tancert.audits import actions as audits
@@ -14,7 +15,6 @@ from tancert.audits.report_models import AuditReport
 from tancert.records.models import Event
 from tancert.scheme import rulebook
 
-from carbon_helpers import open_stage2, verified_and_frozen
 from flow import pdf_text_streams
 
 pytestmark = pytest.mark.django_db

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from carbon_helpers import inventory_bytes, open_stage2
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tancert.audits.carbon_models import InventoryUpload
 from tancert.people.actions import create_api_token
-
-from carbon_helpers import inventory_bytes, open_stage2
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

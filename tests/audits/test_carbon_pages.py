@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from carbon_helpers import inventory_bytes, open_stage2, verified_and_frozen
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tancert.audits import carbon, report
 from tancert.audits.carbon_models import InventoryUpload
-
-from carbon_helpers import inventory_bytes, open_stage2, verified_and_frozen
 
 pytestmark = pytest.mark.django_db
 

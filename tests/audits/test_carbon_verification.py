@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from carbon_helpers import check_whole_sample, inventory_bytes, open_stage2, verified_and_frozen
 from django.core.exceptions import PermissionDenied
 
 from tancert.audits import carbon
 from tancert.audits.carbon_models import FrozenCarbonFigures, InventoryUpload, SampleCheck
 from tancert.records.models import Event
-
-from carbon_helpers import check_whole_sample, inventory_bytes, open_stage2, verified_and_frozen
 
 pytestmark = pytest.mark.django_db
 
