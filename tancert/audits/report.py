@@ -32,6 +32,7 @@ SOURCE_ZH = {"invoice": "发票", "ledger": "能源台账", "meter_reading": "�
              "contract": "购销合同", "production_report": "生产报表", "other": "其他独立来源"}
 STATUS_ZH = {"achieved": "已实现", "not achieved": "未实现", "on track": "按进度", "behind": "落后于进度",
              "no data": "无数据"}
+SEVERITY_ZH = {"blocking": "阻断", "warning": "警告", "info": "信息"}
 CONFORMITY_ZH = {"conforming": "符合", "finding": "有发现", "not_audited": "未审核", None: "未填写"}
 
 
@@ -118,7 +119,7 @@ def _carbon(frozen) -> dict | None:
             "checks": [c | {"source_zh": SOURCE_ZH.get(c["source_kind"], c["source_kind"])}
                        for c in fig["verification"]["checks"]],
             "sources_zh": "、".join(f"{SOURCE_ZH.get(k, k)} {v} 条" for k, v in fig["verification"]["sources"].items())},
-        "dq": fig["findings_summary"], "confirmed": fig.get("confirmed", []),
+        "dq": [b | {"severity": SEVERITY_ZH.get(b["severity"], b["severity"])} for b in fig["findings_summary"]], "confirmed": fig.get("confirmed", []),
     }
 
 
@@ -151,8 +152,9 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
                 "statements": statements,
                 "findings": [f["number"] for f in findings if f["clause"] == item.key or f["clause"] in clauses],
             })
+        order = {"leader": 0, "auditor": 1, "technical_expert": 2}
         team = [{"name": m.user.get_full_name() or m.user.username, "role": m.get_role_display()}
-                for m in audit.team.select_related("user").order_by("role", "pk")]
+                for m in sorted(audit.team.select_related("user"), key=lambda m: (order.get(m.role, 9), m.pk))]
         org = audit.organisation
         criterion = (audit.application.criterion if audit.application_id
                      else audit.certificate.criterion if audit.certificate_id else "T/CCAA 39-2022")
