@@ -25,6 +25,7 @@ from tancert.scheme import rulebook
 from tancert.scheme.violations import require
 
 # Audits whose report must state frozen, verified carbon figures (R7.5.1; stage 1 has none yet).
+COMBINED_RULE = "R10-common"  # CMS-specific points identifiable in a combined audit's report
 NEEDS_FIGURES = (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION)
 CATEGORY_ZH = {"1": "类别1 直接排放", "2": "类别2 输入能源间接排放", "3": "类别3 运输", "4": "类别4 组织使用的产品",
                "5": "类别5 组织产品的使用", "6": "类别6 其他"}
@@ -209,6 +210,7 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
                             recommendation=recommendation, combined_with=combined_with, focus_notes=focus_notes)
     # R10-common: in a combined audit the CMS-specific points stay identifiable (marked in the PDF).
     content["cms_specific_marked"] = bool(content["combined_with"])
+    content["combined_rule"] = COMBINED_RULE if content["combined_with"] else None
     signer = by.get_full_name() or by.username
     now = timezone.now()
     with transaction.atomic():

@@ -169,3 +169,15 @@ def test_sample_check_needs_open_audit(p, rule):
         carbon.record_sample_check(up, by=p.auditor, row=up.sample[0]["row"], source_kind="invoice",
                                    reference="x", result="agrees")
     assert not SampleCheck.objects.exists()
+
+
+def test_freeze_refuses_an_inventory_file_altered_in_storage(p, rule):
+    s2 = open_stage2(p)
+    up = carbon.upload_inventory(s2, by=p.client_a, filename="i.json", content=inventory_bytes())
+    check_whole_sample(up, p.auditor)
+    carbon.confirm_data_finding(up, by=p.lead, rule="R6.2-calibration", grade="minor")
+    with open(up.file.path, "ab") as fh:
+        fh.write(b" ")
+    with rule("RR", field="upload"):
+        carbon.freeze_figures(s2, by=p.lead)
+    assert not FrozenCarbonFigures.objects.exists()
