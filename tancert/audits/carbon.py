@@ -176,10 +176,12 @@ def record_sample_check(upload: InventoryUpload, *, by, row: int, source_kind: s
         require(value_found is not None or bool(note.strip()), "R6.2-crosscheck",
                 _("A discrepancy needs the value found or a note saying what differs."), field="value_found")
         require(grade in dict(Finding.GRADES), "R7.4.2", _("Unknown finding grade."), field="grade")
-    require(not upload.checks.filter(row=rec["row"]).exists(), "R6.2-sampling",
-            _("This sampled record has already been checked."), field="row")
     kind_label = dict(SampleCheck.SOURCES)[source_kind]
     with transaction.atomic():
+        # Two auditors checking the same record: the second waits here, then sees the first one's check.
+        InventoryUpload.objects.select_for_update().get(pk=upload.pk)
+        require(not upload.checks.filter(row=rec["row"]).exists(), "R6.2-sampling",
+                _("This sampled record has already been checked."), field="row")
         finding = None
         if result == SampleCheck.DISCREPANCY:
             found = "—" if value_found is None else f"{float(value_found):g}"
@@ -216,10 +218,11 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
     block = next((b for b in blocking_rules(upload) if b["rule"] == rule), None)
     require(block is not None, "R6.2-review", _("The engine reported no blocking finding under this rule."),
             field="rule")
-    require(not upload.confirmed.filter(rule=rule).exists(), "R6.2-review",
-            _("This data-quality finding is already an audit finding."), field="rule")
     rows = ", ".join(map(str, block.get("rows", [])[:10]))
     with transaction.atomic():
+        InventoryUpload.objects.select_for_update().get(pk=upload.pk)
+        require(not upload.confirmed.filter(rule=rule).exists(), "R6.2-review",
+                _("This data-quality finding is already an audit finding."), field="rule")
         finding = raise_finding(
             audit, by=by, grade=grade, clause=rule,
             description=f"碳数据质量问题（{rule}）：{block['message']}（{block['count']} 条记录）",

@@ -50,7 +50,19 @@ def checklist_items(audit: Audit) -> list[dict]:
     items = [dict(i) for i in report_items(audit)]
     for i in items:
         i["conformity_zh"] = CONFORMITY_ZH.get(i.get("conformity"), str(i.get("conformity")))
+        # the report's content is stored as JSON: times become local "YYYY-MM-DD HH:MM" text
+        i["evidence"] = [{k: _plain(v) for k, v in dict(e).items()} for e in i.get("evidence") or []]
     return items
+
+
+def _plain(v):
+    from datetime import date, datetime
+
+    if isinstance(v, datetime):
+        return timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(v) else v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
 
 
 def report_allowed_without_figures() -> bool:
