@@ -48,15 +48,16 @@ def main() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
 
-    from flow import accept_and_contract, complete_application, plan_initial, register
     from tancert.audits import actions as audits
     from tancert.audits import carbon, report
     from tancert.audits.models import Audit
     from tancert.ghg import freeze
     from tancert.ghg.example import example_dataset
+    from tancert.pdfkit import html_to_pdf
     from tancert.people.actions import create_staff_user
     from tancert.people.models import Role
-    from tancert.pdfkit import html_to_pdf
+
+    from flow import accept_and_contract, complete_application, plan_initial, register
 
     content = json.dumps(example_dataset(), ensure_ascii=False).encode()
     rows = {"upload": [], "freeze": [], "sign": []}
