@@ -5,6 +5,6 @@ from tancert.api.router import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("", include("tancert.audits.urls")),  # carbon data verification and the audit report
+    path("", include("tancert.audits.urls_carbon")),  # carbon data verification and the audit report
     path("", include("tancert.web.urls")),
 ]
