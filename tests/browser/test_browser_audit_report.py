@@ -111,6 +111,7 @@ def test_stage2_with_major_nc_and_carbon_verification_to_the_signed_report(peopl
     submit(lead, "#freeze")
     expect(lead.locator(".messages .error")).to_have_count(0)
     expect(lead.locator("#frozen-table tr.frozen")).to_have_count(1)
+    lead.screenshot(path=str(artifacts / "carbon-verification.png"), full_page=True)
     major = s2.findings.get(grade="major")
     lead.context.close()
 
