@@ -136,6 +136,30 @@ def _carbon(frozen) -> dict | None:
     }
 
 
+# The engine cites the initial-audit focus items (and R7.5.1) in its sentences; surveillance and
+# recertification focus items that ask the same quantitative question get the same sentences.
+STATEMENT_SOURCES = {
+    "R8.1.3-F2": ("R7.5.1", "R7.4.2-F4", "R7.4.2-F6"), "R8.1.3-F4": ("R7.4.2-F4", "R7.4.2-F7"),
+    "R8.2.2-F2": ("R7.4.2-F7",), "R8.2.2-F3": ("R7.5.1", "R7.4.2-F4"), "R8.2.2-F4": ("R7.4.2-F4", "R7.4.2-F7"),
+}
+# Focus items on monitoring and measurement get the summary of the data verification.
+VERIFICATION_ITEMS = ("R7.4.2-F3", "R8.1.3-F2", "R8.2.2-F3")
+
+
+def _focus_statements(key: str, carbon: dict | None) -> list[str]:
+    if not carbon:
+        return []
+    cited = STATEMENT_SOURCES.get(key, (key,))
+    out = [s for s in carbon["statements"] if any(s.startswith(f"[{c}]") for c in cited)]
+    if key in VERIFICATION_ITEMS:
+        v, smp = carbon["verification"], carbon["sample"]
+        blocking = [b["rule"] for b in carbon["dq"] if b["severity"] == "阻断"]
+        out.append(f"[R6.2-sampling] 碳数据监测和计量的验证：从 {smp['population']} 条活动数据中抽取 {smp['size']} 条与独立来源"
+                   f"核对，一致 {v['agrees']} 条，不一致 {v['discrepancies']} 条；阻断性数据质量问题："
+                   f"{'、'.join(blocking) if blocking else '无'}。")
+    return out
+
+
 def _finding_rows(audit: Audit) -> list[dict]:
     return [{"number": f.number, "grade": f.get_grade_display(), "grade_code": f.grade, "clause": f.clause,
              "description": f.description, "evidence": f.evidence, "status": f.get_status_display(),
@@ -156,7 +180,7 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
         focus = []
         for item in rulebook.FOCUS_ITEMS[focus_kind(audit)]:
             clauses = set(clause_map.get(item.key, ()))
-            statements = [s for s in (carbon["statements"] if carbon else []) if s.startswith(f"[{item.key}]")]
+            statements = _focus_statements(item.key, carbon)
             focus.append({
                 "key": item.key, "code": item.code, "title": item.title_zh, "text": item.text_zh,
                 "note": (focus_notes.get(item.key) or "").strip(),

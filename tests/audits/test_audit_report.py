@@ -121,6 +121,9 @@ def test_surveillance_report_uses_the_surveillance_focus_items(p):
     s2.kind = "surveillance"  # in memory only: the content builder picks the focus items by audit type
     content = report.build_content(s2, **SIGN)
     assert [f["key"] for f in content["focus"]] == [i.key for i in rulebook.FOCUS_ITEMS["surveillance"]]
+    focus = {f["key"]: f for f in content["focus"]}
+    assert any("T1" in s for s in focus["R8.1.3-F4"]["statements"])  # targets stated quantitatively
+    assert any("抽取 18 条" in s for s in focus["R8.1.3-F2"]["statements"])
 
 
 def test_checklist_items_are_rendered_under_their_focus_item(p, monkeypatch):
