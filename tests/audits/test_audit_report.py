@@ -160,3 +160,16 @@ def test_who_can_open_the_report(p):
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation="recommend")
     certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     assert report.can_open(s2, p.client_a)
+
+
+@pytest.mark.parametrize("kind, key", [
+    ("stage2", "R7.4.2-F3"), ("stage2", "R7.4.2-F4"), ("stage2", "R7.4.2-F6"), ("stage2", "R7.4.2-F7"),
+    ("surveillance", "R8.1.3-F2"), ("surveillance", "R8.1.3-F4"),
+    ("recertification", "R8.2.2-F2"), ("recertification", "R8.2.2-F3"), ("recertification", "R8.2.2-F4"),
+])
+def test_quantitative_focus_items_carry_the_frozen_figures(p, kind, key):
+    s2, _frozen = verified_and_frozen(p)
+    s2.kind = kind  # in memory only: the focus items and their sentences follow the audit type
+    focus = {f["key"]: f for f in report.build_content(s2, **SIGN)["focus"]}
+    assert focus[key]["statements"], key
+    assert all(any(ch.isdigit() for ch in s) for s in focus[key]["statements"])
