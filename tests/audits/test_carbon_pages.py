@@ -104,3 +104,16 @@ def test_report_page_shows_the_r751_gate(p, client):
     c = client_for(client, p.lead)
     r = c.post(f"/audits/{s2.pk}/report/", {"objectives": "x", "evaluation": "y", "recommendation": "recommend"})
     assert r.status_code == 200 and "R7.5.1" in r.content.decode() and s2.reports.count() == 0
+
+
+def test_pages_are_chinese_first_and_english_on_request(p, client):
+    from django.conf import settings
+
+    s2, _frozen = verified_and_frozen(p)
+    c = client_for(client, p.lead)
+    assert "碳数据核查" in c.get(f"/audits/{s2.pk}/carbon/").content.decode()
+    assert "签署审核报告" in c.get(f"/audits/{s2.pk}/report/").content.decode()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Carbon data verification" in c.get(f"/audits/{s2.pk}/carbon/").content.decode()
+    page = c.get(f"/audits/{s2.pk}/report/").content.decode()
+    assert "Sign the report" in page and "Achievement of objectives" in page  # focus titles in English
