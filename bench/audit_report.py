@@ -57,7 +57,7 @@ def main() -> None:
     from tancert.people.actions import create_staff_user
     from tancert.people.models import Role
 
-    from flow import accept_and_contract, complete_application, plan_initial, register
+    from flow import accept_and_contract, complete_application, fill_stage1, plan_initial, register
 
     content = json.dumps(example_dataset(), ensure_ascii=False).encode()
     rows = {"upload": [], "freeze": [], "sign": []}
@@ -73,6 +73,7 @@ def main() -> None:
         app = complete_application(org, client)
         accept_and_contract(app, p)
         s1, s2 = plan_initial(app, p)
+        fill_stage1(s1, p.lead)
         audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
 
         t_up, up = timed(carbon.upload_inventory, s2, by=client, filename="i.json", content=content)

@@ -170,3 +170,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TANCERT_LOG_LEVEL", "WARNING")},
 }
+
+# Audits (issue 6). The clause tree version new checklists are built from (None: the rule book's default;
+# an audit keeps the version it started with), the folder of industry overlays keyed by Appendix A code,
+# the finding grades (code, names, what resolving one needs: "verify", "accept" or nothing) and the months
+# after the last day of stage 2 within which major nonconformities must be verified (reference/certification.md
+# §1, unverified: a body's setting), after which stage 2 is repeated.
+TANCERT_CLAUSE_TREE_VERSION = env_str("TANCERT_CLAUSE_TREE_VERSION", "") or None
+TANCERT_CHECKLIST_OVERLAY_DIR = Path(env_str("TANCERT_CHECKLIST_OVERLAY_DIR",
+                                             str(BASE_DIR / "audits" / "checklist_data" / "overlays")))
+TANCERT_FINDING_GRADES = [
+    {"code": "major", "name_zh": "严重不符合", "name_en": "major nonconformity", "resolve": "verify"},
+    {"code": "minor", "name_zh": "一般不符合", "name_en": "minor nonconformity", "resolve": "accept"},
+    {"code": "observation", "name_zh": "观察项", "name_en": "observation", "resolve": ""},
+    {"code": "improvement", "name_zh": "改进机会", "name_en": "opportunity for improvement", "resolve": ""},
+]
+TANCERT_MAJOR_VERIFY_MONTHS = env_int("TANCERT_MAJOR_VERIFY_MONTHS", 6)

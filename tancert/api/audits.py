@@ -80,11 +80,19 @@ class FindingIn(Schema):
     evidence: str = ""
     clause: str = ""
     due_date: date | None = None
+    item_id: int | None = None  # the checklist item it is raised on
+    evidence_ids: list[int] = []  # evidence entries of this audit's checklist
 
 
 @router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
 def raise_finding(request, audit_id: int, payload: FindingIn):
-    return Status(201, actions.raise_finding(_audit(request, audit_id), by=request.user, **payload.dict()))
+    from tancert.audits.checklist_models import ChecklistItem
+
+    a = _audit(request, audit_id)
+    data = payload.dict()
+    item_id = data.pop("item_id")
+    item = access.get_or_404(ChecklistItem.objects.filter(checklist__audit=a), pk=item_id) if item_id else None
+    return Status(201, actions.raise_finding(a, by=request.user, item=item, **data))
 
 
 class CompleteIn(Schema):

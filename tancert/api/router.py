@@ -52,7 +52,18 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "authentication required"}, status=401)
 
 
-from tancert.api import audits, certificates, clients, contracts, ops, people, profile, public, records  # noqa: E402
+from tancert.api import (  # noqa: E402
+    audits,
+    audits_work,
+    certificates,
+    clients,
+    contracts,
+    ops,
+    people,
+    profile,
+    public,
+    records,
+)
 
 api.add_router("/public", public.router)
 api.add_router("", clients.router)
@@ -61,6 +72,7 @@ api.add_router("", contracts.router)
 api.add_router("", ops.router)
 api.add_router("", people.router)
 api.add_router("", audits.router)
+api.add_router("", audits_work.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)
 

@@ -78,6 +78,8 @@ class FindingOut(Schema):
     correction: str
     root_cause: str
     corrective_action: str
+    response_evidence: str = ""
+    checklist_item_id: int | None = None
 
 
 class AuditOut(Schema):

@@ -44,6 +44,8 @@ class Audit(models.Model):
     conclusion = models.TextField(_("conclusion"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=RECOMMENDATIONS, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # CNCA-style opening / closing check-ins, optional per audit (issue 6 item 7).
+    checkin_required = models.BooleanField(_("check-ins required"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -95,6 +97,10 @@ class Finding(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The checklist item it was raised on and the evidence entries that support it (issue 6 item 3).
+    checklist_item = models.ForeignKey("audits.ChecklistItem", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="findings")
+    evidence_entries = models.ManyToManyField("audits.EvidenceEntry", blank=True, related_name="findings")
 
     class Meta:
         ordering = ["audit", "number"]
@@ -102,18 +108,36 @@ class Finding(models.Model):
 
     @property
     def is_nonconformity(self) -> bool:
-        return self.grade in (self.MAJOR, self.MINOR)
+        from tancert.audits import grades
+
+        return grades.resolve(self.grade) in (grades.VERIFY, grades.ACCEPT)
+
+    @property
+    def needs_verification(self) -> bool:
+        from tancert.audits import grades
+
+        return grades.resolve(self.grade) == grades.VERIFY
+
+    @property
+    def grade_label(self) -> str:
+        from tancert.audits import grades
+
+        return grades.label(self.grade)
 
     @property
     def is_resolved(self) -> bool:
-        """Majors must be verified; minors need an accepted plan; others need nothing."""
-        if self.grade == self.MAJOR:
+        """Majors (grades to verify) must be verified; minors need an accepted plan; others need nothing."""
+        from tancert.audits import grades
+
+        need = grades.resolve(self.grade)
+        if need == grades.VERIFY:
             return self.status == self.VERIFIED
-        if self.grade == self.MINOR:
+        if need == grades.ACCEPT:
             return self.status in (self.ACCEPTED, self.VERIFIED)
         return True
 
 
+# New models of issue 6 live in their own modules; importing them here registers them with the app.
 # Carbon data verification and the audit report live in their own modules (issue 6, items 4 and 5).
 from tancert.audits.carbon_models import (  # noqa: E402,F401
     ConfirmedDataFinding,
@@ -121,4 +145,14 @@ from tancert.audits.carbon_models import (  # noqa: E402,F401
     InventoryUpload,
     SampleCheck,
 )
+from tancert.audits.checklist_models import (  # noqa: E402, F401
+    CheckIn,
+    CheckInPhoto,
+    Checklist,
+    ChecklistAnswer,
+    ChecklistItem,
+    EvidenceEntry,
+    FindingResponseFile,
+)
 from tancert.audits.report_models import AuditReport  # noqa: E402,F401
+from tancert.audits.stage1_models import Stage1DocumentReview, Stage1Record  # noqa: E402, F401

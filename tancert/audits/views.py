@@ -49,8 +49,12 @@ def audit(request, pk: int):
     a = access.get_or_404(access.audits_for(request.user).select_related("organisation", "application"), pk=pk)
     user = request.user
     member = a.team.filter(user=user).first() if not user.is_client else None
-    findings = a.findings.all()
+    findings = a.findings.select_related("checklist_item").prefetch_related("evidence_entries__recorded_by",
+                                                                             "response_files")
+    from tancert.audits.views_checklist import audit_context
+
     return render(request, "audits/audit.html", {
+        **audit_context(a, user),
         "audit": a, "team": a.team.select_related("user"), "findings": findings, "member": member,
         "is_leader": bool(member and member.role == "leader"),
         "can_plan": user.has_role(Role.PROGRAMME_MANAGER),
@@ -78,7 +82,8 @@ def raise_finding(request, pk: int):
 def respond(request, pk: int, finding_id: int):
     a = access.get_or_404(access.audits_for(request.user), pk=pk)
     finding = access.get_or_404(a.findings.all(), pk=finding_id)
-    perform_form(request, ResponseForm, actions.respond_to_finding, finding, by=request.user,
+    files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+    perform_form(request, ResponseForm, actions.respond_to_finding, finding, by=request.user, files=files,
                  success=_("Your answer has been sent to the audit team."),
                  invalid=_("Fill in the correction, the root cause and the corrective action."))
     return redirect("audit", pk)

@@ -50,11 +50,18 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
                 _("Answer condition %(code)s with its evidence."), field=f"conditions.{code}", params={"code": code})
         answers[code] = {"met": bool(met), "evidence": evidence}
     if outcome != Decision.REFUSE:
-        open_majors = Finding.objects.filter(audit__in=related, grade=Finding.MAJOR).exclude(status=Finding.VERIFIED)
+        from tancert.audits import grades
+        from tancert.audits.actions import verification_expired
+
+        open_majors = Finding.objects.filter(audit__in=related, grade__in=grades.codes_to(grades.VERIFY)).exclude(
+            status=Finding.VERIFIED)
+        require(not verification_expired(audit), "R7.4.1-S2",
+                _("Major nonconformities were not verified within the time limit after stage 2: stage 2 must be "
+                  "repeated before a decision."), field="findings")
         require(not open_majors.exists(), "R7.5.2",
                 _("Major nonconformity #%(n)s is not verified; certification cannot be granted."),
                 field="findings", params={"n": open_majors.first().number if open_majors.exists() else 0})
-        open_minors = Finding.objects.filter(audit__in=related, grade=Finding.MINOR).exclude(
+        open_minors = Finding.objects.filter(audit__in=related, grade__in=grades.codes_to(grades.ACCEPT)).exclude(
             status__in=[Finding.ACCEPTED, Finding.VERIFIED])
         require(not open_minors.exists(), "R7.5.2",
                 _("The corrective action plan of minor nonconformity #%(n)s is not accepted yet."),

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tancert.audits import actions as audits
+from tancert.audits import demo_audit
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
@@ -137,15 +138,21 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
                            end_date=day + timedelta(days=7), auditor_days=1.5, team=team, application=app)
     s2 = audits.plan_audit(org, by=staff["planner"], kind=Audit.STAGE2, start_date=day + timedelta(days=30),
                            end_date=day + timedelta(days=31), auditor_days=3, team=team, application=app)
+    demo_audit.fill_stage1(s1, staff["lead"])
     audits.complete_audit(s1, by=staff["lead"], conclusion="碳评审和碳基准建立基本充分，具备第二阶段审核条件",
                           recommendation=Audit.RECOMMEND)
-    audits.raise_finding(s2, by=staff["auditor"], grade=Finding.MINOR, clause="6.6",
+    items = demo_audit.fill_checklist(s2, staff["lead"], staff["auditor"], leave_open=("6.5", "6.6"))
+    audits.raise_finding(s2, by=staff["auditor"], grade=Finding.MINOR, clause="6.6", item=items["6.6"],
                          description="部分天然气流量计未纳入计量器具检定计划",
                          evidence="计量器具台账第12页：FT-203 无检定记录", due_date=day + timedelta(days=60))
     if major:
-        audits.raise_finding(s2, by=staff["lead"], grade=Finding.MAJOR, clause="6.5",
+        audits.raise_finding(s2, by=staff["lead"], grade=Finding.MAJOR, clause="6.5", item=items["6.5"],
                              description="碳基准未随 2025 年新增生产线调整，碳绩效评价失真",
                              evidence="碳基准报告 v1.0 与 2025 年生产报表对比", due_date=day + timedelta(days=90))
+    else:
+        demo_audit.answer_open(s2, staff["lead"], "6.5")
+    for code in ("6.5", "6.6"):
+        demo_audit.note(s2, staff["auditor"], code)
     if close:
         minor = s2.findings.get(grade=Finding.MINOR)
         audits.respond_to_finding(minor, by=user, correction="已将 FT-203 送检", root_cause="台账更新遗漏",

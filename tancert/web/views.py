@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tancert.audits.models import Audit
+from tancert.audits import grades
+from tancert.audits.models import Audit, Finding
 from tancert.certificates import lookup
 from tancert.certificates.models import Certificate, Decision
 from tancert.clients.actions import register_organisation
@@ -90,9 +91,14 @@ def staff_home(request):
 
 def decision_queue(user):
     """Completed stage 2 / recertification audits with no decision, excluding those the user audited."""
+    unverified = Finding.objects.filter(grade__in=grades.codes_to(grades.VERIFY)).exclude(status=Finding.VERIFIED)
     return (Audit.objects.filter(kind__in=[Audit.STAGE2, Audit.RECERTIFICATION], status=Audit.COMPLETED,
                                  decisions__isnull=True)
-            .exclude(application__audits__team__user=user).select_related("organisation").distinct())
+            .exclude(application__audits__team__user=user)
+            # R7.5.2: a decision is requested only once every major nonconformity is verified.
+            .exclude(Exists(unverified.filter(audit__application=OuterRef("application"))))
+            .exclude(Exists(unverified.filter(audit=OuterRef("pk"))))
+            .select_related("organisation").distinct())
 
 
 def signup(request):

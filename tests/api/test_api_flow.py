@@ -3,6 +3,8 @@ rule violations as 422 {"rule", "message", "field"}; walls as 403/404."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -95,9 +97,25 @@ def test_whole_lifecycle_through_the_api(p):
     s2 = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3}).json()
 
     lead, auditor = bearer(p.lead), bearer(p.auditor)
+    # The stage 1 record: every submitted document reviewed, every part filled in (R7.4.1-S1).
+    texts = dict.fromkeys(("readiness", "carbon_review", "baseline", "significant_sources", "key_parameters",
+                           "performance_evaluation", "resources", "stage2_arrangements"), "已确认")
+    reviews = {m.code: {"result": "adequate"} for m in rulebook.APPLICATION_DOCUMENTS}
+    r = lead.put(f"{API}/audits/{s1['id']}/stage1", data={"version": 0, "reviews": reviews, "ready_for_stage2": True,
+                                                         **texts}, content_type="application/json")
+    assert r.status_code == 200, r.content
     assert post(lead, f"/audits/{s1['id']}/complete", {"conclusion": "就绪", "recommendation": "recommend"}).status_code == 200
     f = post(auditor, f"/audits/{s2['id']}/findings", {"grade": "major", "description": "碳基准未调整",
                                                         "evidence": "碳基准报告"}).json()
+    # Every checklist item answered with a note, in one offline-sync request.
+    items = post(lead, f"/audits/{s2['id']}/checklist").json()["items"]
+    entries = []
+    for item in items:
+        entries += [{"uuid": str(uuid.uuid4()), "type": "answer", "item": item["code"], "conformity": "conforming",
+                     "version": item["version"]},
+                    {"uuid": str(uuid.uuid4()), "type": "evidence", "item": item["code"], "text": "记录齐全"}]
+    r = post(auditor, f"/audits/{s2['id']}/checklist/sync", {"entries": entries})
+    assert {x["status"] for x in r.json()} == {"saved"}, r.content
     assert post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"}).status_code == 200
     decider = bearer(p.decider)
     conditions = {c: {"met": True, "evidence": "证据"} for c in ("C1", "C2", "C3", "C4")}

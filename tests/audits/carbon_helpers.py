@@ -10,7 +10,7 @@ from tancert.audits import carbon
 from tancert.audits.models import Audit
 from tancert.ghg.example import example_dataset
 
-from flow import accept_and_contract, complete_application, plan_initial
+from flow import accept_and_contract, complete_application, fill_stage1, plan_initial
 
 
 def inventory_bytes(mutate=None) -> bytes:
@@ -25,6 +25,7 @@ def open_stage2(p):
     app = complete_application(p.org_a, p.client_a)
     accept_and_contract(app, p)
     s1, s2 = plan_initial(app, p)
+    fill_stage1(s1, p.lead)
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
     return s2
 

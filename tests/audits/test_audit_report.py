@@ -15,7 +15,7 @@ from tancert.audits.report_models import AuditReport
 from tancert.records.models import Event
 from tancert.scheme import rulebook
 
-from flow import pdf_text_streams
+from flow import answer_checklist, pdf_text_streams
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +157,7 @@ def test_who_can_open_the_report(p):
     audits.respond_to_finding(minor, by=p.client_a, correction="EM-02 已送检", root_cause="检定计划遗漏",
                               corrective_action="修订计量器具管理程序", evidence="检定证书 JD-1")
     audits.review_finding_response(minor, by=p.auditor, outcome="accept")
+    answer_checklist(s2, p.lead)  # the checklist gate of closing
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation="recommend")
     certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     assert report.can_open(s2, p.client_a)
@@ -173,3 +174,17 @@ def test_quantitative_focus_items_carry_the_frozen_figures(p, kind, key):
     focus = {f["key"]: f for f in report.build_content(s2, **SIGN)["focus"]}
     assert focus[key]["statements"], key
     assert all(any(ch.isdigit() for ch in s) for s in focus[key]["statements"])
+
+
+def test_the_real_checklist_answers_appear_under_each_focus_item(p):
+    """tancert.audits.checklists.report_items (the checklist half of issue 6) feeds the report."""
+    s2, _frozen = verified_and_frozen(p)
+    answer_checklist(s2, p.lead)
+    r = report.sign_report(s2, by=p.lead, **SIGN)
+    for f in r.content["focus"]:
+        assert [i["conformity"] for i in f["checklist"]] == ["conforming"], f["key"]
+        assert f["checklist"][0]["evidence"] and isinstance(f["checklist"][0]["evidence"][0]["when"], str)
+    assert r.content["other_items"]  # the clauses of T/CCAA 39-2022
+    text = pdf_text(r.pdf.open("rb").read())
+    assert text.count("检查结果：符合") >= len(rulebook.FOCUS_ITEMS["initial"])
+    assert "查阅记录，现场观察，符合要求" in text

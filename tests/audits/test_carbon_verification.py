@@ -12,6 +12,8 @@ from tancert.audits import carbon
 from tancert.audits.carbon_models import FrozenCarbonFigures, InventoryUpload, SampleCheck
 from tancert.records.models import Event
 
+from flow import answer_checklist
+
 pytestmark = pytest.mark.django_db
 
 
@@ -164,6 +166,7 @@ def test_sample_check_needs_open_audit(p, rule):
 
     s2 = open_stage2(p)
     up = carbon.upload_inventory(s2, by=p.client_a, filename="i.json", content=inventory_bytes())
+    answer_checklist(s2, p.lead)  # the checklist gate of closing
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation="recommend")
     with rule("R7.4.3", field="status"):
         carbon.record_sample_check(up, by=p.auditor, row=up.sample[0]["row"], source_kind="invoice",

@@ -31,6 +31,35 @@ def submit(page, form: str):
         page.click(f"{form} button[type=submit]")
 
 
+def fill_stage1_record(page, audit_id: int):
+    """R7.4.1-S1: every submitted document reviewed and the stage 1 record filled in before closing."""
+    page.click(f'main a[href="/audits/{audit_id}/stage1/"]')
+    page.wait_for_url(f"**/audits/{audit_id}/stage1/")
+    for select in page.locator('select[name^="review_"]').all():
+        select.select_option("adequate")
+    for name in ("readiness", "carbon_review", "baseline", "significant_sources", "key_parameters",
+                 "performance_evaluation", "resources", "stage2_arrangements"):
+        page.fill(f"textarea[name={name}]", "已在第一阶段确认。")
+    page.select_option("select[name=ready_for_stage2]", "yes")
+    submit(page, "#stage1-form")
+    expect(page.locator(".messages .error")).to_have_count(0)
+    page.goto(f"/audits/{audit_id}/")
+
+
+def answer_checklist(page, audit_id: int):
+    """Every checklist item answered with a note, through the page's (offline-capable) forms."""
+    page.click(f'main a[href="/audits/{audit_id}/checklist/"]')
+    page.wait_for_url(f"**/audits/{audit_id}/checklist/")
+    for item in page.locator(".checklist-item").all():
+        item.locator('form[data-offline="answer"] select[name=conformity]').select_option("conforming")
+        item.locator('form[data-offline="answer"] button[type=submit]').click()
+        item.locator('form[data-offline="evidence"] input[name=text]').fill("查阅记录并现场观察，符合要求。")
+        item.locator('form[data-offline="evidence"] button[type=submit]').click()
+    page.wait_for_function("() => window.tancertSync.queue().length === 0", timeout=60_000)
+    expect(page.locator(".checklist-item p.error")).to_have_count(0)
+    page.goto(f"/audits/{audit_id}/")
+
+
 def test_new_organisation_from_registration_to_public_register(people, p, tmp_path, artifacts):
     today = timezone.localdate()
     pdf = tmp_path / "document.pdf"
@@ -140,6 +169,10 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
         lead.goto("/")
         lead.click(f'main a[href="/audits/{audit_ids[kind]}/"]')
         lead.wait_for_url(f"**/audits/{audit_ids[kind]}/")
+        if kind == "stage1":
+            fill_stage1_record(lead, audit_ids[kind])
+        else:
+            answer_checklist(lead, audit_ids[kind])
         form = 'form[action$="/complete/"]'
         lead.fill(f"{form} textarea[name=conclusion]", "管理体系运行有效，满足认证要求。")
         lead.select_option(f"{form} select[name=recommendation]", "recommend")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, Decision
 
-from flow import accept_and_contract, complete_application, plan_initial
+from flow import accept_and_contract, answer_checklist, complete_application, fill_stage1, plan_initial
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,9 @@ def test_audit_pages_from_findings_to_certificate(client, p):
     accept_and_contract(app, p)
     s1, s2 = plan_initial(app, p)
     as_user(client, p.lead)
+    r = client.post(f"/audits/{s1.pk}/complete/", {"conclusion": "就绪", "recommendation": "recommend"}, follow=True)
+    assert "R7.4.1-S1" in messages_of(r) and Audit.objects.get(pk=s1.pk).status != "completed"
+    fill_stage1(s1, p.lead)  # the stage 1 record (its own page is tested in test_audit_work_pages.py)
     r = client.post(f"/audits/{s1.pk}/complete/", {"conclusion": "就绪", "recommendation": "recommend"}, follow=True)
     assert "审核已关闭" in messages_of(r) or Audit.objects.get(pk=s1.pk).status == "completed"
     r = client.post(f"/audits/{s2.pk}/findings/", {"grade": "major", "description": "碳基准未调整", "evidence": ""},
@@ -51,6 +54,7 @@ def test_audit_pages_from_findings_to_certificate(client, p):
     client.post(f"/audits/{s2.pk}/findings/{finding.pk}/review/", {"outcome": "verify"})
     assert Finding.objects.get().status == "verified"
     as_user(client, p.lead)
+    answer_checklist(s2, p.lead)
     client.post(f"/audits/{s2.pk}/complete/", {"conclusion": "符合", "recommendation": "recommend"})
 
     as_user(client, p.decider)

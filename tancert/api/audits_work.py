@@ -1,0 +1,302 @@
+"""Stage 1 record, checklists, evidence, offline sync, check-ins and report items over the API (issue 6).
+
+Walls: an audit outside the user's wall is 404; clients may not read the team's working papers (403);
+only team members change anything (403). Rule violations are 422 {"rule", "message", "field"}.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from tancert.api.schemas import FindingOut, Problem
+from tancert.audits import actions, checkins, checklists, stage1
+from tancert.audits.checklist_actions import add_evidence, answer_item, start_checklist, sync
+from tancert.audits.checklist_models import Checklist, ChecklistItem, EvidenceEntry
+from tancert.audits.stage1_models import Stage1Record
+from tancert.people import access
+
+router = Router(tags=["audit work"])
+
+
+def _audit(request, audit_id: int):
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    if request.user.is_client:
+        raise PermissionDenied("the audit team's working papers are not shown to clients")
+    return a
+
+
+def _item(request, item_id: int) -> ChecklistItem:
+    item = access.get_or_404(ChecklistItem.objects.filter(checklist__audit__in=access.audits_for(request.user))
+                             .select_related("checklist__audit"), pk=item_id)
+    _audit(request, item.checklist.audit_id)
+    return item
+
+
+# --- stage 1 ------------------------------------------------------------------------------------------
+
+class ReviewIn(Schema):
+    result: str  # adequate / inadequate / not_applicable
+    note: str = ""
+
+
+class Stage1In(Schema):
+    version: int
+    reviews: dict[str, ReviewIn] = {}
+    ready_for_stage2: bool | None = None
+    readiness: str | None = None
+    carbon_review: str | None = None
+    baseline: str | None = None
+    significant_sources: str | None = None
+    key_parameters: str | None = None
+    performance_evaluation: str | None = None
+    resources: str | None = None
+    stage2_arrangements: str | None = None
+
+
+class Stage1Out(Schema):
+    audit_id: int
+    version: int
+    ready_for_stage2: bool | None
+    texts: dict[str, str]
+    reviews: dict[str, dict[str, Any]]
+    offsite: bool
+    offsite_reason: str
+
+
+def _stage1_out(a) -> dict:
+    record = stage1.record_for(a)
+    reviews = {}
+    if record:
+        for r in record.document_reviews.select_related("document"):
+            reviews[r.code] = {"result": r.result, "note": r.note,
+                               "document_version": r.document.version if r.document else None}
+    return {"audit_id": a.pk, "version": record.version if record else 0,
+            "ready_for_stage2": record.ready_for_stage2 if record else None,
+            "texts": {n: getattr(record, n) if record else "" for n in Stage1Record.TEXT_FIELDS},
+            "reviews": reviews, "offsite": a.offsite, "offsite_reason": a.offsite_reason}
+
+
+@router.get("/audits/{audit_id}/stage1", response=Stage1Out)
+def get_stage1(request, audit_id: int):
+    return _stage1_out(_audit(request, audit_id))
+
+
+@router.put("/audits/{audit_id}/stage1", response={200: Stage1Out, 422: Problem})
+def put_stage1(request, audit_id: int, payload: Stage1In):
+    a = _audit(request, audit_id)
+    data = payload.dict()
+    texts = {n: data[n] for n in Stage1Record.TEXT_FIELDS if data.get(n) is not None}
+    stage1.save_stage1_record(a, by=request.user, version=data["version"], reviews=data["reviews"],
+                              ready_for_stage2=data["ready_for_stage2"], **texts)
+    return _stage1_out(a)
+
+
+# --- checklist ----------------------------------------------------------------------------------------
+
+class EvidenceOut(Schema):
+    id: int
+    uuid: str
+    kind: str
+    text: str
+    person: str
+    who: str
+    when: datetime
+    recorded_by: str
+    file_name: str
+    content_type: str
+    sha256: str
+
+
+class ItemOut(Schema):
+    id: int
+    code: str
+    kind: str
+    title_zh: str
+    title_en: str
+    status: str
+    clauses: list[str]
+    rule_key: str
+    mandatory: bool
+    conformity: str | None
+    reason: str
+    auditor: str
+    version: int
+    evidence: list[EvidenceOut]
+    findings: list[int]
+
+
+class ChecklistOut(Schema):
+    audit_id: int
+    started: bool
+    tree_version: str | None
+    policy_version: str | None
+    overlays: list[dict[str, Any]]
+    items: list[ItemOut]
+
+
+def _evidence_out(e: EvidenceEntry) -> dict:
+    return {"id": e.pk, "uuid": str(e.uuid), "kind": e.kind, "text": e.text, "person": e.person, "who": e.who(),
+            "when": e.observed_at, "recorded_by": e.recorded_by.get_full_name(), "file_name": e.original_name,
+            "content_type": e.content_type, "sha256": e.sha256}
+
+
+def _item_out(i: ChecklistItem) -> dict:
+    return {"id": i.pk, "code": i.code, "kind": i.kind, "title_zh": i.title_zh, "title_en": i.title_en,
+            "status": i.status, "clauses": list(i.clauses), "rule_key": i.rule_key, "mandatory": i.mandatory,
+            "conformity": i.conformity or None, "reason": i.reason,
+            "auditor": i.auditor.get_full_name() if i.auditor else "", "version": i.version,
+            "evidence": [_evidence_out(e) for e in i.evidence.all()],
+            "findings": sorted(f.number for f in i.findings.all())}
+
+
+def _checklist_out(a) -> dict:
+    cl = Checklist.objects.filter(audit=a).first()
+    items = cl.items.select_related("auditor").prefetch_related("evidence__recorded_by", "findings") if cl else []
+    return {"audit_id": a.pk, "started": cl is not None, "tree_version": cl.tree_version if cl else None,
+            "policy_version": cl.policy_version if cl else None, "overlays": cl.overlays if cl else [],
+            "items": [_item_out(i) for i in items]}
+
+
+@router.get("/audits/{audit_id}/checklist", response=ChecklistOut)
+def get_checklist(request, audit_id: int):
+    return _checklist_out(_audit(request, audit_id))
+
+
+@router.post("/audits/{audit_id}/checklist", response={201: ChecklistOut, 422: Problem})
+def post_checklist(request, audit_id: int):
+    """Build the checklist from the clause tree, policy and overlays in force now (idempotent)."""
+    a = _audit(request, audit_id)
+    start_checklist(a, by=request.user)
+    return Status(201, _checklist_out(a))
+
+
+class AnswerIn(Schema):
+    conformity: str  # conforming / finding / not_audited
+    reason: str = ""
+    version: int  # the item version the auditor saw; a newer one on the server is a 422 conflict
+    uuid: str | None = None
+
+
+@router.post("/checklist-items/{item_id}/answer", response={200: ItemOut, 422: Problem})
+def post_answer(request, item_id: int, payload: AnswerIn):
+    item = answer_item(_item(request, item_id), by=request.user, **payload.dict())
+    return _item_out(ChecklistItem.objects.get(pk=item.pk))
+
+
+class EvidenceIn(Schema):
+    kind: str  # note / interview (documents and photos: the upload endpoint)
+    text: str = ""
+    person: str = ""
+    observed_at: datetime | None = None
+    uuid: str | None = None
+
+
+@router.post("/checklist-items/{item_id}/evidence", response={201: EvidenceOut, 422: Problem})
+def post_evidence(request, item_id: int, payload: EvidenceIn):
+    return Status(201, _evidence_out(add_evidence(_item(request, item_id), by=request.user, **payload.dict())))
+
+
+@router.post("/checklist-items/{item_id}/evidence/upload", response={201: EvidenceOut, 422: Problem})
+def upload_evidence(request, item_id: int, kind: Form[str], file: File[UploadedFile], text: Form[str] = "",
+                    person: Form[str] = "", uuid: Form[str] = ""):
+    entry = add_evidence(_item(request, item_id), by=request.user, kind=kind, text=text, person=person,
+                         uuid=uuid or None, filename=file.name, content=file.read())
+    return Status(201, _evidence_out(entry))
+
+
+class SyncEntry(Schema):
+    uuid: str
+    type: str  # answer / evidence
+    item: str  # the item's code, e.g. "R7.4.2-F3" or "6.5"
+    conformity: str = ""
+    reason: str = ""
+    version: int = -1
+    kind: str = "note"
+    text: str = ""
+    person: str = ""
+    observed_at: str | None = None
+
+
+class SyncIn(Schema):
+    entries: list[SyncEntry]
+
+
+class SyncResult(Schema):
+    uuid: str
+    item: str | None
+    status: str  # saved / conflict / error
+    rule: str | None
+    message: str
+    field: str | None = None
+    version: int | None
+    conformity: str | None
+
+
+@router.post("/audits/{audit_id}/checklist/sync", response=list[SyncResult], url_name="checklist_sync")
+def post_sync(request, audit_id: int, payload: SyncIn):
+    """The offline queue: entries applied in order, each idempotent by its client-generated UUID."""
+    return sync(_audit(request, audit_id), by=request.user, entries=[e.dict() for e in payload.entries])
+
+
+@router.get("/audits/{audit_id}/report-items", response=list[dict[str, Any]])
+def get_report_items(request, audit_id: int):
+    """checklists.report_items(): every item with conformity, evidence, auditor and finding numbers."""
+    return checklists.report_items(_audit(request, audit_id))
+
+
+# --- check-ins and corrective-action files ---------------------------------------------------------------
+
+class CheckInOut(Schema):
+    id: int
+    meeting: str
+    at: datetime
+    location: str
+    by: str
+    photos: list[str]  # SHA-256 of each photo
+
+
+def _checkin_out(c) -> dict:
+    return {"id": c.pk, "meeting": c.meeting, "at": c.at, "location": c.location, "by": c.by.get_full_name(),
+            "photos": [ph.sha256 for ph in c.photos.all()]}
+
+
+@router.get("/audits/{audit_id}/checkins", response=list[CheckInOut])
+def get_checkins(request, audit_id: int):
+    return [_checkin_out(c) for c in _audit(request, audit_id).checkins.all()]
+
+
+@router.post("/audits/{audit_id}/checkins", response={201: CheckInOut, 422: Problem})
+def post_checkin(request, audit_id: int, meeting: Form[str], photos: File[list[UploadedFile]],
+                 location: Form[str] = ""):
+    c = checkins.check_in(_audit(request, audit_id), by=request.user, meeting=meeting, location=location,
+                          photos=[(f.name, f.read()) for f in photos])
+    return Status(201, _checkin_out(c))
+
+
+class CheckinSettingIn(Schema):
+    required: bool
+
+
+@router.put("/audits/{audit_id}/checkin-setting", response={200: dict, 422: Problem})
+def put_checkin_setting(request, audit_id: int, payload: CheckinSettingIn):
+    a = _audit(request, audit_id)
+    checkins.set_checkin_required(a, by=request.user, required=payload.required)
+    return {"checkin_required": payload.required}
+
+
+@router.post("/findings/{finding_id}/response/upload", response={200: FindingOut, 422: Problem})
+def respond_with_files(request, finding_id: int, correction: Form[str], root_cause: Form[str],
+                       corrective_action: Form[str], files: File[list[UploadedFile]] = None,
+                       evidence: Form[str] = ""):
+    """The client's answer with evidence files (multipart); the JSON endpoint takes text only."""
+    f = access.get_or_404(access.findings_for(request.user), pk=finding_id)
+    actions.respond_to_finding(f, by=request.user, correction=correction, root_cause=root_cause,
+                               corrective_action=corrective_action, evidence=evidence,
+                               files=[(u.name, u.read()) for u in files or []])
+    f.refresh_from_db()
+    return f

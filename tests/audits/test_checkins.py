@@ -1,0 +1,83 @@
+"""CNCA-style opening / closing meeting check-ins with 1–3 team photos (optional per audit)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tancert.audits import actions
+from tancert.audits.checkins import check_in, set_checkin_required
+from tancert.audits.models import Audit
+
+from flow import PNG, answer_checklist, through_audits
+
+pytestmark = pytest.mark.django_db
+
+
+def photo(color=(200, 40, 40)) -> bytes:
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (32, 32), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def surveillance(p):
+    from django.utils import timezone
+
+    from flow import certify, complete_application, team
+
+    cert = certify(complete_application(p.org_a, p.client_a), p)
+    day = timezone.localdate() + timezone.timedelta(days=200)
+    return actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
+                              auditor_days=2, team=team(p), certificate=cert)
+
+
+def test_check_ins_are_optional_unless_the_audit_requires_them(p, surveillance, rule):
+    set_checkin_required(surveillance, by=p.lead, required=True)
+    answer_checklist(surveillance, p.lead)
+    with rule("R7.4", field="checkins"):
+        actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
+    with rule("R7.4", field="meeting"):
+        check_in(surveillance, by=p.auditor, meeting="closing", photos=[("a.png", photo())])
+    opening = check_in(surveillance, by=p.auditor, meeting="opening", photos=[("a.png", photo()), ("b.png", photo())],
+                       location="厂区会议室")
+    assert opening.photos.count() == 2
+    with rule("R7.4", field="meeting"):
+        check_in(surveillance, by=p.auditor, meeting="opening", photos=[("a.png", photo())])
+    with rule("R7.4", field="checkins"):
+        actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
+    check_in(surveillance, by=p.lead, meeting="closing", photos=[("c.png", photo((0, 0, 200)))])
+    actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
+
+
+def test_one_to_three_real_photos(p, surveillance, rule):
+    with rule("R7.4", field="photos"):
+        check_in(surveillance, by=p.lead, meeting="opening", photos=[])
+    with rule("R7.4", field="photos"):
+        check_in(surveillance, by=p.lead, meeting="opening", photos=[("x.png", photo())] * 4)
+    with rule("R7.4", field="photos"):
+        check_in(surveillance, by=p.lead, meeting="opening", photos=[("team.jpg", b"GIF89a not a jpeg")])
+    assert not surveillance.checkins.exists()
+    check_in(surveillance, by=p.lead, meeting="opening", photos=[("x.png", PNG)])
+
+
+def test_only_the_team_checks_in_and_only_leader_or_planner_set_the_requirement(p, surveillance):
+    for person in (p.outsider, p.client_a):
+        with pytest.raises(PermissionDenied):
+            check_in(surveillance, by=person, meeting="opening", photos=[("x.png", photo())])
+    with pytest.raises(PermissionDenied):
+        set_checkin_required(surveillance, by=p.auditor, required=True)
+    set_checkin_required(surveillance, by=p.planner, required=True)
+    assert Audit.objects.get(pk=surveillance.pk).checkin_required
+
+
+def test_a_closed_audit_takes_no_check_in(p, rule):
+    from flow import complete_application
+
+    s2 = through_audits(complete_application(p.org_a, p.client_a), p)
+    with rule("R7.4", field="status"):
+        check_in(s2, by=p.lead, meeting="opening", photos=[("x.png", photo())])
