@@ -117,3 +117,27 @@ def test_pages_are_chinese_first_and_english_on_request(p, client):
     assert "Carbon data verification" in c.get(f"/audits/{s2.pk}/carbon/").content.decode()
     page = c.get(f"/audits/{s2.pk}/report/").content.decode()
     assert "Sign the report" in page and "Achievement of objectives" in page  # focus titles in English
+
+
+def test_client_opens_the_report_only_after_the_decision(p, client):
+    from tancert.audits import actions as audits
+    from tancert.certificates import actions as certs
+
+    from flow import CONDITIONS_MET, answer_checklist
+
+    s2, _frozen = verified_and_frozen(p)
+    report.sign_report(s2, by=p.lead, objectives="目的", evaluation="评价", recommendation="recommend")
+    c = client_for(client, p.client_a)
+    assert c.get(f"/audits/{s2.pk}/report/").status_code == 404
+    assert 'id="report-link"' not in c.get(f"/audits/{s2.pk}/").content.decode()
+    minor = s2.findings.get(clause="R6.2-calibration")
+    audits.respond_to_finding(minor, by=p.client_a, correction="送检", root_cause="遗漏", corrective_action="修订程序")
+    audits.review_finding_response(minor, by=p.auditor, outcome="accept")
+    answer_checklist(s2, p.lead)
+    audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation="recommend")
+    certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
+    assert 'id="report-link"' in c.get(f"/audits/{s2.pk}/").content.decode()
+    page = c.get(f"/audits/{s2.pk}/report/").content.decode()
+    assert 'class="report-pdf"' in page and 'id="sign-report"' not in page
+    assert c.get(f"/audits/{s2.pk}/report/v1.pdf").status_code == 200
+    assert client_for(client, p.client_b).get(f"/audits/{s2.pk}/report/v1.pdf").status_code == 404
