@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("audits/", include("tancert.audits.urls")),  # checklists, stage 1 record, check-ins (issue 6)
     path("", include("tancert.certificates.urls")),  # issue 7 pages (before web's catch-all lifecycle route)
+    path("", include("tancert.audits.urls_carbon")),  # carbon data verification and the audit report
     path("", include("tancert.web.urls")),
 ]

@@ -80,3 +80,7 @@ api.add_router("", planning.router)
 from tancert.api import lifecycle  # noqa: E402  (issue 7: renewal, changes, transfers, marks, export)
 
 api.add_router("", lifecycle.router)
+
+from tancert.api import carbon  # noqa: E402  (carbon data verification and the audit report)
+
+api.add_router("", carbon.router)

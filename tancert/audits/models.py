@@ -138,6 +138,13 @@ class Finding(models.Model):
 
 
 # New models of issue 6 live in their own modules; importing them here registers them with the app.
+# Carbon data verification and the audit report live in their own modules (issue 6, items 4 and 5).
+from tancert.audits.carbon_models import (  # noqa: E402,F401
+    ConfirmedDataFinding,
+    FrozenCarbonFigures,
+    InventoryUpload,
+    SampleCheck,
+)
 from tancert.audits.checklist_models import (  # noqa: E402, F401
     CheckIn,
     CheckInPhoto,
@@ -153,4 +160,5 @@ from tancert.audits.programme_models import (  # noqa: E402,F401  (planning mode
     ProgrammeEntry,
     TeamConfirmation,
 )
+from tancert.audits.report_models import AuditReport  # noqa: E402,F401
 from tancert.audits.stage1_models import Stage1DocumentReview, Stage1Record  # noqa: E402, F401

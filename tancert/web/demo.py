@@ -210,7 +210,10 @@ def seed() -> None:
     with clock(at(recent)):
         org, user = _register("东方水泥集团有限公司", "340200MA4E0004", 10, "cement", employees=1200)
         app = _apply(org, user, "通用硅酸盐水泥熟料及水泥生产相关的碳管理活动", recent - relativedelta(months=12))
-        _through_stage2(org, user, app, staff, recent, major=True, close=False)
+        s2 = _through_stage2(org, user, app, staff, recent, major=True, close=False)
+        from tancert.web.demo_carbon import seed_inventory
+
+        seed_inventory(s2, user, staff["auditor"])  # inventory uploaded, sample partly checked
     # Accepted, waiting for planning.
     with clock(at(today - timedelta(days=5))):
         org, user = _register("江南精密机械股份有限公司", "320500MA5F0005", 12, "machinery", employees=460)

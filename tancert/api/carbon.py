@@ -1,0 +1,249 @@
+"""Carbon data verification and the audit report over the API (issue 6, items 4, 5 and 8).
+
+Walls as on the pages: the carbon endpoints are for the audit team and the audited organisation
+(anyone else: 404); the report for the team, office roles and — after the decision — the client.
+A rejected inventory is 422 with the engine's errors per sheet/row/column and nothing imported.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import FileResponse, Http404
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from tancert.api.schemas import Problem
+from tancert.audits import carbon, report
+from tancert.audits.actions import on_team
+from tancert.people import access
+
+router = Router(tags=["carbon verification and audit report"])
+
+
+class CellErrorOut(Schema):
+    sheet: str
+    row: int | None = None
+    column: str | None = None
+    message: str
+
+
+class InventoryProblem(Schema):
+    rule: str
+    message: str
+    field: str | None = None
+    errors: list[CellErrorOut] = []
+
+
+class SampleRecordOut(Schema):
+    row: int
+    source_id: str
+    facility: str
+    period: str
+    kind: str
+    activity: str
+    quantity: float | None = None
+    unit: str
+    crosscheck_source: str
+    tco2e: float | None = None
+    checked: bool = False
+    result: str | None = None
+
+
+class InventoryOut(Schema):
+    id: int
+    version: int
+    original_name: str
+    sha256: str
+    inputs_sha256: str
+    reporting_year: int
+    total_tco2e: float
+    blocking: bool
+    sample_rule: str
+    sample_seed: int
+    findings_summary: list[dict]
+    by_category: dict
+    uploaded_at: datetime
+
+
+def inventory_out(up) -> dict:
+    return {"id": up.pk, "version": up.version, "original_name": up.original_name, "sha256": up.sha256,
+            "inputs_sha256": up.inputs_sha256, "reporting_year": up.reporting_year, "total_tco2e": up.total_tco2e,
+            "blocking": up.blocking, "sample_rule": up.sample_rule, "sample_seed": up.sample_seed,
+            "findings_summary": up.results.get("findings_summary", []),
+            "by_category": up.results.get("by_category", {}), "uploaded_at": up.uploaded_at}
+
+
+class CheckIn(Schema):
+    row: int
+    source_kind: str  # invoice / ledger / meter_reading / lab_report / contract / production_report / other
+    reference: str
+    result: str  # agrees / discrepancy
+    value_found: float | None = None
+    note: str = ""
+    grade: str = "minor"  # of the finding a discrepancy raises
+
+
+class CheckOut(Schema):
+    id: int
+    row: int
+    source_kind: str
+    reference: str
+    value_found: float | None
+    result: str
+    note: str
+    finding_number: int | None = None
+
+
+def check_out(c) -> dict:
+    return {"id": c.pk, "row": c.row, "source_kind": c.source_kind, "reference": c.reference,
+            "value_found": c.value_found, "result": c.result, "note": c.note,
+            "finding_number": c.finding.number if c.finding_id else None}
+
+
+class ConfirmIn(Schema):
+    rule: str
+    grade: str
+    evidence: str = ""
+
+
+class FindingRef(Schema):
+    id: int
+    number: int
+    grade: str
+    clause: str
+
+
+class FrozenOut(Schema):
+    id: int
+    version: int
+    inventory_version: int
+    inputs_sha256: str
+    record_sha256: str
+    frozen_at: datetime
+    figures: dict
+
+
+def frozen_out(f) -> dict:
+    return {"id": f.pk, "version": f.version, "inventory_version": f.upload.version,
+            "inputs_sha256": f.inputs_sha256, "record_sha256": f.record_sha256, "frozen_at": f.frozen_at,
+            "figures": f.figures}
+
+
+def _carbon_audit(request, audit_id: int):
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    user = request.user
+    if not (on_team(a, user) or (user.is_client and user.organisation_id == a.organisation_id)):
+        raise Http404
+    return a
+
+
+def _upload(request, audit_id: int, version: int):
+    return access.get_or_404(_carbon_audit(request, audit_id).inventories.all(), version=version)
+
+
+@router.post("/audits/{audit_id}/inventories", response={201: InventoryOut, 422: InventoryProblem})
+def upload_inventory(request, audit_id: int, file: File[UploadedFile]):
+    """Upload the inventory (multipart `file`: the engine's .xlsx template, .json or .csv) as a new version."""
+    up = carbon.upload_inventory(_carbon_audit(request, audit_id), by=request.user, filename=file.name,
+                                 content=file.read())
+    return Status(201, inventory_out(up))
+
+
+@router.get("/audits/{audit_id}/inventories", response=list[InventoryOut])
+def inventories(request, audit_id: int):
+    return [inventory_out(u) for u in _carbon_audit(request, audit_id).inventories.order_by("version")]
+
+
+@router.get("/audits/{audit_id}/inventories/{version}/sample", response=list[SampleRecordOut])
+def sample(request, audit_id: int, version: int):
+    up = _upload(request, audit_id, version)
+    checks = {c.row: c for c in up.checks.all()}
+    return [r | {"checked": r["row"] in checks, "result": checks[r["row"]].result if r["row"] in checks else None}
+            for r in up.sample]
+
+
+@router.get("/audits/{audit_id}/inventories/{version}/file")
+def inventory_file(request, audit_id: int, version: int):
+    up = _upload(request, audit_id, version)
+    return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name)
+
+
+@router.post("/audits/{audit_id}/inventories/{version}/checks", response={201: CheckOut, 422: Problem})
+def record_check(request, audit_id: int, version: int, payload: CheckIn):
+    c = carbon.record_sample_check(_upload(request, audit_id, version), by=request.user, **payload.dict())
+    return Status(201, check_out(c))
+
+
+@router.get("/audits/{audit_id}/inventories/{version}/checks", response=list[CheckOut])
+def checks(request, audit_id: int, version: int):
+    return [check_out(c) for c in _upload(request, audit_id, version).checks.select_related("finding")]
+
+
+@router.post("/audits/{audit_id}/inventories/{version}/confirm", response={201: FindingRef, 422: Problem})
+def confirm(request, audit_id: int, version: int, payload: ConfirmIn):
+    """Confirm a blocking data-quality finding of the engine as an audit finding."""
+    return Status(201, carbon.confirm_data_finding(_upload(request, audit_id, version), by=request.user,
+                                                   **payload.dict()))
+
+
+@router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut, 422: Problem})
+def freeze(request, audit_id: int):
+    return Status(201, frozen_out(carbon.freeze_figures(_carbon_audit(request, audit_id), by=request.user)))
+
+
+@router.get("/audits/{audit_id}/frozen-figures", response=list[FrozenOut])
+def frozen_figures(request, audit_id: int):
+    return [frozen_out(f) for f in _carbon_audit(request, audit_id).frozen_figures.select_related("upload")]
+
+
+def _report_audit(request, audit_id: int):
+    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    if not report.can_open(a, request.user):
+        raise Http404
+    return a
+
+
+class SignIn(Schema):
+    objectives: str
+    evaluation: str
+    recommendation: str
+    deviations: str = ""
+    combined_with: str = ""
+    focus_notes: dict[str, str] = {}
+
+
+class ReportOut(Schema):
+    id: int
+    version: int
+    sha256: str
+    signed_by: str
+    signed_at: datetime
+    superseded_at: datetime | None
+    frozen_version: int | None
+    focus_items: list[str]
+
+
+def report_out(r) -> dict:
+    return {"id": r.pk, "version": r.version, "sha256": r.sha256, "signed_by": r.signed_by.username,
+            "signed_at": r.signed_at, "superseded_at": r.superseded_at,
+            "frozen_version": r.frozen.version if r.frozen_id else None,
+            "focus_items": [f["key"] for f in r.content.get("focus", [])]}
+
+
+@router.post("/audits/{audit_id}/reports", response={201: ReportOut, 422: Problem})
+def sign(request, audit_id: int, payload: SignIn):
+    """The team leader signs the report: a new PDF/A version (R7.5.1)."""
+    r = report.sign_report(_report_audit(request, audit_id), by=request.user, **payload.dict())
+    return Status(201, report_out(r))
+
+
+@router.get("/audits/{audit_id}/reports", response=list[ReportOut])
+def reports(request, audit_id: int):
+    return [report_out(r) for r in _report_audit(request, audit_id).reports.select_related("signed_by", "frozen")]
+
+
+@router.get("/audits/{audit_id}/reports/{version}/pdf")
+def report_pdf(request, audit_id: int, version: int):
+    r = access.get_or_404(_report_audit(request, audit_id).reports.all(), version=version)
+    return FileResponse(r.pdf.open("rb"), content_type="application/pdf", filename=r.filename)

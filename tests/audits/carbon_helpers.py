@@ -1,0 +1,50 @@
+"""Shared set-up for the carbon verification and audit report tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from tancert.audits import actions as audits
+from tancert.audits import carbon
+from tancert.audits.models import Audit
+from tancert.ghg.example import example_dataset
+
+from flow import accept_and_contract, complete_application, fill_stage1, plan_initial
+
+
+def inventory_bytes(mutate=None) -> bytes:
+    data = copy.deepcopy(example_dataset())
+    if mutate:
+        mutate(data)
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def open_stage2(p):
+    """A's application accepted and paid, stage 1 closed, stage 2 open."""
+    app = complete_application(p.org_a, p.client_a)
+    accept_and_contract(app, p)
+    s1, s2 = plan_initial(app, p)
+    fill_stage1(s1, p.lead)
+    audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
+    return s2
+
+
+def check_whole_sample(upload, by, *, discrepancy_row=None):
+    done = set(upload.checks.values_list("row", flat=True))
+    for rec in upload.sample:
+        if rec["row"] in done:
+            continue
+        bad = rec["row"] == discrepancy_row
+        carbon.record_sample_check(upload, by=by, row=rec["row"], source_kind="invoice",
+                                   reference=f"发票 No.{rec['row']:04d}",
+                                   value_found=(rec["quantity"] * 1.2 if bad else rec["quantity"]),
+                                   result="discrepancy" if bad else "agrees")
+
+
+def verified_and_frozen(p, s2=None):
+    s2 = s2 or open_stage2(p)
+    up = carbon.upload_inventory(s2, by=p.client_a, filename="inventory.json", content=inventory_bytes())
+    check_whole_sample(up, p.auditor)
+    carbon.confirm_data_finding(up, by=p.lead, rule="R6.2-calibration", grade="minor")
+    return s2, carbon.freeze_figures(s2, by=p.lead)
