@@ -11,7 +11,6 @@ R7.3.2 / R4.* / R7.3.3 (the team, via audits/teamcheck.py), R7.4.3 (the audit pl
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +26,7 @@ from tancert.audits.planning import programme as windows
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
+from tancert.records.documents import record_pdf
 from tancert.scheme.violations import require
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
     key_points = (key_points or "").strip()
     content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip())
     pdf = render_plan_pdf(audit, content)
-    digest = hashlib.sha256(pdf).hexdigest()
+    digest = record_pdf(pdf)  # RR-format: PDF/A, or refused
     with transaction.atomic():
         version = (audit.plan_documents.aggregate(m=Max("version"))["m"] or 0) + 1
         doc = AuditPlanDocument(audit=audit, version=version, key_points=key_points, content=content,

@@ -3,8 +3,6 @@ carbon figures; rendered as PDF/A in Chinese; signed by the team leader as a new
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -21,6 +19,7 @@ from tancert.audits.models import Audit
 from tancert.audits.report_models import AuditReport
 from tancert.people import access
 from tancert.records import chain
+from tancert.records.documents import record_pdf
 from tancert.scheme import rulebook
 from tancert.scheme.violations import require
 
@@ -254,7 +253,7 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
         version = (locked.reports.aggregate(m=Max("version"))["m"] or 0) + 1
         pdf = render_pdf(content, version=version, signed_by=signer,
                          signed_at=timezone.localtime(now).strftime("%Y-%m-%d %H:%M"), frozen=frozen)
-        digest = hashlib.sha256(pdf).hexdigest()
+        digest = record_pdf(pdf)  # RR-format: PDF/A, or refused
         locked.reports.filter(superseded_at__isnull=True).update(superseded_at=now)
         report = AuditReport(audit=audit, version=version, content=content, frozen=frozen, sha256=digest,
                              signed_by=by, signed_at=now)

@@ -17,6 +17,7 @@ from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
+from tancert.records.documents import record_pdf
 from tancert.scheme import rulebook
 from tancert.scheme.violations import require
 
@@ -200,7 +201,6 @@ def check_content(content: dict) -> None:
 def _freeze_version(cert: Certificate) -> CertificateVersion:
     from tancert.certificates import seal as sealing
     from tancert.certificates.documents import render_certificate_pdf
-    from tancert.records.documents import record_pdf
 
     content = certificate_content(cert)
     check_content(content)
@@ -477,7 +477,6 @@ def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> 
 
 def english_version(cert: Certificate, *, by) -> CertificateVersion:
     """The English PDF/A of the current version, on the holder's request (issue 7 item 2)."""
-    import hashlib
 
     from tancert.certificates.documents import render_certificate_pdf
 
@@ -493,7 +492,7 @@ def english_version(cert: Certificate, *, by) -> CertificateVersion:
         if v.pdf_en:
             return v
         pdf = render_certificate_pdf(cert, v.content, v.seal, lang="en")
-        v.sha256_en = hashlib.sha256(pdf).hexdigest()
+        v.sha256_en = record_pdf(pdf)  # RR-format: PDF/A, or refused
         v.pdf_en.save(f"{cert.number}-v{v.version}-en.pdf", ContentFile(pdf), save=False)
         v.save(update_fields=["pdf_en", "sha256_en"])
         chain.append("certificate.english_version", subject=cert, by=by, organisation=cert.organisation_id,
