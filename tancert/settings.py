@@ -139,6 +139,8 @@ TANCERT_BODY = {
 }
 # R9.2-validity: certificate validity in years (a scheme setting, see the Reading of 9.3).
 TANCERT_CERT_VALIDITY_YEARS = env_int("TANCERT_CERT_VALIDITY_YEARS", 3)
+# R7.3.3: an initial audit (stage 1 + stage 2) is planned with at least the calculated audit time.
+TANCERT_ENFORCE_CALCULATED_AUDIT_TIME = env_bool("TANCERT_ENFORCE_CALCULATED_AUDIT_TIME", True)
 # Certificate number pattern (issue 7 makes it fully configurable); fields: body, yyyy, yy, serial, cycle.
 TANCERT_CERT_NUMBER_PATTERN = env_str("TANCERT_CERT_NUMBER_PATTERN", "{body}{yy}CMS{serial:05d}R{cycle}")
 # Issue 7, the body's own policies (the rules leave them to the body):

@@ -92,9 +92,10 @@ def team(p):
 def plan_initial(app, p, start=None):
     today = start or timezone.localdate()
     s1 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,
-                           end_date=today, auditor_days=1, team=team(p), application=app)
+                           end_date=today, auditor_days=1.5, team=team(p), application=app)
+    # 1.5 + 4 ≥ the calculated 5.5 auditor-days of a 120-person client whose CMS runs 6 months (R7.3.3).
     s2 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
-                           end_date=today + timedelta(days=2), auditor_days=3, team=team(p), application=app)
+                           end_date=today + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     return s1, s2
 
 

@@ -82,6 +82,15 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
         require(total >= _base_days(kind), "RB",
                 _("Stage 1 and stage 2 together need at least %(base)s auditor-days (Appendix B); planned "
                   "%(total)s."), field="auditor_days", params={"base": _base_days(kind), "total": total})
+        if settings.TANCERT_ENFORCE_CALCULATED_AUDIT_TIME:
+            from tancert.audits.estimate import audit_time_for_application
+
+            # R7.3.3: the time comes from the client's size, scope, sources and maturity, not only the base.
+            needed = Decimal(str(audit_time_for_application(application, "initial").planned_days))
+            require(total >= needed, "R7.3.3",
+                    _("Stage 1 and stage 2 together need the calculated audit time of %(needed)s auditor-days "
+                      "(see the justification on the plan page); planned %(total)s."), field="auditor_days",
+                    params={"needed": needed, "total": total})
     elif kind in (Audit.SURVEILLANCE, Audit.RECERTIFICATION):
         require(certificate is not None, "R8.1-programme",
                 _("Surveillance and recertification audits belong to a certificate."), field="certificate")

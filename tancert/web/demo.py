@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from unittest import mock
 
 from dateutil.relativedelta import relativedelta
@@ -137,8 +137,12 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
             (staff["expert"], AuditTeamMember.EXPERT)]
     s1 = audits.plan_audit(org, by=staff["planner"], kind=Audit.STAGE1, start_date=day + timedelta(days=7),
                            end_date=day + timedelta(days=7), auditor_days=1.5, team=team, application=app)
+    # Stage 2 takes the rest of the calculated audit time (R7.3.3); two auditors share it day by day.
+    days2 = max(Decimal(3), app.contract.auditor_days - Decimal("1.5"))
+    span = max(2, int((days2 / 2).to_integral_value(rounding=ROUND_CEILING)))
     s2 = audits.plan_audit(org, by=staff["planner"], kind=Audit.STAGE2, start_date=day + timedelta(days=30),
-                           end_date=day + timedelta(days=31), auditor_days=3, team=team, application=app)
+                           end_date=day + timedelta(days=29 + span), auditor_days=days2, team=team,
+                           application=app)
     demo_audit.fill_stage1(s1, staff["lead"])
     audits.complete_audit(s1, by=staff["lead"], conclusion="碳评审和碳基准建立基本充分，具备第二阶段审核条件",
                           recommendation=Audit.RECOMMEND)

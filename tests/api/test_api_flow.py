@@ -95,8 +95,8 @@ def test_whole_lifecycle_through_the_api(p):
     assert r.status_code == 403
     r = post(reviewer, f"/applications/{app_id}/contract/payment", {"amount": contract["total"], "reference": "回单 7"})
     assert r.json()["status"] == "paid"
-    s1 = post(planner, "/audits", {**base, "kind": "stage1", "auditor_days": 1}).json()
-    r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 2})
+    s1 = post(planner, "/audits", {**base, "kind": "stage1", "auditor_days": 1.5}).json()
+    r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 2})  # 3.5 in all: below the base
     assert r.status_code == 422 and r.json()["rule"] == "RB"
     r = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3})
     assert r.status_code == 422 and r.json()["rule"] == "R7.3.3"  # two people on one day give 2 auditor-days

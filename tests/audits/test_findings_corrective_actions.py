@@ -37,9 +37,9 @@ def stage2(p):
     accept_and_contract(app, p)
     today = timezone.localdate()
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=today, end_date=today,
-                            auditor_days=1, team=team(p), application=app)
+                            auditor_days=1.5, team=team(p), application=app)
     s2 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
-                            end_date=today + timedelta(days=2), auditor_days=3, team=team(p), application=app)
+                            end_date=today + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     fill_stage1(s1, p.lead)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
     start_checklist(s2, by=p.lead)
@@ -129,9 +129,9 @@ def test_after_the_time_limit_stage2_must_be_repeated(p, rule, settings):
     accept_and_contract(app, p)
     long_ago = timezone.localdate() - timedelta(days=250)
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=long_ago, end_date=long_ago,
-                            auditor_days=1, team=team(p), application=app)
+                            auditor_days=1.5, team=team(p), application=app)
     s2 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=long_ago + timedelta(days=1),
-                            end_date=long_ago + timedelta(days=2), auditor_days=3, team=team(p), application=app)
+                            end_date=long_ago + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     fill_stage1(s1, p.lead)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
     f = actions.raise_finding(s2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")

@@ -102,7 +102,7 @@ def test_auditor_booked_on_two_audits_the_same_day_is_refused(p, accepted, rule)
 def test_stage1_and_stage2_of_one_client_on_the_same_day_are_not_a_double_booking(p, accepted):
     day = today() + timedelta(days=20)
     _plan(p, accepted, start=day)
-    s2 = _plan(p, accepted, start=day, end=day + timedelta(days=1), days=3, kind=Audit.STAGE2)
+    s2 = _plan(p, accepted, start=day, end=day + timedelta(days=1), days=4.5, kind=Audit.STAGE2)
     assert s2.pk
 
 
@@ -318,7 +318,7 @@ def test_moving_a_planned_audit_runs_the_checks_again_and_keeps_the_old_dates(p,
         programme_actions.replan_audit(s1, by=p.planner, start_date=old, end_date=old, reason="")
     with rule("R7.3.2", field="team"):  # the team is booked at B on that day
         programme_actions.replan_audit(s1, by=p.planner, start_date=busy_day, end_date=busy_day, reason="客户要求")
-    s2 = _plan(p, accepted, start=old + timedelta(days=5), end=old + timedelta(days=6), days=3, kind=Audit.STAGE2)
+    s2 = _plan(p, accepted, start=old + timedelta(days=5), end=old + timedelta(days=6), days=4.5, kind=Audit.STAGE2)
     with rule("R7.4.1-S2", field="end_date"):
         programme_actions.replan_audit(s1, by=p.planner, start_date=s2.end_date, end_date=s2.end_date,
                                        reason="客户要求")

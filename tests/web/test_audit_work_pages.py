@@ -114,9 +114,9 @@ def test_audit_page_says_when_stage2_must_be_repeated(client, p):
     accept_and_contract(app, p)
     day = timezone.localdate() - timedelta(days=250)
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=day, end_date=day,
-                            auditor_days=1, team=team(p), application=app)
+                            auditor_days=1.5, team=team(p), application=app)
     s2 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=day + timedelta(days=1),
-                            end_date=day + timedelta(days=2), auditor_days=3, team=team(p), application=app)
+                            end_date=day + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     fill_stage1(s1, p.lead)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
     actions.raise_finding(s2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")
