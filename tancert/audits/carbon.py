@@ -225,7 +225,7 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
                 _("This data-quality finding is already an audit finding."), field="rule")
         finding = raise_finding(
             audit, by=by, grade=grade, clause=rule,
-            description=f"碳数据质量问题（{rule}）：{block['message']}（{block['count']} 条记录）",
+            description=f"碳数据质量问题（{rule}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
             evidence=(evidence.strip() + "；" if evidence.strip() else "")
             + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']} 第 {rows} 行")
         ConfirmedDataFinding.objects.create(upload=upload, rule=rule, finding=finding, confirmed_by=by)

@@ -29,6 +29,13 @@ REVIEW_FIELDS = ("data_source", "monitoring_method", "monitoring_frequency", "re
                  "missing_data_handling")
 FACTOR_REVIEW_FIELDS = ("factor_source", "factor_monitoring_method", "factor_monitoring_frequency",
                         "factor_recording_frequency", "factor_missing_data_handling")
+# Chinese names of the review fields and classes for message_zh (scheme §6 wording, zh text binding)
+REVIEW_FIELDS_ZH = {"data_source": "数据来源", "monitoring_method": "监测方法", "monitoring_frequency": "监测频次",
+                    "recording_frequency": "记录频次", "missing_data_handling": "数据缺失处理方式",
+                    "factor_source": "数据来源", "factor_monitoring_method": "监测方法",
+                    "factor_monitoring_frequency": "监测频次", "factor_recording_frequency": "记录频次",
+                    "factor_missing_data_handling": "数据缺失处理方式"}
+CLASS_ZH = {"continuous": "连续测量", "intermittent": "间断测量", "estimated": "估算"}
 
 
 def draw_sample(inv: Inventory, seed: int) -> Sample:
@@ -63,37 +70,43 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
             return lambda: cat.codes == level_code
         return lambda: (cat.codes == level_code) & justification.blank()
 
-    def by_class(rule, severity, message, cmask, row_cat=None):
+    def by_class(rule, severity, message, cmask, row_cat=None, message_zh=""):
         """Rows of the classes in cmask (and, if given, whose row_cat column is blank)."""
         if not cmask.any() or (row_cat is not None and "" not in row_cat.levels):
             return
         if row_cat is None or _all_blank(row_cat):
-            f.add_lazy(rule, severity, message, sheet, inv.count_where(cmask), lambda: rows[inv.rows_where(cmask)])
+            f.add_lazy(rule, severity, message, sheet, inv.count_where(cmask), lambda: rows[inv.rows_where(cmask)],
+                       message_zh=message_zh)
         else:
-            f.add_mask(rule, severity, message, sheet, rows, lambda: inv.rows_where(cmask) & row_cat.blank())
+            f.add_mask(rule, severity, message, sheet, rows, lambda: inv.rows_where(cmask) & row_cat.blank(),
+                       message_zh=message_zh)
 
     # R6.2-tiers: activity-data class on every datum; lower class needs a justification
     cls = t.t("data_class")
     f.add_mask("R6.2-tiers", WARNING, "activity-data class (continuous / intermittent / estimated) not stated", sheet,
-               rows, blank("data_class"))
+               rows, blank("data_class"), message_zh="未说明活动数据类别（连续测量 / 间断测量 / 估算）")
     cj = t.t("class_justification")
     for code, level in enumerate(cls.levels):
         if level in ("intermittent", "estimated"):
             f.add_mask("R6.2-tiers", WARNING, f"{level} data used without a justification for the lower class",
-                       sheet, rows, justified(cls, code, cj))
+                       sheet, rows, justified(cls, code, cj),
+                       message_zh=f"使用{CLASS_ZH[level]}的活动数据，但未说明采用较低类别的理由")
 
     # R6.3-tiers: factor tier on every datum (fugitive rows use GWP only)
     c = inv.cls
     not_fug = c["kind"] != K_FUGITIVE
-    by_class("R6.3-tiers", WARNING, "factor tier (a–f) not stated and not derivable", not_fug & (c["tier"] == 0))
+    by_class("R6.3-tiers", WARNING, "factor tier (a–f) not stated and not derivable", not_fug & (c["tier"] == 0),
+             message_zh="未说明排放因子等级（a–f），也无法推导")
     low = not_fug & (c["tier"] > 1)
     for tier in np.unique(c["tier"][low & (c["count"] > 0)]).tolist():
         by_class("R6.3-tiers", WARNING, f"tier {TIER_CODES[tier]} factor used without a justification for not using a "
-                 "higher tier", low & (c["tier"] == tier), t.t("factor_justification"))
+                 "higher tier", low & (c["tier"] == tier), t.t("factor_justification"),
+                 message_zh=f"使用 {TIER_CODES[tier]} 级排放因子，但未说明不采用更高等级的理由")
 
     # R6.2-review: the review fields of every activity datum
     for k in REVIEW_FIELDS:
-        f.add_mask("R6.2-review", WARNING, f"{k} missing", sheet, rows, blank(k))
+        f.add_mask("R6.2-review", WARNING, f"{k} missing", sheet, rows, blank(k),
+                   message_zh=f"活动数据缺少{REVIEW_FIELDS_ZH[k]}（{k}）")
 
     # R6.3-measured: review fields of measured / supplier factors
     ftype = t.t("factor_type")
@@ -102,7 +115,8 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     measured = (np.array([x in ("measured", "supplier") for x in ftype.levels] or [False])[fcode]
                 | (own & np.array([x == "" for x in ftype.levels] or [True])[fcode]))
     for k in FACTOR_REVIEW_FIELDS:
-        by_class("R6.3-measured", WARNING, f"measured factor: {k} missing", measured, t.t(k))
+        by_class("R6.3-measured", WARNING, f"measured factor: {k} missing", measured, t.t(k),
+                 message_zh=f"实测排放因子缺少{REVIEW_FIELDS_ZH[k]}（{k}）")
 
     # R6.3-sampling: sampling method and number of samples of measured (tier a) factors
     # of the row's own measured values (NCV, CC, OF or EF given, factor_type measured or blank — a
@@ -118,7 +132,8 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     for ci in np.unique(c["combo"][unver]).tolist():
         ids = [r.factor.id for r in inv.combos[ci].resolutions.values() if r.factor and r.factor.unverified]
         by_class("R6.3-review", WARNING, "UNVERIFIED library value used (compare with the official document): "
-                 + ", ".join(ids), unver & (c["combo"] == ci))
+                 + ", ".join(ids), unver & (c["combo"] == ci),
+                 message_zh="使用了未经核实的因子库数值（请与官方文件核对）：" + "、".join(ids))
 
     _check_calibration(inv, f, cls)
     _check_crosscheck(inv, f)
@@ -128,9 +143,11 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
 
     sample = draw_sample(inv, ds.settings.sampling_seed)
     f.add("R6.2-sampling", INFO, f"verify {sample.size} of {sample.population} records: {sample.method}; "
-          f"seed {sample.seed}", sheet, None)
+          f"seed {sample.seed}", sheet, None,
+          message_zh=f"抽样核查 {sample.population} 条记录中的 {sample.size} 条：{sample.method}；随机种子 {sample.seed}")
     m = inv.library.method(ds.settings.method)
-    f.add("R5.a", INFO, f"method {m.id} ({m.title}); GWP basis {inv.gwp_basis}", sheet_title("Settings"), None)
+    f.add("R5.a", INFO, f"method {m.id} ({m.title}); GWP basis {inv.gwp_basis}", sheet_title("Settings"), None,
+          message_zh=f"量化方法 {m.id}（{m.title}）；全球变暖潜势（GWP）依据 {inv.gwp_basis}")
     return f, sample
 
 
@@ -161,7 +178,7 @@ def _check_defaults(inv: Inventory, f: Findings, ftype) -> None:
                         else f"given {given_vals[k]:g}; the method's tables have no single default")
 
             f.add("R6.3-default", BLOCKING, f"{p} declared as the guideline default differs from the guideline value",
-                  t.sheet, t.rows[idx], detail)
+                  t.sheet, t.rows[idx], detail, message_zh=f"声明为指南缺省值的{p}与指南数值不一致")
 
 
 def _check_calibration(inv: Inventory, f: Findings, cls) -> None:
@@ -170,10 +187,12 @@ def _check_calibration(inv: Inventory, f: Findings, cls) -> None:
     meters = inv.dataset.meters
     mid = t.t("meter_id")
     f.add_mask("R6.2-calibration", BLOCKING, "meter not in the Meters register (no calibration evidence)", t.sheet,
-               t.rows, lambda: mid.level_mask(lambda m: m != "" and m not in meters))
+               t.rows, lambda: mid.level_mask(lambda m: m != "" and m not in meters),
+               message_zh="计量器具不在计量器具台账（Meters）中（无校准证据）")
     if "" in mid.levels and any(c in ("continuous", "intermittent") for c in cls.levels):
         f.add_mask("R6.2-calibration", WARNING, "measured data without a meter id: calibration cannot be confirmed",
-                   t.sheet, t.rows, lambda: cls.level_mask(lambda c: c in ("continuous", "intermittent")) & mid.blank())
+                   t.sheet, t.rows, lambda: cls.level_mask(lambda c: c in ("continuous", "intermittent")) & mid.blank(),
+                   message_zh="测量数据未填写计量器具编号：无法确认校准")
     if not meters:
         return
     # month index (year*12+month-1) of the first and last fully-covered month per meter, and of the
@@ -193,7 +212,9 @@ def _check_calibration(inv: Inventory, f: Findings, cls) -> None:
             f.add_mask("R6.2-calibration", BLOCKING,
                        f"data from meter {m.meter_id} outside its calibration validity ({m.calibrated_on or '?'} – "
                        f"{m.valid_until})", t.sheet, t.rows,
-                       lambda code=code, out_period=out_period: (mid.codes == code) & select(t.period, out_period))
+                       lambda code=code, out_period=out_period: (mid.codes == code) & select(t.period, out_period),
+                       message_zh=f"数据来自校准有效期之外的计量器具 {m.meter_id}（{m.calibrated_on or '?'} – "
+                       f"{m.valid_until}）")
 
 
 def _month_index(d: dt.date, *, up: bool) -> int:
@@ -231,7 +252,7 @@ def _check_crosscheck(inv: Inventory, f: Findings) -> None:
         np.greater(dev, lim, out=off[a:a + CHUNK])  # NaN (no source value, or 0 vs 0) is never beyond tolerance
     if "" in src.levels:
         f.add_mask("R6.2-crosscheck", WARNING, "no independent source recorded for this datum", t.sheet, t.rows,
-                   lambda: src.blank() & no_x)
+                   lambda: src.blank() & no_x, message_zh="该活动数据未记录用于交叉核对的独立来源")
     cache: dict = {}
 
     def detail(k: int) -> str:
@@ -243,7 +264,7 @@ def _check_crosscheck(inv: Inventory, f: Findings) -> None:
         return f"{q[i]:g} vs {x[i]:g} in {src.levels[src.codes[i]] or 'the independent source'}: {dev * 100:.2f}%"
 
     f.add_mask("R6.2-crosscheck", BLOCKING, f"activity datum deviates from its independent source by more than {tol:g}%",
-               t.sheet, t.rows, off, detail)
+               t.sheet, t.rows, off, detail, message_zh=f"活动数据与其独立来源的交叉核对偏差超过 {tol:g}%")
 
 
 def _check_completeness(inv: Inventory, f: Findings) -> None:
@@ -252,7 +273,8 @@ def _check_completeness(inv: Inventory, f: Findings) -> None:
     t = inv.table
     sheet = sheet_title("Sources")
     if not ds.sources:
-        f.add("R6.1-b", WARNING, "no declared source list (Sources sheet): completeness cannot be checked", sheet, None)
+        f.add("R6.1-b", WARNING, "no declared source list (Sources sheet): completeness cannot be checked", sheet, None,
+              message_zh="未提供排放源清单（Sources 工作表）：无法检查完整性")
         return
     src = t.t("source_id")
     year = ds.settings.reporting_year
@@ -268,7 +290,8 @@ def _check_completeness(inv: Inventory, f: Findings) -> None:
     for s, m in zip(ds.sources, decl_months, strict=True):
         if not m:
             f.add("R6.1-b", BLOCKING, f"declared source {s.source_id} ({s.description or s.facility}) has no data in {year}",
-                  sheet, [s.row])
+                  sheet, [s.row],
+                  message_zh=f"已声明的排放源 {s.source_id}（{s.description or s.facility}）在 {year} 年没有数据")
     # undeclared: a property of the level; its row count comes from the per-source counts, the
     # rows are listed when the findings are read
     undeclared = np.ones(len(src.levels), bool)
@@ -277,7 +300,8 @@ def _check_completeness(inv: Inventory, f: Findings) -> None:
         undeclared[code_of[""]] = False
     n_undeclared = int(counts.sum(axis=1)[undeclared].sum())
     f.add_lazy("R6.1-b", WARNING, "source not in the declared source list", t.sheet, n_undeclared,
-               lambda: t.rows[src.select(undeclared)])
+               lambda: t.rows[src.select(undeclared)], message_zh="排放源不在已声明的排放源清单中")
     for s, m in zip(ds.sources, decl_months, strict=True):
         if 0 < m < 12:
-            f.add("R6.1-b", WARNING, f"source {s.source_id} has data for {m} of 12 months in {year}", sheet, [s.row])
+            f.add("R6.1-b", WARNING, f"source {s.source_id} has data for {m} of 12 months in {year}", sheet, [s.row],
+                  message_zh=f"排放源 {s.source_id} 在 {year} 年仅有 {m} 个月（共 12 个月）的数据")

@@ -29,6 +29,12 @@ MONTHLY_CC = {"method": "mee-power-2022", "fuels": ("coal", "anthracite", "bitum
               "confidence": "secondary"}
 
 
+# Chinese wording of the findings (message_zh, RR-language)
+WHAT_ZH = {"kind of source": "排放源类型", "fuel / material / energy type": "燃料 / 物料 / 能源类型",
+           "factor's technology / equipment type": "排放因子的技术 / 设备类型"}
+SAMPLES_ZH = "实测排放因子未说明样品数量（factor_samples）"
+
+
 def not_a_record(source: str) -> bool:
     s = source.casefold()
     return any(w in s for w in NOT_RECORD_WORDS)
@@ -49,7 +55,8 @@ def check_accuracy(inv: Inventory, f: Findings) -> None:
         return
     f.add_mask("R6.1-c", WARNING, "activity datum is an estimate or an outside figure, not the organisation's production "
                "and operation statistics records, and no justification (source_justification) is given", t.sheet,
-               t.rows, lambda: src.select(ok) & just.blank())
+               t.rows, lambda: src.select(ok) & just.blank(),
+               message_zh="活动数据为估算值或外部数据，而非组织的生产经营统计记录，且未说明理由（source_justification）")
 
 
 def check_representativeness(inv: Inventory, f: Findings) -> None:
@@ -89,7 +96,8 @@ def check_representativeness(inv: Inventory, f: Findings) -> None:
             return f"{what}: record {cat.levels[cat.codes[i]]!r}, source {src.levels[src.codes[i]]} declares {want[src.codes[i]]!r}"
 
         f.add_mask("R6.1-a", WARNING, f"{what} of the record does not match the source's declared one (Sources sheet): "
-                   "the data may not reflect actual production", t.sheet, t.rows, mask, detail)
+                   "the data may not reflect actual production", t.sheet, t.rows, mask, detail,
+                   message_zh=f"记录的{WHAT_ZH[what]}与排放源清单（Sources 工作表）中声明的不一致：数据可能不能反映实际生产")
 
 
 def check_factor_sampling(inv: Inventory, f: Findings, tier_a: np.ndarray) -> None:
@@ -104,14 +112,15 @@ def check_factor_sampling(inv: Inventory, f: Findings, tier_a: np.ndarray) -> No
     sm = t.t("factor_sampling_method")
     if "" in sm.levels:
         f.add_mask("R6.3-sampling", WARNING, "measured factor: sampling principle and method (factor_sampling_method) "
-                   "not stated", t.sheet, t.rows, lambda: inv.rows_where(tier_a) & sm.blank())
+                   "not stated", t.sheet, t.rows, lambda: inv.rows_where(tier_a) & sm.blank(),
+                   message_zh="实测排放因子未说明抽样原则和方法（factor_sampling_method）")
     n = t.num["factor_samples"]
     if blank_view(n):
         f.add_lazy("R6.3-sampling", WARNING, "measured factor: number of samples (factor_samples) not stated", t.sheet,
-                   inv.count_where(tier_a), lambda: t.rows[inv.rows_where(tier_a)])
+                   inv.count_where(tier_a), lambda: t.rows[inv.rows_where(tier_a)], message_zh=SAMPLES_ZH)
         return
     f.add_mask("R6.3-sampling", WARNING, "measured factor: number of samples (factor_samples) not stated", t.sheet,
-               t.rows, lambda: inv.rows_where(tier_a) & np.isnan(n))
+               t.rows, lambda: inv.rows_where(tier_a) & np.isnan(n), message_zh=SAMPLES_ZH)
     if inv.dataset.settings.method != MONTHLY_CC["method"]:
         return
     act = t.t("activity")
@@ -133,4 +142,6 @@ def check_factor_sampling(inv: Inventory, f: Findings, tier_a: np.ndarray) -> No
         return f"{n[i]:g} samples for {months[t.period[i]]} month(s)"
 
     f.add_mask("R6.3-sampling", WARNING, "coal carbon content measured less often than monthly, as the MEE power-facility "
-               f"guideline requires (reference confidence: {MONTHLY_CC['confidence']})", t.sheet, t.rows, few, detail)
+               f"guideline requires (reference confidence: {MONTHLY_CC['confidence']})", t.sheet, t.rows, few, detail,
+               message_zh="燃煤元素碳含量的实测频次低于生态环境部发电设施指南要求的每月一次"
+               f"（参考资料可信度：{MONTHLY_CC['confidence']}）")

@@ -99,7 +99,7 @@ def render_html(result: CheckResult, *, findings_rows: int = 200) -> str:
     parts.append(f"<h2>3 数据质量发现（R6）</h2><p>阻断 {f.count('blocking')} · 警告 {f.count('warning')} · "
                  f"信息 {f.count('info')}</p>")
     parts.append(_table(["规则", "级别", "说明", "工作表", "数量", "行（前 10）"],
-                        [[b["rule"], SEV_ZH[b["severity"]], b["message"], b["sheet"], b["count"],
+                        [[b["rule"], SEV_ZH[b["severity"]], b["message_zh"], b["sheet"], b["count"],
                           ", ".join(map(str, b["rows"]))] for b in f.summary()[:findings_rows]]))
     smp = result.sample
     parts.append(f"<h3>抽样（R6.2-sampling）</h3><p>{escape(smp.method)}；随机种子 {smp.seed}；总体 {smp.population}，"

@@ -101,12 +101,12 @@ ISSUE_KEYS = {"total_tco2e", "by_category", "by_gas", "by_facility", "by_source"
 
 
 def test_json_keys_and_finding_fields_are_exactly_the_issues(good_json, capsys):
-    """Issue 3 §7: the listed keys with those names; every finding exactly rule/severity/message/sheet/row;
+    """Issue 3 §7: the listed keys with those names; every finding exactly rule/severity/message/message_zh/sheet/row;
     both approaches give the 95 % interval per source and for the total."""
     assert main(["check", str(good_json), "--json", "--monte-carlo", "300"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert ISSUE_KEYS <= set(out)
-    assert all(set(f) == {"rule", "severity", "message", "sheet", "row"} for f in out["findings"])
+    assert all(set(f) == {"rule", "severity", "message", "message_zh", "sheet", "row"} for f in out["findings"])
     assert all(f["severity"] in ("blocking", "warning", "info") for f in out["findings"])
     for approach in ("approach1", "monte_carlo"):
         u = out["uncertainty"][approach]
