@@ -89,6 +89,15 @@ def team(p):
             (p.decider_who_audited, AuditTeamMember.AUDITOR), (p.expert, AuditTeamMember.EXPERT)]
 
 
+def calculated_days(kind, *, application=None, certificate=None):
+    """The calculated CMS audit time that plan_audit holds an audit of ``kind`` to (R7.3.3): it grows
+    with the client and changes with the CMS's age, so tests ask instead of hard-coding it."""
+    from tancert.audits.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
+
+    app = application_for(application, certificate)
+    return audit_time_for_application(app, AUDIT_TYPE_OF_KIND[kind]).total_days
+
+
 def plan_initial(app, p, start=None):
     today = start or timezone.localdate()
     s1 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,

@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import AuditOut, FindingOut, Problem, audit_out
+from tancert.api.schemas import AuditOut, CombinedSystem, FindingOut, Problem, audit_out
 from tancert.audits import actions
 from tancert.people import access
 from tancert.people.models import User
@@ -31,6 +31,9 @@ class PlanIn(Schema):
     method: str = "FS01"
     offsite: bool = False
     offsite_reason: str = ""
+    # A combined audit (R10-time): each other management system with its separate audit time; auditor_days
+    # is then the combined time, at least 80 % of the sum including the CMS's calculated time.
+    combined_with: list[CombinedSystem] = []
 
 
 @router.post("/audits", response={201: AuditOut, 422: Problem})
@@ -51,7 +54,8 @@ def plan(request, payload: PlanIn):
     audit = actions.plan_audit(org, by=request.user, kind=payload.kind, start_date=payload.start_date,
                                end_date=payload.end_date, auditor_days=payload.auditor_days, team=team,
                                application=app, certificate=cert, method=payload.method, offsite=payload.offsite,
-                               offsite_reason=payload.offsite_reason)
+                               offsite_reason=payload.offsite_reason,
+                               combined_with=[c.dict() for c in payload.combined_with])
     return Status(201, audit_out(audit))
 
 

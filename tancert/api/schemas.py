@@ -82,6 +82,11 @@ class FindingOut(Schema):
     checklist_item_id: int | None = None
 
 
+class CombinedSystem(Schema):
+    name: str
+    days: float  # the system's separate audit time, auditor-days
+
+
 class AuditOut(Schema):
     id: int
     organisation_id: int
@@ -98,6 +103,7 @@ class AuditOut(Schema):
     conclusion: str
     recommendation: str
     team: list[TeamMemberOut]
+    combined_with: list[CombinedSystem] = []  # R10-time: other systems audited together, separate times
 
 
 class DecisionOut(Schema):
@@ -150,6 +156,7 @@ def audit_out(a) -> dict:
                                       "status", "start_date", "end_date", "method", "offsite", "conclusion",
                                       "recommendation")},
         "auditor_days": float(a.auditor_days),
+        "combined_with": [{"name": x["name"], "days": float(x["days"])} for x in a.combined_with or []],
         "team": [{"username": m.user.username, "name": m.user.get_full_name(), "role": m.role}
                  for m in a.team.select_related("user")],
     }

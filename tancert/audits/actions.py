@@ -15,20 +15,15 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits import checkins, checklists, grades, programme_actions, stage1, teamcheck
+from tancert.audits import checkins, checklists, grades, programme_actions, stage1, teamcheck, timing
+from tancert.audits.estimate import application_for
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.clients.filetypes import ALLOWED, sniff
 from tancert.clients.models import Application, Organisation
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
-from tancert.scheme import rulebook
 from tancert.scheme.violations import require
-
-
-def _base_days(kind: str) -> int:
-    key = {Audit.SURVEILLANCE: "surveillance", Audit.RECERTIFICATION: "recertification"}.get(kind, "initial")
-    return rulebook.BASE_AUDITOR_DAYS[key]
 
 
 def _check_team(team: list[tuple], audit_kind: str) -> None:
@@ -50,14 +45,17 @@ def _check_team(team: list[tuple], audit_kind: str) -> None:
 
 def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: date, auditor_days,
                team: list[tuple], application: Application | None = None, certificate=None, method: str = "FS01",
-               offsite: bool = False, offsite_reason: str = "", scope: str = "") -> Audit:
-    """The programme manager plans an audit with its team (backbone of R7.3; issue 5 deepens it)."""
+               offsite: bool = False, offsite_reason: str = "", scope: str = "", combined_with=()) -> Audit:
+    """The programme manager plans an audit with its team (R7.3): enough time for the client (R7.3.3,
+    RB; R10-time when ``combined_with`` names other management systems audited together, each with
+    its separate time), a team that passes the register check, inside its programme window."""
     require_role(by, Role.PROGRAMME_MANAGER)
     days = Decimal(str(auditor_days))
     require(end_date >= start_date, "R7.3.1", _("The end date cannot be before the start date."), field="end_date")
     require(days > 0, "RB", _("Give the auditor-days."), field="auditor_days")
     require(kind in dict(Audit.KINDS), "R2", _("Unknown audit type."), field="kind")
     require(method in dict(Audit.METHODS), "R7.4.3", _("Use audit method FS01, FS02 or FS03."), field="method")
+    systems = timing.combined_systems(combined_with)
     if kind in (Audit.STAGE1, Audit.STAGE2):
         from tancert.clients.contracts import contract_allows_planning
 
@@ -78,25 +76,13 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
         require(stage1 is not None, "R7.4.1-S1", _("Plan stage 1 before stage 2."), field="kind")
         require(start_date >= stage1.end_date, "R7.4.1-S2", _("Stage 2 cannot start before stage 1 ends."),
                 field="start_date")
-        total = stage1.auditor_days + days
-        require(total >= _base_days(kind), "RB",
-                _("Stage 1 and stage 2 together need at least %(base)s auditor-days (Appendix B); planned "
-                  "%(total)s."), field="auditor_days", params={"base": _base_days(kind), "total": total})
-        if settings.TANCERT_ENFORCE_CALCULATED_AUDIT_TIME:
-            from tancert.audits.estimate import audit_time_for_application
-
-            # R7.3.3: the time comes from the client's size, scope, sources and maturity, not only the base.
-            needed = Decimal(str(audit_time_for_application(application, "initial").planned_days))
-            require(total >= needed, "R7.3.3",
-                    _("Stage 1 and stage 2 together need the calculated audit time of %(needed)s auditor-days "
-                      "(see the justification on the plan page); planned %(total)s."), field="auditor_days",
-                    params={"needed": needed, "total": total})
+        # The combined systems of an initial audit may be named on either stage; stage 2's list wins.
+        systems = systems or timing.combined_systems(stage1.combined_with)
+        timing.require_enough_time(kind, stage1.auditor_days + days, application, systems)
     elif kind in (Audit.SURVEILLANCE, Audit.RECERTIFICATION):
         require(certificate is not None, "R8.1-programme",
                 _("Surveillance and recertification audits belong to a certificate."), field="certificate")
-        require(days >= _base_days(kind), "RB",
-                _("This audit type needs at least %(base)s auditor-days (Appendix B)."), field="auditor_days",
-                params={"base": _base_days(kind)})
+        timing.require_enough_time(kind, days, application_for(application, certificate), systems)
         if kind == Audit.SURVEILLANCE:
             programme_actions.check_surveillance(certificate, start_date, end_date)
     sequence = 0
@@ -113,7 +99,7 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
             organisation=org, application=application, certificate=certificate, kind=kind, sequence=sequence,
             start_date=start_date, end_date=end_date, auditor_days=days, method=method, offsite=offsite,
             offsite_reason=offsite_reason.strip(), scope=scope or (application.scope if application else ""),
-            planned_by=by,
+            planned_by=by, combined_with=timing.stored(systems),
         )
         for user, role in team:
             AuditTeamMember.objects.create(audit=audit, user=user, role=role)
@@ -123,7 +109,8 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
                              f"{days} 人日，审核组 " + "、".join(u.get_full_name() for u, _r in team),
                      data={"kind": kind, "start": start_date.isoformat(), "end": end_date.isoformat(),
                            "auditor_days": str(days), "method": method, "offsite": offsite,
-                           "team": [{"user": u.username, "role": r} for u, r in team]})
+                           "team": [{"user": u.username, "role": r} for u, r in team],
+                           "combined_with": timing.stored(systems)})
     return audit
 
 

@@ -4,6 +4,7 @@ with its justification and the stage-1 off-site decision."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -36,8 +37,34 @@ def profile_for_application(app, audit_type: str = "initial") -> audittime.Clien
     )
 
 
-def audit_time_for_application(app, audit_type: str = "initial") -> audittime.AuditTimeResult:
-    return audittime.calculate(profile_for_application(app, audit_type))
+def audit_time_for_application(app, audit_type: str = "initial", other_systems: tuple[audittime.OtherSystem, ...] = (),
+                               proposed_combined_days: Decimal | None = None) -> audittime.AuditTimeResult:
+    """The calculated time; with ``other_systems`` a combined audit's (R10-time), the policy's proposal
+    or — given — the planned combined days (refused below 80 % of the sum)."""
+    profile = profile_for_application(app, audit_type)
+    if other_systems:
+        profile = dataclasses.replace(profile, other_systems=tuple(other_systems),
+                                      proposed_combined_days=proposed_combined_days)
+    return audittime.calculate(profile)
+
+
+# Which calculator type an audit kind is timed as; special audits are scoped to their change and take the
+# surveillance time as guidance only (not enforced, see audits/timing.py).
+AUDIT_TYPE_OF_KIND = {"stage1": "initial", "stage2": "initial", "surveillance": "surveillance",
+                      "special": "surveillance", "recertification": "recertification"}
+
+
+def application_for(application=None, certificate=None):
+    """The application whose client description times an audit: the one named, else the one the
+    certificate was decided on (the renewal application after a recertification); None for a
+    certificate transferred in without an application here."""
+    if application is not None:
+        return application
+    if certificate is not None and certificate.decision.audit_id and certificate.decision.audit.application_id:
+        return certificate.decision.audit.application
+    if certificate is not None and certificate.decision.application_id:
+        return certificate.decision.application
+    return None
 
 
 def estimate_for_application(app) -> tuple[Decimal, list[dict]]:

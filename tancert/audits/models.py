@@ -46,6 +46,8 @@ class Audit(models.Model):
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # CNCA-style opening / closing check-ins, optional per audit (issue 6 item 7).
     checkin_required = models.BooleanField(_("check-ins required"), default=False)
+    # R10-time: other management systems audited together, each with its separate time [{"name", "days"}].
+    combined_with = models.JSONField(_("combined with other management systems"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 

@@ -29,24 +29,26 @@ ROLE_ZH = {"leader": "审核组长", "auditor": "审核员", "technical_expert":
 METHOD_ZH = {"FS01": "现场审核（FS01）", "FS02": "远程审核（FS02）", "FS03": "现场与远程结合（FS03）"}
 
 
-def _application(audit: Audit):
-    if audit.application_id:
-        return audit.application
-    if audit.certificate_id and audit.certificate.decision.audit.application_id:
-        return audit.certificate.decision.audit.application
-    return None
-
-
 def justification(audit: Audit) -> list[dict]:
-    """The audit-time justification lines (Chinese) for this audit's type."""
-    from tancert.audits.estimate import audit_time_for_application
+    """The audit-time justification lines (Chinese) for this audit's type; a combined audit's end with
+    the R10-time line: the separate times, the 80 % minimum and the days planned."""
+    from tancert.audits.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
+    from tancert.audits.timing import combined_systems
+    from tancert.scheme.violations import RuleViolation
 
-    app = _application(audit)
+    app = application_for(audit.application, audit.certificate)
     if app is None:
         return []
-    audit_type = {Audit.SURVEILLANCE: "surveillance", Audit.SPECIAL: "surveillance",
-                  Audit.RECERTIFICATION: "recertification"}.get(audit.kind, "initial")
-    result = audit_time_for_application(app, audit_type)
+    systems = combined_systems(audit.combined_with)
+    planned = audit.auditor_days
+    if audit.kind == Audit.STAGE2:  # the initial audit's time is stage 1 + stage 2
+        stage1 = audit.application.audits.filter(kind=Audit.STAGE1).exclude(status=Audit.CANCELLED).first()
+        planned += stage1.auditor_days if stage1 else 0
+    audit_type = AUDIT_TYPE_OF_KIND[audit.kind]
+    try:
+        result = audit_time_for_application(app, audit_type, systems, planned if systems else None)
+    except RuleViolation:  # the policy changed since planning: show the calculation without the plan's days
+        result = audit_time_for_application(app, audit_type, systems)
     return [{"source": ln["source"], "zh": ln["zh"]} for ln in result.as_dict()["lines"]]
 
 
@@ -87,6 +89,7 @@ def plan_content(audit: Audit, *, key_points: str, site_days: str = "") -> dict:
         "auditor_days": str(audit.auditor_days), "method": audit.method, "method_zh": METHOD_ZH[audit.method],
         "offsite": audit.offsite, "offsite_reason": audit.offsite_reason, "sites": sites, "team": team,
         "site_days": site_days, "key_points": key_points, "justification": justification(audit),
+        "combined_with": list(audit.combined_with or []),
     }
 
 

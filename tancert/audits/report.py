@@ -206,7 +206,9 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "objectives": objectives.strip(), "deviations": deviations.strip() or "无",
             "evaluation": evaluation.strip(), "conclusion": audit.conclusion,
             "recommendation": str(dict(Audit.RECOMMENDATIONS)[recommendation]), "recommendation_code": recommendation,
-            "combined_with": combined_with.strip(), "focus": focus, "findings": findings,
+            # Without a text of the leader's, the systems the audit was planned as combined with (R10-time).
+            "combined_with": combined_with.strip() or "、".join(x["name"] for x in audit.combined_with or []),
+            "focus": focus, "findings": findings,
             "other_items": [i for i in items if i.get("kind") != "focus"],
             "carbon": carbon,
         }

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tancert.audits import actions, plandoc, programme_actions, teamcheck
-from tancert.audits.estimate import audit_time_for_application, stage1_offsite
+from tancert.audits import actions, plandoc, programme_actions, teamcheck, timing
+from tancert.audits.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application, stage1_offsite
 from tancert.audits.forms import PlanAuditForm
 from tancert.audits.models import Audit, AuditPlanDocument, AuditTeamMember, ProgrammeEntry
 from tancert.clients.forms import DateInput
@@ -40,11 +40,12 @@ def _require_pm(user) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _audit_time(app, kind: str):
-    audit_type = {Audit.SURVEILLANCE: "surveillance", Audit.SPECIAL: "surveillance",
-                  Audit.RECERTIFICATION: "recertification"}.get(kind, "initial")
+def _audit_time(app, kind: str, combined=()):
+    """The calculated time for the form's audit type; with the combined systems entered, the
+    justification ends with the R10-time line (the 80 % minimum and the policy's proposal)."""
     try:
-        result = audit_time_for_application(app, audit_type)
+        result = audit_time_for_application(app, AUDIT_TYPE_OF_KIND.get(kind, "initial"),
+                                            timing.combined_systems(combined))
     except Exception:  # a client description the calculator refuses: the page still opens  # noqa: BLE001
         return None, None
     days = {Audit.STAGE1: result.stage1_days, Audit.STAGE2: result.stage2_days}.get(kind) or result.planned_days
@@ -100,6 +101,8 @@ def plan(request, application_id: int):
                "offsite_reason": offsite.reason_zh if offsite.offsite_allowed else "",
                "start_date": start, "end_date": start}
     form = PlanAuditForm(data, initial=initial)
+    if data is not None and form.is_valid() and form.combined_with():
+        result = _audit_time(app, kind, form.combined_with())[0] or result
     suggestion, people = None, {}
     if data is not None and form.is_valid() and "suggest" not in request.POST:
         d = form.cleaned_data
@@ -113,7 +116,8 @@ def plan(request, application_id: int):
             ok, audit = perform(request, actions.plan_audit, org, by=request.user, form=form, kind=d["kind"],
                                 start_date=d["start_date"], end_date=d["end_date"], auditor_days=d["auditor_days"],
                                 team=team, application=app if cert is None else None, certificate=cert,
-                                method=d["method"], offsite=d["offsite"], offsite_reason=d["offsite_reason"])
+                                method=d["method"], offsite=d["offsite"], offsite_reason=d["offsite_reason"],
+                                combined_with=form.combined_with())
             if ok:
                 messages.success(request, _("Audit planned."))
                 return redirect("audit", audit.pk)

@@ -174,7 +174,7 @@ def test_surveillance_interval_at_most_twelve_months(p, rule):
     late = TODAY() + timedelta(days=400)
     with rule("R8.1.1-interval", field="end_date"):
         actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=late, end_date=late,
-                           auditor_days=2, team=team(p), certificate=cert)
+                           auditor_days=2.5, team=team(p), certificate=cert)
     with rule("RB", field="auditor_days"):
         actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY(), end_date=TODAY(),
                            auditor_days=1.5, team=team(p), certificate=cert)
@@ -182,7 +182,7 @@ def test_surveillance_interval_at_most_twelve_months(p, rule):
         actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY(), end_date=TODAY(),
                            auditor_days=2, team=team(p))
     s = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY() + timedelta(days=300),
-                           end_date=TODAY() + timedelta(days=301), auditor_days=2, team=team(p), certificate=cert)
+                           end_date=TODAY() + timedelta(days=301), auditor_days=2.5, team=team(p), certificate=cert)
     assert s.sequence == 1
     answer_checklist(s, p.lead)
     actions.complete_audit(s, by=p.lead, conclusion="持续有效", recommendation=Audit.RECOMMEND)

@@ -33,7 +33,7 @@ def surveillance(p):
     cert = certify(complete_application(p.org_a, p.client_a), p)
     day = timezone.localdate() + timezone.timedelta(days=200)
     return actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
-                              auditor_days=2, team=team(p), certificate=cert)
+                              auditor_days=2.5, team=team(p), certificate=cert)
 
 
 def test_check_ins_are_optional_unless_the_audit_requires_them(p, surveillance, rule):

@@ -268,13 +268,14 @@ def test_each_surveillance_and_recertification_focus_item_must_be_answered(p, ru
 
     from django.utils import timezone
 
-    from flow import certify, team
+    from flow import calculated_days, certify, team
 
     cert = certify(complete_application(p.org_a, p.client_a), p)
     day = timezone.localdate() + timedelta(days=200)
     surveillance = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day,
-                                      end_date=day, auditor_days=2, team=team(p), certificate=cert)
+                                      end_date=day, auditor_days=2.5, team=team(p), certificate=cert)
     _close_item_by_item(surveillance, p, rule, SURVEILLANCE_FOCUS)
     recert = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.RECERTIFICATION, start_date=day,
-                                end_date=day, auditor_days=3, team=team(p), certificate=cert)
+                                end_date=day + timedelta(days=1), team=team(p), certificate=cert,
+                                auditor_days=calculated_days(Audit.RECERTIFICATION, certificate=cert))
     _close_item_by_item(recert, p, rule, RECERTIFICATION_FOCUS)

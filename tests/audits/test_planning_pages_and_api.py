@@ -5,6 +5,7 @@ problem next to the team fields, the suggestion and its exclusions), and the swe
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -166,10 +167,17 @@ def test_plan_form_defaults_a_surveillance_to_its_window(client, p, world):
     r = client.get(reverse("audit_plan", args=[world["app"].pk]), {"kind": "surveillance"})
     form = r.context["form"]
     assert form.initial["start_date"] == entry.earliest and form.initial["kind"] == "surveillance"
-    assert form.initial["auditor_days"] >= 2  # surveillance base, Appendix B
+    # The calculated surveillance time of the test client (base 2 + ⅓ of its increases), not the bare base.
+    assert form.initial["auditor_days"] == Decimal("2.5")
     day = entry.earliest.isoformat()
     r = client.post(reverse("audit_plan", args=[world["app"].pk]), {
         "kind": "surveillance", "start_date": day, "end_date": day, "auditor_days": "2", "method": "FS01",
+        "leader": p.lead.pk, "auditors": [p.auditor.pk]})
+    assert r.status_code == 200 and "R7.3.3" in r.content.decode()  # below the calculated time: refused
+    assert not world["cert"].audits.filter(kind="surveillance").exists()
+    two_days = (entry.earliest + timedelta(days=1)).isoformat()  # 2 auditors × 2 days cover 2.5 auditor-days
+    r = client.post(reverse("audit_plan", args=[world["app"].pk]), {
+        "kind": "surveillance", "start_date": day, "end_date": two_days, "auditor_days": "2.5", "method": "FS01",
         "leader": p.lead.pk, "auditors": [p.auditor.pk]})
     audit = world["cert"].audits.get(kind="surveillance")
     assert r.status_code == 302 and audit.sequence == 1

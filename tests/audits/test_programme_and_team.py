@@ -137,11 +137,11 @@ def test_surveillance_13_months_after_the_last_one_is_refused(p, rule):
     cert = certify(app, p)
     s1_day = today() + relativedelta(months=10)
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=s1_day, end_date=s1_day,
-                            auditor_days=2, team=team(p), certificate=cert)
+                            auditor_days=2.5, team=team(p), certificate=cert)
     late = s1_day + relativedelta(months=13)
     with rule("R8.1.1-interval", field="end_date"):
         actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=late, end_date=late,
-                           auditor_days=2, team=team(p), certificate=cert)
+                           auditor_days=2.5, team=team(p), certificate=cert)
     assert cert.audits.filter(kind=Audit.SURVEILLANCE).get() == s1
 
 
@@ -165,9 +165,9 @@ def test_programme_windows_link_and_window_check(p, rule):
     early = s1.earliest - timedelta(days=5)
     with rule("R8.1.1-interval", field="start_date"):
         actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=early, end_date=early,
-                           auditor_days=2, team=team(p), certificate=cert)
+                           auditor_days=2.5, team=team(p), certificate=cert)
     audit = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=s1.earliest,
-                               end_date=s1.earliest, auditor_days=2, team=team(p), certificate=cert)
+                               end_date=s1.earliest, auditor_days=2.5, team=team(p), certificate=cert)
     s1.refresh_from_db()
     assert s1.audit == audit
 
@@ -281,10 +281,10 @@ def test_extra_surveillance_audit_is_planned_in_its_window(p, rule):
     late = entry.latest + timedelta(days=1)
     with rule("R8.1.1-extra", field="end_date"):
         actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=late, end_date=late,
-                           auditor_days=2, team=team(p), certificate=cert)
+                           auditor_days=2.5, team=team(p), certificate=cert)
     day = entry.earliest + timedelta(days=7)
     audit = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=day, end_date=day,
-                               auditor_days=2, team=team(p), certificate=cert)
+                               auditor_days=2.5, team=team(p), certificate=cert)
     entry.refresh_from_db()
     assert entry.audit == audit
 
@@ -297,7 +297,7 @@ def test_a_window_moved_by_an_early_surveillance_is_a_new_version(p):
     s2_before = prog.current_entries().get(kind="surveillance", sequence=2)
     day = s1_entry.earliest
     s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
-                            auditor_days=2, team=team(p), certificate=cert)
+                            auditor_days=2.5, team=team(p), certificate=cert)
     close(s1, p.lead, conclusion="持续有效")
     programme_actions.build_programme(p.org_a, by=p.planner)
     s2_after = prog.current_entries().get(kind="surveillance", sequence=2)

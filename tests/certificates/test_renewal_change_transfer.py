@@ -17,7 +17,16 @@ from tancert.clients.models import Application
 from tancert.records.models import Event
 from tancert.web.demo import at, clock
 
-from flow import CONDITIONS_MET, accept_and_contract, certify, close, complete_application, team, train_team
+from flow import (
+    CONDITIONS_MET,
+    accept_and_contract,
+    calculated_days,
+    certify,
+    close,
+    complete_application,
+    team,
+    train_team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +53,10 @@ def _fill_and_accept(app, p):
 def _recertify(cert, app, p):
     today = timezone.localdate()
     train_team(p, today.year)
+    days = calculated_days(Audit.RECERTIFICATION, application=app)
     audit = audits.plan_audit(cert.organisation, by=p.planner, kind=Audit.RECERTIFICATION, start_date=today,
-                              end_date=today, auditor_days=3, team=team(p), application=app, certificate=cert)
+                              end_date=today + timedelta(days=1), auditor_days=days, team=team(p), application=app,
+                              certificate=cert)
     close(audit, p.lead, conclusion="持续符合")
     decision = actions.decide(audit, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     return actions.issue_certificate(decision, by=p.certadmin)
