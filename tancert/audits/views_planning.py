@@ -5,6 +5,7 @@ calendars. Thin: forms → actions; walls through people/access.py."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tancert.audits import actions, plandoc, programme_actions, teamcheck, timing
+from tancert.audits import actions, daygrid, plandoc, programme_actions, teamcheck, timing
 from tancert.audits.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application, stage1_offsite
 from tancert.audits.forms import PlanAuditForm
 from tancert.audits.models import Audit, AuditPlanDocument, AuditTeamMember, ProgrammeEntry
@@ -304,7 +305,35 @@ def my_calendar(user, today: date) -> dict:
 def my_audits(request):
     if request.user.is_client or not request.user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         raise PermissionDenied
-    return render(request, "audits/planning/my_audits.html", my_calendar(request.user, timezone.localdate()))
+    today = timezone.localdate()
+    grid = daygrid.month_grid([request.user], daygrid.parse_month(request.GET.get("month"), today))
+    return render(request, "audits/planning/my_audits.html",
+                  {**my_calendar(request.user, today), "grid": grid, "today": today})
+
+
+AUDITORS_PER_PAGE = 50
+
+
+@login_required
+def auditor_calendar(request):
+    """Who is booked or away on which day of a month: every auditor and technical expert (programme
+    manager), 50 to a page, optionally narrowed by name."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    from tancert.people.auditors import register_people
+
+    _require_pm(request.user)
+    today = timezone.localdate()
+    month = daygrid.parse_month(request.GET.get("month"), today)
+    people = register_people()
+    q = (request.GET.get("q") or "").strip()[:50]
+    if q:
+        people = people.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+    page = Paginator(people, AUDITORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "audits/planning/auditor_calendar.html", {
+        "grid": daygrid.month_grid(page.object_list, month), "page": page, "q": q, "today": today,
+        "keep": f"&q={quote(q)}" if q else ""})
 
 
 def body_calendar(today: date, months: int = 12) -> list[dict]:

@@ -53,6 +53,7 @@ urlpatterns = [
     path("audits/<int:pk>/plan/<int:version>.pdf", planning.plan_pdf, name="audit_plan_pdf"),
     path("audits/mine/", planning.my_audits, name="my_audits"),
     path("audits/calendar/", planning.calendar, name="audit_calendar"),
+    path("audits/calendar/auditors/", planning.auditor_calendar, name="auditor_calendar"),
     path("audits/", audits.audits, name="audits"),
     path("audits/<int:pk>/", audits.audit, name="audit"),
     path("audits/<int:pk>/findings/", audits.raise_finding, name="finding_raise"),
