@@ -206,7 +206,10 @@ def confirm(request, audit_id: int):
 
 class PlanDocIn(Schema):
     key_points: str = ""
-    site_days: str = ""
+    site_days: str = ""  # a note on the time per site
+    # Site id → auditor-days ("0" for an organisation without a site list); omitted: the even allocation
+    # over the IAF MD1 sample. Must add up to the audit's auditor-days and cover the sample (R7.3.3).
+    site_allocation: dict[str, float] | None = None
 
 
 class PlanDocOut(Schema):
@@ -220,8 +223,10 @@ class PlanDocOut(Schema):
 @router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut, 422: Problem})
 def issue_plan(request, audit_id: int, payload: PlanDocIn):
     a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    alloc = None if payload.site_allocation is None else {
+        (None if k in ("", "0") else k): v for k, v in payload.site_allocation.items()}
     d = programme_actions.issue_audit_plan(a, by=request.user, key_points=payload.key_points,
-                                           site_days=payload.site_days)
+                                           site_days=payload.site_days, site_allocation=alloc)
     return Status(201, d)
 
 

@@ -8,8 +8,6 @@ key points of stage 1's latest plan.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -67,27 +65,28 @@ def default_key_points(audit: Audit) -> str:
     return "\n".join(parts)
 
 
-def plan_content(audit: Audit, *, key_points: str, site_days: str = "") -> dict:
+def plan_content(audit: Audit, *, key_points: str, site_days: str = "", site_time=None) -> dict:
+    """The plan as data; ``site_time`` — checked ``sitetime.SiteTime`` rows — defaults to the even
+    allocation over the IAF MD1 sample; ``site_days`` is the planner's note on it."""
+    from tancert.audits import sitetime
     from tancert.people.register import CcaaRegistration
 
     org = audit.organisation
-    sites = [{"name": s.name, "address": s.address} for s in org.sites.all()] or \
-        [{"name": "主要经营场所", "address": org.address}]
+    rows = site_time if site_time is not None else sitetime.default_allocation(audit)
     team = []
     for m in audit.team.select_related("user").order_by("pk"):
         reg = CcaaRegistration.objects.filter(user=m.user, valid_from__lte=audit.start_date,
                                               valid_to__gte=audit.end_date).first()
         team.append({"name": m.user.get_full_name() or m.user.username, "role": ROLE_ZH.get(m.role, m.role),
                      "registration": reg.number if reg else ""})
-    if not site_days:
-        per = audit.auditor_days / len(sites)
-        site_days = "\n".join(f"{s['name']}：{per.quantize(Decimal('0.1'))} 人日" for s in sites)
     return {
         "organisation": org.name, "address": org.address, "kind": audit.kind, "sequence": audit.sequence,
         "objectives": OBJECTIVES.get(audit.kind, ""), "criteria": CRITERIA, "scope": audit.scope,
         "start": audit.start_date.isoformat(), "end": audit.end_date.isoformat(),
         "auditor_days": str(audit.auditor_days), "method": audit.method, "method_zh": METHOD_ZH[audit.method],
-        "offsite": audit.offsite, "offsite_reason": audit.offsite_reason, "sites": sites, "team": team,
+        "offsite": audit.offsite, "offsite_reason": audit.offsite_reason,
+        "sites": [{"name": r.name, "address": r.address} for r in rows], "team": team,
+        "site_time": [r.as_dict() for r in rows], "required_visits": sitetime.required_visits(audit, len(rows)),
         "site_days": site_days, "key_points": key_points, "justification": justification(audit),
         "combined_with": list(audit.combined_with or []),
     }

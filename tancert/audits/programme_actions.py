@@ -341,8 +341,12 @@ def may_issue_plan(audit: Audit, user) -> bool:
         user=user, role="leader").exists())
 
 
-def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str = "") -> AuditPlanDocument:
-    """Render and store the audit plan; a new version each time, every version kept."""
+def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str = "",
+                     site_allocation=None) -> AuditPlanDocument:
+    """Render and store the audit plan; a new version each time, every version kept. The time per
+    site (``site_allocation``: site id → auditor-days) is checked against the audit's days and the
+    IAF MD1 sample (R7.3.3); without it the even default allocation is used."""
+    from tancert.audits import sitetime
     from tancert.audits.plandoc import plan_content, render_plan_pdf
 
     if not may_issue_plan(audit, by):
@@ -351,7 +355,8 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
             _("The plan of a closed audit cannot be issued again."), field="status")
     require(audit.team.filter(role="leader").exists(), "R7.3.2", _("The audit has no team leader."), field="team")
     key_points = (key_points or "").strip()
-    content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip())
+    rows = sitetime.check_allocation(audit, site_allocation) if site_allocation is not None else None
+    content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip(), site_time=rows)
     pdf = render_plan_pdf(audit, content)
     digest = record_pdf(pdf)  # RR-format: PDF/A, or refused
     with transaction.atomic():
@@ -363,5 +368,5 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
         chain.append("audit.plan_issued", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"发布{audit.get_kind_display()}审核计划（第 {version} 版），SHA-256 {digest[:16]}…",
                      data={"version": version, "pdf_sha256": digest, "method": audit.method,
-                           "key_points": key_points})
+                           "key_points": key_points, "site_time": content["site_time"]})
     return doc

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tancert.audits import actions, daygrid, plandoc, programme_actions, teamcheck, timing
+from tancert.audits import actions, daygrid, plandoc, programme_actions, sitetime, teamcheck, timing
 from tancert.audits.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application, stage1_offsite
 from tancert.audits.forms import PlanAuditForm
 from tancert.audits.models import Audit, AuditPlanDocument, AuditTeamMember, ProgrammeEntry
@@ -219,11 +219,30 @@ def programme(request, org_id: int):
 
 
 class IssuePlanForm(forms.Form):
+    """Key points, one auditor-days field per site (pre-filled with the even allocation over the
+    IAF MD1 sample; checked by the action, R7.3.3) and a note on the time per site."""
+
     key_points = forms.CharField(label=gettext_lazy("Key audit points carried from stage 1"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}))
-    site_days = forms.CharField(label=gettext_lazy("Time per site"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}),
-                                help_text=gettext_lazy("Empty: the auditor-days are shared equally among the sites."))
+    site_days = forms.CharField(label=gettext_lazy("Note on the time per site"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = sitetime.default_allocation(audit)
+        for row in self.sites:
+            label = row.name + (" · " + _("central function") if row.central else "")
+            self.fields[f"site_{row.site_id or 0}"] = forms.DecimalField(
+                label=_("Time at %(site)s (auditor-days)") % {"site": label}, min_value=0, max_digits=5,
+                decimal_places=1, initial=row.days, required=False)
+
+    def site_allocation(self) -> dict | None:
+        """Site id → days; None (the default allocation) when every site field was left empty."""
+        d = self.cleaned_data
+        values = {row.site_id: d.get(f"site_{row.site_id or 0}") for row in self.sites}
+        if all(v is None for v in values.values()):
+            return None
+        return {k: v or 0 for k, v in values.items()}
 
 
 class MoveAuditForm(forms.Form):
@@ -259,11 +278,13 @@ def confirm_team(request, pk: int):
 @require_POST
 def issue_plan(request, pk: int):
     a = access.get_or_404(access.audits_for(request.user), pk=pk)
-    f = IssuePlanForm(request.POST)
-    f.is_valid()
+    f = IssuePlanForm(request.POST, audit=a)
+    if not f.is_valid():
+        messages.error(request, _("Give the time per site in auditor-days: 0 or more, with at most one decimal."))
+        return redirect("audit", pk)
     perform(request, programme_actions.issue_audit_plan, a, by=request.user,
             key_points=f.cleaned_data.get("key_points", ""), site_days=f.cleaned_data.get("site_days", ""),
-            success=_("Audit plan issued."))
+            site_allocation=f.site_allocation(), success=_("Audit plan issued."))
     return redirect("audit", pk)
 
 
@@ -279,7 +300,7 @@ def audit_panel(request, a: Audit) -> dict:
     """What the audit page shows of planning (used by the audit page template include)."""
     user = request.user
     return {"plan_documents": a.plan_documents.all(), "issue_plan_form": IssuePlanForm(
-        initial={"key_points": plandoc.default_key_points(a)}),
+        audit=a, initial={"key_points": plandoc.default_key_points(a)}),
         "can_issue_plan": programme_actions.may_issue_plan(a, user) and a.status in (Audit.PLANNED, Audit.IN_PROGRESS),
         "can_confirm": user.has_role(Role.PROGRAMME_MANAGER) and a.status in (Audit.PLANNED, Audit.IN_PROGRESS),
         "can_move": user.has_role(Role.PROGRAMME_MANAGER) and a.status == Audit.PLANNED,
