@@ -8,7 +8,9 @@ Rows (best of REPEATS), with the queries each costs:
    a time (``auditor_snapshot`` in a loop — the baseline, same rules, same data);
 2. full team check of a 4-person team on an audit (``audits.teamcheck.team_problems``);
 3. team suggestion for an audit: snapshots + index + ranked teams + exclusions (``teamcheck.suggest``);
-4. the plan page's "suggest a team" POST, rendered (Django test client, logged in as the programme manager).
+4. the plan page's "suggest a team" POST, rendered (Django test client, logged in as the programme manager);
+5. the month grid of all 500 auditors (``audits.daygrid.month_grid``) vs a per-person loop (2 queries
+   each — the baseline), and the auditors' calendar page (50 to a page), rendered.
 
 Benchmark data is bulk-loaded directly (it is not a certification record, so it does not go through
 the actions).
@@ -97,6 +99,20 @@ def seed():
     return pm, org, app, users
 
 
+def _naive_month_row(user, month):
+    """The baseline for the month grid: what a view written per person would do (2 queries each)."""
+    from tancert.audits import daygrid
+    from tancert.audits.models import AuditTeamMember
+    from tancert.people.register import Unavailability
+
+    days = daygrid.month_days(month)
+    audits = [m.audit for m in AuditTeamMember.objects.filter(user=user, audit__start_date__lte=days[-1],
+                                                              audit__end_date__gte=days[0]).select_related("audit")]
+    away = list(Unavailability.objects.filter(user=user, starts_on__lte=days[-1], ends_on__gte=days[0]))
+    return [(d, [a for a in audits if a.start_date <= d <= a.end_date],
+             any(u.starts_on <= d <= u.ends_on for u in away)) for d in days]
+
+
 def best(fn, repeats):
     times, result, queries = [], None, 0
     for _ in range(repeats):
@@ -111,7 +127,7 @@ def best(fn, repeats):
 def main(repeats: int = 5) -> None:
     from django.test import Client
 
-    from tancert.audits import teamcheck
+    from tancert.audits import daygrid, teamcheck
     from tancert.people.auditors import auditor_snapshot, register_people, snapshots
 
     pm, org, app, users = seed()
@@ -134,6 +150,14 @@ def main(repeats: int = 5) -> None:
     t, q, r = best(lambda: c.post(f"/applications/{app.pk}/plan/", data), repeats)
     assert r.status_code == 200, r.status_code
     rows.append(("plan page 'suggest a team', rendered", t, q, ""))
+    month = start.replace(day=1)
+    t, q, _r = best(lambda: daygrid.month_grid(people, month), repeats)
+    tb, qb, _r = best(lambda: [_naive_month_row(u, month) for u in people], max(1, repeats // 2))
+    rows.append(("month grid, 500 auditors × 1 month", t, q, f"per person, 2 queries each: {tb * 1000:.0f} ms, "
+                 f"{qb} queries"))
+    t, q, r = best(lambda: c.get("/audits/calendar/auditors/", {"month": month.strftime("%Y-%m")}), repeats)
+    assert r.status_code == 200, r.status_code
+    rows.append(("auditors' calendar page (50 people), rendered", t, q, ""))
     print(f"register: {AUDITORS} auditors, {AUDITS} audits booked ({AUDITS * 3} assignments); best of {repeats}")
     for name, t, q, base in rows:
         print(f"| {name} | {t * 1000:.0f} ms | {q} queries | {base} |")
