@@ -59,13 +59,16 @@ AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competen
 def exclusions(s: Suggestion, people: dict) -> list[dict]:
     """Why each person is not proposed. For someone who is only a technical expert the auditor
     rules (R4) do not apply, so those reasons are dropped (eligible but not needed remains)."""
-    from tancert.people.models import Role
+    from tancert.people.models import Role, RoleGrant
 
+    # One query for who is an auditor, not one per excluded person (495 of 500 in the benchmark).
+    auditors = set(RoleGrant.objects.filter(user_id__in=[e.auditor_id for e in s.excluded], role=Role.AUDITOR)
+                   .values_list("user_id", flat=True))
     out = []
     for e in s.excluded:
         user = people.get(e.auditor_id)
         codes = e.codes
-        if user is not None and not user.has_role(Role.AUDITOR):
+        if user is not None and user.pk not in auditors:
             codes = tuple(c for c in codes if c not in AUDITOR_ONLY_CODES) or ("not_selected",)
         ex = type(e)(e.auditor_id, e.name, codes)
         out.append({"user": user, "username": user.username if user else str(e.auditor_id), "name": e.name,

@@ -111,6 +111,31 @@ def test_suggest_a_team_lists_teams_and_exclusions_and_fills_the_form(client, p)
     assert not app.audits.exists()  # filling is not planning
 
 
+def test_suggestion_page_queries_do_not_grow_with_the_register(client, p):
+    """The exclusion table once asked each excluded person's roles separately (496 queries for 500)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tancert.people.actions import create_staff_user
+    from tancert.people.models import Role
+
+    app = complete_application(p.org_a, p.client_a)
+    accept_and_contract(app, p)
+    client.force_login(p.planner)
+    day = (today() + timedelta(days=10)).isoformat()
+    data = {"kind": "stage1", "start_date": day, "end_date": day, "auditor_days": "1", "method": "FS01",
+            "suggest": "1"}
+    url = reverse("audit_plan", args=[app.pk])
+    client.post(url, data)  # warm the caches of the first request
+    with CaptureQueriesContext(connection) as before:
+        client.post(url, data)
+    for i in range(6):
+        create_staff_user(f"extra{i}", "test-pass-123", roles=[Role.AUDITOR], by=None, display_name=f"extra{i}")
+    with CaptureQueriesContext(connection) as after:
+        r = client.post(url, data)
+    assert len(r.context["excluded"]) >= 6 and len(after) == len(before)
+
+
 def test_audit_plan_pdf_for_office_team_and_own_client_only(client, p, world):
     s2 = world["s2"]
     Audit.objects.filter(pk=s2.pk).update(status=Audit.PLANNED)  # issue on an open audit
