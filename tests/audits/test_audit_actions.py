@@ -14,7 +14,6 @@ from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.records.models import Event
 
 from flow import (
-    accept_and_contract,
     answer_checklist,
     certify,
     complete_application,
@@ -26,13 +25,6 @@ from flow import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def accepted(p):
-    app = complete_application(p.org_a, p.client_a)
-    accept_and_contract(app, p)
-    return app
 
 
 def _plan(p, app, **kw):

@@ -22,7 +22,7 @@ from tancert.people.actions import create_api_token
 from tancert.records.models import Event
 from tancert.scheme.violations import RuleViolation
 
-from flow import accept_and_contract, calculated_days, certify, complete_application, team
+from flow import calculated_days, certify, complete_application, team
 
 pytestmark = pytest.mark.django_db
 EMS = {"name": "GB/T 24001 环境管理体系", "days": "4.5"}
@@ -30,13 +30,6 @@ EMS = {"name": "GB/T 24001 环境管理体系", "days": "4.5"}
 
 def today():
     return timezone.localdate()
-
-
-@pytest.fixture
-def accepted(p):
-    app = complete_application(p.org_a, p.client_a)
-    accept_and_contract(app, p)
-    return app
 
 
 @pytest.fixture

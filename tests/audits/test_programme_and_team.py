@@ -33,13 +33,6 @@ def today():
     return timezone.localdate()
 
 
-@pytest.fixture
-def accepted(p):
-    app = complete_application(p.org_a, p.client_a)
-    accept_and_contract(app, p)
-    return app
-
-
 def _plan(p, app, *, start=None, end=None, days=1, members=None, kind=Audit.STAGE1, **kw):
     start = start or today() + timedelta(days=10)
     return actions.plan_audit(app.organisation, by=p.planner, kind=kind, start_date=start, end_date=end or start,
