@@ -68,6 +68,12 @@ def test_programme_manager_builds_programme_fixes_team_and_issues_plan(people, p
     expect(link).to_be_visible()
     response = planner.request.get(f"{people.base_url}/audits/{audit_id}/plan/1.pdf")
     assert response.ok and response.body().startswith(b"%PDF")
+
+    # The auditors' calendar: the team leader's row shows the new audit on its day, linked to it.
+    audit = app.audits.get(pk=audit_id)
+    planner.goto(f"{people.base_url}/audits/calendar/auditors/?month={audit.start_date:%Y-%m}&q=lead")
+    expect(planner.locator(f'#month-grid td.cell.audit a[href="/audits/{audit_id}/"]').first).to_be_visible()
+    planner.screenshot(path=str(artifacts / "planning-auditors-calendar.png"), full_page=True)
     planner.context.close()
 
     # The client of that organisation downloads the plan too.
