@@ -26,6 +26,7 @@ class CellErrorOut(Schema):
     row: int | None = None
     column: str | None = None
     message: str
+    message_zh: str = ""
 
 
 class InventoryProblem(Schema):

@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--freeze", metavar="OUT.json", help="write a self-contained record: inputs, factors and results")
     c.add_argument("--replay", metavar="FROZEN.json",
                    help="recompute a frozen record without the factor library: exit 0 identical, 2 different")
+    c.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the input-error list on stderr: en (default) or zh (简体中文)")
     return p
 
 
@@ -92,7 +94,8 @@ def _check(args) -> int:
             json.dump({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]}, sys.stdout,
                       ensure_ascii=False, indent=1)
             print()
-        print(f"bad input — nothing imported:\n{exc.summary()}", file=sys.stderr)
+        head = "输入有误，未导入任何数据：" if args.lang == "zh" else "bad input — nothing imported:"
+        print(f"{head}\n{exc.summary(lang=args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.freeze:
         from .freeze import freeze
@@ -119,7 +122,8 @@ def _replay(args) -> int:
         record = json.loads(Path(args.replay).read_text(encoding="utf-8"))
         diff, result = replay(record)
     except InputError as exc:
-        print(f"bad frozen inputs:\n{exc.summary()}", file=sys.stderr)
+        head = "冻结记录的输入有误：" if args.lang == "zh" else "bad frozen inputs:"
+        print(f"{head}\n{exc.summary(lang=args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot replay {args.replay}: {exc}", file=sys.stderr)

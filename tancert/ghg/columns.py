@@ -142,9 +142,10 @@ def to_float_column(values, sheet: str, column: str, rows: np.ndarray, errors: E
                 out[i] = np.nan
                 bad.append(i)
         for i in bad[:20]:
-            errors.add(sheet, int(rows[i]), column, f"{vals[i]!r} is not a number")
+            errors.add(sheet, int(rows[i]), column, f"{vals[i]!r} is not a number", f"{vals[i]!r} 不是数字")
         if len(bad) > 20:
-            errors.add(sheet, None, column, f"… and {len(bad) - 20} more cells that are not numbers")
+            errors.add(sheet, None, column, f"… and {len(bad) - 20} more cells that are not numbers",
+                       f"……另有 {len(bad) - 20} 个单元格不是数字")
         return out
 
 
@@ -159,7 +160,8 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     rows = np.arange(3, n + 3) if rows is None else np.asarray(rows)
     for c in ACTIVITY_COLUMNS:
         if c.required and c.key not in raw:
-            errors.add(sheet, None, c.key, f"required column {c.key} ({c.zh}) is missing")
+            errors.add(sheet, None, c.key, f"required column {c.key} ({c.zh}) is missing",
+                       f"缺少必填列 {c.key}（{c.zh}）")
     if errors:
         return None
     text = {}
@@ -172,13 +174,13 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
            else np.broadcast_to(np.float64(np.nan), (n,))  # absent column: a read-only blank view, no memory
            for k in NUMBER_KEYS}
 
-    def bad_rows(mask, column, message):
+    def bad_rows(mask, column, message, message_zh):
         if mask.any():
-            errors.add_rows(sheet, rows[mask], column, message)
+            errors.add_rows(sheet, rows[mask], column, message, message_zh)
 
     for c in ACTIVITY_COLUMNS:
         if c.required and c.type == "text":
-            bad_rows(text[c.key].blank(), c.key, "required value is empty")
+            bad_rows(text[c.key].blank(), c.key, "required value is empty", "必填值为空")
     q = num["quantity"]
     rq = raw["quantity"]
     blank_q = None if isinstance(rq, np.ndarray) else np.fromiter(
@@ -186,34 +188,38 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
     # two reductions prove the common case (every quantity finite and ≥ 0; NaN fails both tests);
     # the row masks are built only when something is wrong
     if blank_q is not None or not (n == 0 or (np.min(q) >= 0 and np.max(q) < np.inf)):
-        bad_rows(np.isnan(q) if blank_q is None else blank_q, "quantity", "required value is empty")
-        bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number")
-        bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite")
+        bad_rows(np.isnan(q) if blank_q is None else blank_q, "quantity", "required value is empty", "必填值为空")
+        bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number",
+                 "数量为负；外供（输出）请记为 flow = export，不要填负数")
+        bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite", "数量不是有限数值")
 
     # choices, checked once per distinct value
-    def choice(key, allowed, what, allow_blank=True):
+    def choice(key, allowed, what, what_zh, allow_blank=True):
         cat = text[key]
         bad = cat.level_mask(lambda s: not ((allow_blank and s == "") or s in allowed))
         if bad.any():
             for code in np.unique(cat.codes[bad]).tolist():
                 m = cat.codes == code
-                errors.add_rows(sheet, rows[m], key, f"unknown {what} {cat.levels[code]!r}; use one of: {', '.join(allowed)}")
+                errors.add_rows(sheet, rows[m], key, f"unknown {what} {cat.levels[code]!r}; use one of: {', '.join(allowed)}",
+                                f"未知的{what_zh} {cat.levels[code]!r}；请使用以下之一：{', '.join(allowed)}")
 
-    choice("kind", KINDS, "kind", allow_blank=False)
-    choice("flow", FLOWS, "flow")
-    choice("biogenic", ("yes", "no"), "yes/no value")
-    choice("data_class", DATA_CLASSES, "data class")
-    choice("factor_type", FACTOR_TYPES, "factor type")
-    choice("factor_tier", tuple("abcdef"), "factor tier")
-    choice("ad_distribution", DISTRIBUTIONS, "distribution")
-    choice("factor_distribution", DISTRIBUTIONS, "distribution")
+    choice("kind", KINDS, "kind", "类型", allow_blank=False)
+    choice("flow", FLOWS, "flow", "方向")
+    choice("biogenic", ("yes", "no"), "yes/no value", "是/否取值")
+    choice("data_class", DATA_CLASSES, "data class", "数据类别")
+    choice("factor_type", FACTOR_TYPES, "factor type", "因子类型")
+    choice("factor_tier", tuple("abcdef"), "factor tier", "因子等级")
+    choice("ad_distribution", DISTRIBUTIONS, "distribution", "分布")
+    choice("factor_distribution", DISTRIBUTIONS, "distribution", "分布")
     tables = text["factor_table"]
     for code, tid in enumerate(tables.levels):
         if tid and tid not in library.tables:
-            errors.add_rows(sheet, rows[tables.codes == code], "factor_table", f"unknown factor table {tid!r}")
+            errors.add_rows(sheet, rows[tables.codes == code], "factor_table", f"unknown factor table {tid!r}",
+                            f"未知的因子表 {tid!r}")
 
-    for key, parser, what in (("unit", unit_scale, "unit"), ("ncv_unit", rate_scale, "NCV unit"),
-                              ("factor_unit", rate_scale, "factor unit")):
+    for key, parser, what, what_zh in (("unit", unit_scale, "unit", "单位"),
+                                       ("ncv_unit", rate_scale, "NCV unit", "低位发热量单位"),
+                                       ("factor_unit", rate_scale, "factor unit", "排放因子单位")):
         cat = text[key]
         for code, u in enumerate(cat.levels):
             if u == "":
@@ -221,7 +227,7 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
             try:
                 parser(u)
             except UnitError as exc:
-                errors.add_rows(sheet, rows[cat.codes == code], key, f"unknown {what}: {exc}")
+                errors.add_rows(sheet, rows[cat.codes == code], key, f"unknown {what}: {exc}", f"未知的{what_zh}：{exc}")
 
     kind, act = text["kind"], text["activity"]
     na = max(len(act.levels), 1)
@@ -234,63 +240,83 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
         (kind code, activity code) pair; rows_of(pair) gives its row mask."""
         for kc, ac in pairs:
             k, a = kind.levels[kc], act.levels[ac]
-            msg = None
+            msg = msg_zh = None
             if k == "fuel" and a not in fuels:
-                msg = f"unknown fuel {a!r}; the library knows: {', '.join(sorted(fuels))}"
+                known = ", ".join(sorted(fuels))
+                msg = f"unknown fuel {a!r}; the library knows: {known}"
+                msg_zh = f"未知的燃料 {a!r}；因子库中有：{known}"
             elif k == "process" and a not in processes and not (~np.isnan(num["factor"][rows_of(kc, ac)])).all():
-                msg = f"unknown process material {a!r}; give factor and factor_unit, or one of: {', '.join(sorted(processes))}"
+                known = ", ".join(sorted(processes))
+                msg = f"unknown process material {a!r}; give factor and factor_unit, or one of: {known}"
+                msg_zh = f"未知的过程物料 {a!r}；请填写 factor 和 factor_unit，或使用以下之一：{known}"
             elif k == "fugitive" and a not in gases:
-                msg = f"unknown gas {a!r}; use one of: {', '.join(sorted(gases))}"
+                known = ", ".join(sorted(gases))
+                msg = f"unknown gas {a!r}; use one of: {known}"
+                msg_zh = f"未知的气体 {a!r}；请使用以下之一：{known}"
             elif k == "electricity" and a not in ELECTRICITY_ACTIVITIES:
-                msg = f"unknown electricity activity {a!r}; use one of: {', '.join(ELECTRICITY_ACTIVITIES)}"
+                known = ", ".join(ELECTRICITY_ACTIVITIES)
+                msg = f"unknown electricity activity {a!r}; use one of: {known}"
+                msg_zh = f"未知的电力活动 {a!r}；请使用以下之一：{known}"
             elif k == "heat" and a not in HEAT_ACTIVITIES:
-                msg = f"unknown heat activity {a!r}; use one of: {', '.join(HEAT_ACTIVITIES)}"
+                known = ", ".join(HEAT_ACTIVITIES)
+                msg = f"unknown heat activity {a!r}; use one of: {known}"
+                msg_zh = f"未知的热力活动 {a!r}；请使用以下之一：{known}"
             if msg:
-                errors.add_rows(sheet, rows[rows_of(kc, ac)], "activity", msg)
+                errors.add_rows(sheet, rows[rows_of(kc, ac)], "activity", msg, message_zh=msg_zh)
 
     # numbers in range (columns absent from the input are all blank: nothing to check)
     def present(k):
         return k in raw
 
     if present("of"):
-        bad_rows((num["of"] <= 0) | (num["of"] > 1), "of", "oxidation rate must be a fraction in (0, 1]")
+        bad_rows((num["of"] <= 0) | (num["of"] > 1), "of", "oxidation rate must be a fraction in (0, 1]",
+                 "碳氧化率必须是 (0, 1] 区间内的小数")
     if present("fraction"):
-        bad_rows((num["fraction"] < 0) | (num["fraction"] > 1), "fraction", "fraction must be between 0 and 1")
+        bad_rows((num["fraction"] < 0) | (num["fraction"] > 1), "fraction", "fraction must be between 0 and 1",
+                 "比例必须在 0 与 1 之间")
     for k in ("ncv", "cc", "factor", "crosscheck_quantity", "ad_uncertainty_pct", "factor_uncertainty_pct"):
         if present(k) and n and np.fmin.reduce(num[k]) < 0:  # one reduction (NaN ignored); rows only if any
-            bad_rows(num[k] < 0, k, f"{k} must not be negative")
+            bad_rows(num[k] < 0, k, f"{k} must not be negative", f"{k} 不得为负数")
     if present("factor_samples"):
         fs = num["factor_samples"]
         bad_rows(~np.isnan(fs) & ((fs < 1) | (fs != np.floor(fs))), "factor_samples",
-                 "number of samples must be a whole number ≥ 1")
+                 "number of samples must be a whole number ≥ 1", "样本数必须是 ≥ 1 的整数")
     cat_ = num["category"]
     if present("category"):
-        bad_rows(~np.isnan(cat_) & ~np.isin(cat_, [1, 2, 3, 4, 5, 6]), "category", "ISO 14064-1 category must be 1–6")
+        bad_rows(~np.isnan(cat_) & ~np.isin(cat_, [1, 2, 3, 4, 5, 6]), "category", "ISO 14064-1 category must be 1–6",
+                 "ISO 14064-1 类别必须为 1–6")
     if present("ncv"):
-        bad_rows(~np.isnan(num["ncv"]) & text["ncv_unit"].blank(), "ncv_unit", "ncv given without its unit")
+        bad_rows(~np.isnan(num["ncv"]) & text["ncv_unit"].blank(), "ncv_unit", "ncv given without its unit",
+                 "填写了 ncv（低位发热量）但未填写其单位")
     if present("factor"):
-        bad_rows(~np.isnan(num["factor"]) & text["factor_unit"].blank(), "factor_unit", "factor given without its unit")
+        bad_rows(~np.isnan(num["factor"]) & text["factor_unit"].blank(), "factor_unit", "factor given without its unit",
+                 "填写了 factor（排放因子）但未填写其单位")
     is_other = kind.level_mask(lambda s: s == "other")
     if is_other.any():
-        bad_rows(is_other & np.isnan(num["factor"]), "factor", "missing factor: kind other needs factor and factor_unit")
-        bad_rows(is_other & np.isnan(cat_), "category", "kind other needs its ISO 14064-1 category (3–6)")
+        bad_rows(is_other & np.isnan(num["factor"]), "factor", "missing factor: kind other needs factor and factor_unit",
+                 "缺少排放因子：类型 other 需要填写 factor 和 factor_unit")
+        bad_rows(is_other & np.isnan(cat_), "category", "kind other needs its ISO 14064-1 category (3–6)",
+                 "类型 other 需要填写其 ISO 14064-1 类别（3–6）")
     supplier = act.level_mask(lambda s: s == "supplier")
     if supplier.any():
-        bad_rows(supplier & np.isnan(num["factor"]), "factor", "missing factor: a supplier-specific factor must be given")
+        bad_rows(supplier & np.isnan(num["factor"]), "factor", "missing factor: a supplier-specific factor must be given",
+                 "缺少排放因子：必须填写供应商特定的排放因子")
 
     # periods: once per distinct value, then within the years the settings allow
     per = _cat(raw["period"])
     parsed = [parse_period(s) if s else None for s in per.levels]
     ym = np.array([(p[0], p[1]) if p else (0, 0) for p in parsed], dtype=np.int32).reshape(-1, 2)
-    bad_rows(per.blank(), "period", "required value is empty")
+    bad_rows(per.blank(), "period", "required value is empty", "必填值为空")
     for code, p in enumerate(parsed):
         if p is None and per.levels[code] != "":
-            errors.add_rows(sheet, rows[per.codes == code], "period", f"{per.levels[code]!r} is not a month (YYYY-MM) or a year (YYYY)")
+            errors.add_rows(sheet, rows[per.codes == code], "period", f"{per.levels[code]!r} is not a month (YYYY-MM) or a year (YYYY)",
+                            f"{per.levels[code]!r} 不是月（YYYY-MM）或年（YYYY）")
     lo = settings.base_year or settings.reporting_year
     py = ym[:, 0]
     outside = per.select((py != 0) & ((py < lo) | (py > settings.reporting_year)))
     allowed = f"{lo}–{settings.reporting_year}" if lo != settings.reporting_year else str(lo)
-    bad_rows(outside, "period", f"period outside the year: records must fall in {allowed} (reporting/base year in Settings)")
+    bad_rows(outside, "period", f"period outside the year: records must fall in {allowed} (reporting/base year in Settings)",
+             f"期间超出年度范围：记录必须在 {allowed} 之内（报告年度/基准年见 Settings 设置）")
 
     def pair_rows(kc, ac):
         return (kind.codes == kc) & (act.codes == ac)

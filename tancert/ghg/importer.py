@@ -62,7 +62,7 @@ def load(path: str | Path, library: Library | None = None) -> Dataset:
     """Read a workbook (.xlsx/.xlsm/.xls/.ods), a .csv of activity rows or a .json dataset."""
     p = Path(path)
     if not p.is_file():
-        raise InputError([CellError(p.name, None, None, "file not found")])
+        raise InputError([CellError(p.name, None, None, "file not found", "找不到文件")])
     ext = p.suffix.lower()
     if ext in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
         grids = _read_workbook(p)
@@ -79,9 +79,11 @@ def load(path: str | Path, library: Library | None = None) -> Dataset:
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InputError([CellError(p.name, exc.lineno, None, f"invalid JSON: {exc.msg}")]) from None
+            raise InputError([CellError(p.name, exc.lineno, None, f"invalid JSON: {exc.msg}",
+                                         f"JSON 格式无效：{exc.msg}")]) from None
         return from_dict(data, origin=p.name, library=library)
-    raise InputError([CellError(p.name, None, None, f"unsupported file type {ext!r}; use .xlsx, .csv or .json")])
+    raise InputError([CellError(p.name, None, None, f"unsupported file type {ext!r}; use .xlsx, .csv or .json",
+                                f"不支持的文件类型 {ext!r}；请使用 .xlsx、.csv 或 .json")])
 
 
 def _read_csv(p: Path) -> list[list]:
@@ -99,7 +101,7 @@ def _read_workbook(p: Path) -> dict[str, list[list]]:
     try:
         wb = CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError([CellError(p.name, None, None, f"cannot read workbook: {exc}")]) from None
+        raise InputError([CellError(p.name, None, None, f"cannot read workbook: {exc}", f"无法读取工作簿：{exc}")]) from None
     grids = {}
     for name in wb.sheet_names:
         en = name.split()[-1] if name.split() else name
@@ -112,7 +114,8 @@ def from_dict(data: dict, *, origin: str = "", library: Library | None = None) -
     """JSON shape: {"settings": {...}, "activity": [{col: value}], "sources": [...], "meters": [...],
     "output": [...], "targets": [...], "boundary_changes": [...]} (lists of objects keyed like the template)."""
     if not isinstance(data, dict):
-        raise InputError([CellError(origin, None, None, "the JSON document must be an object")])
+        raise InputError([CellError(origin, None, None, "the JSON document must be an object",
+                                    "JSON 文档必须是一个对象（object）")])
     grids: dict[str, list[list]] = {}
     settings = data.get("settings", {})
     grids["Settings"] = [["key", "value"]] + [[k, v] for k, v in settings.items()]
@@ -147,13 +150,14 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
     errors = ErrorList()
     settings = _settings(grids.get("Settings"), errors, header_rows)
     if "Activity" not in grids:
-        errors.add(sheet_title("Activity"), None, None, "the Activity sheet is missing")
+        errors.add(sheet_title("Activity"), None, None, "the Activity sheet is missing", "缺少 Activity 工作表")
         errors.raise_if_any()
     header, data, first = _split(grids["Activity"], "Activity", header_rows, record_numbers)
     sheet = sheet_title("Activity")
     for h in header:
         if h and h not in ACTIVITY_KEYS:
-            errors.add(sheet, first - 1, h, f"unknown column {h!r} (keys are in row {first - 1})")
+            errors.add(sheet, first - 1, h, f"unknown column {h!r} (keys are in row {first - 1})",
+                       f"未知的列 {h!r}（列键在第 {first - 1} 行）")
     cols = {}
     width = len(header)
     for r in data:  # ragged rows from CSV
@@ -165,7 +169,7 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
             if h in ACTIVITY_KEYS:
                 cols[h] = list(transposed[j])
     else:
-        errors.add(sheet, None, None, "no activity records")
+        errors.add(sheet, None, None, "no activity records", "没有活动记录")
         cols = {h: [] for h in header if h in ACTIVITY_KEYS}
     rows = np.arange(first, first + len(data))
     if settings.reporting_year:
@@ -178,7 +182,9 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
     targets = _records(grids, "Targets", errors, header_rows, _target, record_numbers)
     changes = _records(grids, "BoundaryChanges", errors, header_rows, _change, record_numbers)
     if settings.method not in lib.methods:
-        errors.add(sheet_title("Settings"), None, "method", f"unknown method {settings.method!r}; use one of: {', '.join(lib.methods)}")
+        known = ", ".join(lib.methods)
+        errors.add(sheet_title("Settings"), None, "method", f"unknown method {settings.method!r}; use one of: {known}",
+                   f"未知的方法学 {settings.method!r}；请使用以下之一：{known}")
     errors.raise_if_any()
     return Dataset(settings, table, sources, meters, outputs, targets, changes, origin)
 
@@ -187,7 +193,9 @@ def _settings(grid, errors: ErrorList, header_rows) -> Settings:
     s = Settings()
     sheet = sheet_title("Settings")
     if not grid:
-        errors.add(sheet, None, "reporting_year", "the Settings sheet (with reporting_year) is missing; for a CSV put it in NAME.settings.csv")
+        errors.add(sheet, None, "reporting_year",
+                   "the Settings sheet (with reporting_year) is missing; for a CSV put it in NAME.settings.csv",
+                   "缺少 Settings 工作表（含 reporting_year）；CSV 文件请把设置放在 NAME.settings.csv 中")
         return s
     _, data, first = _split(grid, "Settings", header_rows)
     known = dict(SETTINGS_KEYS)
@@ -197,7 +205,8 @@ def _settings(grid, errors: ErrorList, header_rows) -> Settings:
         key, val = str(row[0]).strip(), row[1] if len(row) > 1 else ""
         rn = first + i
         if key not in known:
-            errors.add(sheet, rn, "key", f"unknown setting {key!r}; known: {', '.join(known)}")
+            errors.add(sheet, rn, "key", f"unknown setting {key!r}; known: {', '.join(known)}",
+                       f"未知的设置项 {key!r}；已知设置项：{', '.join(known)}")
             continue
         if val in ("", None):
             continue
@@ -209,11 +218,12 @@ def _settings(grid, errors: ErrorList, header_rows) -> Settings:
             else:
                 setattr(s, key, str(val).strip())
         except ValueError:
-            errors.add(sheet, rn, "value", f"{key}: {val!r} is not a number")
+            errors.add(sheet, rn, "value", f"{key}: {val!r} is not a number", f"{key}：{val!r} 不是数字")
     if not s.reporting_year:
-        errors.add(sheet, None, "reporting_year", "reporting_year is required")
+        errors.add(sheet, None, "reporting_year", "reporting_year is required", "必须填写 reporting_year（报告年度）")
     elif s.base_year and s.base_year > s.reporting_year:
-        errors.add(sheet, None, "base_year", "base_year is after reporting_year")
+        errors.add(sheet, None, "base_year", "base_year is after reporting_year",
+                   "base_year（基准年）晚于 reporting_year（报告年度）")
     return s
 
 
@@ -226,7 +236,7 @@ def _records(grids, en, errors: ErrorList, header_rows, make, record_numbers=Fal
     keys = {k for k, _ in SHEETS[en].columns}
     for h in header:
         if h and h not in keys:
-            errors.add(sheet, first - 1, h, f"unknown column {h!r}")
+            errors.add(sheet, first - 1, h, f"unknown column {h!r}", f"未知的列 {h!r}")
     out = []
     for i, row in enumerate(data):
         rec = {h: row[j] if j < len(row) else "" for j, h in enumerate(header) if h in keys}
@@ -235,32 +245,32 @@ def _records(grids, en, errors: ErrorList, header_rows, make, record_numbers=Fal
         try:
             out.append(make(rec, first + i))
         except _Bad as exc:
-            errors.add(sheet, first + i, exc.column, exc.message)
+            errors.add(sheet, first + i, exc.column, exc.message, message_zh=exc.message_zh)
     return out
 
 
 class _Bad(Exception):
-    def __init__(self, column, message):
-        self.column, self.message = column, message
+    def __init__(self, column, message, message_zh=""):
+        self.column, self.message, self.message_zh = column, message, message_zh
 
 
 def _num(rec, key, *, required=False, integer=False):
     v = rec.get(key, "")
     if v in ("", None):
         if required:
-            raise _Bad(key, "required value is empty")
+            raise _Bad(key, "required value is empty", "必填值为空")
         return None
     try:
         return int(float(v)) if integer else float(v)
     except (TypeError, ValueError):
-        raise _Bad(key, f"{v!r} is not a number") from None
+        raise _Bad(key, f"{v!r} is not a number", f"{v!r} 不是数字") from None
 
 
 def _str(rec, key, *, required=False):
     v = rec.get(key, "")
     v = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
     if required and not v:
-        raise _Bad(key, "required value is empty")
+        raise _Bad(key, "required value is empty", "必填值为空")
     return v
 
 
@@ -275,7 +285,7 @@ def _date(rec, key):
     try:
         return dt.date.fromisoformat(str(v).strip()[:10])
     except ValueError:
-        raise _Bad(key, f"{v!r} is not a date (YYYY-MM-DD)") from None
+        raise _Bad(key, f"{v!r} is not a date (YYYY-MM-DD)", f"{v!r} 不是日期（YYYY-MM-DD）") from None
 
 
 def _source(rec, row):
@@ -288,7 +298,8 @@ def _meter(rec, row):
     m = Meter(_str(rec, "meter_id", required=True), _num(rec, "accuracy_pct"), _str(rec, "accuracy_class"),
               _date(rec, "calibrated_on"), _date(rec, "valid_until"), row)
     if m.valid_until is None:
-        raise _Bad("valid_until", "calibration validity (valid_until) is required for a meter")
+        raise _Bad("valid_until", "calibration validity (valid_until) is required for a meter",
+                   "计量器具必须填写校准有效期（valid_until）")
     return m
 
 
@@ -298,24 +309,26 @@ def _output(rec, row):
     if isinstance(year, float) and year.is_integer():
         y = (int(year), 1)
     if not y:
-        raise _Bad("year", f"{year!r} is not a year")
+        raise _Bad("year", f"{year!r} is not a year", f"{year!r} 不是年份")
     q = _num(rec, "quantity", required=True)
     if q <= 0:
-        raise _Bad("quantity", "output must be positive")
+        raise _Bad("quantity", "output must be positive", "产量必须为正数")
     return Output(_str(rec, "product", required=True), y[0], q, _str(rec, "unit", required=True), _str(rec, "facility"), row)
 
 
 def _target(rec, row):
     ind = _str(rec, "indicator", required=True)
     if not (ind == "absolute" or ind.startswith("intensity:")):
-        raise _Bad("indicator", "indicator must be 'absolute' or 'intensity:<product>'")
+        raise _Bad("indicator", "indicator must be 'absolute' or 'intensity:<product>'",
+                   "indicator 必须为 'absolute' 或 'intensity:<product>'")
     scope = _str(rec, "scope") or "total"
     if scope != "total" and scope not in "123456":
-        raise _Bad("scope", "scope must be 'total' or an ISO 14064-1 category 1–6")
+        raise _Bad("scope", "scope must be 'total' or an ISO 14064-1 category 1–6",
+                   "scope 必须为 'total' 或 ISO 14064-1 类别 1–6")
     t = Target(_str(rec, "target_id", required=True), ind, _num(rec, "base_year", required=True, integer=True),
                _num(rec, "target_year", required=True, integer=True), _num(rec, "reduction_pct", required=True), scope, row)
     if t.target_year <= t.base_year:
-        raise _Bad("target_year", "target_year must be after base_year")
+        raise _Bad("target_year", "target_year must be after base_year", "target_year（目标年）必须晚于 base_year（基准年）")
     return t
 
 
@@ -323,7 +336,7 @@ def _change(rec, row):
     ch = _str(rec, "change", required=True).lower()
     ch = CHANGE_SYNONYMS.get(ch, ch)
     if ch not in CHANGES:
-        raise _Bad("change", "change must be one of: " + ", ".join(CHANGES))
+        raise _Bad("change", "change must be one of: " + ", ".join(CHANGES), "change 必须为以下之一：" + ", ".join(CHANGES))
     return BoundaryChange(_str(rec, "facility", required=ch in ("acquired", "divested")), ch,
                           _num(rec, "year", required=True, integer=True), _num(rec, "base_year_tco2e"),
                           _str(rec, "note"), row)

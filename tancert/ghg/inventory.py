@@ -30,6 +30,7 @@ from .units import CANONICAL, rate_scale, unit_scale
 
 C_TO_CO2 = 44.0 / 12.0
 DIMS = list(CANONICAL)
+PARAMETER_ZH = {"NCV": "低位发热量", "CC": "单位热值含碳量", "OF": "碳氧化率", "EF": "排放因子"}
 D_ENERGY, D_MASS = DIMS.index("energy"), DIMS.index("mass")
 K_FUEL, K_PROCESS, K_FUGITIVE, K_ELEC, K_HEAT, K_OTHER = range(6)
 FUEL_PARAMS = ("NCV", "CC", "OF")
@@ -336,9 +337,10 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     basis = s.gwp or method.gwp
     errors = ErrorList()
     if basis is None:
-        raise InputError([_cell("Settings", "gwp", f"method {s.method} does not fix a GWP basis; choose SAR, AR4, AR5 or AR6")])
+        raise InputError([_cell("Settings", "gwp", f"method {s.method} does not fix a GWP basis; choose SAR, AR4, AR5 or AR6",
+                                f"方法学 {s.method} 未规定全球增温潜势（GWP）基准；请选择 SAR、AR4、AR5 或 AR6")])
     if basis not in lib.gwp_sets and basis != "CO2-only":
-        raise InputError([_cell("Settings", "gwp", f"unknown GWP basis {basis!r}")])
+        raise InputError([_cell("Settings", "gwp", f"unknown GWP basis {basis!r}", f"未知的全球增温潜势（GWP）基准 {basis!r}")])
 
     # --- row classes: one integer key over the categorical columns (O(n), no strings, no sort)
     num = t.num
@@ -459,8 +461,11 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
             c = combos[ci]
             r = c.resolutions.get(p)
             why = r.reason if r else "no library factor for this kind"
+            why_zh = r.reason if r else "因子库中没有此类型的因子"
             errors.add_rows(sheet, rows_of(mask & (combo == ci)), column,
-                            f"missing factor: no {p} for {c.kind} {c.activity!r} ({c.year}) — {why}; give it in column {column}")
+                            f"missing factor: no {p} for {c.kind} {c.activity!r} ({c.year}) — {why}; give it in column {column}",
+                            f"缺少因子：{c.kind} {c.activity!r}（{c.year} 年）没有{PARAMETER_ZH[p]}（{p}）——{why_zh}；"
+                            f"请在列 {column} 中填写")
 
     missing(needs_ncv & np.isnan(ncv), "NCV", "ncv")
     missing(fuel_chain & np.isnan(cc), "CC", "cc")
@@ -469,12 +474,14 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     bad = needs_ncv & ~np.isnan(ncv) & (ncv_dim != qdim)
     bad_ef = uses_ef & ~np.isnan(ef) & (ef_dim != qdim)
     bad_fug = (kind == K_FUGITIVE) & (qdim != D_MASS)
-    for mask, what in ((bad, "the NCV"), (bad_ef, "the emission factor")):
+    for mask, what, what_zh in ((bad, "the NCV", "低位发热量"), (bad_ef, "the emission factor", "排放因子")):
         for code in np.unique(D["unit"][mask]).tolist():
             errors.add_rows(sheet, rows_of(mask & (D["unit"] == code)), "unit",
-                            f"unit {unit.levels[code]!r} ({DIMS[udim[code]]}) does not fit {what}'s unit")
+                            f"unit {unit.levels[code]!r} ({DIMS[udim[code]]}) does not fit {what}'s unit",
+                            f"单位 {unit.levels[code]!r}（{DIMS[udim[code]]}）与{what_zh}的单位不匹配")
     if bad_fug.any():
-        errors.add_rows(sheet, rows_of(bad_fug), "unit", "fugitive emissions are a mass of gas (t, kg)")
+        errors.add_rows(sheet, rows_of(bad_fug), "unit", "fugitive emissions are a mass of gas (t, kg)",
+                        "逸散排放的数量必须是气体质量（t、kg）")
 
     # --- gases
     gases = lib.gases() + ["CO2e"]
@@ -486,7 +493,8 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     col_gas = lut("gas", lambda g: gi.get(g, -1), -1, np.int64)
     bad_gas = (col_gas < 0) & np.array([g != "" for g in t.t("gas").levels] or [False])[D["gas"]]
     if bad_gas.any():
-        errors.add_rows(sheet, rows_of(bad_gas), "gas", f"unknown gas; use one of: {', '.join(gases)}")
+        errors.add_rows(sheet, rows_of(bad_gas), "gas", f"unknown gas; use one of: {', '.join(gases)}",
+                        f"未知的气体；请使用以下之一：{', '.join(gases)}")
     default_gas = np.where(kind == K_OTHER, gi["CO2e"], g_co2)
     gas_code = np.where(given["EF"], np.where(unit_gas >= 0, unit_gas, np.where(col_gas >= 0, col_gas, default_gas)),
                         combo_gas[combo])
@@ -501,7 +509,8 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     no_gwp = np.isnan(gwp[gas_code])
     for code in np.unique(gas_code[no_gwp]).tolist():
         errors.add_rows(sheet, rows_of(no_gwp & (gas_code == code)), "activity",
-                        f"{gases[code]} has no GWP in {basis}; choose another GWP basis in Settings")
+                        f"{gases[code]} has no GWP in {basis}; choose another GWP basis in Settings",
+                        f"{gases[code]} 在 {basis} 中没有全球增温潜势（GWP）值；请在 Settings 中选择其他 GWP 基准")
     errors.raise_if_any()
 
     # --- the formulas as one multiplier per class (per unit of the row's own quantity)
@@ -601,7 +610,7 @@ def _blank_code(cat) -> int:
     return cat.levels.index("") if "" in cat.levels else -1
 
 
-def _cell(sheet, column, message):
+def _cell(sheet, column, message, message_zh):
     from .errors import CellError
 
-    return CellError(sheet, None, column, message)
+    return CellError(sheet, None, column, message, message_zh)

@@ -49,7 +49,8 @@ def test_bad_input_exits_one(tmp_path, capsys):
     assert main(["check", str(p), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["errors"][0] == {"sheet": "活动数据 Activity", "row": 1, "column": "unit",
-                                "message": "unknown unit: unit 'parsec': unit of dimension [length] is not used by the engine"}
+                                "message": "unknown unit: unit 'parsec': unit of dimension [length] is not used by the engine",
+                                "message_zh": "未知的单位：unit 'parsec': unit of dimension [length] is not used by the engine"}
     assert main(["check", str(tmp_path / "missing.xlsx")]) == 1
     assert main(["nonsense"]) == 1
 
