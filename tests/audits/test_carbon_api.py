@@ -42,7 +42,8 @@ def test_carbon_verification_to_signed_report_through_the_api(p):
 
     r = client.post(url, {"file": SimpleUploadedFile("bad.json", inventory_bytes(spoil))})
     assert r.status_code == 422 and r.json()["rule"] == "R7.4.3"
-    assert {"sheet", "row", "column", "message"} <= set(r.json()["errors"][0])
+    assert {"sheet", "row", "column", "message", "message_zh"} <= set(r.json()["errors"][0])
+    assert r.json()["errors"][0]["message_zh"].startswith("未知的单位")  # the API keeps the Chinese wording
     assert r.json()["errors"][0]["column"] == "unit" and not InventoryUpload.objects.exists()
     r = client.post(url, {"file": SimpleUploadedFile("good.json", inventory_bytes())})
     assert r.status_code == 201 and r.json()["version"] == 1 and r.json()["blocking"]

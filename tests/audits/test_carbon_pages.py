@@ -56,6 +56,28 @@ def test_client_uploads_in_the_portal_and_sees_errors_per_row(p, client):
     assert r.status_code == 404 and InventoryUpload.objects.count() == 1
 
 
+def test_upload_errors_are_chinese_first_and_english_on_request(p, client):
+    from django.conf import settings
+
+    s2 = open_stage2(p)
+    c = client_for(client, p.client_a)
+
+    def spoil(d):
+        d["activity"][3]["quantity"] = "abc"
+
+    def post():
+        r = c.post(f"/audits/{s2.pk}/carbon/upload/",
+                   {"file": SimpleUploadedFile("bad.json", inventory_bytes(spoil), "application/json")})
+        assert r.status_code == 422
+        return r.content.decode().split('id="upload-errors"', 1)[1].split("</table>", 1)[0]
+
+    table = post()
+    assert "不是数字" in table and "is not a number" not in table
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    table = post()
+    assert "is not a number" in table and "不是数字" not in table
+
+
 def test_auditor_checks_confirms_and_freezes_through_the_page(p, client):
     s2 = open_stage2(p)
     up = carbon.upload_inventory(s2, by=p.client_a, filename="i.json", content=inventory_bytes())
