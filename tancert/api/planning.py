@@ -268,18 +268,10 @@ def calendar_body(request):
 def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
     """Who is on an audit or unavailable on which day of ``month`` (YYYY-MM; default this month):
     auditors and technical experts, 50 to a page, narrowed by name with ``q`` (programme manager)."""
-    from django.core.paginator import Paginator
-    from django.db.models import Q
-
     from tancert.audits import daygrid
-    from tancert.audits.views_planning import AUDITORS_PER_PAGE
-    from tancert.people.auditors import register_people
 
     _pm(request)
-    people = register_people()
-    if q.strip():
-        people = people.filter(Q(display_name__icontains=q.strip()) | Q(username__icontains=q.strip()))
-    pg = Paginator(people, AUDITORS_PER_PAGE).get_page(page)
+    _q, pg = daygrid.register_page(q, page)
     grid = daygrid.month_grid(pg.object_list, daygrid.parse_month(month, timezone.localdate()))
     return {**daygrid.grid_as_dict(grid), "page": pg.number, "pages": pg.paginator.num_pages}
 

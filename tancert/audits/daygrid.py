@@ -123,6 +123,24 @@ def month_grid(users, month: date) -> MonthGrid:
     return MonthGrid(month, days, flags, rows)
 
 
+PEOPLE_PER_PAGE = 50
+
+
+def register_page(q: str | None, page):
+    """One page of auditors and technical experts for the grid, narrowed by name (``q``, ≤ 50 chars);
+    the page and the API share it. Returns (q as applied, the Django page)."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    from tancert.people.auditors import register_people
+
+    people = register_people()
+    q = (q or "").strip()[:50]
+    if q:
+        people = people.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+    return q, Paginator(people, PEOPLE_PER_PAGE).get_page(page)
+
+
 def grid_as_dict(grid: MonthGrid) -> dict:
     """The grid for the API: only the days that are not free, per person."""
     return {

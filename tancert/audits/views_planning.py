@@ -332,26 +332,14 @@ def my_audits(request):
                   {**my_calendar(request.user, today), "grid": grid, "today": today})
 
 
-AUDITORS_PER_PAGE = 50
-
-
 @login_required
 def auditor_calendar(request):
     """Who is booked or away on which day of a month: every auditor and technical expert (programme
     manager), 50 to a page, optionally narrowed by name."""
-    from django.core.paginator import Paginator
-    from django.db.models import Q
-
-    from tancert.people.auditors import register_people
-
     _require_pm(request.user)
     today = timezone.localdate()
     month = daygrid.parse_month(request.GET.get("month"), today)
-    people = register_people()
-    q = (request.GET.get("q") or "").strip()[:50]
-    if q:
-        people = people.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
-    page = Paginator(people, AUDITORS_PER_PAGE).get_page(request.GET.get("page"))
+    q, page = daygrid.register_page(request.GET.get("q"), request.GET.get("page"))
     return render(request, "audits/planning/auditor_calendar.html", {
         "grid": daygrid.month_grid(page.object_list, month), "page": page, "q": q, "today": today,
         "keep": f"&q={quote(q)}" if q else ""})
