@@ -49,8 +49,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from tancert.audits import actions as audits
-    from tancert.audits import carbon, report
+    from tancert.audits.carbon import actions as carbon
     from tancert.audits.models import Audit
+    from tancert.audits.report import actions as report
     from tancert.ghg import freeze
     from tancert.ghg.example import example_dataset
     from tancert.pdfkit import html_to_pdf

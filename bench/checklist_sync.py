@@ -41,9 +41,9 @@ def main(n: int) -> None:
     settings.MEDIA_ROOT = str(Path(home) / "media")
     call_command("migrate", verbosity=0)
     from tancert.audits import actions
-    from tancert.audits.checklist_actions import start_checklist
-    from tancert.audits.checklist_models import ChecklistAnswer, EvidenceEntry
+    from tancert.audits.checklists.actions import start_checklist
     from tancert.audits.models import Audit
+    from tancert.audits.models.checklists import ChecklistAnswer, EvidenceEntry
     from tancert.people.actions import create_api_token, create_staff_user
     from tancert.people.models import Role
 

@@ -46,7 +46,7 @@ def seed():
     from tancert.audits.models import Audit, AuditTeamMember
     from tancert.clients.models import Application, Organisation
     from tancert.people.models import Role, RoleGrant, User
-    from tancert.people.register import (
+    from tancert.people.models.auditors import (
         CcaaRegistration,
         CompetenceEvaluation,
         CpdRecord,
@@ -101,9 +101,9 @@ def seed():
 
 def _naive_month_row(user, month):
     """The baseline for the month grid: what a view written per person would do (2 queries each)."""
-    from tancert.audits import daygrid
     from tancert.audits.models import AuditTeamMember
-    from tancert.people.register import Unavailability
+    from tancert.audits.programme import daygrid
+    from tancert.people.models.auditors import Unavailability
 
     days = daygrid.month_days(month)
     audits = [m.audit for m in AuditTeamMember.objects.filter(user=user, audit__start_date__lte=days[-1],
@@ -127,8 +127,9 @@ def best(fn, repeats):
 def main(repeats: int = 5) -> None:
     from django.test import Client
 
-    from tancert.audits import daygrid, teamcheck
-    from tancert.people.auditors import auditor_snapshot, register_people, snapshots
+    from tancert.audits.programme import daygrid, teamcheck
+    from tancert.audits.programme.bookings import auditor_snapshot, snapshots
+    from tancert.people.auditors.snapshots import register_people
 
     pm, org, app, users = seed()
     start = date.today() + timedelta(days=30)

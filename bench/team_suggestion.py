@@ -31,9 +31,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from tancert.audits.planning.audittime import ClientProfile, calculate  # noqa: E402
-from tancert.audits.planning.suggest import AuditorIndex, naive_eligible, suggest_teams  # noqa: E402
-from tancert.audits.planning.teams import (  # noqa: E402
+from tancert.planning.audittime import ClientProfile, calculate  # noqa: E402
+from tancert.planning.suggest import AuditorIndex, naive_eligible, suggest_teams  # noqa: E402
+from tancert.planning.teams import (  # noqa: E402
     AREA_FUNCTIONS,
     AuditNeed,
     Auditor,

@@ -10,7 +10,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils import translation as _translation
+from django.utils.text import format_lazy as _format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from tancert.scheme import host as _engine_host
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -199,7 +203,7 @@ LOGGING = {
 # §1, unverified: a body's setting), after which stage 2 is repeated.
 TANCERT_CLAUSE_TREE_VERSION = env_str("TANCERT_CLAUSE_TREE_VERSION", "") or None
 TANCERT_CHECKLIST_OVERLAY_DIR = Path(env_str("TANCERT_CHECKLIST_OVERLAY_DIR",
-                                             str(BASE_DIR / "audits" / "checklist_data" / "overlays")))
+                                             str(BASE_DIR / "audits" / "checklists" / "data" / "overlays")))
 TANCERT_FINDING_GRADES = [
     {"code": "major", "name_zh": "严重不符合", "name_en": "major nonconformity", "resolve": "verify"},
     {"code": "minor", "name_zh": "一般不符合", "name_en": "minor nonconformity", "resolve": "accept"},
@@ -207,3 +211,15 @@ TANCERT_FINDING_GRADES = [
     {"code": "improvement", "name_zh": "改进机会", "name_en": "opportunity for improvement", "resolve": ""},
 ]
 TANCERT_MAJOR_VERIFY_MONTHS = env_int("TANCERT_MAJOR_VERIFY_MONTHS", 6)
+
+
+def _setting(name: str):
+    from django.conf import settings
+
+    return getattr(settings, name, None) if settings.configured else None
+
+
+# The pure engines (scheme, ghg, planning) import no Django: they translate and read settings through
+# the functions installed here (tancert/scheme/host.py).
+_engine_host.install(gettext=_translation.gettext, gettext_lazy=_translation.gettext_lazy,
+                     format_lazy=_format_lazy, override=_translation.override, setting=_setting)

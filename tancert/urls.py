@@ -1,3 +1,5 @@
+"""Every app's URL map, included once; the API under /api/v1/."""
+
 from django.urls import include, path
 
 from tancert.api.router import api
@@ -5,8 +7,11 @@ from tancert.api.router import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("audits/", include("tancert.audits.urls")),  # checklists, stage 1 record, check-ins (issue 6)
-    path("", include("tancert.certificates.urls")),  # issue 7 pages (before web's catch-all lifecycle route)
-    path("", include("tancert.audits.urls_carbon")),  # carbon data verification and the audit report
     path("", include("tancert.web.urls")),
+    path("", include("tancert.people.urls")),
+    path("", include("tancert.ops.urls")),
+    path("", include("tancert.records.urls")),
+    path("", include("tancert.clients.urls")),
+    path("", include("tancert.audits.urls")),
+    path("", include("tancert.certificates.urls")),
 ]

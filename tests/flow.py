@@ -8,7 +8,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tancert.audits import actions as audits
+from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit, AuditTeamMember
+from tancert.audits.programme import actions as programme_actions
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
 from tancert.people.creditcode import check_character
@@ -48,8 +50,8 @@ def qualify_team(p):
     auditor and decider_who_audited are registered, experienced, CMS-evaluated, trained this year;
     the lead leads, holds the GHG manager qualification and covers areas 7 (the personas') and 1; the
     expert is evaluated for area 7. Idempotent: the first call does it, later calls nothing."""
-    from tancert.people import register_actions as reg
-    from tancert.people.register import CcaaRegistration, QualificationType
+    from tancert.people.auditors import actions as reg
+    from tancert.people.models.auditors import CcaaRegistration, QualificationType
 
     if CcaaRegistration.objects.filter(user=p.lead).exists():
         return
@@ -76,7 +78,7 @@ def qualify_team(p):
 
 def train_team(p, year: int):
     """The test team's continuing education for another year (R4.CPD), e.g. for audits years ahead."""
-    from tancert.people import register_actions as reg
+    from tancert.people.auditors import actions as reg
 
     for person in (p.lead, p.auditor, p.decider_who_audited):
         reg.add_cpd(person, by=p.sysadmin, year=year, content="年度继续教育", hours=24,
@@ -92,7 +94,7 @@ def team(p):
 def calculated_days(kind, *, application=None, certificate=None):
     """The calculated CMS audit time that plan_audit holds an audit of ``kind`` to (R7.3.3): it grows
     with the client and changes with the CMS's age, so tests ask instead of hard-coding it."""
-    from tancert.audits.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
+    from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
 
     app = application_for(application, certificate)
     return audit_time_for_application(app, AUDIT_TYPE_OF_KIND[kind]).total_days
@@ -100,10 +102,10 @@ def calculated_days(kind, *, application=None, certificate=None):
 
 def plan_initial(app, p, start=None):
     today = start or timezone.localdate()
-    s1 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,
+    s1 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,
                            end_date=today, auditor_days=1.5, team=team(p), application=app)
     # 1.5 + 4 ≥ the calculated 5.5 auditor-days of a 120-person client whose CMS runs 6 months (R7.3.3).
-    s2 = audits.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
+    s2 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
                            end_date=today + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     return s1, s2
 
@@ -130,7 +132,7 @@ STAGE1_TEXTS = {
 
 def fill_stage1(s1, by, **changes):
     """A complete stage 1 record: every submitted document reviewed, every field filled in."""
-    from tancert.audits import stage1
+    from tancert.audits.stage1 import actions as stage1
 
     record = stage1.record_for(s1)
     reviews = {code: {"result": "adequate", "note": ""} for code in stage1.submitted_documents(s1)}
@@ -140,7 +142,7 @@ def fill_stage1(s1, by, **changes):
 
 def answer_checklist(audit, by, answers=None):
     """Answer every item of the audit's checklist as conforming, with a note as evidence."""
-    from tancert.audits.checklist_actions import answer_items
+    from tancert.audits.checklists.actions import answer_items
 
     answer_items(audit, by=by, answers=answers or {"*": ("conforming", "查阅记录，现场观察，符合要求")})
 
@@ -164,7 +166,7 @@ def through_audits(app, p, *, major: bool = False, start=None):
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
     answer_checklist(s2, p.lead)
     if major:
-        audits.raise_finding(s2, by=p.auditor, grade="major", clause="6.5", description="碳基准未调整",
+        finding_actions.raise_finding(s2, by=p.auditor, grade="major", clause="6.5", description="碳基准未调整",
                              evidence="碳基准报告 v1")
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
     return s2

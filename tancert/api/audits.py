@@ -8,8 +8,12 @@ from ninja import Router, Schema, Status
 
 from tancert.api.schemas import AuditOut, CombinedSystem, FindingOut, Problem, audit_out
 from tancert.audits import actions
-from tancert.people import access
+from tancert.audits.access import audits_for, findings_for
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.programme import actions as programme_actions
+from tancert.clients.access import organisations_for
 from tancert.people.models import User
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["audits"])
 
@@ -44,14 +48,14 @@ def plan(request, payload: PlanIn):
 
     if not request.user.has_role(Role.PROGRAMME_MANAGER):
         raise PermissionDenied
-    org = access.get_or_404(access.organisations_for(request.user), pk=payload.organisation_id)
-    app = access.get_or_404(org.applications.all(), pk=payload.application_id) if payload.application_id else None
-    cert = access.get_or_404(org.certificates.all(), pk=payload.certificate_id) if payload.certificate_id else None
+    org = get_or_404(organisations_for(request.user), pk=payload.organisation_id)
+    app = get_or_404(org.applications.all(), pk=payload.application_id) if payload.application_id else None
+    cert = get_or_404(org.certificates.all(), pk=payload.certificate_id) if payload.certificate_id else None
     team = []
     for member in payload.team:
-        user = access.get_or_404(User.objects.filter(organisation__isnull=True), username=member.username)
+        user = get_or_404(User.objects.filter(organisation__isnull=True), username=member.username)
         team.append((user, member.role))
-    audit = actions.plan_audit(org, by=request.user, kind=payload.kind, start_date=payload.start_date,
+    audit = programme_actions.plan_audit(org, by=request.user, kind=payload.kind, start_date=payload.start_date,
                                end_date=payload.end_date, auditor_days=payload.auditor_days, team=team,
                                application=app, certificate=cert, method=payload.method, offsite=payload.offsite,
                                offsite_reason=payload.offsite_reason,
@@ -61,11 +65,11 @@ def plan(request, payload: PlanIn):
 
 @router.get("/audits", response=list[AuditOut])
 def audits(request):
-    return [audit_out(a) for a in access.audits_for(request.user)]
+    return [audit_out(a) for a in audits_for(request.user)]
 
 
 def _audit(request, audit_id):
-    return access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    return get_or_404(audits_for(request.user), pk=audit_id)
 
 
 @router.get("/audits/{audit_id}", response=AuditOut)
@@ -90,13 +94,13 @@ class FindingIn(Schema):
 
 @router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
 def raise_finding(request, audit_id: int, payload: FindingIn):
-    from tancert.audits.checklist_models import ChecklistItem
+    from tancert.audits.models.checklists import ChecklistItem
 
     a = _audit(request, audit_id)
     data = payload.dict()
     item_id = data.pop("item_id")
-    item = access.get_or_404(ChecklistItem.objects.filter(checklist__audit=a), pk=item_id) if item_id else None
-    return Status(201, actions.raise_finding(a, by=request.user, item=item, **data))
+    item = get_or_404(ChecklistItem.objects.filter(checklist__audit=a), pk=item_id) if item_id else None
+    return Status(201, finding_actions.raise_finding(a, by=request.user, item=item, **data))
 
 
 class CompleteIn(Schema):
@@ -113,7 +117,7 @@ def complete(request, audit_id: int, payload: CompleteIn):
 
 
 def _finding(request, finding_id):
-    return access.get_or_404(access.findings_for(request.user), pk=finding_id)
+    return get_or_404(findings_for(request.user), pk=finding_id)
 
 
 class ResponseIn(Schema):
@@ -126,7 +130,7 @@ class ResponseIn(Schema):
 @router.post("/findings/{finding_id}/response", response={200: FindingOut, 422: Problem})
 def respond(request, finding_id: int, payload: ResponseIn):
     f = _finding(request, finding_id)
-    actions.respond_to_finding(f, by=request.user, **payload.dict())
+    finding_actions.respond_to_finding(f, by=request.user, **payload.dict())
     return f
 
 
@@ -138,5 +142,5 @@ class ReviewIn(Schema):
 @router.post("/findings/{finding_id}/review", response={200: FindingOut, 422: Problem})
 def review(request, finding_id: int, payload: ReviewIn):
     f = _finding(request, finding_id)
-    actions.review_finding_response(f, by=request.user, outcome=payload.outcome, note=payload.note)
+    finding_actions.review_finding_response(f, by=request.user, outcome=payload.outcome, note=payload.note)
     return f

@@ -14,24 +14,28 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tancert.api.schemas import FindingOut, Problem
-from tancert.audits import actions, checkins, checklists, stage1
-from tancert.audits.checklist_actions import add_evidence, answer_item, start_checklist, sync
-from tancert.audits.checklist_models import Checklist, ChecklistItem, EvidenceEntry
-from tancert.audits.stage1_models import Stage1Record
-from tancert.people import access
+from tancert.audits.access import audits_for, findings_for
+from tancert.audits.checklists import checkins
+from tancert.audits.checklists import items as checklists
+from tancert.audits.checklists.actions import add_evidence, answer_item, start_checklist, sync
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
+from tancert.audits.models.stage1 import Stage1Record
+from tancert.audits.stage1 import actions as stage1
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["audit work"])
 
 
 def _audit(request, audit_id: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
     if request.user.is_client:
         raise PermissionDenied("the audit team's working papers are not shown to clients")
     return a
 
 
 def _item(request, item_id: int) -> ChecklistItem:
-    item = access.get_or_404(ChecklistItem.objects.filter(checklist__audit__in=access.audits_for(request.user))
+    item = get_or_404(ChecklistItem.objects.filter(checklist__audit__in=audits_for(request.user))
                              .select_related("checklist__audit"), pk=item_id)
     _audit(request, item.checklist.audit_id)
     return item
@@ -294,8 +298,8 @@ def respond_with_files(request, finding_id: int, correction: Form[str], root_cau
                        corrective_action: Form[str], files: File[list[UploadedFile]] = None,
                        evidence: Form[str] = ""):
     """The client's answer with evidence files (multipart); the JSON endpoint takes text only."""
-    f = access.get_or_404(access.findings_for(request.user), pk=finding_id)
-    actions.respond_to_finding(f, by=request.user, correction=correction, root_cause=root_cause,
+    f = get_or_404(findings_for(request.user), pk=finding_id)
+    finding_actions.respond_to_finding(f, by=request.user, correction=correction, root_cause=root_cause,
                                corrective_action=corrective_action, evidence=evidence,
                                files=[(u.name, u.read()) for u in files or []])
     f.refresh_from_db()

@@ -14,9 +14,11 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tancert.api.schemas import Problem
-from tancert.audits import carbon, report
-from tancert.audits.actions import on_team
-from tancert.people import access
+from tancert.audits.access import audits_for
+from tancert.audits.carbon import actions as carbon
+from tancert.audits.report import actions as report
+from tancert.audits.team import on_team
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["carbon verification and audit report"])
 
@@ -132,7 +134,7 @@ def frozen_out(f) -> dict:
 
 
 def _carbon_audit(request, audit_id: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
     user = request.user
     if not (on_team(a, user) or (user.is_client and user.organisation_id == a.organisation_id)):
         raise Http404
@@ -140,7 +142,7 @@ def _carbon_audit(request, audit_id: int):
 
 
 def _upload(request, audit_id: int, version: int):
-    return access.get_or_404(_carbon_audit(request, audit_id).inventories.all(), version=version)
+    return get_or_404(_carbon_audit(request, audit_id).inventories.all(), version=version)
 
 
 @router.post("/audits/{audit_id}/inventories", response={201: InventoryOut, 422: InventoryProblem})
@@ -199,7 +201,7 @@ def frozen_figures(request, audit_id: int):
 
 
 def _report_audit(request, audit_id: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
     if not report.can_open(a, request.user):
         raise Http404
     return a
@@ -246,5 +248,5 @@ def reports(request, audit_id: int):
 
 @router.get("/audits/{audit_id}/reports/{version}/pdf")
 def report_pdf(request, audit_id: int, version: int):
-    r = access.get_or_404(_report_audit(request, audit_id).reports.all(), version=version)
+    r = get_or_404(_report_audit(request, audit_id).reports.all(), version=version)
     return FileResponse(r.pdf.open("rb"), content_type="application/pdf", filename=r.filename)

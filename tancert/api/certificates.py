@@ -9,9 +9,12 @@ from django.http import FileResponse
 from ninja import Router, Schema, Status
 
 from tancert.api.schemas import CertificateOut, DecisionOut, Problem, decision_out
+from tancert.audits.access import audits_for
 from tancert.certificates import actions
+from tancert.certificates.access import certificates_for
 from tancert.certificates.models import Decision
-from tancert.people import access
+from tancert.clients.access import organisations_for
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["certificates"])
 
@@ -40,7 +43,7 @@ def decide(request, audit_id: int, payload: DecisionIn):
     from tancert.certificates.committee import committee_size
     from tancert.certificates.models import DecisionVote
 
-    audit = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    audit = get_or_404(audits_for(request.user), pk=audit_id)
     conditions = {k: v.dict() for k, v in payload.conditions.items()}
     d = actions.decide(audit, by=request.user, outcome=payload.outcome, conditions=conditions, scope=payload.scope,
                        reason=payload.reason)
@@ -53,7 +56,7 @@ def decide(request, audit_id: int, payload: DecisionIn):
 def _decisions(user):
     if user.is_client:
         return Decision.objects.filter(organisation_id=user.organisation_id)
-    return Decision.objects.filter(organisation__in=access.organisations_for(user))
+    return Decision.objects.filter(organisation__in=organisations_for(user))
 
 
 @router.get("/decisions", response=list[DecisionOut])
@@ -63,20 +66,20 @@ def decisions(request):
 
 @router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut, 422: Problem})
 def issue(request, decision_id: int):
-    decision = access.get_or_404(_decisions(request.user), pk=decision_id)
+    decision = get_or_404(_decisions(request.user), pk=decision_id)
     return Status(201, actions.issue_certificate(decision, by=request.user))
 
 
 @router.get("/certificates", response=list[CertificateOut])
 def certificates(request, status: str | None = None):
-    qs = access.certificates_for(request.user)
+    qs = certificates_for(request.user)
     if status:
         qs = qs.filter(status=status)
     return list(qs)
 
 
 def _cert(request, cert_id):
-    return access.get_or_404(access.certificates_for(request.user), pk=cert_id)
+    return get_or_404(certificates_for(request.user), pk=cert_id)
 
 
 @router.get("/certificates/{cert_id}", response=CertificateOut)
@@ -89,7 +92,7 @@ def certificate_pdf(request, cert_id: int, version: int | None = None):
     """The certificate PDF/A (latest version unless `version` is given)."""
     cert = _cert(request, cert_id)
     qs = cert.versions.exclude(pdf="")
-    v = access.get_or_404(qs, version=version) if version else qs.order_by("-version").first()
+    v = get_or_404(qs, version=version) if version else qs.order_by("-version").first()
     if v is None:
         raise PermissionDenied
     return FileResponse(v.pdf.open("rb"), content_type="application/pdf", filename=f"{cert.number}-v{v.version}.pdf")

@@ -9,8 +9,10 @@ from ninja.files import UploadedFile
 
 from tancert.api.schemas import ApplicationOut, DocumentOut, EventOut, OrganisationOut, Problem
 from tancert.clients import actions
-from tancert.people import access
+from tancert.clients.access import applications_for, organisations_for
+from tancert.people.access import is_office
 from tancert.records.models import Event
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["clients"])
 
@@ -39,19 +41,19 @@ def register(request, payload: RegisterIn):
 
 @router.get("/organisations", response=list[OrganisationOut])
 def organisations(request):
-    return list(access.organisations_for(request.user))
+    return list(organisations_for(request.user))
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut)
 def organisation(request, org_id: int):
-    return access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    return get_or_404(organisations_for(request.user), pk=org_id)
 
 
 @router.get("/organisations/{org_id}/records", response=list[EventOut])
 def organisation_records(request, org_id: int):
     """The organisation's record history (office roles and the organisation itself)."""
-    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
-    if not (access.is_office(request.user) or request.user.organisation_id == org.pk):
+    org = get_or_404(organisations_for(request.user), pk=org_id)
+    if not (is_office(request.user) or request.user.organisation_id == org.pk):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
@@ -78,14 +80,14 @@ def create_application(request, payload: ApplicationIn):
 
 @router.get("/applications", response=list[ApplicationOut])
 def applications(request, status: str | None = None):
-    qs = access.applications_for(request.user)
+    qs = applications_for(request.user)
     if status:
         qs = qs.filter(status=status)
     return list(qs)
 
 
 def _app(request, app_id: int):
-    return access.get_or_404(access.applications_for(request.user), pk=app_id)
+    return get_or_404(applications_for(request.user), pk=app_id)
 
 
 @router.get("/applications/{app_id}", response=ApplicationOut)

@@ -11,7 +11,9 @@ from ninja import Router, Schema
 
 from tancert.api.schemas import Problem
 from tancert.clients import contracts
-from tancert.people import access
+from tancert.clients.access import applications_for
+from tancert.people.access import is_office
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["contracts"])
 
@@ -33,9 +35,9 @@ class ContractOut(Schema):
 
 
 def _contract(request, app_id: int):
-    app = access.get_or_404(access.applications_for(request.user), pk=app_id)
+    app = get_or_404(applications_for(request.user), pk=app_id)
     contract = getattr(app, "contract", None)
-    if contract is None or not (request.user.is_client or access.is_office(request.user)):
+    if contract is None or not (request.user.is_client or is_office(request.user)):
         from django.http import Http404
 
         raise Http404

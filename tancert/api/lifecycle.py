@@ -12,22 +12,29 @@ from ninja import Router, Schema, Status
 
 from tancert.api.schemas import CertificateOut, DecisionOut, Problem, audit_out, decision_out
 from tancert.audits.models import Audit
-from tancert.certificates import actions, dashboard, export, marks, transfer
+from tancert.certificates import actions, dashboard
+from tancert.certificates.access import certificates_for
 from tancert.certificates.committee import decision_queue
+from tancert.certificates.export import regulator as export
+from tancert.certificates.marks import actions as mark_actions
+from tancert.certificates.marks import drawing as marks
 from tancert.certificates.models import ChangeRequest, MarkMisuse, TransferReview
-from tancert.people import access
+from tancert.certificates.transfer import actions as transfer
+from tancert.clients.access import organisations_for
+from tancert.people.access import is_office
 from tancert.people.models import Role
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["certificate lifecycle"])
 
 
 def _office(user, *roles):
-    if not access.is_office(user) or (roles and not user.has_role(*roles)):
+    if not is_office(user) or (roles and not user.has_role(*roles)):
         raise PermissionDenied
 
 
 def _cert(request, cert_id):
-    return access.get_or_404(access.certificates_for(request.user), pk=cert_id)
+    return get_or_404(certificates_for(request.user), pk=cert_id)
 
 
 @router.get("/decision-queue", response=list[dict])
@@ -69,7 +76,7 @@ class ChangeRequestOut(Schema):
 @router.get("/certificates/{cert_id}/change-requests", response=list[ChangeRequestOut])
 def change_requests(request, cert_id: int):
     cert = _cert(request, cert_id)
-    if not (request.user.organisation_id == cert.organisation_id or access.is_office(request.user)):
+    if not (request.user.organisation_id == cert.organisation_id or is_office(request.user)):
         return []
     return list(cert.change_requests.all())
 
@@ -89,9 +96,9 @@ class ChangeReviewIn(Schema):
 
 @router.post("/change-requests/{request_id}/review", response={200: ChangeRequestOut, 422: Problem})
 def change_review(request, request_id: int, payload: ChangeReviewIn):
-    req = access.get_or_404(ChangeRequest.objects.filter(certificate__in=access.certificates_for(request.user)),
+    req = get_or_404(ChangeRequest.objects.filter(certificate__in=certificates_for(request.user)),
                             pk=request_id)
-    audit = access.get_or_404(Audit.objects.filter(organisation_id=req.certificate.organisation_id),
+    audit = get_or_404(Audit.objects.filter(organisation_id=req.certificate.organisation_id),
                               pk=payload.audit_id) if payload.audit_id else None
     return actions.review_change(req, by=request.user, approve=payload.approve, note=payload.note, audit=audit)
 
@@ -109,7 +116,7 @@ def english(request, cert_id: int):
 def mark(request, cert_id: int, kind: str):
     """The certification mark for a valid certificate's holder (R11.1): `svg` or `png`."""
     cert = _cert(request, cert_id)
-    actions.mark_allowed(cert, request.user)
+    mark_actions.mark_allowed(cert, request.user)
     if kind == "svg":
         return HttpResponse(marks.svg(cert.number), content_type="image/svg+xml")
     if kind == "png":
@@ -141,7 +148,7 @@ def misuses(request, cert_id: int):
 @router.post("/certificates/{cert_id}/mark-misuse", response={201: MisuseOut, 422: Problem})
 def misuse(request, cert_id: int, payload: MisuseIn):
     """Misuse of the mark found by the body (R11.2)."""
-    return Status(201, actions.record_mark_misuse(_cert(request, cert_id), by=request.user, **payload.dict()))
+    return Status(201, mark_actions.record_mark_misuse(_cert(request, cert_id), by=request.user, **payload.dict()))
 
 
 class TransferIn(Schema):
@@ -191,7 +198,7 @@ def transfer_review(request, payload: TransferIn):
     """The pre-transfer review (RT-valid, RT-reason, RT-withdrawn, RT-profit)."""
     _office(request.user)
     data = payload.dict()
-    org = access.get_or_404(access.organisations_for(request.user), pk=data.pop("organisation_id"))
+    org = get_or_404(organisations_for(request.user), pk=data.pop("organisation_id"))
     return Status(201, transfer.review_transfer(org, by=request.user, **data))
 
 
@@ -204,8 +211,8 @@ class TransferDecisionIn(Schema):
 @router.post("/transfers/{review_id}/decision", response={201: DecisionOut, 422: Problem})
 def transfer_decision(request, review_id: int, payload: TransferDecisionIn):
     _office(request.user)
-    review = access.get_or_404(TransferReview.objects.all(), pk=review_id)
-    audit = access.get_or_404(Audit.objects.filter(organisation=review.organisation), pk=payload.audit_id) \
+    review = get_or_404(TransferReview.objects.all(), pk=review_id)
+    audit = get_or_404(Audit.objects.filter(organisation=review.organisation), pk=payload.audit_id) \
         if payload.audit_id else None
     d = transfer.decide_transfer(review, by=request.user, accept=payload.accept, reason=payload.reason, audit=audit)
     return Status(201, decision_out(d))

@@ -2,7 +2,7 @@
 
 Walls: the office sees everyone's register, an auditor or technical expert only their own (others
 are 404), a client nothing (the list is 403, a person 404). Changes go through
-tancert.people.register_actions, which answer 403 for a role that may not act and 422 with the rule
+tancert.people.auditors.actions, which answer 403 for a role that may not act and 422 with the rule
 key for bad input.
 """
 
@@ -16,12 +16,20 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 
 from tancert.api.schemas import Problem
-from tancert.people import access
-from tancert.people import register_actions as actions
+from tancert.clients.access import organisations_for
+from tancert.people.access import is_office
 from tancert.people.actions import require_role
-from tancert.people.auditors import REGISTER_ROLES, overview, people_for, register_warnings, snapshots
+from tancert.people.auditors import actions
+from tancert.people.auditors.snapshots import (
+    REGISTER_ROLES,
+    overview,
+    people_for,
+    register_warnings,
+    snapshots,
+)
 from tancert.people.models import Role
-from tancert.people.register import CpdPlan, CpdRecord, QualificationType
+from tancert.people.models.auditors import CpdPlan, CpdRecord, QualificationType
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["auditor register"])
 
@@ -234,14 +242,14 @@ def _auditor_out(user, snap, roles, warnings) -> dict:
 
 
 def _person(request, user_id):
-    return access.get_or_404(people_for(request.user), pk=user_id)
+    return get_or_404(people_for(request.user), pk=user_id)
 
 
 @router.get("/auditors", response=list[AuditorOut])
 def auditors(request):
     """Auditors and technical experts with the register's warnings (an auditor gets only themselves)."""
     user = request.user
-    if access.is_office(user):
+    if is_office(user):
         rows = overview()
     elif not user.is_client and user.has_role(*REGISTER_ROLES):
         rows = overview([user])
@@ -313,7 +321,7 @@ def add_cpd(request, user_id: int, payload: CpdIn):
 @router.post("/auditors/{user_id}/cpd/{entry_id}/complete", response={200: CpdOut, 422: Problem})
 def complete_cpd(request, user_id: int, entry_id: int, payload: CpdCompleteIn):
     person = _person(request, user_id)
-    record = access.get_or_404(CpdRecord.objects.filter(user=person), pk=entry_id)
+    record = get_or_404(CpdRecord.objects.filter(user=person), pk=entry_id)
     return actions.complete_cpd(record, by=request.user, **payload.dict())
 
 
@@ -323,7 +331,7 @@ def declare_conflict(request, user_id: int, payload: ConflictIn):
     data = payload.dict()
     org_id = data.pop("organisation_id")
     # The organisation is looked up through the declarer's wall: nobody learns of a client by guessing ids.
-    org = access.get_or_404(access.organisations_for(request.user), pk=org_id) if org_id is not None else None
+    org = get_or_404(organisations_for(request.user), pk=org_id) if org_id is not None else None
     return _created("conflict", actions.declare_conflict(person, by=request.user, organisation=org, **data))
 
 
@@ -345,7 +353,7 @@ def remove_entry(request, user_id: int, kind: str, entry_id: int):
 
 @router.get("/cpd-plans", response=list[CpdPlanOut])
 def cpd_plans(request):
-    if not access.is_office(request.user) and not request.user.has_role(*REGISTER_ROLES):
+    if not is_office(request.user) and not request.user.has_role(*REGISTER_ROLES):
         raise PermissionDenied
     return list(CpdPlan.objects.all())
 

@@ -13,12 +13,16 @@ from django.utils import timezone
 from ninja import Body, Router, Schema, Status
 
 from tancert.api.schemas import Problem
-from tancert.audits import programme_actions, teamcheck
+from tancert.audits.access import audits_for
 from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
-from tancert.audits.planning import audittime
-from tancert.audits.views_planning import body_calendar, my_calendar
-from tancert.people import access
+from tancert.audits.programme import actions as programme_actions
+from tancert.audits.programme import teamcheck
+from tancert.audits.programme.views import body_calendar, my_calendar
+from tancert.clients.access import organisations_for
+from tancert.people.access import is_office
 from tancert.people.models import Role, User
+from tancert.planning import audittime
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["planning"])
 
@@ -29,7 +33,7 @@ def _pm(request) -> None:
 
 
 def _office(request) -> None:
-    if not access.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
 
 
@@ -78,7 +82,7 @@ def _programme(prog) -> dict:
 def programme(request, org_id: int):
     """The current cycle's programme, every entry version included (``current`` marks the live ones)."""
     _office(request)
-    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    org = get_or_404(organisations_for(request.user), pk=org_id)
     prog = programme_actions.current_programme(org)
     if prog is None:
         return Status(404, {"detail": "no programme"})
@@ -89,7 +93,7 @@ def programme(request, org_id: int):
 def build(request, org_id: int):
     """Build or bring up to date the programme (idempotent)."""
     _pm(request)
-    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    org = get_or_404(organisations_for(request.user), pk=org_id)
     return _programme(programme_actions.build_programme(org, by=request.user))
 
 
@@ -102,8 +106,8 @@ class ReplanIn(Schema):
 @router.post("/programme-entries/{entry_id}/replan", response={200: EntryOut, 422: Problem})
 def replan(request, entry_id: int, payload: ReplanIn):
     _pm(request)
-    entry = access.get_or_404(ProgrammeEntry.objects.filter(
-        programme__organisation__in=access.organisations_for(request.user)), pk=entry_id)
+    entry = get_or_404(ProgrammeEntry.objects.filter(
+        programme__organisation__in=organisations_for(request.user)), pk=entry_id)
     new = programme_actions.replan_entry(entry, by=request.user, earliest=payload.earliest, latest=payload.latest,
                                          reason=payload.reason)
     return _entry(new, timezone.localdate())
@@ -118,7 +122,7 @@ class ExtraIn(Schema):
 @router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict, 422: Problem})
 def extra(request, org_id: int, payload: ExtraIn):
     _pm(request)
-    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    org = get_or_404(organisations_for(request.user), pk=org_id)
     prog = programme_actions.current_programme(org)
     if prog is None:
         return Status(404, {"detail": "no programme"})
@@ -150,7 +154,7 @@ class NeedIn(Schema):
 
 
 def _need(request, payload: NeedIn):
-    org = access.get_or_404(access.organisations_for(request.user), pk=payload.organisation_id)
+    org = get_or_404(organisations_for(request.user), pk=payload.organisation_id)
     return teamcheck.need_for(org, start=payload.start_date, end=payload.end_date, auditor_days=payload.auditor_days)
 
 
@@ -160,7 +164,7 @@ def team_check(request, payload: NeedIn):
     person and the fix."""
     _pm(request)
     need = _need(request, payload)
-    team = [(access.get_or_404(User.objects.filter(organisation__isnull=True), username=m.username), m.role)
+    team = [(get_or_404(User.objects.filter(organisation__isnull=True), username=m.username), m.role)
             for m in payload.team]
     return [teamcheck.problem_dict(p) for p in teamcheck.team_problems(need, team)]
 
@@ -191,7 +195,7 @@ class MoveIn(Schema):
 @router.post("/audits/{audit_id}/replan", response={200: dict[str, Any], 422: Problem})
 def move(request, audit_id: int, payload: MoveIn):
     """Move a planned audit to new dates with the reason (all planning checks again)."""
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
     a = programme_actions.replan_audit(a, by=request.user, start_date=payload.start_date, end_date=payload.end_date,
                                        reason=payload.reason)
     return _audit_row(a)
@@ -199,7 +203,7 @@ def move(request, audit_id: int, payload: MoveIn):
 
 @router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any], 422: Problem})
 def confirm(request, audit_id: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
     c = programme_actions.confirm_team(a, by=request.user)
     return {"audit_id": a.pk, "team": c.team, "confirmed_at": c.confirmed_at.isoformat()}
 
@@ -222,7 +226,7 @@ class PlanDocOut(Schema):
 
 @router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut, 422: Problem})
 def issue_plan(request, audit_id: int, payload: PlanDocIn):
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
     alloc = None if payload.site_allocation is None else {
         (None if k in ("", "0") else k): v for k, v in payload.site_allocation.items()}
     d = programme_actions.issue_audit_plan(a, by=request.user, key_points=payload.key_points,
@@ -233,8 +237,8 @@ def issue_plan(request, audit_id: int, payload: PlanDocIn):
 @router.get("/audits/{audit_id}/plan-documents/{version}/pdf")
 def plan_pdf(request, audit_id: int, version: int):
     """The audit plan PDF/A: the office, the audit team and the client of that organisation."""
-    a = access.get_or_404(access.audits_for(request.user), pk=audit_id)
-    d = access.get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
+    a = get_or_404(audits_for(request.user), pk=audit_id)
+    d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
     return FileResponse(d.pdf.open("rb"), content_type="application/pdf", filename=f"audit-plan-{a.pk}-v{version}.pdf")
 
 
@@ -268,7 +272,7 @@ def calendar_body(request):
 def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
     """Who is on an audit or unavailable on which day of ``month`` (YYYY-MM; default this month):
     auditors and technical experts, 50 to a page, narrowed by name with ``q`` (programme manager)."""
-    from tancert.audits import daygrid
+    from tancert.audits.programme import daygrid
 
     _pm(request)
     _q, pg = daygrid.register_page(q, page)
@@ -279,7 +283,7 @@ def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
 @router.get("/planning/calendar/mine/month", response=dict[str, Any])
 def calendar_mine_month(request, month: str = ""):
     """The caller's own month grid (auditors and technical experts)."""
-    from tancert.audits import daygrid
+    from tancert.audits.programme import daygrid
 
     if request.user.is_client or not request.user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         raise PermissionDenied

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from ninja import Router, Schema, Status
 
-from tancert.api.clients import router as clients_router  # noqa: E402
+from tancert.api.clients import router as clients_router
 from tancert.api.schemas import ApplicationOut, OrganisationOut, Problem
 from tancert.clients import profile
-from tancert.people import access
+from tancert.clients.access import applications_for, organisations_for
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["application data"])
 # PATCH shares its path with the GET in the clients router; Ninja serves one path from one router.
@@ -36,7 +37,7 @@ class ApplicationPatch(Schema):
 
 @clients_router.patch("/applications/{app_id}", response={200: ApplicationOut, 422: Problem})
 def update_application(request, app_id: int, payload: ApplicationPatch):
-    app = access.get_or_404(access.applications_for(request.user), pk=app_id)
+    app = get_or_404(applications_for(request.user), pk=app_id)
     return profile.update_application(app, by=request.user, **payload.dict(exclude_none=True))
 
 
@@ -54,7 +55,7 @@ class OrganisationPatch(Schema):
 
 @clients_router.patch("/organisations/{org_id}", response={200: OrganisationOut, 422: Problem})
 def update_organisation(request, org_id: int, payload: OrganisationPatch):
-    org = access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    org = get_or_404(organisations_for(request.user), pk=org_id)
     return profile.update_organisation(org, by=request.user, **payload.dict(exclude_none=True))
 
 
@@ -100,11 +101,11 @@ class ActionPlanIn(Schema):
 
 
 def _org(request, org_id):
-    return access.get_or_404(access.organisations_for(request.user), pk=org_id)
+    return get_or_404(organisations_for(request.user), pk=org_id)
 
 
 def _app(request, app_id):
-    return access.get_or_404(access.applications_for(request.user), pk=app_id)
+    return get_or_404(applications_for(request.user), pk=app_id)
 
 
 def _created(obj):

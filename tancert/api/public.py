@@ -6,9 +6,9 @@ from datetime import date
 
 from ninja import Router, Schema, Status
 
-from tancert.certificates import lookup
 from tancert.certificates.models import Certificate
-from tancert.web.views import search_certificates
+from tancert.certificates.register import lookup
+from tancert.certificates.register.search import public_history_labels, search_certificates
 
 router = Router(tags=["public"], auth=None)
 
@@ -92,7 +92,6 @@ def history(request, number: str):
     from django.utils import timezone
 
     from tancert.records.models import Event
-    from tancert.web.views import public_history_labels
 
     address, refused = _limit(request, number)
     if refused:

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tancert.people import access
+from tancert.people.access import is_office
 from tancert.people.actions import create_api_token
 from tancert.records import chain
 from tancert.records.actions import attach_signed_original
 from tancert.records.models import Event
+from tancert.ui.walls import get_or_404
 
 router = Router(tags=["records"])
 
@@ -25,7 +26,7 @@ class VerifyOut(Schema):
 @router.get("/records/verify", response=VerifyOut)
 def verify(request):
     """Recompute the whole hash chain (office roles)."""
-    if not access.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
     return chain.verify().as_dict()
 
@@ -57,9 +58,9 @@ class OriginalOut(Schema):
 @router.post("/records/{seq}/originals", response={201: OriginalOut, 422: dict})
 def attach_original(request, seq: int, file: File[UploadedFile], kept_at: Form[str]):
     """Attach the scan of a signed paper original to record event `seq` (RR-signed; office roles)."""
-    if not access.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
-    ev = access.get_or_404(Event.objects.all(), seq=seq)
+    ev = get_or_404(Event.objects.all(), seq=seq)
     original = attach_signed_original(ev, by=request.user, filename=file.name, content=file.read(), kept_at=kept_at)
     return Status(201, {"event": ev.seq, "original_name": original.original_name, "sha256": original.sha256,
                         "kept_at": original.kept_at})

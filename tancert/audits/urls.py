@@ -1,14 +1,17 @@
-from django.urls import path
+"""The audits app's one URL map: the audit list and page, then each feature's routes."""
 
-from tancert.audits import views_checklist as v
+from django.urls import include, path
+
+from tancert.audits import views
 
 urlpatterns = [
-    path("<int:pk>/checklist/", v.checklist, name="audit_checklist"),
-    path("<int:pk>/checklist/<int:item_id>/answer/", v.answer, name="checklist_answer"),
-    path("<int:pk>/checklist/<int:item_id>/evidence/", v.evidence, name="checklist_evidence"),
-    path("<int:pk>/checklist/<int:item_id>/finding/", v.finding_on_item, name="checklist_finding"),
-    path("<int:pk>/evidence/<int:entry_id>/", v.evidence_file, name="evidence_file"),
-    path("<int:pk>/stage1/", v.stage1_record, name="audit_stage1"),
-    path("<int:pk>/checkins/", v.checkin, name="audit_checkin"),
-    path("<int:pk>/checkins/setting/", v.checkin_setting, name="audit_checkin_setting"),
+    path("audits/", views.audits, name="audits"),
+    path("audits/<int:pk>/", views.audit, name="audit"),
+    path("audits/<int:pk>/complete/", views.complete, name="audit_complete"),
+    path("", include("tancert.audits.findings.urls")),
+    path("", include("tancert.audits.checklists.urls")),
+    path("", include("tancert.audits.stage1.urls")),
+    path("", include("tancert.audits.programme.urls")),
+    path("", include("tancert.audits.carbon.urls")),
+    path("", include("tancert.audits.report.urls")),
 ]

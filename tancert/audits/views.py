@@ -8,31 +8,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.audits import actions
-from tancert.audits.forms import CompleteForm, FindingForm, ResponseForm
+from tancert.audits.access import audits_for
+from tancert.audits.checklists import items as checklist_items
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.findings.forms import FindingForm, ResponseForm
+from tancert.audits.forms import CompleteForm
 from tancert.audits.models import Audit
-from tancert.audits.views_planning import audit_panel
-from tancert.certificates.forms import DecisionForm
-from tancert.people import access
+from tancert.audits.models.checklists import CheckIn, Checklist
+from tancert.audits.programme.views import audit_panel
+from tancert.audits.stage1 import actions as stage1
 from tancert.people.models import Role
 from tancert.records.models import Event
-from tancert.web.actionview import perform, perform_form
+from tancert.ui.actionview import perform_form
+from tancert.ui.walls import get_or_404
 
 
 @login_required
 def audits(request):
-    qs = access.audits_for(request.user).select_related("organisation").order_by("-start_date")
+    qs = audits_for(request.user).select_related("organisation").order_by("-start_date")
     return render(request, "audits/audits.html", {"audits": qs})
 
 
 @login_required
 def audit(request, pk: int):
-    a = access.get_or_404(access.audits_for(request.user).select_related("organisation", "application"), pk=pk)
+    a = get_or_404(audits_for(request.user).select_related("organisation", "application"), pk=pk)
     user = request.user
     member = a.team.filter(user=user).first() if not user.is_client else None
     findings = a.findings.select_related("checklist_item").prefetch_related("evidence_entries__recorded_by",
                                                                              "response_files")
-    from tancert.audits.views_checklist import audit_context
-
     return render(request, "audits/audit.html", {
         **audit_context(a, user),
         "audit": a, "team": a.team.select_related("user"), "findings": findings, "member": member,
@@ -42,7 +45,6 @@ def audit(request, pk: int):
         "finding_form": FindingForm(), "response_form": ResponseForm(), "complete_form": CompleteForm(),
         "can_decide": (user.has_role(Role.DECISION_MAKER) and a.status == Audit.COMPLETED
                        and a.kind in (Audit.STAGE2, Audit.RECERTIFICATION) and not a.decisions.exists()),
-        "decision_form": DecisionForm(initial={"scope": a.scope}),
         "events": Event.objects.filter(subject_type="audit", subject_id=str(a.pk)).order_by("seq")
         if not user.is_client else [],
         **audit_panel(request, a),  # programme entry, team confirmation, audit plan (views_planning)
@@ -51,39 +53,26 @@ def audit(request, pk: int):
 
 @login_required
 @require_POST
-def raise_finding(request, pk: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=pk)
-    perform_form(request, FindingForm, actions.raise_finding, a, by=request.user, success=_("Finding recorded."),
-                 invalid=_("Fill in the grade and the description of the finding."))
-    return redirect("audit", pk)
-
-
-@login_required
-@require_POST
-def respond(request, pk: int, finding_id: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=pk)
-    finding = access.get_or_404(a.findings.all(), pk=finding_id)
-    files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
-    perform_form(request, ResponseForm, actions.respond_to_finding, finding, by=request.user, files=files,
-                 success=_("Your answer has been sent to the audit team."),
-                 invalid=_("Fill in the correction, the root cause and the corrective action."))
-    return redirect("audit", pk)
-
-
-@login_required
-@require_POST
-def review_response(request, pk: int, finding_id: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=pk)
-    finding = access.get_or_404(a.findings.all(), pk=finding_id)
-    perform(request, actions.review_finding_response, finding, by=request.user,
-            outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""), success=_("Saved."))
-    return redirect("audit", pk)
-
-
-@login_required
-@require_POST
 def complete(request, pk: int):
-    a = access.get_or_404(access.audits_for(request.user), pk=pk)
+    a = get_or_404(audits_for(request.user), pk=pk)
     perform_form(request, CompleteForm, actions.complete_audit, a, by=request.user, success=_("Audit closed."),
                  invalid=_("Write the conclusion and choose a recommendation."))
     return redirect("audit", pk)
+
+
+def audit_context(a, user) -> dict:
+    """What the audit page shows of the features: stage 1's key points, the checklist summary, the
+    deadline for verifying majors, the check-ins."""
+    deadline = finding_actions.verification_deadline(a)
+    ctx = {
+        "key_points": stage1.key_points(a.application) if a.kind in (Audit.STAGE2, Audit.STAGE1) else None,
+        "checklist_summary": None, "verify_deadline": deadline,
+        "verification_expired": finding_actions.verification_expired(a), "checkins": a.checkins.prefetch_related("photos"),
+        "meetings": CheckIn.MEETINGS, "has_checklist": checklist_items.has_checklist(a.kind),
+    }
+    cl = Checklist.objects.filter(audit=a).first()
+    if cl is not None:
+        items = list(cl.items.all())
+        ctx["checklist_summary"] = {"total": len(items), "answered": sum(1 for i in items if i.conformity),
+                                    "open_mandatory": sum(1 for i in items if i.mandatory and not i.conformity)}
+    return ctx

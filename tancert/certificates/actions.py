@@ -70,7 +70,7 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
         answers[code] = {"met": bool(met), "evidence": evidence}
     if outcome != Decision.REFUSE:
         from tancert.audits import grades
-        from tancert.audits.actions import verification_expired
+        from tancert.audits.findings.actions import verification_expired
 
         open_majors = Finding.objects.filter(audit__in=related, grade__in=grades.codes_to(grades.VERIFY)).exclude(
             status=Finding.VERIFIED)
@@ -296,9 +296,9 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
 def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | None = None):
     """The holder applies for recertification (R9.3-renewal): from 90 days before expiry; after expiry
     only within the body's late-renewal period (`TANCERT_LATE_RENEWAL_MONTHS`), else initial certification."""
-    from tancert.audits.planning.programme import renewal_window
     from tancert.clients import actions as clients
     from tancert.clients.models import Application
+    from tancert.planning.programme import renewal_window
 
     today = today or timezone.localdate()
     require(by.is_authenticated and by.organisation_id == cert.organisation_id, "R9.3-renewal",
@@ -427,6 +427,12 @@ def expire_certificates(*, today: date | None = None, by=None) -> list[str]:
     return done
 
 
+def on_audit_completed(sender, *, audit: Audit, by, **kwargs) -> None:
+    """A closed surveillance audit of a certificate is recorded on it, in the closing transaction."""
+    if audit.kind == Audit.SURVEILLANCE and audit.certificate_id:
+        record_surveillance(audit, by=by)
+
+
 def record_surveillance(audit: Audit, *, by) -> None:
     """A completed surveillance audit moves the certificate's surveillance status (R9.1-g, R9.3-surveillance)."""
     cert = audit.certificate
@@ -472,7 +478,6 @@ def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> 
                            "version": locked.version, "pdf_sha256": version.sha256})
     cert.refresh_from_db()
     return cert
-
 
 
 def english_version(cert: Certificate, *, by) -> CertificateVersion:
@@ -564,43 +569,3 @@ def review_change(req, *, by, approve: bool, note: str, audit: Audit | None = No
                f"证书 {locked.certificate.number} 的变更申请" + ("已批准" if approve else "未获批准"),
                note.strip(), f"/certificates/{locked.certificate_id}/")
     return locked
-
-
-def mark_allowed(cert: Certificate, by) -> None:
-    """R11.1: the holder of a valid certificate may use the mark; suspended, withdrawn… may not."""
-    if not (by.is_authenticated and (by.organisation_id == cert.organisation_id or access_is_office(by))):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("Only the certificate holder downloads the mark."))
-    require(cert.status == Certificate.VALID, "R11.1",
-            _("The certificate is %(status)s: the certification mark may not be used."), field="status",
-            params={"status": cert.get_status_display()})
-
-
-def access_is_office(user) -> bool:
-    from tancert.people import access
-
-    return access.is_office(user)
-
-
-def record_mark_misuse(cert: Certificate, *, by, observed_on: date, description: str, evidence: str,
-                       action: str = ""):
-    """Misuse of the mark found by the body (R11.2: deformed marks, use outside the scope or status)."""
-    from tancert.certificates.models import MarkMisuse
-
-    require_role(by, Role.CERTIFICATE_ADMIN, Role.DECISION_MAKER)
-    require(bool(description.strip()) and bool(evidence.strip()), "R11.2",
-            _("Describe the misuse and its evidence."), field="description")
-    require(observed_on <= timezone.localdate(), "R11.2", _("The observation date cannot be in the future."),
-            field="observed_on")
-    with transaction.atomic():
-        m = MarkMisuse.objects.create(certificate=cert, observed_on=observed_on, description=description.strip(),
-                                      evidence=evidence.strip(), action=action.strip(), recorded_by=by,
-                                      recorded_at=timezone.now())
-        chain.append("certificate.mark_misuse", subject=cert, by=by, organisation=cert.organisation_id,
-                     summary=f"发现证书 {cert.number} 认证标志使用不当：{m.description}",
-                     data={"misuse": m.pk, "observed_on": observed_on.isoformat(), "evidence": m.evidence,
-                           "action": m.action})
-        notify(organisation_users(cert.organisation), f"认证标志使用不当：{cert.number}",
-               f"{m.description}\n{m.action}", f"/certificates/{cert.pk}/")
-    return m

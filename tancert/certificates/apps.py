@@ -5,3 +5,9 @@ class CertificatesConfig(AppConfig):
     name = "tancert.certificates"
     label = "certificates"
     verbose_name = "Certificates"
+
+    def ready(self):
+        from tancert.audits.signals import audit_completed
+        from tancert.certificates.actions import on_audit_completed
+
+        audit_completed.connect(on_audit_completed, dispatch_uid="certificates.on_audit_completed")

@@ -33,7 +33,7 @@ def audited_client(user, organisation_id: int) -> bool:
 
 def declared_conflicts(user, organisation, *, today=None):
     """Conflict declarations that still bar the user from deciding on the organisation."""
-    from tancert.people.register import ConflictDeclaration
+    from tancert.people.models.auditors import ConflictDeclaration
 
     today = today or timezone.localdate()
     since = today - relativedelta(years=getattr(settings, "TANCERT_CONFLICT_YEARS", 2))
@@ -64,7 +64,7 @@ def combine(votes: list[dict]) -> tuple[str, str, dict, str]:
 def decision_queue(user):
     """Completed stage 2 / recertification audits without a decision that this user may decide on:
     not an audit of a client they audited, no declared conflict, no vote of theirs yet."""
-    from tancert.people.register import ConflictDeclaration
+    from tancert.people.models.auditors import ConflictDeclaration
 
     today = timezone.localdate()
     since = today - relativedelta(years=getattr(settings, "TANCERT_CONFLICT_YEARS", 2))

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from tancert.certificates import marks
+from tancert.certificates.marks import drawing as marks
 from tancert.certificates.seal import SEAL_FILE
 from tancert.pdfkit import html_to_pdf
 

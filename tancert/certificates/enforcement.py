@@ -17,11 +17,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tancert.audits.models import Audit
-from tancert.audits.planning.programme import first_surveillance_due, renewal_window, surveillance_deadline
 from tancert.certificates.models import Certificate
 from tancert.ops.notify import notify, organisation_users, staff_with_role
-from tancert.ops.sweep import _remind_once
+from tancert.ops.reminders import remind_once
 from tancert.people.models import Role
+from tancert.planning.programme import first_surveillance_due, renewal_window, surveillance_deadline
 from tancert.records import chain
 
 
@@ -45,7 +45,7 @@ def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
         if due is None or today <= due:
             continue
         with transaction.atomic():
-            if not _remind_once("surveillance_overdue", f"certificate:{cert.pk}", due):
+            if not remind_once("surveillance_overdue", f"certificate:{cert.pk}", due):
                 continue
             Certificate.objects.filter(pk=cert.pk).update(surveillance_status=Certificate.SURV_OVERDUE)
             chain.append("certificate.suspension_proposed", subject=cert, by=None, organisation=cert.organisation_id,
@@ -63,7 +63,7 @@ def propose_withdrawals_for_unresolved_suspensions(today: date) -> list[str]:
     deciders = staff_with_role(Role.DECISION_MAKER)
     for cert in Certificate.objects.filter(status=Certificate.SUSPENDED, respond_by__lt=today):
         with transaction.atomic():
-            if not _remind_once("suspension_ended", f"certificate:{cert.pk}", cert.respond_by):
+            if not remind_once("suspension_ended", f"certificate:{cert.pk}", cert.respond_by):
                 continue
             chain.append("certificate.withdrawal_proposed", subject=cert, by=None, organisation=cert.organisation_id,
                          summary=f"证书 {cert.number} 暂停期限 {cert.respond_by} 已过且未完成整改，建议撤销",
@@ -81,7 +81,7 @@ def remind_renewals(today: date) -> list[str]:
         if not window.contains(today):
             continue
         with transaction.atomic():
-            if not _remind_once("renewal_window", f"certificate:{cert.pk}", window.earliest):
+            if not remind_once("renewal_window", f"certificate:{cert.pk}", window.earliest):
                 continue
             notify(organisation_users(cert.organisation), f"证书 {cert.number} 将于 {cert.expiry_date} 到期，请申请再认证",
                    "R9.3-renewal：证书到期前 90 天内提出再认证申请。", f"/certificates/{cert.pk}/")

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.actions import CONDITION_CODES, TRIGGER_CODES
 from tancert.certificates.models import Decision
-from tancert.clients.forms import DateInput
 from tancert.scheme import rulebook
+from tancert.ui.widgets import DateInput
 
 
 class DecisionForm(forms.Form):
@@ -45,3 +45,31 @@ class ChangeForm(forms.Form):
     organisation_address = forms.CharField(label=_("Organisation address"), max_length=300)
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea)
     reason = forms.CharField(label=_("The holder's application and its review"), widget=forms.Textarea)
+
+
+class ChangeRequestForm(forms.Form):
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200)
+    organisation_address = forms.CharField(label=_("Organisation address"), max_length=300)
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea)
+    sites = forms.CharField(label=_("Sites, one per line: name: address"), widget=forms.Textarea, required=False)
+    reason = forms.CharField(label=_("What changed and why"), widget=forms.Textarea)
+
+    def clean_sites(self):
+        sites = []
+        for line in (self.cleaned_data.get("sites") or "").splitlines():
+            if not line.strip():
+                continue
+            name, sep, address = line.replace("：", ":").partition(":")
+            if not sep or not name.strip() or not address.strip():
+                raise forms.ValidationError(_("Write each site as name: address."))
+            sites.append({"name": name.strip(), "address": address.strip()})
+        return sites
+
+
+class ChangeReviewForm(forms.Form):
+    note = forms.CharField(label=_("How the change and its evidence were reviewed"), widget=forms.Textarea)
+    audit = forms.IntegerField(label=_("Change audit (number), if one was needed"), required=False)
+
+
+def sites_text(sites) -> str:
+    return "\n".join(f"{s.get('name', '')}: {s.get('address', '')}" for s in sites or [])

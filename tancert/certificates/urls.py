@@ -1,20 +1,28 @@
-from django.urls import path
+"""The certificates app's one URL map: decisions and certificates, then each feature's routes.
+The lifecycle route ``certificates/<pk>/<change>/`` comes last: it would swallow the named ones."""
 
-from tancert.certificates import pages
+from django.urls import include, path
+
+from tancert.certificates import views
 
 urlpatterns = [
-    path("decisions/audit/<int:audit_id>/", pages.decision_page, name="decision_page"),
-    path("certificates/dashboard/", pages.dashboard_page, name="certificate_dashboard"),
-    path("certificates/export/", pages.export_page, name="regulator_export"),
-    path("certificates/mark-rules/", pages.mark_rules, name="mark_rules"),
-    path("certificates/<int:pk>/renew/", pages.renew, name="certificate_renew"),
-    path("certificates/<int:pk>/change-request/", pages.change_request, name="certificate_change_request"),
-    path("certificates/<int:pk>/change-request/<int:request_id>/<str:outcome>/", pages.change_review,
+    path("decisions/", views.decisions, name="decisions"),
+    path("decisions/audit/<int:audit_id>/", views.decision_page, name="decision_page"),
+    path("decisions/<int:decision_id>/issue/", views.issue, name="certificate_issue"),
+    path("audits/<int:audit_id>/decide/", views.decide, name="decide"),
+    path("certificates/", views.certificates, name="certificates"),
+    path("certificates/dashboard/", views.dashboard_page, name="certificate_dashboard"),
+    path("", include("tancert.certificates.export.urls")),
+    path("", include("tancert.certificates.marks.urls")),
+    path("", include("tancert.certificates.transfer.urls")),
+    path("", include("tancert.certificates.register.urls")),
+    path("certificates/<int:pk>/", views.certificate, name="certificate"),
+    path("certificates/<int:pk>/v<int:version>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<int:pk>/renew/", views.renew, name="certificate_renew"),
+    path("certificates/<int:pk>/change-request/", views.change_request, name="certificate_change_request"),
+    path("certificates/<int:pk>/change-request/<int:request_id>/<str:outcome>/", views.change_review,
          name="certificate_change_review"),
-    path("certificates/<int:pk>/english/", pages.english, name="certificate_english"),
-    path("certificates/<int:pk>/v<int:version>-en.pdf", pages.english_pdf, name="certificate_pdf_en"),
-    path("certificates/<int:pk>/mark.<str:kind>", pages.mark_file, name="certificate_mark"),
-    path("certificates/<int:pk>/misuse/", pages.misuse, name="certificate_misuse"),
-    path("transfers/", pages.transfers, name="transfers"),
-    path("transfers/<int:pk>/", pages.transfer_page, name="transfer"),
+    path("certificates/<int:pk>/english/", views.english, name="certificate_english"),
+    path("certificates/<int:pk>/v<int:version>-en.pdf", views.english_pdf, name="certificate_pdf_en"),
+    path("certificates/<int:pk>/<str:change>/", views.lifecycle, name="certificate_lifecycle"),
 ]

@@ -1,4 +1,7 @@
-"""Decisions and certificates for staff and holders (thin: forms → actions)."""
+"""Decisions and certificates for staff and holders (thin: forms → actions): the decision queue and page,
+issuing, the certificate page and PDFs, status changes, renewal, change requests, the English version
+and the office dashboard. Transfers, the mark, the public register and the regulator export have their
+own folders."""
 
 from __future__ import annotations
 
@@ -11,25 +14,39 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tancert.audits.models import Audit
-from tancert.certificates import actions
-from tancert.certificates.forms import ChangeForm, DecisionForm, ReasonForm, SuspendForm
-from tancert.certificates.models import Decision
-from tancert.people import access
+from tancert.audits.access import audits_for
+from tancert.audits.models import Audit, Finding
+from tancert.certificates import actions, dashboard
+from tancert.certificates.access import certificate_for, certificates_for, require_office
+from tancert.certificates.committee import audited_client, committee_size, decision_queue, declared_conflicts
+from tancert.certificates.forms import (
+    ChangeForm,
+    ChangeRequestForm,
+    ChangeReviewForm,
+    DecisionForm,
+    ReasonForm,
+    SuspendForm,
+    sites_text,
+)
+from tancert.certificates.marks.forms import MisuseForm
+from tancert.certificates.models import ChangeRequest, Decision, DecisionVote
+from tancert.clients.access import organisations_for
+from tancert.people.access import is_office
 from tancert.people.models import Role
+from tancert.planning.programme import renewal_window
 from tancert.records.models import Event
-from tancert.web.actionview import perform, perform_form
-from tancert.web.views import decision_queue
+from tancert.ui.actionview import perform, perform_form
+from tancert.ui.walls import get_or_404
 
 
 @login_required
 def decisions(request):
-    if not access.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
     user = request.user
     return render(request, "certificates/decisions.html", {
         "queue": decision_queue(user) if user.has_role(Role.DECISION_MAKER) else [],
-        "decisions": Decision.objects.filter(organisation__in=access.organisations_for(user)).select_related(
+        "decisions": Decision.objects.filter(organisation__in=organisations_for(user)).select_related(
             "organisation", "decided_by")[:200],
         "can_issue": user.has_role(Role.CERTIFICATE_ADMIN),
     })
@@ -38,7 +55,7 @@ def decisions(request):
 @login_required
 @require_POST
 def decide(request, audit_id: int):
-    audit = access.get_or_404(access.audits_for(request.user), pk=audit_id)
+    audit = get_or_404(audits_for(request.user), pk=audit_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -56,7 +73,7 @@ def decide(request, audit_id: int):
 @login_required
 @require_POST
 def issue(request, decision_id: int):
-    decision = access.get_or_404(Decision.objects.filter(organisation__in=access.organisations_for(request.user)),
+    decision = get_or_404(Decision.objects.filter(organisation__in=organisations_for(request.user)),
                                  pk=decision_id)
     ok, cert = perform(request, actions.issue_certificate, decision, by=request.user)
     if ok:
@@ -67,13 +84,13 @@ def issue(request, decision_id: int):
 
 @login_required
 def certificates(request):
-    qs = access.certificates_for(request.user).select_related("organisation")
+    qs = certificates_for(request.user).select_related("organisation")
     return render(request, "certificates/certificates.html", {"certificates": qs})
 
 
 @login_required
 def certificate(request, pk: int):
-    cert = access.get_or_404(access.certificates_for(request.user), pk=pk)
+    cert = get_or_404(certificates_for(request.user), pk=pk)
     user = request.user
     return render(request, "certificates/certificate.html", {
         "cert": cert, "versions": cert.versions.all(),
@@ -88,11 +105,7 @@ def certificate(request, pk: int):
 
 
 def _more_context(cert, user) -> dict:
-    """Renewal, change requests, English version, mark and misuse (certificates/pages.py)."""
-    from tancert.audits.planning.programme import renewal_window
-    from tancert.certificates.forms_more import ChangeRequestForm, ChangeReviewForm, MisuseForm, sites_text
-    from tancert.certificates.pages import change_requests_for
-
+    """Renewal, change requests, English version, mark and misuse."""
     holder = user.organisation_id == cert.organisation_id
     today = timezone.localdate()
     current = cert.versions.order_by("-version").first()
@@ -113,8 +126,8 @@ def _more_context(cert, user) -> dict:
 
 @login_required
 def certificate_pdf(request, pk: int, version: int):
-    cert = access.get_or_404(access.certificates_for(request.user), pk=pk)
-    v = access.get_or_404(cert.versions.exclude(pdf=""), version=version)
+    cert = get_or_404(certificates_for(request.user), pk=pk)
+    v = get_or_404(cert.versions.exclude(pdf=""), version=version)
     return FileResponse(v.pdf.open("rb"), content_type="application/pdf",
                         filename=f"{cert.number}-v{v.version}.pdf")
 
@@ -122,7 +135,7 @@ def certificate_pdf(request, pk: int, version: int):
 @login_required
 @require_POST
 def lifecycle(request, pk: int, change: str):
-    cert = access.get_or_404(access.certificates_for(request.user), pk=pk)
+    cert = get_or_404(certificates_for(request.user), pk=pk)
     if change == "suspend":
         perform_form(request, SuspendForm, actions.suspend_certificate, cert, by=request.user,
                      success=_("Certificate suspended."), invalid=_("Choose a trigger, give the reason and the deadline."))
@@ -143,3 +156,97 @@ def lifecycle(request, pk: int, change: str):
         raise PermissionDenied
     perform(request, func, cert, by=request.user, reason=request.POST.get("reason", ""), success=_("Saved."))
     return redirect("certificate", pk)
+
+
+@login_required
+def decision_page(request, audit_id: int):
+    """What the decider reviews (R7.5): the audit (its report is on the audit page), findings, carbon data."""
+    require_office(request.user)
+    audit = get_or_404(audits_for(request.user).filter(
+        kind__in=[Audit.STAGE2, Audit.RECERTIFICATION]), pk=audit_id)
+    app = audit.application
+    related = Audit.objects.filter(application=app) if app else Audit.objects.filter(pk=audit.pk)
+    user = request.user
+    independent = not audited_client(user, audit.organisation_id) and not declared_conflicts(
+        user, audit.organisation).exists()
+    return render(request, "certificates/decision_page.html", {
+        "audit": audit, "app": app, "findings": Finding.objects.filter(audit__in=related).select_related("audit"),
+        "targets": app.targets.all() if app else [], "plans": app.action_plans.all() if app else [],
+        "market_years": audit.organisation.carbon_market_years.all(),
+        "decision": audit.decisions.first(), "votes": DecisionVote.objects.filter(audit=audit).select_related("user"),
+        "size": committee_size(), "can_decide": user.has_role(Role.DECISION_MAKER) and independent,
+        "independent": independent, "form": DecisionForm(),
+    })
+
+
+@login_required
+@require_POST
+def renew(request, pk: int):
+    cert = certificate_for(request, pk)
+    ok, app = perform(request, actions.apply_for_renewal, cert, by=request.user,
+                      success=_("Renewal application created: complete and submit it."))
+    return redirect("application", app.pk) if ok else redirect("certificate", pk)
+
+
+@login_required
+@require_POST
+def change_request(request, pk: int):
+    cert = certificate_for(request, pk)
+    form = ChangeRequestForm(request.POST)
+    if form.is_valid():
+        d = dict(form.cleaned_data)
+        reason = d.pop("reason")
+        if not d["sites"] and not cert.sites:
+            d.pop("sites")  # no sites before, none given: not a change
+        perform(request, actions.request_change, cert, by=request.user, changes=d, reason=reason,
+                success=_("Change request sent to the certification body."))
+    else:
+        messages.error(request, _("Fill in the changed content and the reason.") + " "
+                       + " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("certificate", pk)
+
+
+@login_required
+@require_POST
+def change_review(request, pk: int, request_id: int, outcome: str):
+    cert = certificate_for(request, pk)
+    req = get_or_404(cert.change_requests.all(), pk=request_id)
+    form = ChangeReviewForm(request.POST)
+    if not form.is_valid() or outcome not in ("approve", "reject"):
+        messages.error(request, _("Record how the change was reviewed."))
+        return redirect("certificate", pk)
+    audit = None
+    if form.cleaned_data.get("audit"):
+        audit = get_or_404(Audit.objects.filter(organisation_id=cert.organisation_id),
+                                  pk=form.cleaned_data["audit"])
+    perform(request, actions.review_change, req, by=request.user, approve=outcome == "approve",
+            note=form.cleaned_data["note"], audit=audit, success=_("Saved."))
+    return redirect("certificate", pk)
+
+
+@login_required
+@require_POST
+def english(request, pk: int):
+    cert = certificate_for(request, pk)
+    ok, v = perform(request, actions.english_version, cert, by=request.user, success=_("English version made."))
+    return redirect("certificate", pk)
+
+
+@login_required
+def english_pdf(request, pk: int, version: int):
+    cert = certificate_for(request, pk)
+    v = get_or_404(cert.versions.exclude(pdf_en="").exclude(pdf_en__isnull=True), version=version)
+    return FileResponse(v.pdf_en.open("rb"), content_type="application/pdf",
+                        filename=f"{cert.number}-v{v.version}-en.pdf")
+
+
+@login_required
+def dashboard_page(request):
+    require_office(request.user)
+    return render(request, "certificates/dashboard.html", dashboard.overview(timezone.localdate()))
+
+
+def change_requests_for(cert, user):
+    if user.has_role(Role.CERTIFICATE_ADMIN) or user.organisation_id == cert.organisation_id:
+        return cert.change_requests.all()
+    return ChangeRequest.objects.none()

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.clients.filetypes import ALLOWED, sniff
 from tancert.clients.models import Application, ApplicationDocument, Organisation
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notify import notify, organisation_users, staff_with_role
@@ -20,6 +19,7 @@ from tancert.people import creditcode
 from tancert.people.actions import require_role
 from tancert.people.models import Role, User
 from tancert.records import chain
+from tancert.records.filetypes import ALLOWED, sniff
 from tancert.scheme import rulebook
 from tancert.scheme.violations import RuleViolation, require
 

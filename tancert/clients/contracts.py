@@ -27,7 +27,7 @@ def estimate(app: Application) -> tuple[Decimal, list[dict]]:
 
     The planning engine's calculator (R7.3.1, R7.3.3, Appendix B) from the application's data.
     """
-    from tancert.audits.estimate import estimate_for_application
+    from tancert.clients.estimate import estimate_for_application
 
     return estimate_for_application(app)
 

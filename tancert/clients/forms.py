@@ -2,15 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, HeldCertification
-
-
-class DateInput(forms.DateInput):
-    """An HTML date input; the value must be ISO (YYYY-MM-DD) whatever the UI language, or the browser shows it empty."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):
-        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+from tancert.ui.widgets import DateInput
 
 
 class ApplicationForm(forms.Form):

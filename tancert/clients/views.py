@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tancert.clients import actions
+from tancert.clients.access import applications_for, organisations_for
 from tancert.clients.contracts import contract_allows_planning
 from tancert.clients.forms import (
     ApplicationForm,
@@ -25,46 +26,26 @@ from tancert.clients.forms import (
     SupplementForm,
 )
 from tancert.clients.views_data import data_forms, data_sections, details_form
-from tancert.people import access
+from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records.archive import organisation_archive
-from tancert.records.models import Event
-from tancert.records.retention import retention_until
 from tancert.scheme import rulebook
-from tancert.web.actionview import perform, perform_form
+from tancert.ui.actionview import perform, perform_form
+from tancert.ui.walls import get_or_404
 
 
 @login_required
 def organisations(request):
     if request.user.is_client:
         return redirect("organisation", request.user.organisation_id)
-    return render(request, "clients/organisations.html", {"organisations": access.organisations_for(request.user)})
-
-
-@login_required
-def organisation(request, pk: int):
-    org = access.get_or_404(access.organisations_for(request.user), pk=pk)
-    events = Event.objects.filter(organisation_id=org.pk).order_by("-seq")
-    if not access.is_office(request.user) and not request.user.is_client:
-        # An auditor sees the history of the audits they are on, not the whole file.
-        audit_ids = [str(a) for a in access.audits_for(request.user).filter(organisation=org).values_list("pk", flat=True)]
-        events = events.filter(subject_type="audit", subject_id__in=audit_ids)
-    return render(request, "clients/organisation.html", {
-        "org": org,
-        "applications": access.applications_for(request.user).filter(organisation=org),
-        "audits": access.audits_for(request.user).filter(organisation=org),
-        "certificates": access.certificates_for(request.user).filter(organisation=org),
-        "events": events[:200],
-        "retention": retention_until(org),
-        "can_export": access.is_office(request.user),
-    })
+    return render(request, "clients/organisations.html", {"organisations": organisations_for(request.user)})
 
 
 @login_required
 def organisation_archive_download(request, pk: int):
-    if not access.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
-    org = access.get_or_404(access.organisations_for(request.user), pk=pk)
+    org = get_or_404(organisations_for(request.user), pk=pk)
     data = organisation_archive(org, by=request.user)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="records-{org.credit_code}.zip"'
@@ -73,7 +54,7 @@ def organisation_archive_download(request, pk: int):
 
 @login_required
 def applications(request):
-    qs = access.applications_for(request.user).select_related("organisation").order_by("review_deadline", "-created_at")
+    qs = applications_for(request.user).select_related("organisation").order_by("review_deadline", "-created_at")
     return render(request, "clients/applications.html", {"applications": qs})
 
 
@@ -94,7 +75,7 @@ def application_new(request):
 
 @login_required
 def application(request, pk: int):
-    app = access.get_or_404(access.applications_for(request.user).select_related("organisation"), pk=pk)
+    app = get_or_404(applications_for(request.user).select_related("organisation"), pk=pk)
     current = app.current_documents()
     documents = [{"meta": meta, "doc": current.get(meta.code),
                   "versions": [d for d in app.documents.all() if d.code == meta.code]}
@@ -124,7 +105,7 @@ def application(request, pk: int):
 @login_required
 @require_POST
 def document_upload(request, pk: int, code: str):
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    app = get_or_404(applications_for(request.user), pk=pk)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -143,7 +124,7 @@ def documents_upload_all(request, pk: int):
     """One form for all documents: every chosen file is uploaded, or none is."""
     from datetime import date
 
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    app = get_or_404(applications_for(request.user), pk=pk)
     files = {}
     for meta in rulebook.APPLICATION_DOCUMENTS:
         upload = request.FILES.get(f"file_{meta.code}")
@@ -165,7 +146,7 @@ def documents_upload_all(request, pk: int):
 @login_required
 @require_POST
 def document_not_applicable(request, pk: int, code: str):
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    app = get_or_404(applications_for(request.user), pk=pk)
     perform(request, actions.mark_document_not_applicable, app, code, by=request.user,
             reason=request.POST.get("reason", ""))
     return redirect("application", pk)
@@ -173,15 +154,15 @@ def document_not_applicable(request, pk: int, code: str):
 
 @login_required
 def document_download(request, pk: int, doc_id: int):
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
-    doc = access.get_or_404(app.documents.exclude(file=""), pk=doc_id)
+    app = get_or_404(applications_for(request.user), pk=pk)
+    doc = get_or_404(app.documents.exclude(file=""), pk=doc_id)
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name or doc.file.name)
 
 
 @login_required
 @require_POST
 def commitment(request, pk: int):
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    app = get_or_404(applications_for(request.user), pk=pk)
     perform_form(request, CommitmentForm, actions.give_commitment, app, by=request.user,
                  success=_("Commitment recorded."), invalid=_("Give the signer and the date of the commitment."))
     return redirect("application", pk)
@@ -190,7 +171,7 @@ def commitment(request, pk: int):
 @login_required
 @require_POST
 def submit(request, pk: int):
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    app = get_or_404(applications_for(request.user), pk=pk)
     perform(request, actions.submit_application, app, by=request.user, success=_("Application submitted."))
     return redirect("application", pk)
 
@@ -198,7 +179,7 @@ def submit(request, pk: int):
 @login_required
 @require_POST
 def review(request, pk: int, outcome: str):
-    app = access.get_or_404(access.applications_for(request.user), pk=pk)
+    app = get_or_404(applications_for(request.user), pk=pk)
     if outcome == "supplement":
         perform(request, actions.request_supplement, app, by=request.user, missing=request.POST.get("missing", ""),
                 success=_("The client has been asked for a supplement."))

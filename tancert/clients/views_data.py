@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.clients import actions, contracts, profile
+from tancert.clients.access import applications_for
 from tancert.clients.forms import (
     ActionPlanForm,
     ApplicationDetailsForm,
@@ -22,8 +23,9 @@ from tancert.clients.forms import (
     SiteForm,
     TargetForm,
 )
-from tancert.people import access
-from tancert.web.actionview import perform, perform_form
+from tancert.people.access import is_office
+from tancert.ui.actionview import perform, perform_form
+from tancert.ui.walls import get_or_404
 
 # kind → (form, action, parent: "organisation" | "application", success message)
 LIST_FORMS = {
@@ -36,7 +38,7 @@ LIST_FORMS = {
 
 
 def _app(request, pk):
-    return access.get_or_404(access.applications_for(request.user).select_related("organisation"), pk=pk)
+    return get_or_404(applications_for(request.user).select_related("organisation"), pk=pk)
 
 
 @login_required
@@ -120,7 +122,7 @@ def payment(request, pk: int):
 def contract_pdf(request, pk: int):
     app = _app(request, pk)
     contract = getattr(app, "contract", None)
-    if contract is None or not (request.user.is_client or access.is_office(request.user)):
+    if contract is None or not (request.user.is_client or is_office(request.user)):
         raise Http404
     return FileResponse(contract.pdf.open("rb"), content_type="application/pdf", filename=f"{contract.number}.pdf")
 

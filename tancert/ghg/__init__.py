@@ -10,11 +10,12 @@ Notebook use::
 See docs/ghg.md for the methods, the factor library, the checks and the template.
 """
 
+from .canonical import inputs_sha256
 from .checks import Sample, draw_sample, run_checks
 from .engine import CheckResult, check
 from .errors import CellError, InputError
 from .findings import Findings
-from .freeze import freeze, inputs_sha256, replay
+from .freeze import freeze, replay
 from .importer import from_dict, from_grids, load
 from .inventory import Inventory, calculate
 from .library import Factor, Library, Method, Resolution, default_library

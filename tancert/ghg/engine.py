@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .canonical import inputs_sha256
 from .checks import Sample, run_checks
 from .findings import Findings
 from .importer import load
@@ -31,10 +32,8 @@ class CheckResult:
 
     @property
     def inputs_sha256(self) -> str:
-        """SHA-256 of the canonical serialisation of the parsed inputs (tancert.ghg.freeze)."""
+        """SHA-256 of the canonical serialisation of the parsed inputs (tancert.ghg.canonical)."""
         if not hasattr(self, "_inputs_sha256"):
-            from .freeze import inputs_sha256
-
             self._inputs_sha256 = inputs_sha256(self.inventory.dataset)
         return self._inputs_sha256
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tancert.clients.forms import DateInput
+from tancert.ui.widgets import DateInput
 
 
 class CalendarDayForm(forms.Form):

@@ -16,7 +16,7 @@ from tancert.ops import actions
 from tancert.ops.forms import CalendarDayForm
 from tancert.ops.models import CalendarDay
 from tancert.people.models import Role
-from tancert.web.actionview import perform, perform_form
+from tancert.ui.actionview import perform, perform_form
 
 
 @login_required

@@ -1,15 +1,10 @@
-"""Auditor register pages (issue 5), mounted at /auditors/."""
+from django.urls import include, path
 
-from django.urls import path
-
-from tancert.people import views_register as views
+from tancert.people import views
 
 urlpatterns = [
-    path("", views.dashboard, name="auditors"),
-    path("cpd-plan/", views.cpd_plan, name="auditors_cpd_plan"),
-    path("qualification-types/", views.qualification_type, name="auditors_qualification_type"),
-    path("<int:pk>/", views.person, name="auditor"),
-    path("<int:pk>/<str:kind>/add/", views.add, name="auditor_add"),
-    path("<int:pk>/<str:kind>/<int:item_id>/remove/", views.remove, name="auditor_remove"),
-    path("<int:pk>/cpd/<int:item_id>/complete/", views.cpd_complete, name="auditor_cpd_complete"),
+    path("me/", views.me, name="me"),
+    path("me/tokens/", views.token_create, name="token_create"),
+    path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("auditors/", include("tancert.people.auditors.urls")),
 ]

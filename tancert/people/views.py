@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tancert.people import access
 from tancert.people.actions import create_api_token, revoke_api_token
+from tancert.ui.walls import get_or_404
 
 
 @login_required
@@ -24,7 +24,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    token = access.get_or_404(request.user.api_tokens.filter(revoked_at__isnull=True), pk=pk)
+    token = get_or_404(request.user.api_tokens.filter(revoked_at__isnull=True), pk=pk)
     revoke_api_token(token, by=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("me")

@@ -4,16 +4,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tancert.people import access
 from tancert.records import chain
 from tancert.records.actions import attach_signed_original
 from tancert.records.models import Event
-from tancert.web.actionview import perform
+from tancert.ui.actionview import perform
+from tancert.ui.walls import get_or_404
 
 
 @login_required
 def records(request):
-    if not access.is_office(request.user):
+    if not request.user.is_office:
         raise PermissionDenied
     return render(request, "records/records.html", {
         "result": chain.verify(), "events": Event.objects.order_by("-seq")[:100],
@@ -22,16 +22,16 @@ def records(request):
 
 @login_required
 def event(request, seq: int):
-    if not access.is_office(request.user):
+    if not request.user.is_office:
         raise PermissionDenied
-    ev = access.get_or_404(Event.objects.all(), seq=seq)
+    ev = get_or_404(Event.objects.all(), seq=seq)
     return render(request, "records/event.html", {"ev": ev, "originals": ev.originals.all()})
 
 
 @login_required
 @require_POST
 def attach(request, seq: int):
-    ev = access.get_or_404(Event.objects.all(), seq=seq)
+    ev = get_or_404(Event.objects.all(), seq=seq)
     upload = request.FILES.get("file")
     if upload is None:
         from django.contrib import messages

@@ -7,7 +7,7 @@ exception renders in Chinese for the UI and the records, and in English on reque
 
 from __future__ import annotations
 
-from django.utils import translation
+from tancert.scheme import host
 
 
 class RuleViolation(Exception):
@@ -22,7 +22,7 @@ class RuleViolation(Exception):
         if lang is None:
             text = str(self._message)
         else:
-            with translation.override(lang):
+            with host.override(lang):
                 text = str(self._message)
         return text % self.params if self.params else text
 

@@ -1,25 +1,29 @@
-"""Home, sign-up and the public register (no login)."""
+"""The pages that bring several apps together: the home pages of each role, sign-up, and an
+organisation's file (its applications, audits, certificates and record history)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db.models import Q
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tancert.audits.access import audits_for
 from tancert.audits.models import Audit
-from tancert.certificates import lookup
+from tancert.certificates.access import certificates_for
+from tancert.certificates.committee import decision_queue
 from tancert.certificates.models import Certificate, Decision
+from tancert.clients.access import applications_for, organisations_for
 from tancert.clients.actions import register_organisation
 from tancert.clients.models import Application
-from tancert.people import access
+from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records.models import Event
-from tancert.web.actionview import perform
+from tancert.records.retention import retention_until
+from tancert.ui.actionview import perform
+from tancert.ui.walls import get_or_404
 from tancert.web.forms import SignupForm
-
-REGISTER_PAGE_SIZE = 50
 
 
 def home(request):
@@ -88,13 +92,6 @@ def staff_home(request):
     return render(request, "web/staff_home.html", ctx)
 
 
-def decision_queue(user):
-    """Audits awaiting a decision that the user may decide on (R7.5: certificates/committee.py)."""
-    from tancert.certificates.committee import decision_queue as queue
-
-    return queue(user)
-
-
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -113,98 +110,20 @@ def signup(request):
     return render(request, "web/signup.html", {"form": form})
 
 
-def _limited(request, query: str):
-    """Apply the per-address limit; returns a 429 response when exceeded (and logs it)."""
-    address = lookup.client_address(request)
-    allowed, retry = lookup.allow(address)
-    if allowed:
-        return address, None
-    lookup.log(address, "web", query, 0, limited=True)
-    response = render(request, "web/too_many.html", {"retry": retry}, status=429)
-    response["Retry-After"] = str(retry)
-    return address, response
-
-
-def search_certificates(q: str):
-    """Search by number, organisation name or unified social credit code (R9.2-lookup).
-
-    Numbers and credit codes are stored upper case without spaces, so an exact match on their
-    unique / indexed columns answers first; only a query that is neither scans organisation names
-    (one OR of the three would defeat the indexes: bench/register.py)."""
-    ident = "".join(q.split()).upper()
-    qs = Certificate.objects.order_by("number")
-    exact = list(qs.filter(Q(number=ident) | Q(credit_code=ident))[:REGISTER_PAGE_SIZE]) if ident else []
-    if exact:
-        return exact
-    return list(qs.filter(organisation_name__icontains=q)[:REGISTER_PAGE_SIZE])
-
-
-def register(request):
-    """Public register (R9.2-lookup): search by number, organisation name or credit code."""
-    q = (request.GET.get("q") or "").strip()[:100]
-    certs = []
-    if q:
-        address, refused = _limited(request, q)
-        if refused:
-            return refused
-        certs = list(search_certificates(q))
-        lookup.log(address, "web", q, len(certs))
-    return render(request, "web/register.html", {"q": q, "certificates": certs})
-
-
-def register_certificate(request, number: str):
-    address, refused = _limited(request, number)
-    if refused:
-        return refused
-    cert = Certificate.objects.filter(number=number.upper()).first()
-    lookup.log(address, "web", number, int(cert is not None))
-    if cert is None:
-        from django.http import Http404
-
-        raise Http404
-    labels = public_history_labels()
-    history = [(e.at, labels[e.action]) for e in
-               Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
-               .order_by("seq")]
-    from tancert.certificates import seal
-
-    current = cert.versions.order_by("-version").first()
-    chain_of = [c for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]
-    return render(request, "web/register_certificate.html", {
-        "cert": cert, "history": history, "versions": cert.versions.order_by("version"), "chain": chain_of,
-        "seal_key_id": seal.key_id(seal.private_key().public_key()),
-        "seal_ok": bool(current and current.seal),
+@login_required
+def organisation(request, pk: int):
+    org = get_or_404(organisations_for(request.user), pk=pk)
+    events = Event.objects.filter(organisation_id=org.pk).order_by("-seq")
+    if not is_office(request.user) and not request.user.is_client:
+        # An auditor sees the history of the audits they are on, not the whole file.
+        audit_ids = [str(a) for a in audits_for(request.user).filter(organisation=org).values_list("pk", flat=True)]
+        events = events.filter(subject_type="audit", subject_id__in=audit_ids)
+    return render(request, "clients/organisation.html", {
+        "org": org,
+        "applications": applications_for(request.user).filter(organisation=org),
+        "audits": audits_for(request.user).filter(organisation=org),
+        "certificates": certificates_for(request.user).filter(organisation=org),
+        "events": events[:200],
+        "retention": retention_until(org),
+        "can_export": is_office(request.user),
     })
-
-
-def register_version(request, number: str, version: int):
-    """An earlier version of a certificate stays verifiable, shown as superseded (R9.4.2)."""
-    cert = access.get_or_404(Certificate.objects.all(), number=number.upper())
-    v = access.get_or_404(cert.versions.all(), version=version)
-    return render(request, "web/register_version.html", {"cert": cert, "v": v, "c": v.content})
-
-
-def public_history_labels() -> dict:
-    """What the public sees of a certificate's history: the kind of change, never internal reasons."""
-    return {
-        "certificate.issued": _("Certificate issued"),
-        "certificate.surveillance_recorded": _("Surveillance audit passed"),
-        "certificate.suspended": _("Certificate suspended"),
-        "certificate.restored": _("Certificate restored"),
-        "certificate.withdrawn": _("Certificate withdrawn"),
-        "certificate.cancelled": _("Certificate cancelled"),
-        "certificate.expired": _("Certificate expired"),
-        "certificate.changed": _("Certificate changed"),
-        "certificate.renewal_applied": _("Recertification applied for"),
-    }
-
-
-def seal_public_key(request):
-    """The body's public key for offline verification of certificate seals (PEM, no login)."""
-    from django.http import HttpResponse
-
-    from tancert.certificates import seal
-
-    response = HttpResponse(seal.public_pem(seal.private_key().public_key()), content_type="application/x-pem-file")
-    response["Content-Disposition"] = 'inline; filename="tancert-seal-public.pem"'
-    return response

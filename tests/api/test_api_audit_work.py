@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tancert.audits import actions
-from tancert.audits.checklist_models import ChecklistItem, EvidenceEntry
 from tancert.audits.models import Audit
+from tancert.audits.models.checklists import ChecklistItem, EvidenceEntry
 from tancert.people.actions import create_api_token
 
 from flow import PDF, accept_and_contract, complete_application, fill_stage1, plan_initial

@@ -6,7 +6,7 @@ import copy
 import json
 
 from tancert.audits import actions as audits
-from tancert.audits import carbon
+from tancert.audits.carbon import actions as carbon
 from tancert.audits.models import Audit
 from tancert.ghg.example import example_dataset
 

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tancert.audits import actions
+from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit, AuditTeamMember, Finding
+from tancert.audits.programme import actions as programme_actions
 from tancert.records.models import Event
 
 from flow import (
@@ -31,7 +33,7 @@ def _plan(p, app, **kw):
     args = dict(kind=Audit.STAGE1, start_date=TODAY(), end_date=TODAY(), auditor_days=1, team=team(p),
                 application=app)
     args.update(kw)
-    return actions.plan_audit(app.organisation, by=p.planner, **args)
+    return programme_actions.plan_audit(app.organisation, by=p.planner, **args)
 
 
 def test_initial_audit_needs_an_accepted_application(p, rule):
@@ -97,17 +99,17 @@ def test_dates_and_days_must_make_sense(p, accepted, rule):
 
 def test_only_programme_managers_plan(p, accepted):
     with pytest.raises(PermissionDenied):
-        actions.plan_audit(accepted.organisation, by=p.lead, kind=Audit.STAGE1, start_date=TODAY(),
+        programme_actions.plan_audit(accepted.organisation, by=p.lead, kind=Audit.STAGE1, start_date=TODAY(),
                            end_date=TODAY(), auditor_days=1, team=team(p), application=accepted)
 
 
 def test_finding_needs_evidence_and_a_team_member(p, accepted, rule):
     s1, s2 = plan_initial(accepted, p)
     with rule("R7.5.1", field="evidence"):
-        actions.raise_finding(s2, by=p.auditor, grade=Finding.MINOR, description="问题", evidence=" ")
+        finding_actions.raise_finding(s2, by=p.auditor, grade=Finding.MINOR, description="问题", evidence=" ")
     with pytest.raises(PermissionDenied):
-        actions.raise_finding(s2, by=p.outsider, grade=Finding.MINOR, description="问题", evidence="证据")
-    f = actions.raise_finding(s2, by=p.auditor, grade=Finding.MINOR, description="问题", evidence="证据")
+        finding_actions.raise_finding(s2, by=p.outsider, grade=Finding.MINOR, description="问题", evidence="证据")
+    f = finding_actions.raise_finding(s2, by=p.auditor, grade=Finding.MINOR, description="问题", evidence="证据")
     assert f.number == 1 and Audit.objects.get(pk=s2.pk).status == Audit.IN_PROGRESS
 
 
@@ -131,22 +133,22 @@ def test_only_the_leader_closes_the_audit(p, accepted, rule):
 
 def test_corrective_action_cycle_for_a_major(p, accepted, rule):
     s1, s2 = plan_initial(accepted, p)
-    f = actions.raise_finding(s2, by=p.lead, grade=Finding.MAJOR, description="碳基准未调整", evidence="报告")
+    f = finding_actions.raise_finding(s2, by=p.lead, grade=Finding.MAJOR, description="碳基准未调整", evidence="报告")
     with pytest.raises(PermissionDenied):
-        actions.respond_to_finding(f, by=p.client_b, correction="a", root_cause="b", corrective_action="c",
+        finding_actions.respond_to_finding(f, by=p.client_b, correction="a", root_cause="b", corrective_action="c",
                                    evidence="")
     with rule("R8.1.3-F5", field="root_cause"):
-        actions.respond_to_finding(f, by=p.client_a, correction="a", root_cause=" ", corrective_action="c",
+        finding_actions.respond_to_finding(f, by=p.client_a, correction="a", root_cause=" ", corrective_action="c",
                                    evidence="")
-    actions.respond_to_finding(f, by=p.client_a, correction="已调整", root_cause="程序缺失",
+    finding_actions.respond_to_finding(f, by=p.client_a, correction="已调整", root_cause="程序缺失",
                                corrective_action="修订程序", evidence="新基准报告")
     with rule("R8.1.3-F5", field="note"):
-        actions.review_finding_response(f, by=p.auditor, outcome="return", note="")
-    actions.review_finding_response(f, by=p.auditor, outcome="return", note="证据不足")
+        finding_actions.review_finding_response(f, by=p.auditor, outcome="return", note="")
+    finding_actions.review_finding_response(f, by=p.auditor, outcome="return", note="证据不足")
     assert Finding.objects.get(pk=f.pk).status == Finding.RETURNED
-    actions.respond_to_finding(f, by=p.client_a, correction="已调整", root_cause="程序缺失",
+    finding_actions.respond_to_finding(f, by=p.client_a, correction="已调整", root_cause="程序缺失",
                                corrective_action="修订程序", evidence="新基准报告及审批记录")
-    actions.review_finding_response(f, by=p.lead, outcome="verify")
+    finding_actions.review_finding_response(f, by=p.lead, outcome="verify")
     f.refresh_from_db()
     assert f.status == Finding.VERIFIED and f.is_resolved
     assert Event.objects.filter(action="finding.verified").count() == 1
@@ -154,9 +156,9 @@ def test_corrective_action_cycle_for_a_major(p, accepted, rule):
 
 def test_observations_need_no_corrective_action(p, accepted, rule):
     _, s2 = plan_initial(accepted, p)
-    f = actions.raise_finding(s2, by=p.lead, grade=Finding.OBSERVATION, description="可改进", evidence="观察")
+    f = finding_actions.raise_finding(s2, by=p.lead, grade=Finding.OBSERVATION, description="可改进", evidence="观察")
     with rule("R8.1.3-F5", field="grade"):
-        actions.respond_to_finding(f, by=p.client_a, correction="a", root_cause="b", corrective_action="c",
+        finding_actions.respond_to_finding(f, by=p.client_a, correction="a", root_cause="b", corrective_action="c",
                                    evidence="")
 
 
@@ -165,15 +167,15 @@ def test_surveillance_interval_at_most_twelve_months(p, rule):
     cert = certify(app, p)
     late = TODAY() + timedelta(days=400)
     with rule("R8.1.1-interval", field="end_date"):
-        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=late, end_date=late,
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=late, end_date=late,
                            auditor_days=2.5, team=team(p), certificate=cert)
     with rule("RB", field="auditor_days"):
-        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY(), end_date=TODAY(),
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY(), end_date=TODAY(),
                            auditor_days=1.5, team=team(p), certificate=cert)
     with rule("R8.1-programme", field="certificate"):
-        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY(), end_date=TODAY(),
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY(), end_date=TODAY(),
                            auditor_days=2, team=team(p))
-    s = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY() + timedelta(days=300),
+    s = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY() + timedelta(days=300),
                            end_date=TODAY() + timedelta(days=301), auditor_days=2.5, team=team(p), certificate=cert)
     assert s.sequence == 1
     answer_checklist(s, p.lead)
@@ -198,8 +200,8 @@ def test_audit_type_and_method_must_be_known(p, accepted, rule):
 def test_findings_only_while_open_and_with_a_known_grade(p, accepted, rule):
     s1, _ = plan_initial(accepted, p)
     with rule("R7.4.2", field="grade"):
-        actions.raise_finding(s1, by=p.lead, grade="critical", description="x", evidence="y")
+        finding_actions.raise_finding(s1, by=p.lead, grade="critical", description="x", evidence="y")
     fill_stage1(s1, p.lead)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
     with rule("R7.4.2", field="status"):
-        actions.raise_finding(s1, by=p.lead, grade="minor", description="x", evidence="y")
+        finding_actions.raise_finding(s1, by=p.lead, grade="minor", description="x", evidence="y")

@@ -10,8 +10,9 @@ from carbon_helpers import open_stage2, verified_and_frozen
 from django.core.exceptions import PermissionDenied
 
 from tancert.audits import actions as audits
-from tancert.audits import report
-from tancert.audits.report_models import AuditReport
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.models.report import AuditReport
+from tancert.audits.report import actions as report
 from tancert.records.models import Event
 from tancert.scheme import rulebook
 
@@ -103,11 +104,11 @@ def test_combined_audit_keeps_cms_points_identifiable(p):
 
 def test_findings_with_evidence_and_corrective_action_are_in_the_report(p):
     s2 = open_stage2(p)
-    major = audits.raise_finding(s2, by=p.auditor, grade="major", clause="R7.4.2-F4", description="碳基准未调整",
+    major = finding_actions.raise_finding(s2, by=p.auditor, grade="major", clause="R7.4.2-F4", description="碳基准未调整",
                                  evidence="碳基准报告 v1 第 3 页")
-    audits.respond_to_finding(major, by=p.client_a, correction="重新计算碳基准", root_cause="未识别新生产线",
+    finding_actions.respond_to_finding(major, by=p.client_a, correction="重新计算碳基准", root_cause="未识别新生产线",
                               corrective_action="修订碳基准管理程序", evidence="碳基准报告 v2")
-    audits.review_finding_response(major, by=p.auditor, outcome="verify")
+    finding_actions.review_finding_response(major, by=p.auditor, outcome="verify")
     s2, _frozen = verified_and_frozen(p, s2)
     r = report.sign_report(s2, by=p.lead, **SIGN)
     text = pdf_text(r.pdf.open("rb").read())
@@ -154,9 +155,9 @@ def test_who_can_open_the_report(p):
     assert not report.can_open(s2, p.outsider) and not report.can_open(s2, p.client_b)
     assert not report.can_open(s2, p.client_a)  # not before the decision
     minor = s2.findings.get(clause="R6.2-calibration")
-    audits.respond_to_finding(minor, by=p.client_a, correction="EM-02 已送检", root_cause="检定计划遗漏",
+    finding_actions.respond_to_finding(minor, by=p.client_a, correction="EM-02 已送检", root_cause="检定计划遗漏",
                               corrective_action="修订计量器具管理程序", evidence="检定证书 JD-1")
-    audits.review_finding_response(minor, by=p.auditor, outcome="accept")
+    finding_actions.review_finding_response(minor, by=p.auditor, outcome="accept")
     answer_checklist(s2, p.lead)  # the checklist gate of closing
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation="recommend")
     certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
@@ -177,7 +178,7 @@ def test_quantitative_focus_items_carry_the_frozen_figures(p, kind, key):
 
 
 def test_the_real_checklist_answers_appear_under_each_focus_item(p):
-    """tancert.audits.checklists.report_items (the checklist half of issue 6) feeds the report."""
+    """tancert.audits.checklists.items.report_items (the checklist half of issue 6) feeds the report."""
     s2, _frozen = verified_and_frozen(p)
     answer_checklist(s2, p.lead)
     r = report.sign_report(s2, by=p.lead, **SIGN)

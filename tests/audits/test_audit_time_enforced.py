@@ -16,8 +16,9 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tancert.audits import actions, plandoc, timing
 from tancert.audits.models import Audit
+from tancert.audits.programme import actions as programme_actions
+from tancert.audits.programme import plandoc, timing
 from tancert.people.actions import create_api_token
 from tancert.records.models import Event
 from tancert.scheme.violations import RuleViolation
@@ -39,20 +40,20 @@ def cert(p):
 
 def _stage1(p, app, **kw):
     day = today() + timedelta(days=10)
-    return actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=day, end_date=day,
+    return programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=day, end_date=day,
                               auditor_days=Decimal("1.5"), team=team(p), application=app, **kw)
 
 
 def _stage2(p, app, days, **kw):
     start = today() + timedelta(days=11)
-    return actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=start,
+    return programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=start,
                               end_date=start + timedelta(days=2), auditor_days=days, team=team(p), application=app,
                               **kw)
 
 
 def _surveillance(p, cert, days, **kw):
     day = today() + timedelta(days=200)
-    return actions.plan_audit(cert.organisation, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day,
+    return programme_actions.plan_audit(cert.organisation, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day,
                               end_date=day + timedelta(days=1), auditor_days=days, team=team(p), certificate=cert,
                               **kw)
 
@@ -78,9 +79,9 @@ def test_a_recertification_below_its_calculated_time_is_refused(p, cert, rule):
     args = dict(kind=Audit.RECERTIFICATION, start_date=day, end_date=day + timedelta(days=1), team=team(p),
                 certificate=cert)
     with rule("R7.3.3", field="auditor_days"):
-        actions.plan_audit(cert.organisation, by=p.planner, auditor_days=3, **args)
+        programme_actions.plan_audit(cert.organisation, by=p.planner, auditor_days=3, **args)
     assert not cert.audits.filter(kind=Audit.RECERTIFICATION).exists()
-    assert actions.plan_audit(cert.organisation, by=p.planner, auditor_days=needed, **args).kind == "recertification"
+    assert programme_actions.plan_audit(cert.organisation, by=p.planner, auditor_days=needed, **args).kind == "recertification"
 
 
 def test_the_calculated_time_can_be_switched_off_but_never_the_base(p, cert, rule, settings):

@@ -7,7 +7,7 @@ from carbon_helpers import inventory_bytes, open_stage2
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tancert.audits.carbon_models import InventoryUpload
+from tancert.audits.models.carbon import InventoryUpload
 from tancert.people.actions import create_api_token
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_cement_audit_has_an_inventory_with_a_partly_checked_sample(client):
-    from tancert.audits.carbon_models import InventoryUpload
+    from tancert.audits.models.carbon import InventoryUpload
+    from tancert.demo import seed as demo
     from tancert.people.models import User
-    from tancert.web import demo
 
     demo.seed()
     up = InventoryUpload.objects.get(audit__organisation__name="东方水泥集团有限公司")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from carbon_helpers import inventory_bytes, open_stage2
 
-from tancert.audits import carbon
+from tancert.audits.carbon import actions as carbon
 
 pytestmark = pytest.mark.django_db
 

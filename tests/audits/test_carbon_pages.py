@@ -6,8 +6,9 @@ import pytest
 from carbon_helpers import inventory_bytes, open_stage2, verified_and_frozen
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tancert.audits import carbon, report
-from tancert.audits.carbon_models import InventoryUpload
+from tancert.audits.carbon import actions as carbon
+from tancert.audits.models.carbon import InventoryUpload
+from tancert.audits.report import actions as report
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,7 @@ def test_pages_are_chinese_first_and_english_on_request(p, client):
 
 def test_client_opens_the_report_only_after_the_decision(p, client):
     from tancert.audits import actions as audits
+    from tancert.audits.findings import actions as finding_actions
     from tancert.certificates import actions as certs
 
     from flow import CONDITIONS_MET, answer_checklist
@@ -153,8 +155,8 @@ def test_client_opens_the_report_only_after_the_decision(p, client):
     assert c.get(f"/audits/{s2.pk}/report/").status_code == 404
     assert 'id="report-link"' not in c.get(f"/audits/{s2.pk}/").content.decode()
     minor = s2.findings.get(clause="R6.2-calibration")
-    audits.respond_to_finding(minor, by=p.client_a, correction="送检", root_cause="遗漏", corrective_action="修订程序")
-    audits.review_finding_response(minor, by=p.auditor, outcome="accept")
+    finding_actions.respond_to_finding(minor, by=p.client_a, correction="送检", root_cause="遗漏", corrective_action="修订程序")
+    finding_actions.review_finding_response(minor, by=p.auditor, outcome="accept")
     answer_checklist(s2, p.lead)
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation="recommend")
     certs.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)

@@ -8,8 +8,8 @@ import pytest
 from carbon_helpers import check_whole_sample, inventory_bytes, open_stage2, verified_and_frozen
 from django.core.exceptions import PermissionDenied
 
-from tancert.audits import carbon
-from tancert.audits.carbon_models import FrozenCarbonFigures, InventoryUpload, SampleCheck
+from tancert.audits.carbon import actions as carbon
+from tancert.audits.models.carbon import FrozenCarbonFigures, InventoryUpload, SampleCheck
 from tancert.records.models import Event
 
 from flow import answer_checklist
@@ -136,7 +136,7 @@ def test_a_new_upload_invalidates_work_on_the_old_version(p, rule):
 
 def test_frozen_figures_survive_a_factor_library_change(p, monkeypatch):
     """Later factor-library changes never rewrite frozen figures (nor the report built from them)."""
-    from tancert.audits import report
+    from tancert.audits.report import actions as report
     from tancert.ghg import library as library_module
 
     s2, frozen = verified_and_frozen(p)

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tancert.audits import actions
-from tancert.audits.checkins import check_in, set_checkin_required
+from tancert.audits.checklists.checkins import check_in, set_checkin_required
 from tancert.audits.models import Audit
+from tancert.audits.programme import actions as programme_actions
 
 from flow import PNG, answer_checklist, through_audits
 
@@ -32,7 +33,7 @@ def surveillance(p):
 
     cert = certify(complete_application(p.org_a, p.client_a), p)
     day = timezone.localdate() + timezone.timedelta(days=200)
-    return actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
+    return programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
                               auditor_days=2.5, team=team(p), certificate=cert)
 
 

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tancert.audits import actions, checklists
-from tancert.audits.checklist_actions import add_evidence, answer_item, start_checklist, sync
-from tancert.audits.checklist_models import ChecklistAnswer, ChecklistItem, EvidenceEntry
+from tancert.audits import actions
+from tancert.audits.checklists import items as checklists
+from tancert.audits.checklists.actions import add_evidence, answer_item, start_checklist, sync
+from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit
+from tancert.audits.models.checklists import ChecklistAnswer, ChecklistItem, EvidenceEntry
+from tancert.audits.programme import actions as programme_actions
 from tancert.scheme import rulebook
 
 from flow import accept_and_contract, answer_checklist, complete_application, fill_stage1, plan_initial
@@ -85,7 +88,7 @@ def test_a_new_clause_tree_version_replaces_the_inferred_one_without_code_change
     rulebook._load_clause_tree.cache_clear()
     try:
         settings.TANCERT_CLAUSE_TREE_VERSION = "official-test"
-        s = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=stage2.start_date,
+        s = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=stage2.start_date,
                                end_date=stage2.end_date, auditor_days=1, team=[(p.lead, "leader")],
                                application=None)
         new = start_checklist(s, by=p.lead)
@@ -146,7 +149,7 @@ def test_an_item_marked_finding_needs_a_finding_and_not_audited_needs_a_reason(p
     with rule("R7.4.2-F8", field="checklist.R7.4.2-F8"):
         actions.complete_audit(stage2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
     f8.refresh_from_db()
-    actions.raise_finding(stage2, by=p.lead, grade="minor", description="重大偏差未分析原因", item=f8,
+    finding_actions.raise_finding(stage2, by=p.lead, grade="minor", description="重大偏差未分析原因", item=f8,
                           evidence_ids=[f8.evidence.get().pk])
     actions.complete_audit(stage2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
 
@@ -227,7 +230,7 @@ def test_a_closed_audit_keeps_its_checklist(p, stage2, rule):
 def test_report_items_lists_every_item_with_its_evidence_and_findings(p, stage2):
     answer_checklist(stage2, p.lead, {"*": ("conforming", "抽查记录"), "8.3": ("not_audited", "本次未涉及采购")})
     f6 = item(stage2, "R7.4.2-F6")
-    actions.raise_finding(stage2, by=p.auditor, grade="major", description="碳绩效参数未调整", item=f6,
+    finding_actions.raise_finding(stage2, by=p.auditor, grade="major", description="碳绩效参数未调整", item=f6,
                           evidence="参数表")
     rows = checklists.report_items(stage2)
     assert len(rows) == stage2.checklist.items.count()
@@ -272,10 +275,10 @@ def test_each_surveillance_and_recertification_focus_item_must_be_answered(p, ru
 
     cert = certify(complete_application(p.org_a, p.client_a), p)
     day = timezone.localdate() + timedelta(days=200)
-    surveillance = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day,
+    surveillance = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day,
                                       end_date=day, auditor_days=2.5, team=team(p), certificate=cert)
     _close_item_by_item(surveillance, p, rule, SURVEILLANCE_FOCUS)
-    recert = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.RECERTIFICATION, start_date=day,
+    recert = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.RECERTIFICATION, start_date=day,
                                 end_date=day + timedelta(days=1), team=team(p), certificate=cert,
                                 auditor_days=calculated_days(Audit.RECERTIFICATION, certificate=cert))
     _close_item_by_item(recert, p, rule, RECERTIFICATION_FOCUS)

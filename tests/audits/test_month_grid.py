@@ -11,10 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tancert.audits import daygrid
-from tancert.people import register_actions as reg
+from tancert.audits.programme import daygrid
 from tancert.people.actions import create_api_token
-from tancert.people.auditors import register_people
+from tancert.people.auditors import actions as reg
+from tancert.people.auditors.snapshots import register_people
 
 from flow import accept_and_contract, complete_application, plan_initial, team
 

@@ -12,10 +12,10 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from tancert.audits import programme_actions
 from tancert.audits.models import Audit
+from tancert.audits.programme import actions as programme_actions
 from tancert.ops.models import Notification
-from tancert.people import register_actions as reg
+from tancert.people.auditors import actions as reg
 
 from flow import accept_and_contract, certify, complete_application, team
 
@@ -156,7 +156,7 @@ def test_audit_plan_pdf_for_office_team_and_own_client_only(client, p, world):
 def test_issue_and_confirm_from_the_audit_page(client, p):
     app = complete_application(p.org_a, p.client_a)
     accept_and_contract(app, p)
-    s1 = __import__("tancert.audits.actions", fromlist=["x"]).plan_audit(
+    s1 = __import__("tancert.audits.programme.actions", fromlist=["x"]).plan_audit(
         p.org_a, by=p.planner, kind="stage1", start_date=today() + timedelta(days=5),
         end_date=today() + timedelta(days=5), auditor_days=1, team=team(p), application=app)
     client.force_login(p.planner)

@@ -11,9 +11,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from tancert.audits import actions, programme_actions
 from tancert.audits.models import Audit, AuditProgramme, AuditTeamMember, ProgrammeEntry
-from tancert.people import register_actions as reg
+from tancert.audits.programme import actions as programme_actions
+from tancert.people.auditors import actions as reg
 from tancert.records.models import Event
 
 from flow import (
@@ -35,7 +35,7 @@ def today():
 
 def _plan(p, app, *, start=None, end=None, days=1, members=None, kind=Audit.STAGE1, **kw):
     start = start or today() + timedelta(days=10)
-    return actions.plan_audit(app.organisation, by=p.planner, kind=kind, start_date=start, end_date=end or start,
+    return programme_actions.plan_audit(app.organisation, by=p.planner, kind=kind, start_date=start, end_date=end or start,
                               auditor_days=days, team=members if members is not None else team(p), application=app,
                               **kw)
 
@@ -109,8 +109,8 @@ def test_combined_audit_below_80_percent_is_refused_through_the_estimate(p, acce
     from dataclasses import replace
     from decimal import Decimal
 
-    from tancert.audits.estimate import profile_for_application
-    from tancert.audits.planning.audittime import OtherSystem, calculate
+    from tancert.clients.estimate import profile_for_application
+    from tancert.planning.audittime import OtherSystem, calculate
 
     combined = replace(profile_for_application(accepted), other_systems=(OtherSystem("ISO 14001", Decimal(6)),),
                        proposed_combined_days=Decimal(1))
@@ -129,11 +129,11 @@ def test_surveillance_13_months_after_the_last_one_is_refused(p, rule):
     app = complete_application(p.org_a, p.client_a)
     cert = certify(app, p)
     s1_day = today() + relativedelta(months=10)
-    s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=s1_day, end_date=s1_day,
+    s1 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=s1_day, end_date=s1_day,
                             auditor_days=2.5, team=team(p), certificate=cert)
     late = s1_day + relativedelta(months=13)
     with rule("R8.1.1-interval", field="end_date"):
-        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=late, end_date=late,
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=late, end_date=late,
                            auditor_days=2.5, team=team(p), certificate=cert)
     assert cert.audits.filter(kind=Audit.SURVEILLANCE).get() == s1
 
@@ -157,9 +157,9 @@ def test_programme_windows_link_and_window_check(p, rule):
     # A surveillance before its window opens is refused with the programme's key.
     early = s1.earliest - timedelta(days=5)
     with rule("R8.1.1-interval", field="start_date"):
-        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=early, end_date=early,
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=early, end_date=early,
                            auditor_days=2.5, team=team(p), certificate=cert)
-    audit = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=s1.earliest,
+    audit = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=s1.earliest,
                                end_date=s1.earliest, auditor_days=2.5, team=team(p), certificate=cert)
     s1.refresh_from_db()
     assert s1.audit == audit
@@ -273,10 +273,10 @@ def test_extra_surveillance_audit_is_planned_in_its_window(p, rule):
                                                      reason="新增熟料生产线", start=today() + timedelta(days=3))
     late = entry.latest + timedelta(days=1)
     with rule("R8.1.1-extra", field="end_date"):
-        actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=late, end_date=late,
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=late, end_date=late,
                            auditor_days=2.5, team=team(p), certificate=cert)
     day = entry.earliest + timedelta(days=7)
-    audit = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=day, end_date=day,
+    audit = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SPECIAL, start_date=day, end_date=day,
                                auditor_days=2.5, team=team(p), certificate=cert)
     entry.refresh_from_db()
     assert entry.audit == audit
@@ -289,7 +289,7 @@ def test_a_window_moved_by_an_early_surveillance_is_a_new_version(p):
     s1_entry = prog.current_entries().get(kind="surveillance", sequence=1)
     s2_before = prog.current_entries().get(kind="surveillance", sequence=2)
     day = s1_entry.earliest
-    s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
+    s1 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
                             auditor_days=2.5, team=team(p), certificate=cert)
     close(s1, p.lead, conclusion="持续有效")
     programme_actions.build_programme(p.org_a, by=p.planner)

@@ -13,7 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tancert.audits import programme_actions, sitetime
+from tancert.audits.programme import actions as programme_actions
+from tancert.audits.programme import sitetime
 from tancert.clients import profile
 from tancert.people.actions import create_api_token
 from tancert.records.models import Event

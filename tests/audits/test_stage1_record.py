@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tancert.audits import actions, stage1
+from tancert.audits import actions
 from tancert.audits.models import Audit
+from tancert.audits.programme import actions as programme_actions
+from tancert.audits.stage1 import actions as stage1
 from tancert.records.models import Event
 
 from flow import STAGE1_TEXTS, accept_and_contract, complete_application, fill_stage1, plan_initial
@@ -110,7 +112,7 @@ def test_offsite_stage1_keeps_its_reason(p, rule):
                            valid_until=timezone.localdate() + timedelta(days=365))
     accept_and_contract(app, p)
 
-    s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=timezone.localdate(),
+    s1 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=timezone.localdate(),
                             end_date=timezone.localdate(), auditor_days=1, team=team(p), application=app,
                             offsite=True, offsite_reason="R7.4.1-O1：持有能源管理体系认证证书")
     fill_stage1(s1, p.lead)

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tancert.audits import actions
-from tancert.audits.checklist_models import ChecklistAnswer, ChecklistItem, EvidenceEntry
 from tancert.audits.models import Audit
+from tancert.audits.models.checklists import ChecklistAnswer, ChecklistItem, EvidenceEntry
 
 from flow import accept_and_contract, complete_application, fill_stage1, plan_initial
 

@@ -10,12 +10,14 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tancert.certificates import actions, marks
+from tancert.certificates import actions
 from tancert.certificates.committee import decision_queue
+from tancert.certificates.marks import actions as mark_actions
+from tancert.certificates.marks import drawing as marks
 from tancert.certificates.models import Certificate, Decision, DecisionVote
 from tancert.people.actions import create_staff_user
+from tancert.people.auditors.actions import declare_conflict
 from tancert.people.models import Role
-from tancert.people.register_actions import declare_conflict
 from tancert.records.models import Event
 
 from flow import CONDITIONS_MET, certify, complete_application, pdf_text_streams, through_audits
@@ -145,23 +147,23 @@ def test_english_version_on_request_is_a_second_pdfa_of_the_same_version(p, audi
 
 def test_only_the_holder_of_a_valid_certificate_may_use_the_mark(p, audited, rule):
     cert = actions.issue_certificate(_decision(p, audited), by=p.certadmin)
-    actions.mark_allowed(cert, p.client_a)
+    mark_actions.mark_allowed(cert, p.client_a)
     with pytest.raises(PermissionDenied):
-        actions.mark_allowed(cert, p.client_b)
+        mark_actions.mark_allowed(cert, p.client_b)
     actions.suspend_certificate(cert, by=p.decider, trigger="T3", reason="受到行政处罚",
                                 respond_by=timezone.localdate() + timedelta(days=30))
     with rule("R11.1", field="status"):
-        actions.mark_allowed(cert, p.client_a)
+        mark_actions.mark_allowed(cert, p.client_a)
 
 
 def test_mark_misuse_is_recorded_as_a_finding(p, audited, rule):
     cert = actions.issue_certificate(_decision(p, audited), by=p.certadmin)
     with rule("R11.2", field="description"):
-        actions.record_mark_misuse(cert, by=p.certadmin, observed_on=timezone.localdate(), description="", evidence="")
+        mark_actions.record_mark_misuse(cert, by=p.certadmin, observed_on=timezone.localdate(), description="", evidence="")
     with pytest.raises(PermissionDenied):
-        actions.record_mark_misuse(cert, by=p.client_a, observed_on=timezone.localdate(), description="x",
+        mark_actions.record_mark_misuse(cert, by=p.client_a, observed_on=timezone.localdate(), description="x",
                                    evidence="y")
-    m = actions.record_mark_misuse(cert, by=p.certadmin, observed_on=timezone.localdate(),
+    m = mark_actions.record_mark_misuse(cert, by=p.certadmin, observed_on=timezone.localdate(),
                                    description="产品包装上使用认证标志", evidence="包装照片", action="30 日内停止使用")
     assert cert.mark_misuses.get() == m
     assert Event.objects.filter(action="certificate.mark_misuse").exists()

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from tancert.audits import actions as audits
+from tancert.audits.findings import actions as finding_actions
 from tancert.certificates import actions
 from tancert.certificates.models import Certificate, Decision
 from tancert.records.models import Event
@@ -59,12 +59,12 @@ def test_unverified_major_forbids_granting(p, rule):
     with rule("R7.5.2", field="findings"):
         actions.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
     major = s2.findings.get()
-    audits.respond_to_finding(major, by=p.client_a, correction="a", root_cause="b", corrective_action="c",
+    finding_actions.respond_to_finding(major, by=p.client_a, correction="a", root_cause="b", corrective_action="c",
                               evidence="d")
-    audits.review_finding_response(major, by=p.lead, outcome="accept")
+    finding_actions.review_finding_response(major, by=p.lead, outcome="accept")
     with rule("R7.5.2", field="findings"):  # accepted is not enough for a major
         actions.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
-    audits.review_finding_response(major, by=p.lead, outcome="verify")
+    finding_actions.review_finding_response(major, by=p.lead, outcome="verify")
     assert actions.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET).grants
 
 
@@ -166,7 +166,7 @@ def test_expiry_sweep_is_idempotent(p, rule):
 
 
 def test_a_suspended_certificate_past_its_expiry_cannot_be_restored(p, rule):
-    from tancert.web.demo import at, clock
+    from tancert.demo.seed import at, clock
 
     cert = certify(complete_application(p.org_a, p.client_a), p)
     actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="体系严重缺陷",

@@ -9,10 +9,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from tancert import sweep
 from tancert.certificates import actions
 from tancert.certificates.enforcement import next_surveillance_due
 from tancert.certificates.models import Certificate
-from tancert.ops import sweep
 from tancert.ops.models import Notification
 from tancert.records.models import Event
 

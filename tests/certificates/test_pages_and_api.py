@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tancert.certificates import actions, transfer
+from tancert.certificates import actions
 from tancert.certificates.models import Certificate, ChangeRequest, MarkMisuse, TransferReview
+from tancert.certificates.transfer import actions as transfer
 
 from flow import certify, complete_application
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tancert.certificates import actions
 from tancert.certificates.models import Certificate
-from tancert.web.demo import at, clock
+from tancert.demo.seed import at, clock
 
 from flow import certify, complete_application
 

@@ -11,11 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tancert.certificates import actions, export
+from tancert import sweep
+from tancert.certificates import actions
+from tancert.certificates.export import regulator as export
 from tancert.certificates.models import RegulatorExport
-from tancert.ops import sweep
+from tancert.demo.seed import at, clock
 from tancert.ops.models import Notification
-from tancert.web.demo import at, clock
 
 from flow import certify, complete_application
 

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from tancert.audits import actions as audits
 from tancert.audits.models import Audit
-from tancert.certificates import actions, transfer
+from tancert.audits.programme import actions as programme_actions
+from tancert.certificates import actions
 from tancert.certificates.models import Certificate, ChangeRequest, Decision, TransferReview
+from tancert.certificates.transfer import actions as transfer
 from tancert.clients.models import Application
+from tancert.demo.seed import at, clock
 from tancert.records.models import Event
-from tancert.web.demo import at, clock
 
 from flow import (
     CONDITIONS_MET,
@@ -54,7 +56,7 @@ def _recertify(cert, app, p):
     today = timezone.localdate()
     train_team(p, today.year)
     days = calculated_days(Audit.RECERTIFICATION, application=app)
-    audit = audits.plan_audit(cert.organisation, by=p.planner, kind=Audit.RECERTIFICATION, start_date=today,
+    audit = programme_actions.plan_audit(cert.organisation, by=p.planner, kind=Audit.RECERTIFICATION, start_date=today,
                               end_date=today + timedelta(days=1), auditor_days=days, team=team(p), application=app,
                               certificate=cert)
     close(audit, p.lead, conclusion="持续符合")
@@ -135,7 +137,7 @@ def test_holder_applies_for_a_change_and_the_body_approves_it(p, cert, rule):
 def test_a_change_needing_an_audit_waits_for_a_positive_one(p, cert, rule):
     req = actions.request_change(cert, by=p.client_a, changes={"scope": "扩大范围"}, reason="扩项")
     today = timezone.localdate()
-    special = audits.plan_audit(cert.organisation, by=p.planner, kind=Audit.SPECIAL, start_date=today, end_date=today,
+    special = programme_actions.plan_audit(cert.organisation, by=p.planner, kind=Audit.SPECIAL, start_date=today, end_date=today,
                                 auditor_days=1, team=team(p), certificate=cert)
     with rule("R9.4.2", field="audit"):
         actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核", audit=special)

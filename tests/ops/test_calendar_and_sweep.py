@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
+from tancert import sweep
 from tancert.clients import actions as clients
 from tancert.clients.models import Application
-from tancert.ops import actions, sweep
+from tancert.ops import actions
 from tancert.ops.calendar import add_working_days
 from tancert.ops.models import Notification
 from tancert.records.models import Event

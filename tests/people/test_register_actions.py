@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from tancert.people import register_actions as reg
-from tancert.people.register import (
+from tancert.people.auditors import actions as reg
+from tancert.people.models.auditors import (
     CcaaRegistration,
     CompetenceEvaluation,
     ConflictDeclaration,

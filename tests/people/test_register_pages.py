@@ -8,9 +8,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tancert.people import register_actions as reg
 from tancert.people.actions import create_api_token
-from tancert.people.register import CcaaRegistration, ConflictDeclaration, CpdPlan, CpdRecord, Unavailability
+from tancert.people.auditors import actions as reg
+from tancert.people.models.auditors import (
+    CcaaRegistration,
+    ConflictDeclaration,
+    CpdPlan,
+    CpdRecord,
+    Unavailability,
+)
 from tancert.records.models import Event
 
 pytestmark = pytest.mark.django_db

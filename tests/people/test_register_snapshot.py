@@ -9,11 +9,12 @@ import pytest
 from django.utils import timezone
 
 from tancert.audits.models import Audit
-from tancert.audits.planning.teams import AuditNeed, TeamMember, check_team
-from tancert.people import register_actions as reg
+from tancert.audits.programme.bookings import auditor_snapshot, snapshots
 from tancert.people.actions import create_staff_user
-from tancert.people.auditors import auditor_snapshot, overview, register_warnings, snapshots
+from tancert.people.auditors import actions as reg
+from tancert.people.auditors.snapshots import overview, register_warnings
 from tancert.people.models import Role
+from tancert.planning.teams import AuditNeed, TeamMember, check_team
 
 from flow import accept_and_contract, code, complete_application, plan_initial
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tancert.audits.planning.teams import AuditNeed, Auditor
+from tancert.planning.teams import AuditNeed, Auditor
 
 CLIENT = "org-1"
 START, END = date(2026, 6, 8), date(2026, 6, 10)

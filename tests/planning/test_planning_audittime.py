@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tancert.audits.planning import audittime as at
-from tancert.audits.planning.audittime import (
+from tancert.planning import audittime as at
+from tancert.planning.audittime import (
     ClientProfile,
     OtherFactor,
     OtherSystem,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tancert.audits.planning.programme import (
+from tancert.planning.programme import (
     check_recertification_date,
     check_renewal_application,
     check_surveillance_date,

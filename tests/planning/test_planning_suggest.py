@@ -9,14 +9,14 @@ from decimal import Decimal as D
 import pytest
 from planning_factories import CLIENT, START, make_auditor, make_need
 
-from tancert.audits.planning.offsite import (
+from tancert.planning.offsite import (
     OffsiteFacts,
     consecutive_run,
     require_offsite_allowed,
     stage1_offsite,
 )
-from tancert.audits.planning.suggest import BIT, REASONS, AuditorIndex, naive_eligible, suggest_teams
-from tancert.audits.planning.teams import AuditNeed, Conflict, check_team
+from tancert.planning.suggest import BIT, REASONS, AuditorIndex, naive_eligible, suggest_teams
+from tancert.planning.teams import AuditNeed, Conflict, check_team
 from tancert.scheme.violations import RuleViolation
 
 
@@ -186,7 +186,7 @@ def _brute_best(people, need):
     """Best rank key over every single person and pair (test oracle, plain Python)."""
     from itertools import combinations
 
-    from tancert.audits.planning.teams import AREA_FUNCTIONS, busy_on, can_lead, ghg_valid, impartiality_limit
+    from tancert.planning.teams import AREA_FUNCTIONS, busy_on, can_lead, ghg_valid, impartiality_limit
 
     ok = {a.id: codes for a, codes in naive_eligible(people, need)}
     pool = [(a, False) for a in people if not ok[a.id]]

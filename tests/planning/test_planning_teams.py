@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from planning_factories import CLIENT, END, START, make_auditor, make_need
 
-from tancert.audits.planning.teams import (
+from tancert.planning.teams import (
     Conflict,
     TeamMember,
     check_team,

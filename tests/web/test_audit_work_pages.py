@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tancert.audits import actions
-from tancert.audits.checklist_models import ChecklistItem
+from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit
+from tancert.audits.models.checklists import ChecklistItem
+from tancert.audits.programme import actions as programme_actions
 
 from flow import accept_and_contract, complete_application, fill_stage1, plan_initial, team
 
@@ -98,7 +100,7 @@ def test_stage1_form_saves_the_record_and_stage2_shows_the_key_points(client, p,
             "key_parameters": "窑头温度", "review_D1": "adequate", "review_D2": "inadequate", "note_D2": ""}
     r = client.post(world["stage1"], data, follow=True)
     assert "R7.4.1-S1" in r.content.decode()  # D2 needs a note: nothing saved
-    from tancert.audits.stage1_models import Stage1Record
+    from tancert.audits.models.stage1 import Stage1Record
 
     assert not Stage1Record.objects.filter(audit=world["s1"]).exists()
     data["note_D2"] = "缺少 2025 年排放报告"
@@ -113,13 +115,13 @@ def test_audit_page_says_when_stage2_must_be_repeated(client, p):
     app = complete_application(p.org_a, p.client_a)
     accept_and_contract(app, p)
     day = timezone.localdate() - timedelta(days=250)
-    s1 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=day, end_date=day,
+    s1 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE1, start_date=day, end_date=day,
                             auditor_days=1.5, team=team(p), application=app)
-    s2 = actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=day + timedelta(days=1),
+    s2 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=day + timedelta(days=1),
                             end_date=day + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     fill_stage1(s1, p.lead)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
-    actions.raise_finding(s2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")
+    finding_actions.raise_finding(s2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")
     client.force_login(p.decider)
     page = client.get(reverse("audit", args=[s2.pk])).content.decode()
     assert "R7.4.1-S2" in page and "必须重新进行第二阶段审核" in page

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_seed_plans_with_valid_teams_and_builds_the_certified_clients_programme():
     from tancert.audits.models import AuditProgramme
-    from tancert.web import demo
+    from tancert.demo import seed as demo
 
     demo.seed()
     prog = AuditProgramme.objects.get(organisation__name="蓝天化工有限公司")

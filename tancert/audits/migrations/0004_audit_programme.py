@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import tancert.audits.programme_models
+import tancert.audits.models.programme
 
 
 class Migration(migrations.Migration):
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField()),
                 ('key_points', models.TextField(blank=True, verbose_name='key audit points from stage 1')),
                 ('content', models.JSONField()),
-                ('pdf', models.FileField(upload_to=tancert.audits.programme_models._plan_path)),
+                ('pdf', models.FileField(upload_to=tancert.audits.models.programme._plan_path)),
                 ('sha256', models.CharField(max_length=64)),
                 ('issued_at', models.DateTimeField(auto_now_add=True)),
                 ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plan_documents', to='audits.audit')),

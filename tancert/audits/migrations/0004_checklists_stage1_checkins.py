@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import tancert.audits.checklist_models
+import tancert.audits.models.checklists
 
 
 class Migration(migrations.Migration):
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(blank=True)),
                 ('person', models.CharField(blank=True, max_length=200)),
                 ('observed_at', models.DateTimeField()),
-                ('file', models.FileField(blank=True, null=True, upload_to=tancert.audits.checklist_models._evidence_path)),
+                ('file', models.FileField(blank=True, null=True, upload_to=tancert.audits.models.checklists._evidence_path)),
                 ('original_name', models.CharField(blank=True, max_length=255)),
                 ('content_type', models.CharField(blank=True, max_length=100)),
                 ('sha256', models.CharField(blank=True, max_length=64)),

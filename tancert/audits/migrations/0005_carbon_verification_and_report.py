@@ -4,8 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import tancert.audits.carbon_models
-import tancert.audits.report_models
+import tancert.audits.models.carbon
+import tancert.audits.models.report
 
 
 class Migration(migrations.Migration):
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField()),
-                ('file', models.FileField(upload_to=tancert.audits.carbon_models._inventory_path)),
+                ('file', models.FileField(upload_to=tancert.audits.models.carbon._inventory_path)),
                 ('original_name', models.CharField(max_length=255)),
                 ('size', models.PositiveIntegerField(default=0)),
                 ('sha256', models.CharField(max_length=64)),
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField()),
                 ('content', models.JSONField()),
-                ('pdf', models.FileField(upload_to=tancert.audits.report_models._report_path)),
+                ('pdf', models.FileField(upload_to=tancert.audits.models.report._report_path)),
                 ('sha256', models.CharField(max_length=64)),
                 ('signed_at', models.DateTimeField()),
                 ('superseded_at', models.DateTimeField(blank=True, null=True)),

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import tancert.certificates.models
+import tancert.certificates.models.certificate
 
 
 class Migration(migrations.Migration):
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField()),
                 ('content', models.JSONField()),
-                ('pdf', models.FileField(blank=True, null=True, upload_to=tancert.certificates.models._pdf_path)),
+                ('pdf', models.FileField(blank=True, null=True, upload_to=tancert.certificates.models.certificate._pdf_path)),
                 ('sha256', models.CharField(blank=True, max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('superseded_at', models.DateTimeField(blank=True, null=True)),

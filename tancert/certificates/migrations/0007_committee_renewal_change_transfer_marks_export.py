@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import tancert.certificates.models
+import tancert.certificates.models.certificate
 
 
 class Migration(migrations.Migration):
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='certificateversion',
             name='pdf_en',
-            field=models.FileField(blank=True, null=True, upload_to=tancert.certificates.models._pdf_path),
+            field=models.FileField(blank=True, null=True, upload_to=tancert.certificates.models.certificate._pdf_path),
         ),
         migrations.AddField(
             model_name='certificateversion',

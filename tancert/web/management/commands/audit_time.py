@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from tancert.audits.planning import audittime
+from tancert.planning import audittime
 from tancert.scheme.violations import RuleViolation
 
 

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tancert.web import demo
+from tancert.demo import seed as demo
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tancert.certificates import export
+from tancert.certificates.export import regulator as export
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tancert.ops import sweep
+from tancert import sweep
 
 
 class Command(BaseCommand):

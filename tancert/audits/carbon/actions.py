@@ -1,0 +1,318 @@
+"""Carbon data verification inside an audit (R6, R7.4.3): the actions.
+
+upload_inventory → (engine: recompute, every data-quality check, the seeded stratified sample)
+→ record_sample_check for each sampled record (a discrepancy raises an R6.2-crosscheck finding)
+→ confirm_data_finding for a blocking data-quality finding → freeze_figures.
+
+The engine (`tancert.ghg`) is pure; this module gives it a file, stores what it says and keeps
+the record chain. Frozen figures come from `tancert.ghg.freeze`, so they carry the factor
+versions used and are never recomputed from the live factor library afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from tancert.audits.findings.actions import raise_finding
+from tancert.audits.models import Audit, Finding
+from tancert.audits.models.carbon import (
+    ConfirmedDataFinding,
+    FrozenCarbonFigures,
+    InventoryUpload,
+    SampleCheck,
+)
+from tancert.audits.team import require_team
+from tancert.records import chain
+from tancert.scheme.violations import RuleViolation, require
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FORMATS = (".xlsx", ".xlsm", ".ods", ".json", ".csv")
+FINDINGS_KEPT = 500  # engine findings kept per upload for the page (all are in the frozen record)
+
+
+class InventoryRejected(RuleViolation):
+    """A bad upload: the engine's errors per sheet/row/column; nothing was imported."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("R7.4.3", _("The inventory has %(n)d errors; nothing was imported. Correct them and upload "
+                                     "the file again."), field="file", params={"n": len(errors)})
+        self.errors = errors
+
+    def as_dict(self) -> dict:
+        return super().as_dict() | {"errors": self.errors}
+
+
+def _require_open(audit: Audit) -> None:
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.3",
+            _("Carbon data can be verified only while the audit is open."), field="status")
+
+
+def _require_team_or_client(audit: Audit, user) -> None:
+    if user.is_authenticated and user.is_client:
+        if user.organisation_id != audit.organisation_id:
+            raise PermissionDenied(_("Only the audited organisation can upload its inventory."))
+        return
+    require_team(audit, user)
+
+
+def run_engine(content: bytes, filename: str):
+    """Run the GHG engine on uploaded bytes: a CheckResult, or InputError with every problem."""
+    from tancert.ghg import check
+
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"inventory{suffix}"
+        path.write_bytes(content)
+        result = check(path)
+    return result
+
+
+def _cell(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def sample_rows(result) -> list[dict]:
+    """The proposed sample as plain records (what the auditor needs to look up the documents)."""
+    t = result.inventory.table
+    idx = result.sample.index
+    if idx is None or not len(idx):
+        return []
+    labels = {}
+    out = []
+    for i in idx.tolist():
+        y, m = int(t.year[i]), int(t.month[i])
+        labels[i] = f"{y:04d}" if m == 0 else f"{y:04d}-{m:02d}"
+        out.append({
+            "row": int(t.rows[i]), "source_id": t.t("source_id")[i], "facility": t.t("facility")[i],
+            "period": labels[i], "kind": t.t("kind")[i], "activity": t.t("activity")[i],
+            "quantity": _cell(float(t.num["quantity"][i])), "unit": t.t("unit")[i],
+            "crosscheck_source": t.t("crosscheck_source")[i],
+            "tco2e": _cell(float(result.inventory.co2e[i])),
+        })
+    return out
+
+
+def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> InventoryUpload:
+    """The client (portal) or a team member uploads the inventory; every upload is a new version."""
+    from tancert.ghg import InputError
+
+    _require_team_or_client(audit, by)
+    _require_open(audit)
+    suffix = Path(filename or "").suffix.lower()
+    require(suffix in FORMATS, "R7.4.3", _("Upload the inventory in the engine's template (.xlsx), or as .json or "
+                                          ".csv."), field="file")
+    require(0 < len(content) <= MAX_UPLOAD_BYTES, "R7.4.3", _("The file is empty or larger than 20 MB."),
+            field="file")
+    try:
+        result = run_engine(content, filename)
+    except InputError as exc:
+        raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
+    digest = hashlib.sha256(content).hexdigest()
+    data = result.to_json(findings_limit=FINDINGS_KEPT)
+    rows = sample_rows(result)
+    with transaction.atomic():
+        locked = Audit.objects.select_for_update().get(pk=audit.pk)
+        version = (locked.inventories.aggregate(m=Max("version"))["m"] or 0) + 1
+        up = InventoryUpload(audit=audit, version=version, original_name=Path(filename).name[:255], size=len(content),
+                             sha256=digest, inputs_sha256=result.inputs_sha256, reporting_year=data["year"],
+                             total_tco2e=data["total_tco2e"], blocking=bool(data["blocking"]),
+                             results=json.loads(json.dumps(data, default=str)), sample=rows,
+                             sample_rule=result.sample.method, sample_seed=int(result.sample.seed), uploaded_by=by)
+        up.file.save(f"{digest[:12]}{suffix}", ContentFile(content), save=False)
+        up.save()
+        chain.append("audit.inventory_uploaded", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"上传碳排放清单第 {version} 版：{up.original_name}，{data['year']} 年排放总量 "
+                             f"{data['total_tco2e']:,.1f} tCO2e，数据质量阻断项 "
+                             f"{sum(1 for b in data['findings_summary'] if b['severity'] == 'blocking')} 类，"
+                             f"抽样 {len(rows)} 条",
+                     data={"version": version, "sha256": digest, "size": len(content), "file": up.original_name,
+                           "inputs_sha256": result.inputs_sha256, "total_tco2e": data["total_tco2e"],
+                           "blocking": bool(data["blocking"]), "sample_rows": [r["row"] for r in rows],
+                           "sample_seed": int(result.sample.seed)})
+    return up
+
+
+def current_upload(audit: Audit) -> InventoryUpload | None:
+    return audit.inventories.order_by("-version").first()
+
+
+def _require_current(upload: InventoryUpload) -> None:
+    cur = current_upload(upload.audit)
+    require(cur is not None and cur.pk == upload.pk, "R6.2-sampling",
+            _("A newer version of the inventory was uploaded; work on the current version."), field="upload")
+
+
+def record_sample_check(upload: InventoryUpload, *, by, row: int, source_kind: str, reference: str,
+                        value_found=None, result: str, note: str = "", grade: str = Finding.MINOR) -> SampleCheck:
+    """The auditor records what a sampled record was checked against, the value found and the result.
+
+    A discrepancy becomes an audit finding citing R6.2-crosscheck (raised through raise_finding)."""
+    audit = upload.audit
+    require_team(audit, by)
+    _require_open(audit)
+    _require_current(upload)
+    rec = upload.sample_row(int(row))
+    require(rec is not None, "R6.2-sampling", _("Row %(row)s is not in the sample of this inventory."), field="row",
+            params={"row": row})
+    require(source_kind in dict(SampleCheck.SOURCES), "R6.2-crosscheck", _("Name the independent source checked."),
+            field="source_kind")
+    require(bool((reference or "").strip()), "R6.2-crosscheck",
+            _("Give the reference of the document checked (invoice number, ledger page, meter, report)."),
+            field="reference")
+    require(result in dict(SampleCheck.RESULTS), "R6.2-crosscheck", _("Choose agrees or discrepancy."),
+            field="result")
+    if result == SampleCheck.DISCREPANCY:
+        require(value_found is not None or bool(note.strip()), "R6.2-crosscheck",
+                _("A discrepancy needs the value found or a note saying what differs."), field="value_found")
+        require(grade in dict(Finding.GRADES), "R7.4.2", _("Unknown finding grade."), field="grade")
+    kind_label = dict(SampleCheck.SOURCES)[source_kind]
+    with transaction.atomic():
+        # Two auditors checking the same record: the second waits here, then sees the first one's check.
+        InventoryUpload.objects.select_for_update().get(pk=upload.pk)
+        require(not upload.checks.filter(row=rec["row"]).exists(), "R6.2-sampling",
+                _("This sampled record has already been checked."), field="row")
+        finding = None
+        if result == SampleCheck.DISCREPANCY:
+            found = "—" if value_found is None else f"{float(value_found):g}"
+            finding = raise_finding(
+                audit, by=by, grade=grade, clause="R6.2-crosscheck",
+                description=f"活动数据与独立来源不一致：排放源 {rec['source_id']}，期间 {rec['period']}，"
+                            f"清单值 {rec['quantity']:g} {rec['unit']}，核对值 {found} {rec['unit']}。"
+                            + (f"{note.strip()}" if note.strip() else ""),
+                evidence=f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）第 {rec['row']} 行；"
+                         f"{kind_label} {reference.strip()}")
+        check = SampleCheck.objects.create(
+            upload=upload, row=rec["row"], source_kind=source_kind, reference=reference.strip()[:200],
+            value_found=None if value_found is None else float(value_found), result=result, note=note.strip(),
+            finding=finding, checked_by=by)
+        chain.append("audit.sample_checked", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"核对抽样记录第 {rec['row']} 行（{rec['source_id']} {rec['period']}）："
+                             f"{'一致' if result == SampleCheck.AGREES else '不一致'}，来源 {reference.strip()[:60]}",
+                     data={"upload": upload.version, "row": rec["row"], "source_kind": source_kind,
+                           "reference": check.reference, "value_found": check.value_found, "result": result,
+                           "note": check.note, "finding": finding.number if finding else None})
+    return check
+
+
+def blocking_rules(upload: InventoryUpload) -> list[dict]:
+    return [b for b in upload.results.get("findings_summary", []) if b["severity"] == "blocking"]
+
+
+def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, evidence: str = "") -> Finding:
+    """The auditor confirms one of the engine's blocking data-quality findings as an audit finding."""
+    audit = upload.audit
+    require_team(audit, by)
+    _require_open(audit)
+    _require_current(upload)
+    block = next((b for b in blocking_rules(upload) if b["rule"] == rule), None)
+    require(block is not None, "R6.2-review", _("The engine reported no blocking finding under this rule."),
+            field="rule")
+    rows = ", ".join(map(str, block.get("rows", [])[:10]))
+    with transaction.atomic():
+        InventoryUpload.objects.select_for_update().get(pk=upload.pk)
+        require(not upload.confirmed.filter(rule=rule).exists(), "R6.2-review",
+                _("This data-quality finding is already an audit finding."), field="rule")
+        finding = raise_finding(
+            audit, by=by, grade=grade, clause=rule,
+            description=f"碳数据质量问题（{rule}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
+            evidence=(evidence.strip() + "；" if evidence.strip() else "")
+            + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']} 第 {rows} 行")
+        ConfirmedDataFinding.objects.create(upload=upload, rule=rule, finding=finding, confirmed_by=by)
+        chain.append("audit.data_finding_confirmed", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"确认碳数据质量问题 {rule} 为审核发现 #{finding.number}",
+                     data={"upload": upload.version, "rule": rule, "finding": finding.number})
+    return finding
+
+
+def _figures(record: dict, upload: InventoryUpload) -> dict:
+    """What the report states, taken once from the frozen record (plain JSON)."""
+    r = record["results"]
+    perf = r.get("performance") or {}
+    a1 = (r.get("uncertainty") or {}).get("approach1") or {}
+    checks = list(upload.checks.order_by("row"))
+    sources = {}
+    for c in checks:
+        sources[c.source_kind] = sources.get(c.source_kind, 0) + 1
+    return {
+        "organisation": r.get("organisation"), "year": r["year"], "method": r["method"], "gwp_basis": r["gwp_basis"],
+        "total_tco2e": r["total_tco2e"], "by_category": r["by_category"], "by_gas": r["by_gas"],
+        "by_source": r["by_source"], "by_facility": r["by_facility"], "biogenic_co2_t": r["biogenic_co2_t"],
+        "uncertainty": {"total": a1.get("total"), "approach": a1.get("approach"), "notes": a1.get("notes", [])},
+        "performance": {k: perf.get(k) for k in ("base_year", "reporting_year", "totals", "baseline", "baseline_used",
+                                                 "change_vs_base_pct", "indicators", "targets", "statements",
+                                                 "recalculation", "notes")},
+        "factors_used": [{k: f.get(k) for k in ("id", "value", "unit", "document", "clause", "tier", "confidence",
+                                                "unverified")} for f in r.get("factors_used", [])],
+        "inputs_sha256": record["inputs_sha256"],
+        "findings_summary": r.get("findings_summary", []),
+        "sample": {"rule": upload.sample_rule, "seed": upload.sample_seed, "population": r["sample"]["population"],
+                   "size": r["sample"]["size"]},
+        "verification": {
+            "checked": len(checks), "agrees": sum(c.result == SampleCheck.AGREES for c in checks),
+            "discrepancies": sum(c.result == SampleCheck.DISCREPANCY for c in checks), "sources": sources,
+            "checks": [{"row": c.row, "source_kind": c.source_kind, "reference": c.reference,
+                        "value_found": c.value_found, "result": c.result,
+                        "finding": c.finding.number if c.finding_id else None} for c in checks],
+        },
+        "confirmed": [{"rule": c.rule, "finding": c.finding.number} for c in upload.confirmed.select_related("finding")],
+        "upload": {"version": upload.version, "file": upload.original_name, "sha256": upload.sha256},
+    }
+
+
+def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
+    """Freeze the verified figures of the current inventory into the audit (a new version each time)."""
+    from tancert.ghg import freeze
+    from tancert.ghg.canonical import canonical_json
+
+    require_team(audit, by)
+    _require_open(audit)
+    upload = current_upload(audit)
+    require(upload is not None, "R7.4.3", _("Upload the inventory before freezing the figures."), field="upload")
+    checked = set(upload.checks.values_list("row", flat=True))
+    missing = [r["row"] for r in upload.sample if r["row"] not in checked]
+    require(not missing, "R6.2-sampling", _("Check every sampled record first; still open: rows %(rows)s."),
+            field="sample", params={"rows": ", ".join(map(str, missing[:20]))})
+    confirmed = set(upload.confirmed.values_list("rule", flat=True))
+    for block in blocking_rules(upload):
+        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b
+        require(block["rule"] in confirmed, block["rule"],
+                _("The blocking data-quality finding %(rule)s must be confirmed as an audit finding before the "
+                  "figures are frozen."), field="rule", params={"rule": block["rule"]})
+    with upload.file.open("rb") as fh:
+        content = fh.read()
+    require(hashlib.sha256(content).hexdigest() == upload.sha256, "RR",
+            _("The stored inventory file does not match its recorded SHA-256."), field="upload")
+    result = run_engine(content, upload.original_name)
+    record = freeze(result)
+    record = json.loads(json.dumps(record, default=str))
+    record_sha = hashlib.sha256(canonical_json(record)).hexdigest()
+    figures = _figures(record, upload)
+    with transaction.atomic():
+        locked = Audit.objects.select_for_update().get(pk=audit.pk)
+        version = (locked.frozen_figures.aggregate(m=Max("version"))["m"] or 0) + 1
+        frozen = FrozenCarbonFigures.objects.create(
+            audit=audit, version=version, upload=upload, inputs_sha256=record["inputs_sha256"],
+            record_sha256=record_sha, record=record, figures=figures, frozen_by=by)
+        chain.append("audit.figures_frozen", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"冻结核查后的碳数据（第 {version} 版，清单第 {upload.version} 版）：{figures['year']} 年排放总量 "
+                             f"{figures['total_tco2e']:,.1f} tCO2e",
+                     data={"version": version, "upload": upload.version, "inputs_sha256": record["inputs_sha256"],
+                           "record_sha256": record_sha, "total_tco2e": figures["total_tco2e"],
+                           "by_category": figures["by_category"]})
+    return frozen
+
+
+def current_frozen(audit: Audit) -> FrozenCarbonFigures | None:
+    return audit.frozen_figures.order_by("-version").first()

@@ -1,0 +1,115 @@
+"""Pages of the carbon data verification (thin: forms → actions).
+
+Walls: the carbon page is for the audit team and the audited organisation only (anyone else gets a
+404, like a missing audit).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tancert.audits.access import audits_for
+from tancert.audits.carbon import actions as carbon
+from tancert.audits.carbon.forms import (
+    ConfirmDataFindingForm,
+    InventoryUploadForm,
+    SampleCheckForm,
+)
+from tancert.audits.models import Audit
+from tancert.audits.team import on_team
+from tancert.scheme.violations import RuleViolation
+from tancert.ui.actionview import perform, perform_form, violation_text
+from tancert.ui.walls import get_or_404
+
+
+def _carbon_audit(request, pk: int) -> Audit:
+    a = get_or_404(audits_for(request.user).select_related("organisation"), pk=pk)
+    user = request.user
+    if not (on_team(a, user) or (user.is_client and user.organisation_id == a.organisation_id)):
+        raise Http404
+    return a
+
+
+def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, status=200):
+    up = carbon.current_upload(a)
+    checks = {c.row: c for c in up.checks.select_related("finding", "checked_by")} if up else {}
+    sample = [r | {"check": checks.get(r["row"])} for r in (up.sample if up else [])]
+    confirmed = {c.rule: c for c in up.confirmed.select_related("finding")} if up else {}
+    blocking = [b | {"confirmed": confirmed.get(b["rule"])} for b in carbon.blocking_rules(up)] if up else []
+    member = on_team(a, request.user)
+    return render(request, "audits/carbon.html", {
+        "audit": a, "upload": up, "sample": sample, "blocking": blocking, "member": member,
+        "open": a.status in (Audit.PLANNED, Audit.IN_PROGRESS),
+        "uploads": a.inventories.select_related("uploaded_by").order_by("-version"),
+        "frozen": a.frozen_figures.select_related("frozen_by").order_by("-version"),
+        "checked": len(checks), "upload_form": upload_form or InventoryUploadForm(),
+        "upload_errors": upload_errors, "check_form": SampleCheckForm(auto_id=False), "confirm_form": ConfirmDataFindingForm(auto_id=False),
+    }, status=status)
+
+
+@login_required
+def carbon_page(request, pk: int):
+    return _carbon_page(request, _carbon_audit(request, pk))
+
+
+@login_required
+@require_POST
+def carbon_upload(request, pk: int):
+    a = _carbon_audit(request, pk)
+    form = InventoryUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the inventory file."))
+        return _carbon_page(request, a, upload_form=form, status=400)
+    f = form.cleaned_data["file"]
+    try:
+        up = carbon.upload_inventory(a, by=request.user, filename=f.name, content=f.read())
+    except carbon.InventoryRejected as exc:
+        messages.error(request, violation_text(exc))
+        return _carbon_page(request, a, upload_form=form, upload_errors=exc.errors, status=422)
+    except RuleViolation as exc:
+        messages.error(request, violation_text(exc))
+        return _carbon_page(request, a, upload_form=form, status=422)
+    messages.success(request, _("Inventory version %(v)s uploaded and recomputed.") % {"v": up.version})
+    return redirect("audit_carbon", pk)
+
+
+def _upload(a: Audit, upload_id: int):
+    return get_or_404(a.inventories.all(), pk=upload_id)
+
+
+@login_required
+@require_POST
+def carbon_check(request, pk: int, upload_id: int):
+    a = _carbon_audit(request, pk)
+    perform_form(request, SampleCheckForm, carbon.record_sample_check, _upload(a, upload_id), by=request.user,
+                 success=_("Check recorded."), invalid=_("Name the source, the document reference and the result."))
+    return redirect(reverse("audit_carbon", args=[pk]) + "#sample")
+
+
+@login_required
+@require_POST
+def carbon_confirm(request, pk: int, upload_id: int):
+    a = _carbon_audit(request, pk)
+    perform_form(request, ConfirmDataFindingForm, carbon.confirm_data_finding, _upload(a, upload_id),
+                 by=request.user, success=_("Finding recorded."), invalid=_("Choose the grade of the finding."))
+    return redirect("audit_carbon", pk)
+
+
+@login_required
+@require_POST
+def carbon_freeze(request, pk: int):
+    a = _carbon_audit(request, pk)
+    perform(request, carbon.freeze_figures, a, by=request.user, success=_("The verified figures are frozen."))
+    return redirect("audit_carbon", pk)
+
+
+@login_required
+def carbon_file(request, pk: int, upload_id: int):
+    up = _upload(_carbon_audit(request, pk), upload_id)
+    return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name)

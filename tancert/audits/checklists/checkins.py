@@ -1,0 +1,92 @@
+"""CNCA-style check-ins at the opening and closing meetings: time and 1–3 team photos (optional per audit)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tancert.audits.models import Audit, AuditTeamMember
+from tancert.audits.models.checklists import CheckIn, CheckInPhoto
+from tancert.people.models import Role
+from tancert.records import chain
+from tancert.records.filetypes import sniff
+from tancert.scheme.violations import require
+
+KEY = "R7.4"  # the conduct of the audit; check-ins are a CNCA practice, not a keyed scheme rule
+MAX_PHOTOS = 3
+
+
+def set_checkin_required(audit: Audit, *, by, required: bool) -> None:
+    """The programme manager or the team leader decides whether this audit records check-ins."""
+    leader = audit.team.filter(user=by, role=AuditTeamMember.LEADER).exists() if by.is_authenticated else False
+    if not (leader or (by.is_authenticated and by.has_role(Role.PROGRAMME_MANAGER) and not by.is_client)):
+        raise PermissionDenied(_("Only the programme manager or the team leader can do this."))
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), KEY, _("This audit is already closed."),
+            field="status")
+    with transaction.atomic():
+        audit.checkin_required = bool(required)
+        audit.save(update_fields=["checkin_required"])
+        chain.append("audit.checkin_setting", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary="本次审核要求首末次会议签到" if required else "本次审核不要求签到",
+                     data={"required": bool(required)})
+
+
+def check_in(audit: Audit, *, by, meeting: str, photos: list[tuple[str, bytes]], at: datetime | None = None,
+             location: str = "") -> CheckIn:
+    if not (by.is_authenticated and audit.team.filter(user=by).exists()):
+        raise PermissionDenied(_("Only members of this audit team can do this."))
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), KEY, _("This audit is already closed."),
+            field="status")
+    require(meeting in dict(CheckIn.MEETINGS), KEY, _("Check in at the opening or the closing meeting."),
+            field="meeting")
+    require(not audit.checkins.filter(meeting=meeting).exists(), KEY,
+            _("This meeting has already been checked in."), field="meeting")
+    if meeting == CheckIn.CLOSING:
+        require(audit.checkins.filter(meeting=CheckIn.OPENING).exists(), KEY,
+                _("Check in at the opening meeting first."), field="meeting")
+    require(1 <= len(photos) <= MAX_PHOTOS, KEY, _("Attach one to three team photos."), field="photos")
+    kinds = []
+    for name, content in photos:
+        found = sniff(content[:16], content) if content else None
+        require(found is not None and found[0] in ("png", "jpeg"), KEY,
+                _("%(name)s is not a JPEG or PNG photo (judged by its content)."), field="photos",
+                params={"name": name})
+        require(len(content) <= settings.TANCERT_MAX_UPLOAD_BYTES, KEY, _("The file is larger than %(limit)d MB."),
+                field="photos", params={"limit": settings.TANCERT_MAX_UPLOAD_BYTES // 2**20})
+        kinds.append(found)
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    with transaction.atomic():
+        checkin = CheckIn.objects.create(audit=audit, meeting=meeting, at=at, location=location.strip()[:200],
+                                         by=by)
+        digests = []
+        for (_name, content), kind in zip(photos, kinds, strict=True):
+            digest = hashlib.sha256(content).hexdigest()
+            photo = CheckInPhoto(checkin=checkin, content_type=kind[1], sha256=digest)
+            photo.file.save(f"{digest[:16]}.{kind[0]}", ContentFile(content), save=False)
+            photo.save()
+            digests.append(digest)
+        label = "首次会议" if meeting == CheckIn.OPENING else "末次会议"
+        chain.append("audit.checked_in", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"{label}签到：{timezone.localtime(at):%Y-%m-%d %H:%M}，照片 {len(photos)} 张"
+                             + (f"，地点 {location.strip()}" if location.strip() else ""),
+                     data={"meeting": meeting, "at": at.isoformat(), "location": location.strip(),
+                           "photos": digests})
+    return checkin
+
+
+def check_complete(audit: Audit) -> None:
+    # Read the flag from the database: the caller's instance may predate the setting.
+    if Audit.objects.filter(pk=audit.pk, checkin_required=True).exists():
+        for meeting, label in CheckIn.MEETINGS:
+            require(audit.checkins.filter(meeting=meeting).exists(), KEY,
+                    _("This audit requires check-ins: the %(meeting)s is not checked in."), field="checkins",
+                    params={"meeting": str(label)})

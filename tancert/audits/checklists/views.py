@@ -1,0 +1,119 @@
+"""Checklist and check-in pages (thin: forms → actions; the offline queue uses the API)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tancert.audits import grades
+from tancert.audits.access import audit_for_staff
+from tancert.audits.checklists import checkins
+from tancert.audits.checklists import items as checklist_items
+from tancert.audits.checklists.actions import add_evidence, answer_item, start_checklist
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.models import Audit
+from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
+from tancert.audits.team import on_team
+from tancert.ui.actionview import perform
+from tancert.ui.walls import get_or_404
+
+
+@login_required
+def checklist(request, pk: int):
+    a = audit_for_staff(request, pk)
+    member = on_team(a, request.user)
+    is_open = a.status in (Audit.PLANNED, Audit.IN_PROGRESS)
+    cl = Checklist.objects.filter(audit=a).first()
+    if cl is None and member and is_open:
+        ok, cl = perform(request, start_checklist, a, by=request.user)
+    items = []
+    if cl is not None:
+        items = cl.items.select_related("auditor").prefetch_related("evidence__recorded_by", "findings")
+    return render(request, "audits/checklist.html", {
+        "audit": a, "checklist": cl, "items": items, "member": member and is_open,
+        "conformities": ChecklistItem.CONFORMITIES, "evidence_kinds": EvidenceEntry.KINDS,
+        "grades": grades.choices(), "problems": {i.pk: why for i, why in checklist_items.open_items(a)},
+    })
+
+
+def _item(request, pk, item_id):
+    a = audit_for_staff(request, pk)
+    return a, get_or_404(ChecklistItem.objects.filter(checklist__audit=a), pk=item_id)
+
+
+@login_required
+@require_POST
+def answer(request, pk: int, item_id: int):
+    a, item = _item(request, pk, item_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    perform(request, answer_item, item, by=request.user, conformity=request.POST.get("conformity", ""),
+            reason=request.POST.get("reason", ""), version=version, uuid=request.POST.get("uuid") or None,
+            success=_("Saved."))
+    return redirect(f"{_checklist_url(a)}#item-{item.pk}")
+
+
+def _checklist_url(a):
+    from django.urls import reverse
+
+    return reverse("audit_checklist", args=[a.pk])
+
+
+@login_required
+@require_POST
+def evidence(request, pk: int, item_id: int):
+    a, item = _item(request, pk, item_id)
+    upload = request.FILES.get("file")
+    perform(request, add_evidence, item, by=request.user, kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""), person=request.POST.get("person", ""),
+            uuid=request.POST.get("uuid") or None, filename=upload.name if upload else "",
+            content=upload.read() if upload else None, success=_("Evidence added."))
+    return redirect(f"{_checklist_url(a)}#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def finding_on_item(request, pk: int, item_id: int):
+    a, item = _item(request, pk, item_id)
+    ids = [int(x) for x in request.POST.getlist("evidence_ids") if x.isdigit()]
+    due = forms.DateField(required=False).clean(request.POST.get("due_date") or None)
+    perform(request, finding_actions.raise_finding, a, by=request.user, grade=request.POST.get("grade", ""),
+            description=request.POST.get("description", ""), evidence=request.POST.get("evidence", ""),
+            item=item, evidence_ids=ids, due_date=due, success=_("Finding recorded."))
+    return redirect(f"{_checklist_url(a)}#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def checkin(request, pk: int):
+    a = audit_for_staff(request, pk)
+    photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")]
+    perform(request, checkins.check_in, a, by=request.user, meeting=request.POST.get("meeting", ""), photos=photos,
+            location=request.POST.get("location", ""), success=_("Checked in."))
+    return redirect("audit", a.pk)
+
+
+@login_required
+@require_POST
+def checkin_setting(request, pk: int):
+    a = audit_for_staff(request, pk)
+    perform(request, checkins.set_checkin_required, a, by=request.user,
+            required=request.POST.get("required") == "yes", success=_("Saved."))
+    return redirect("audit", a.pk)
+
+
+@login_required
+def evidence_file(request, pk: int, entry_id: int):
+    from django.http import FileResponse, Http404
+
+    a = audit_for_staff(request, pk)
+    entry = get_or_404(EvidenceEntry.objects.filter(item__checklist__audit=a), pk=entry_id)
+    if not entry.file:
+        raise Http404
+    return FileResponse(entry.file.open("rb"), content_type=entry.content_type,
+                        filename=entry.original_name or entry.file.name.rsplit("/", 1)[-1])

@@ -1,0 +1,46 @@
+"""Findings on the audit page: the team raises one, the client answers, the team reviews the answer
+(R7.4.2, R7.4.4). Thin: forms → actions; the audit page (audits/views.py) shows them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tancert.audits.access import audits_for
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.findings.forms import FindingForm, ResponseForm
+from tancert.ui.actionview import perform, perform_form
+from tancert.ui.walls import get_or_404
+
+
+@login_required
+@require_POST
+def raise_finding(request, pk: int):
+    a = get_or_404(audits_for(request.user), pk=pk)
+    perform_form(request, FindingForm, finding_actions.raise_finding, a, by=request.user, success=_("Finding recorded."),
+                 invalid=_("Fill in the grade and the description of the finding."))
+    return redirect("audit", pk)
+
+
+@login_required
+@require_POST
+def respond(request, pk: int, finding_id: int):
+    a = get_or_404(audits_for(request.user), pk=pk)
+    finding = get_or_404(a.findings.all(), pk=finding_id)
+    files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+    perform_form(request, ResponseForm, finding_actions.respond_to_finding, finding, by=request.user, files=files,
+                 success=_("Your answer has been sent to the audit team."),
+                 invalid=_("Fill in the correction, the root cause and the corrective action."))
+    return redirect("audit", pk)
+
+
+@login_required
+@require_POST
+def review_response(request, pk: int, finding_id: int):
+    a = get_or_404(audits_for(request.user), pk=pk)
+    finding = get_or_404(a.findings.all(), pk=finding_id)
+    perform(request, finding_actions.review_finding_response, finding, by=request.user,
+            outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""), success=_("Saved."))
+    return redirect("audit", pk)

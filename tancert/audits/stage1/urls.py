@@ -1,0 +1,7 @@
+from django.urls import path
+
+from tancert.audits.stage1 import views
+
+urlpatterns = [
+    path("audits/<int:pk>/stage1/", views.stage1_record, name="audit_stage1"),
+]

@@ -1,0 +1,24 @@
+"""The certificates app's models, one module per feature; Django loads ``certificates.models`` and this
+package names every model so that they register with the app.
+
+- certificate.py: decisions and committee votes, certificates, their frozen versions, change requests (R7.5, R9)
+- transfer.py: the pre-transfer review of another body's certificate (RT)
+- register.py: the public lookup log (R9.2-lookup)
+- marks.py: mark misuse (R11.1)
+- export.py: the regulator reports
+"""
+
+from tancert.certificates.models.certificate import (
+    Certificate,
+    CertificateVersion,
+    ChangeRequest,
+    Decision,
+    DecisionVote,
+)
+from tancert.certificates.models.export import RegulatorExport
+from tancert.certificates.models.marks import MarkMisuse
+from tancert.certificates.models.register import LookupLog
+from tancert.certificates.models.transfer import TransferReview
+
+__all__ = ["Certificate", "CertificateVersion", "ChangeRequest", "Decision", "DecisionVote", "LookupLog",
+           "MarkMisuse", "RegulatorExport", "TransferReview"]

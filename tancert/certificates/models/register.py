@@ -1,0 +1,19 @@
+"""The public register's lookup log (R9.2-lookup)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LookupLog(models.Model):
+    """One public lookup of the register (R9.2-lookup): who asked (address), what, and what was found.
+
+    Not a certification record (no hash chain): it is access logging, kept for abuse analysis.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=64)  # the client address as seen by the body's proxy
+    channel = models.CharField(max_length=10)  # web / api
+    query = models.CharField(max_length=100)
+    found = models.PositiveIntegerField(default=0)
+    limited = models.BooleanField(default=False)

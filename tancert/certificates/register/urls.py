@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tancert.certificates.register import views
+
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/seal-key.pem", views.seal_public_key, name="seal_public_key"),
+    path("register/<str:number>/", views.register_certificate, name="register_certificate"),
+    path("register/<str:number>/v<int:version>/", views.register_version, name="register_version"),
+]

@@ -1,0 +1,74 @@
+"""The public register (R9.2-lookup): search, a certificate's page, its earlier versions and the seal's
+public key — no login; every lookup is rate-limited per address and logged (register/lookup.py)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from tancert.certificates import seal
+from tancert.certificates.models import Certificate
+from tancert.certificates.register import lookup
+from tancert.certificates.register.search import public_history_labels, search_certificates
+from tancert.records.models import Event
+from tancert.ui.walls import get_or_404
+
+
+def _limited(request, query: str):
+    """Apply the per-address limit; returns a 429 response when exceeded (and logs it)."""
+    address = lookup.client_address(request)
+    allowed, retry = lookup.allow(address)
+    if allowed:
+        return address, None
+    lookup.log(address, "web", query, 0, limited=True)
+    response = render(request, "web/too_many.html", {"retry": retry}, status=429)
+    response["Retry-After"] = str(retry)
+    return address, response
+
+
+def register(request):
+    """Public register (R9.2-lookup): search by number, organisation name or credit code."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    certs = []
+    if q:
+        address, refused = _limited(request, q)
+        if refused:
+            return refused
+        certs = list(search_certificates(q))
+        lookup.log(address, "web", q, len(certs))
+    return render(request, "web/register.html", {"q": q, "certificates": certs})
+
+
+def register_certificate(request, number: str):
+    address, refused = _limited(request, number)
+    if refused:
+        return refused
+    cert = Certificate.objects.filter(number=number.upper()).first()
+    lookup.log(address, "web", number, int(cert is not None))
+    if cert is None:
+        raise Http404
+    labels = public_history_labels()
+    history = [(e.at, labels[e.action]) for e in
+               Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
+               .order_by("seq")]
+    current = cert.versions.order_by("-version").first()
+    chain_of = [c for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]
+    return render(request, "web/register_certificate.html", {
+        "cert": cert, "history": history, "versions": cert.versions.order_by("version"), "chain": chain_of,
+        "seal_key_id": seal.key_id(seal.private_key().public_key()),
+        "seal_ok": bool(current and current.seal),
+    })
+
+
+def register_version(request, number: str, version: int):
+    """An earlier version of a certificate stays verifiable, shown as superseded (R9.4.2)."""
+    cert = get_or_404(Certificate.objects.all(), number=number.upper())
+    v = get_or_404(cert.versions.all(), version=version)
+    return render(request, "web/register_version.html", {"cert": cert, "v": v, "c": v.content})
+
+
+def seal_public_key(request):
+    """The body's public key for offline verification of certificate seals (PEM, no login)."""
+    response = HttpResponse(seal.public_pem(seal.private_key().public_key()), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="tancert-seal-public.pem"'
+    return response

@@ -1,0 +1,15 @@
+"""Auditor register pages (issue 5), mounted at /auditors/."""
+
+from django.urls import path
+
+from tancert.people.auditors import views
+
+urlpatterns = [
+    path("", views.dashboard, name="auditors"),
+    path("cpd-plan/", views.cpd_plan, name="auditors_cpd_plan"),
+    path("qualification-types/", views.qualification_type, name="auditors_qualification_type"),
+    path("<int:pk>/", views.person, name="auditor"),
+    path("<int:pk>/<str:kind>/add/", views.add, name="auditor_add"),
+    path("<int:pk>/<str:kind>/<int:item_id>/remove/", views.remove, name="auditor_remove"),
+    path("<int:pk>/cpd/<int:item_id>/complete/", views.cpd_complete, name="auditor_cpd_complete"),
+]

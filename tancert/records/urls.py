@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tancert.records import views
+
+urlpatterns = [
+    path("records/", views.records, name="records"),
+    path("records/<int:seq>/", views.event, name="event"),
+    path("records/<int:seq>/attach/", views.attach, name="event_attach"),
+]

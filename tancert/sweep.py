@@ -1,0 +1,58 @@
+"""Periodic work, safe to run twice: `tancert sweep` (a timer or a long-running worker calls it).
+
+This module only composes; each step is a public function of the app that owns the data, and each
+claims its reminders through ``ops.reminders.remind_once`` so that a second run sends nothing twice:
+
+- certificates past their validity expire (R9.2-validity);
+- reviewers are reminded of acceptance deadlines due tomorrow (R7.2-deadline);
+- overdue surveillance and ended suspensions are proposed to decision makers, holders are reminded
+  when the renewal window opens (certificates/enforcement.py);
+- programme managers are reminded of programme windows closing within 30 days and of overdue ones;
+- the certificate administrators are reminded of the monthly regulator report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from tancert.audits.programme.reminders import remind_programme_windows as programme_reminders
+from tancert.certificates import enforcement
+from tancert.certificates.actions import expire_certificates
+from tancert.certificates.export import regulator as export
+from tancert.clients.reminders import remind_acceptance_deadlines as acceptance_reminders
+
+
+@dataclass
+class SweepReport:
+    expired: list[str] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
+    suspension_proposed: list[str] = field(default_factory=list)
+    withdrawal_proposed: list[str] = field(default_factory=list)
+    renewal_reminded: list[str] = field(default_factory=list)
+    windows_reminded: list[str] = field(default_factory=list)
+    export_reminded: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
+                 ("suspensions proposed (surveillance overdue)", self.suspension_proposed),
+                 ("withdrawals proposed (suspension ended)", self.withdrawal_proposed),
+                 ("renewal reminders", self.renewal_reminded),
+                 ("programme windows due or overdue", self.windows_reminded),
+                 ("regulator report reminders", self.export_reminded)]
+        return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
+
+
+def run(today: date | None = None) -> SweepReport:
+    today = today or timezone.localdate()
+    report = SweepReport()
+    report.expired = expire_certificates(today=today)
+    report.reminded = acceptance_reminders(today)
+    report.suspension_proposed = enforcement.propose_suspensions_for_overdue_surveillance(today)
+    report.withdrawal_proposed = enforcement.propose_withdrawals_for_unresolved_suspensions(today)
+    report.renewal_reminded = enforcement.remind_renewals(today)
+    report.windows_reminded = programme_reminders(today)
+    report.export_reminded = export.remind(today)
+    return report
