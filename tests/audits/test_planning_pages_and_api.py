@@ -227,7 +227,7 @@ def test_calendars(client, p, world):
 
 
 def test_sweep_reminds_of_windows_once_and_flags_overdue(p, world):
-    from tancert.ops import sweep
+    from tancert import sweep
 
     s1 = programme_actions.current_programme(p.org_a).current_entries().get(kind="surveillance", sequence=1)
     report = sweep.run(today=s1.latest - timedelta(days=10))
