@@ -5,8 +5,8 @@ from tancert.api.router import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("audits/", include("tancert.audits.urls")),  # checklists, stage 1 record, check-ins (issue 6)
-    path("", include("tancert.certificates.urls")),  # issue 7 pages (before web's catch-all lifecycle route)
+    path("audits/", include("tancert.audits.urls")),  # checklists, stage 1 record, check-ins (docs/audits.md)
+    path("", include("tancert.certificates.urls")),  # lifecycle pages (before web's catch-all lifecycle route)
     path("", include("tancert.audits.urls_carbon")),  # carbon data verification and the audit report
     path("", include("tancert.web.urls")),
 ]

@@ -91,7 +91,7 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
     entry = programme_actions.entry_for(org, kind, sequence)
     programme_actions.check_in_window(entry, start_date, end_date)
     _check_team(team, kind)
-    # The full check against the register on the audit dates (issue 5 item 4): every problem is shown
+    # The full check against the register on the audit dates (docs/planning.md §3): every problem is shown
     # on the plan form (views_planning); here the first one refuses the plan.
     teamcheck.require_team(teamcheck.need_for(org, start=start_date, end=end_date, auditor_days=days), team)
     with transaction.atomic():

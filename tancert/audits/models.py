@@ -44,7 +44,7 @@ class Audit(models.Model):
     conclusion = models.TextField(_("conclusion"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=RECOMMENDATIONS, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # CNCA-style opening / closing check-ins, optional per audit (issue 6 item 7).
+    # CNCA-style opening / closing check-ins, optional per audit (docs/audits.md §6).
     checkin_required = models.BooleanField(_("check-ins required"), default=False)
     # R10-time: other management systems audited together, each with its separate time [{"name", "days"}].
     combined_with = models.JSONField(_("combined with other management systems"), default=list, blank=True)
@@ -99,7 +99,7 @@ class Finding(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
-    # The checklist item it was raised on and the evidence entries that support it (issue 6 item 3).
+    # The checklist item it was raised on and the evidence entries that support it (docs/audits.md §4).
     checklist_item = models.ForeignKey("audits.ChecklistItem", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="findings")
     evidence_entries = models.ManyToManyField("audits.EvidenceEntry", blank=True, related_name="findings")
@@ -139,8 +139,8 @@ class Finding(models.Model):
         return True
 
 
-# New models of issue 6 live in their own modules; importing them here registers them with the app.
-# Carbon data verification and the audit report live in their own modules (issue 6, items 4 and 5).
+# New models of the audit work (docs/audits.md) live in their own modules; importing them here registers them with the app.
+# Carbon data verification and the audit report live in their own modules (docs/audits.md §8–9).
 from tancert.audits.carbon_models import (  # noqa: E402,F401
     ConfirmedDataFinding,
     FrozenCarbonFigures,
@@ -156,7 +156,7 @@ from tancert.audits.checklist_models import (  # noqa: E402, F401
     EvidenceEntry,
     FindingResponseFile,
 )
-from tancert.audits.programme_models import (  # noqa: E402,F401  (planning models, issue 5)
+from tancert.audits.programme_models import (  # noqa: E402,F401  (planning models, docs/planning.md §7)
     AuditPlanDocument,
     AuditProgramme,
     ProgrammeEntry,

@@ -1,4 +1,4 @@
-"""State changes of the audit programme (issue 5 items 2, 4, 7): building and replanning the
+"""State changes of the audit programme (docs/planning.md §7): building and replanning the
 programme of a cycle, extra surveillance audits, linking planned audits to their entry, confirming
 the team and issuing the audit plan PDF. Each action checks the rule, changes the data and appends
 the record in one transaction; history is kept by new entry versions, never by overwriting.

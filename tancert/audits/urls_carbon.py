@@ -1,4 +1,4 @@
-"""URLs of the carbon data verification and the audit report (issue 6, items 4 and 5)."""
+"""URLs of the carbon data verification and the audit report (docs/audits.md §8–9)."""
 
 from django.urls import path
 

@@ -180,7 +180,7 @@ def evidence_file(request, pk: int, entry_id: int):
 
 
 def audit_context(a, user) -> dict:
-    """What the audit page adds for issue 6: stage 1's key points, the checklist summary, the deadline."""
+    """What the audit page adds for the audit work (docs/audits.md): stage 1's key points, the checklist summary, the deadline."""
     deadline = actions.verification_deadline(a)
     ctx = {
         "key_points": stage1.key_points(a.application) if a.kind in (Audit.STAGE2, Audit.STAGE1) else None,

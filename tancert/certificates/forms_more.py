@@ -1,4 +1,4 @@
-"""Forms of issue 7's pages beyond the decision and the basic lifecycle (forms.py)."""
+"""Forms of the lifecycle pages (pages.py) beyond the decision and the basic lifecycle (forms.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Issue 7's pages beyond views.py: the decision page, renewal, change requests, the English version,
+"""The lifecycle pages beyond views.py: the decision page, renewal, change requests, the English version,
 the mark, transfers, the dashboard and the regulator export. Thin: forms → actions, walls via access."""
 
 from __future__ import annotations

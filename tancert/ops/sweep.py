@@ -1,4 +1,4 @@
-"""Periodic work, safe to run twice (design §2: idempotent sweeps a timer calls).
+"""Periodic work, safe to run twice (idempotent sweeps a timer calls, docs/architecture.md).
 
 - certificates past their validity expire;
 - reviewers are reminded of acceptance deadlines due tomorrow (R7.2-deadline), once per
@@ -6,7 +6,7 @@
 - certificates: overdue surveillance and ended suspensions are proposed to decision makers,
   holders are reminded when the renewal window opens (certificates/enforcement.py);
 - programme managers are reminded of programme windows closing within 30 days and of overdue ones
-  (audit programme, issue 5), once each.
+  (audit programme, docs/planning.md), once each.
 """
 
 from __future__ import annotations

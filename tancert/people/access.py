@@ -1,4 +1,4 @@
-"""The walls between roles (house rule 6), as querysets every view and endpoint uses.
+"""The walls between roles (docs/architecture.md), as querysets every view and endpoint uses.
 
 - a client user sees only its own organisation;
 - an auditor or technical expert (without an office role) sees only audits they are on;

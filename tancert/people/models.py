@@ -77,7 +77,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
 
-from tancert.people.register import (  # noqa: E402, F401  (the auditor register's models, issue 5)
+from tancert.people.register import (  # noqa: E402, F401  (the auditor register's models)
     CcaaRegistration,
     CompetenceEvaluation,
     ConflictDeclaration,
