@@ -1,4 +1,4 @@
-"""Carbon data verification and the audit report (issue 6): what the platform adds on top of the engine.
+"""Carbon data verification and the audit report: what the platform adds on top of the engine.
 
     .venv/bin/python bench/audit_report.py [--repeat 5]
 

@@ -1,4 +1,4 @@
-"""Offline checklist sync (issue 6): a queue of entries from a day on site, sent once and sent again.
+"""Offline checklist sync (docs/audits.md §5): a queue of entries from a day on site, sent once and sent again.
 
 Workload: a stage 2 checklist (36 items); a queue of N entries (answers and notes alternating, the way an
 auditor works through the items). Ours: the whole queue in one POST to /api/v1/audits/{id}/checklist/sync;

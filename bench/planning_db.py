@@ -1,4 +1,4 @@
-"""Planning through the database (issue 5): the team check and the team suggestion as the plan page
+"""Planning through the database: the team check and the team suggestion as the plan page
 runs them, with 500 auditors in the register and 5,000 booked audits, on a throwaway SQLite database.
 
     .venv/bin/python bench/planning_db.py [REPEATS=5]

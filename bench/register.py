@@ -1,4 +1,4 @@
-"""Public register lookup with 100,000 certificates (issue 7): latency and throughput under
+"""Public register lookup with 100,000 certificates (R9.2-lookup): latency and throughput under
 16 concurrent clients from a second process, queries per lookup, against baselines measured in
 the same run.
 

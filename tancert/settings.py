@@ -97,7 +97,7 @@ _default_db = f"sqlite:///{DATA_DIR / 'tancert.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two appends to the
-    # record chain can never read the same predecessor (design §5).
+    # record chain can never read the same predecessor (docs/architecture.md, Records).
     # WAL: readers never block the writer (bench/register.py: a long register search held the read lock
     # while lookups logged themselves, "database is locked"; docs/performance.md, Public register).
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
@@ -145,9 +145,9 @@ TANCERT_BODY = {
 TANCERT_CERT_VALIDITY_YEARS = env_int("TANCERT_CERT_VALIDITY_YEARS", 3)
 # R7.3.3: an initial audit (stage 1 + stage 2) is planned with at least the calculated audit time.
 TANCERT_ENFORCE_CALCULATED_AUDIT_TIME = env_bool("TANCERT_ENFORCE_CALCULATED_AUDIT_TIME", True)
-# Certificate number pattern (issue 7 makes it fully configurable); fields: body, yyyy, yy, serial, cycle.
+# Certificate number pattern (fully configurable, R9.1-a); fields: body, yyyy, yy, serial, cycle.
 TANCERT_CERT_NUMBER_PATTERN = env_str("TANCERT_CERT_NUMBER_PATTERN", "{body}{yy}CMS{serial:05d}R{cycle}")
-# Issue 7, the body's own policies (the rules leave them to the body):
+# Decisions and certificates (docs/certificates.md), the body's own policies (the rules leave them to the body):
 # R7.5: size of the decision committee; the decision takes effect when all members agree.
 TANCERT_DECISION_COMMITTEE_SIZE = env_int("TANCERT_DECISION_COMMITTEE_SIZE", 1)
 # R7.5: a declared conflict of interest bars a decider for this many years after it ended.
@@ -196,7 +196,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TANCERT_LOG_LEVEL", "WARNING")},
 }
 
-# Audits (issue 6). The clause tree version new checklists are built from (None: the rule book's default;
+# Audits (docs/audits.md). The clause tree version new checklists are built from (None: the rule book's default;
 # an audit keeps the version it started with), the folder of industry overlays keyed by Appendix A code,
 # the finding grades (code, names, what resolving one needs: "verify", "accept" or nothing) and the months
 # after the last day of stage 2 within which major nonconformities must be verified (reference/certification.md

@@ -1,4 +1,4 @@
-"""Personas (design §7) and shared fixtures.
+"""Personas (docs/architecture.md, Tests) and shared fixtures.
 
 | persona              | rights                                                        |
 |----------------------|---------------------------------------------------------------|

@@ -1,4 +1,4 @@
-"""Stage 1 record, checklists, evidence, offline sync, check-ins and report items over the API (issue 6).
+"""Stage 1 record, checklists, evidence, offline sync, check-ins and report items over the API (docs/audits.md §7).
 
 Walls: an audit outside the user's wall is 404; clients may not read the team's working papers (403);
 only team members change anything (403). Rule violations are 422 {"rule", "message", "field"}.

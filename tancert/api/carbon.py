@@ -1,4 +1,4 @@
-"""Carbon data verification and the audit report over the API (issue 6, items 4, 5 and 8).
+"""Carbon data verification and the audit report over the API (docs/audits.md §7–9).
 
 Walls as on the pages: the carbon endpoints are for the audit team and the audited organisation
 (anyone else: 404); the report for the team, office roles and — after the decision — the client.

@@ -1,4 +1,4 @@
-"""Issue 7 over the API beyond decisions and status changes: the decision queue, renewal, change
+"""The certificate lifecycle over the API beyond decisions and status changes: the decision queue, renewal, change
 requests, English version, mark, misuse, transfers, dashboard and the regulator export."""
 
 from __future__ import annotations

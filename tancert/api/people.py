@@ -1,4 +1,4 @@
-"""Auditor register over the API (issue 5): the same actions and walls as the pages.
+"""Auditor register over the API (R4, R7.3.2): the same actions and walls as the pages.
 
 Walls: the office sees everyone's register, an auditor or technical expert only their own (others
 are 404), a client nothing (the list is 403, a person 404). Changes go through

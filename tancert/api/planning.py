@@ -1,4 +1,4 @@
-"""Planning over the API (issue 5 item 9): the audit programme, the audit-time calculator, the team
+"""Planning over the API (docs/planning.md §7): the audit programme, the audit-time calculator, the team
 check and suggestion, team confirmation, the audit plan PDF and the calendars. Every change goes
 through audits/programme_actions.py or audits/actions.py; walls through people/access.py."""
 

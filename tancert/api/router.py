@@ -77,7 +77,7 @@ api.add_router("", audits_work.router)
 api.add_router("", certificates.router)
 api.add_router("", records.router)
 api.add_router("", planning.router)
-from tancert.api import lifecycle  # noqa: E402  (issue 7: renewal, changes, transfers, marks, export)
+from tancert.api import lifecycle  # noqa: E402  (certificate lifecycle: renewal, changes, transfers, marks, export)
 
 api.add_router("", lifecycle.router)
 

@@ -350,7 +350,7 @@ def _status_change(cert: Certificate, *, by, new: str, action: str, summary: str
         chain.append(action, subject=locked, by=by, organisation=locked.organisation_id, summary=summary,
                      data={"from": old, "to": new, "reason": reason,
                            **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in (extra or {}).items()}})
-        # The holder learns of every status change at once (issue 7: "the client notified").
+        # The holder learns of every status change at once.
         notify(organisation_users(locked.organisation), summary, link=f"/certificates/{locked.pk}/")
     cert.refresh_from_db()
     return cert
@@ -481,7 +481,7 @@ def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> 
 
 
 def english_version(cert: Certificate, *, by) -> CertificateVersion:
-    """The English PDF/A of the current version, on the holder's request (issue 7 item 2)."""
+    """The English PDF/A of the current version, on the holder's request (docs/certificates.md)."""
 
     from tancert.certificates.documents import render_certificate_pdf
 

@@ -1,4 +1,4 @@
-"""The office dashboard (issue 7 item 9): certificates by status, upcoming expiries and surveillance
+"""The office dashboard (docs/certificates.md): certificates by status, upcoming expiries and surveillance
 windows, open suspensions with their deadlines, pending change requests and transfers."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the sweep enforces on certificates (issue 7 item 4), each step idempotent:
+"""What the sweep enforces on certificates (docs/certificates.md), each step idempotent:
 
 - a surveillance audit overdue beyond its window (R8.1.1-interval, R9.3-surveillance) marks the
   certificate "surveillance overdue" and proposes suspension to the decision makers;

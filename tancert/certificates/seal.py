@@ -1,4 +1,4 @@
-"""The certificate's integrity seal: an Ed25519 signature over its content (issue 7 item 2).
+"""The certificate's integrity seal: an Ed25519 signature over its content (docs/certificates.md).
 
 The signed content is the canonical JSON of the R9.1 fields of one certificate version.
 The PDF/A-3 certificate embeds `certificate-seal.json` (content + signature + key id), and

@@ -1,5 +1,5 @@
 # rules-coverage: skip-file  (demo data names checklist items, it enforces nothing)
-"""Demo seed for issue 6: a filled stage 1 record and a checklist with evidence (used by web/demo.py)."""
+"""Demo seed for the audit work (docs/audits.md): a filled stage 1 record and a checklist with evidence (used by web/demo.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Demo seed for the carbon data verification (issue 6): 东方水泥 has uploaded its inventory and the
+"""Demo seed for the carbon data verification (docs/audits.md §8): 东方水泥 has uploaded its inventory and the
 auditor has checked part of the sample — the rest is left for whoever tries the demo."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 7's part of the demo seed (called from web/demo.py): the certified chemical company has an
+"""The certificate lifecycle's part of the demo seed (called from web/demo.py): the certified chemical company has an
 English version of its certificate and a change of address under review."""
 
 from __future__ import annotations

@@ -234,12 +234,12 @@ def seed() -> None:
     _apply(org, user, "烘焙食品生产相关的碳管理活动", today - relativedelta(months=4), submit=False)
     certs.expire_certificates()
     _auditor_cpd_and_conflicts(staff, old, power)
-    # The certified client's audit programme: stage 1 and 2 done, surveillance windows ahead (issue 5).
+    # The certified client's audit programme: stage 1 and 2 done, surveillance windows ahead (R8.1-programme).
     from tancert.audits.programme import actions as programme_actions
 
     programme_actions.build_programme(chemical, by=staff["planner"])
 
-    from tancert.demo.certificates import seed_lifecycle  # issue 7: English version, a change under review
+    from tancert.demo.certificates import seed_lifecycle  # English version, a change under review
 
     seed_lifecycle()
 
@@ -249,7 +249,7 @@ DEMO_AREAS = (1, 7, 10, 17, 2, 12, 14)
 
 
 def _auditor_register(staff, old: date) -> None:
-    """The staff auditors' register (issue 5), entered by the administrator when they join."""
+    """The staff auditors' register (R4, R7.3.2), entered by the administrator when they join."""
     admin, lead, auditor, expert = staff["admin"], staff["lead"], staff["auditor"], staff["expert"]
     evaluated = old - timedelta(days=40)
     for person, grade, number in ((lead, "senior", "2021-N1MS-1234567"), (auditor, "auditor", "2021-N1MS-2345678")):

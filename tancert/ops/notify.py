@@ -1,7 +1,7 @@
 """Notifications at each step: an in-app notice and an e-mail (console backend in the demo).
 
 Called from actions inside their transaction; the notice rows commit with the action, the
-e-mails go out only after the commit (design §4: side effects on commit).
+e-mails go out only after the commit (side effects on commit, docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pure, database-free audit planning engine (issue 5).
+"""Pure, database-free audit planning engine (docs/planning.md).
 
 * :mod:`.audittime` — audit-time calculator (R7.3.1, R7.3.3, Appendix B, R10-time, IAF MD5/MD1/MD11);
 * :mod:`.programme` — the 3-year programme windows (R8.1.1-interval, R8.1.1-extra, R9.3-renewal);

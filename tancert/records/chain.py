@@ -1,4 +1,4 @@
-"""Append to and verify the hash chain (design §5).
+"""Append to and verify the hash chain (docs/architecture.md, Records).
 
 The hash covers every column that carries meaning, including the sequence number, so a
 row that is altered, deleted or moved breaks the chain at the first affected event.

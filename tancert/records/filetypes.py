@@ -1,4 +1,4 @@
-"""Recognise uploaded files by their content, never by their name (issue: bad input)."""
+"""Recognise uploaded files by their content, never by their name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Retention is computed, never typed (RR-retention, design §5, reference/certification.md §3).
+"""Retention is computed, never typed (RR-retention, docs/architecture.md, reference/certification.md §3).
 
 Keep until the latest of:
 - the certificate's validity (scheme RR-retention),

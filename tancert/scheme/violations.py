@@ -1,4 +1,4 @@
-"""RuleViolation: the one error every scheme check raises (house rule 3).
+"""RuleViolation: the one error every scheme check raises (the action layer, docs/architecture.md).
 
 It carries the rule key of CEC-7048CMS-A2.en.md, the field concerned and a message that
 tells the user what to do. The message is a lazy translation so that the same

@@ -1,4 +1,4 @@
-"""Chinese first (house rule 7): the UI is in Simplified Chinese unless the user chose English.
+"""Chinese first (docs/i18n.md): the UI is in Simplified Chinese unless the user chose English.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language header, so an English
 browser would silently get English pages; here only the explicit choice (the language

@@ -1,4 +1,4 @@
-"""The API of stage 1, checklists, evidence, offline sync, check-ins and corrective-action files (issue 6)."""
+"""The API of stage 1, checklists, evidence, offline sync, check-ins and corrective-action files (docs/audits.md §7)."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def test_whole_lifecycle_through_the_api(p):
 
     from flow import qualify_team
 
-    qualify_team(p)  # the team must pass the register check (issue 5)
+    qualify_team(p)  # the team must pass the register check (R4, R7.3.2)
     planner = bearer(p.planner)
     org_id = r.json()["organisation_id"]
     team = [{"username": "lead", "role": "leader"}, {"username": "auditor", "role": "auditor"}]

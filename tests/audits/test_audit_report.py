@@ -128,7 +128,7 @@ def test_surveillance_report_uses_the_surveillance_focus_items(p):
 
 
 def test_checklist_items_are_rendered_under_their_focus_item(p, monkeypatch):
-    """The checklist's report_items (the other half of issue 6) appear under each focus item."""
+    """The checklist's report_items appear under each focus item."""
     s2, _frozen = verified_and_frozen(p)
     items = [{"code": "R7.4.2-F1", "kind": "focus", "title_zh": "法律法规", "title_en": "laws", "mandatory": True,
               "conformity": "conforming", "reason": "", "auditor": "lead",
@@ -178,7 +178,7 @@ def test_quantitative_focus_items_carry_the_frozen_figures(p, kind, key):
 
 
 def test_the_real_checklist_answers_appear_under_each_focus_item(p):
-    """tancert.audits.checklists.items.report_items (the checklist half of issue 6) feeds the report."""
+    """tancert.audits.checklists.items.report_items feeds the report."""
     s2, _frozen = verified_and_frozen(p)
     answer_checklist(s2, p.lead)
     r = report.sign_report(s2, by=p.lead, **SIGN)

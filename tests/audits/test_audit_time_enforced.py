@@ -1,4 +1,4 @@
-"""Issue 5 item 3 through the database: every audit is planned with at least the calculated time
+"""Audit time through the database: every audit is planned with at least the calculated time
 (R7.3.3) — surveillance and recertification too, not only the initial audit — and a combined audit
 with other management systems with at least 80 % of the sum of the separate times (R10-time).
 Hand-computed cases use the test client: 120 people, one site, area 7, CMS running 6 months →

@@ -1,4 +1,4 @@
-"""Checklists: built from versioned data, answered per item with evidence, closed only when complete (issue 6)."""
+"""Checklists: built from versioned data, answered per item with evidence, closed only when complete (docs/audits.md §2)."""
 
 from __future__ import annotations
 

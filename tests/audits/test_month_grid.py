@@ -1,4 +1,4 @@
-"""Issue 5 item 8: the month grids — per auditor (my audits) and for every auditor (programme
+"""The month grids — per auditor (my audits) and for every auditor (programme
 manager) — with audits, days off, non-working days and clashes; walls on the pages and the API."""
 
 from __future__ import annotations

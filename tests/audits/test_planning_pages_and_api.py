@@ -1,4 +1,4 @@
-"""Issue 5 pages and API against the personas: who may open the plan form, the programme, the
+"""Planning pages and API against the personas: who may open the plan form, the programme, the
 calendars and the audit plan PDF, what the plan form shows (audit time, off-site, every team
 problem next to the team fields, the suggestion and its exclusions), and the sweep's reminders."""
 

@@ -1,6 +1,6 @@
-"""Issue 5 through the database actions: the programme (windows, extra surveillance, replanning with
+"""Planning through the database actions: the programme (windows, extra surveillance, replanning with
 history), the full team check in plan_audit and at confirmation, the off-site conditions and the
-audit plan PDF — each refusal of the issue's "Bad input" list with its key, nothing saved half."""
+audit plan PDF — each bad-input refusal with its key, nothing saved half."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 5 item 7: time per site on the audit plan — the even default over the IAF MD1 sample, and a
+"""Time per site on the audit plan — the even default over the IAF MD1 sample, and a
 planner's allocation refused (R7.3.3) unless it adds up, gives the central function time and visits
 the sample. Hand-computed: 5 permanent sites → central function + ⌈√4⌉ = 3 visits for an initial
 audit; stage 2 of 4 auditor-days → 1.4 / 1.3 / 1.3 / 0 / 0."""

@@ -44,7 +44,7 @@ def inventory_json(*, spoil: bool = False) -> bytes:
 
 def answer_mandatory_items(audit, p) -> None:
     """Closing needs the stage 1 record, or every mandatory checklist item answered (the checklist half of
-    issue 6, walked through the UI in its own browser tests); here they are filled through the actions."""
+    the audit work, walked through the UI in its own browser tests); here they are filled through the actions."""
     from flow import answer_checklist, fill_stage1
 
     if audit.kind == Audit.STAGE1:

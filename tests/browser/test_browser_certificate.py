@@ -1,5 +1,5 @@
 """From the decision to the certificate PDF, its QR code to the public page, then a suspension the
-public page shows at once — through the real UI (issue 7).
+public page shows at once — through the real UI (docs/certificates.md).
 
 The QR code is decoded from the rendered PDF page (poppler's pdftoppm, then zxing-cpp), not read
 from the PDF's text: what a phone would scan.

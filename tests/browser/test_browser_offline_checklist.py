@@ -1,5 +1,5 @@
 """On site with a bad connection: checklist entries are kept in the browser and synchronised exactly once;
-photo evidence from a phone-sized screen (issue 6, item 6). Elements are found by names and data attributes."""
+photo evidence from a phone-sized screen (docs/audits.md §5). Elements are found by names and data attributes."""
 
 from __future__ import annotations
 

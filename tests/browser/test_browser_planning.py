@@ -1,4 +1,4 @@
-"""The programme manager's planning walkthrough in a real browser (issue 5): build the programme,
+"""The programme manager's planning walkthrough in a real browser (docs/planning.md §7): build the programme,
 ask for a team suggestion, have a rejected team fixed by the suggestion, plan, confirm the team and
 issue the audit plan PDF. Elements are found by URLs, names, ids and classes, never by visible text."""
 

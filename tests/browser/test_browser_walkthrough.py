@@ -144,7 +144,7 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     # --- The programme manager plans stage 1 and stage 2 with the audit team ------------------------
     from flow import qualify_team
 
-    qualify_team(p)  # the register entries that make this team valid (issue 5)
+    qualify_team(p)  # the register entries that make this team valid (R4, R7.3.2)
     planner = people.log_in("planner")
     audit_ids = {}
     # 1.5 + 4 auditor-days: the calculated time of an 85-person client whose CMS runs 8 months (R7.3.3).

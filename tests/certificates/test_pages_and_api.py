@@ -1,4 +1,4 @@
-"""Issue 7's pages and endpoints against every persona (roles are walls), and the web flows."""
+"""The lifecycle pages and endpoints against every persona (roles are walls), and the web flows."""
 
 from __future__ import annotations
 

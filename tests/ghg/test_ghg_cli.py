@@ -102,7 +102,7 @@ ISSUE_KEYS = {"total_tco2e", "by_category", "by_gas", "by_facility", "by_source"
 
 
 def test_json_keys_and_finding_fields_are_exactly_the_issues(good_json, capsys):
-    """Issue 3 §7: the listed keys with those names; every finding exactly rule/severity/message/message_zh/sheet/row;
+    """docs/ghg.md §5: the listed keys with those names; every finding exactly rule/severity/message/message_zh/sheet/row;
     both approaches give the 95 % interval per source and for the total."""
     assert main(["check", str(good_json), "--json", "--monte-carlo", "300"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -128,7 +128,7 @@ def test_the_tancert_command_dispatches_ghg(good_json, tmp_path, capsys):
 
 
 def test_report_has_category_source_and_trend_charts_in_chinese(good_json, tmp_path):
-    """Issue 3 §7: the PDF has the tables and the charts — emissions by category and by source,
+    """docs/ghg.md §5: the PDF has the tables and the charts — emissions by category and by source,
     trend vs baseline — in Chinese, with the unverified values marked."""
     from tancert.ghg import check
     from tancert.ghg.report import render_html

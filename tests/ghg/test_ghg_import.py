@@ -112,7 +112,7 @@ def test_csv_with_both_header_rows_and_annual_period(tmp_path):
 
 
 def test_template_documents_every_column_and_validates_every_coded_one(tmp_path):
-    """Issue 3 §6: Chinese header, English key below, a list validation on every coded column
+    """docs/ghg.md §4: Chinese header, English key below, a list validation on every coded column
     (fed from the Lists sheet), every column described in the Readme, every sheet bilingual."""
     from tancert.ghg.columns import ACTIVITY_COLUMNS
     from tancert.ghg.importer import SHEETS, sheet_title

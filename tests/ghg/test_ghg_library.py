@@ -24,7 +24,7 @@ def test_every_factor_carries_full_provenance(lib):
 
 
 def test_every_value_names_clause_gas_lineage_validity_and_gwp_basis(lib):
-    """Issue 3 §1: value, unit, gas, GWP basis, document and table/clause, data year, validity,
+    """docs/ghg.md §2: value, unit, gas, GWP basis, document and table/clause, data year, validity,
     geography, lineage (electricity), tier and confidence — present on every value (None only
     where the source has none, e.g. an open-ended validity or a fuel parameter's gas)."""
     lineages = {"mee-reporting", "mee-nbs-annual", "footprint", "om-bm"}

@@ -111,7 +111,7 @@ def test_busy_holds_audits_except_the_excluded_and_the_cancelled(p):
     assert a.busy == ((s1.start_date, s1.end_date), (s2.start_date, s2.end_date))
     assert auditor_snapshot(p.lead, exclude_audit=s2).busy == ((s1.start_date, s1.end_date),)
     assert snapshots([p.lead], exclude_audit=s1.pk)[0].busy == ((s2.start_date, s2.end_date),)
-    # No action cancels an audit yet (replanning is a later part of issue 5); set the status
+    # No action cancels an audit yet (replanning is a later part of planning); set the status
     # directly to exercise the adapter's filter.
     Audit.objects.filter(pk=s1.pk).update(status=Audit.CANCELLED)
     assert auditor_snapshot(p.lead).busy == ((s2.start_date, s2.end_date),)

@@ -1,4 +1,4 @@
-"""Team composition check: every rule, the issue's bad teams, messages that name person and fix."""
+"""Team composition check: every rule, bad teams, messages that name person and fix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The record log: append, verify, and tamper detection (RR-format, design §5)."""
+"""The record log: append, verify, and tamper detection (RR-format, docs/architecture.md)."""
 
 from __future__ import annotations
 

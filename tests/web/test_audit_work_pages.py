@@ -1,4 +1,4 @@
-"""Pages of issue 6 (checklist, stage 1 record, check-ins) against every persona; forms go through the actions."""
+"""Audit work pages (checklist, stage 1 record, check-ins) against every persona; forms go through the actions."""
 
 from __future__ import annotations
 

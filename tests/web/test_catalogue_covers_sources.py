@@ -1,4 +1,4 @@
-"""Every translatable string in the code and templates is in the Chinese catalogue (house rule 7).
+"""Every translatable string in the code and templates is in the Chinese catalogue (docs/i18n.md).
 
 `test_translations.py` checks the entries the catalogue has; this test finds the entries it lacks: it
 reads the source the way `makemessages` would (Python with ast, templates with the translate tags) and

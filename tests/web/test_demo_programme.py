@@ -1,5 +1,5 @@
 """The demo seeds through the stricter planning actions (full team check) and gives the certified
-demo client an audit programme with its windows (issue 5)."""
+demo client an audit programme with its windows (R8.1-programme)."""
 
 import pytest
 

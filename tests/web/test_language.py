@@ -1,4 +1,4 @@
-"""Chinese first (house rule 7): Simplified Chinese by default, English on request."""
+"""Chinese first (docs/i18n.md): Simplified Chinese by default, English on request."""
 
 import pytest
 

@@ -153,7 +153,7 @@ def test_application_pages_for_client_and_reviewer(client, p):
 
     from flow import qualify_team
 
-    qualify_team(p)  # the team must pass the register check (issue 5)
+    qualify_team(p)  # the team must pass the register check (R4, R7.3.2)
     as_user(client, p.planner)
     today = timezone.localdate().isoformat()
     r = client.post(f"/applications/{app.pk}/plan/", {"kind": "stage1", "start_date": today, "end_date": today,

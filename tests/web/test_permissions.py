@@ -1,4 +1,4 @@
-"""Roles are walls (house rule 6): every page against every persona.
+"""Roles are walls (docs/architecture.md): every page against every persona.
 
 Outside a user's wall an object is indistinguishable from a missing one (404); a page a
 role may never use is 403; anonymous users are sent to the login page.

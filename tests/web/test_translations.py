@@ -1,4 +1,4 @@
-"""The Simplified Chinese catalogue is complete, consistent and compiled (house rule 7).
+"""The Simplified Chinese catalogue is complete, consistent and compiled (docs/i18n.md).
 
 No database: the catalogue is read with polib, and Django only looks the strings up.
 Refresh the catalogue as described in docs/i18n.md.

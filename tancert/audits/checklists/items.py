@@ -1,4 +1,4 @@
-"""Checklist data: what items an audit's checklist has, built from versioned data (issue 6 item 2).
+"""Checklist data: what items an audit's checklist has, built from versioned data (docs/audits.md §2).
 
 Three sources, none of them code:
 
@@ -153,7 +153,7 @@ def open_items(audit) -> list:
 
 
 def report_items(audit) -> list[dict]:
-    """Every checklist item of the audit in order, for the audit report (stable contract, issue 6 item 4/5).
+    """Every checklist item of the audit in order, for the audit report (stable contract, docs/audits.md §9).
 
     {"code", "kind": "focus"|"clause"|"overlay", "title_zh", "title_en", "mandatory",
      "conformity": "conforming"|"finding"|"not_audited"|None, "reason",

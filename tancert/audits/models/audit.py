@@ -44,7 +44,7 @@ class Audit(models.Model):
     conclusion = models.TextField(_("conclusion"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=RECOMMENDATIONS, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # CNCA-style opening / closing check-ins, optional per audit (issue 6 item 7).
+    # CNCA-style opening / closing check-ins, optional per audit.
     checkin_required = models.BooleanField(_("check-ins required"), default=False)
     # R10-time: other management systems audited together, each with its separate time [{"name", "days"}].
     combined_with = models.JSONField(_("combined with other management systems"), default=list, blank=True)
@@ -99,7 +99,7 @@ class Finding(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
-    # The checklist item it was raised on and the evidence entries that support it (issue 6 item 3).
+    # The checklist item it was raised on and the evidence entries that support it.
     checklist_item = models.ForeignKey("audits.ChecklistItem", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="findings")
     evidence_entries = models.ManyToManyField("audits.EvidenceEntry", blank=True, related_name="findings")

@@ -1,4 +1,4 @@
-"""The audit programme as data (issue 5 item 2, R8.1-programme): one programme per client and
+"""The audit programme as data (R8.1-programme): one programme per client and
 certification cycle, its entries (stage 1, stage 2, surveillance 1/2, recertification, extra
 surveillance) with the windows computed by ``planning/programme.py``, the team confirmations and
 the audit plan documents.

@@ -1,4 +1,4 @@
-"""State changes of the audit programme (issue 5 items 2, 4, 7): building and replanning the
+"""State changes of the audit programme (docs/planning.md §7): building and replanning the
 programme of a cycle, extra surveillance audits, linking planned audits to their entry, confirming
 the team and issuing the audit plan PDF. Each action checks the rule, changes the data and appends
 the record in one transaction; history is kept by new entry versions, never by overwriting.
@@ -452,7 +452,7 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
     entry = entry_for(org, kind, sequence)
     check_in_window(entry, start_date, end_date)
     _check_team(team, kind)
-    # The full check against the register on the audit dates (issue 5 item 4): every problem is shown
+    # The full check against the register on the audit dates (R7.3.2, docs/planning.md §3–4): every problem is shown
     # on the plan form (views_planning); here the first one refuses the plan.
     teamcheck.require_team(teamcheck.need_for(org, start=start_date, end=end_date, auditor_days=days), team)
     with transaction.atomic():

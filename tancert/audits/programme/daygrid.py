@@ -1,4 +1,4 @@
-"""Month grids of who is booked when (issue 5 item 8): one row per person, one cell per day — on an
+"""Month grids of who is booked when (docs/planning.md §7, Pages): one row per person, one cell per day — on an
 audit (which client, which audit), unavailable (days off, training, leave from the auditor register),
 or free; non-working days marked from the body's working-day calendar (``ops/calendar.py``: the
 official holidays, the administrator's days, Monday–Friday as the visible fallback).

@@ -1,4 +1,4 @@
-"""The audit plan document (issue 5 item 7, R7.4.3): its content as JSON (frozen in the record)
+"""The audit plan document (R7.4.3): its content as JSON (frozen in the record)
 and the Chinese PDF/A rendered from it with ``pdfkit``.
 
 Key audit points carried from stage 1: the stage-1 audit has no field of its own for them, so the

@@ -1,4 +1,4 @@
-"""Time per site on the audit plan (issue 5 item 7; R7.3.3 "planned … and adjusted to the site";
+"""Time per site on the audit plan (R7.3.3 "planned … and adjusted to the site";
 IAF MD1 sampling as in the calculator).
 
 The organisation's permanent sites are the plan's sites, the first one listed being the central

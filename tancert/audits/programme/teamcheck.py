@@ -1,4 +1,4 @@
-"""The bridge from the database to the team rules (issue 5 items 4–5): a planned audit becomes an
+"""The bridge from the database to the team rules: a planned audit becomes an
 :class:`AuditNeed`, the proposed people become register snapshots (``audits/programme/bookings.py``), and
 back come every problem (``planning.teams.check_team``) or the ranked suggestion
 (``planning.suggest.suggest_teams``).

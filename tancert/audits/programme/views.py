@@ -1,4 +1,4 @@
-"""Planning pages (issue 5): the plan form with audit time, off-site decision, full team check and
+"""Planning pages (docs/planning.md §7): the plan form with audit time, off-site decision, full team check and
 team suggestion; the programme page per organisation; team confirmation; the audit plan PDF; the
 calendars. Thin: forms → actions; walls through people/access.py."""
 

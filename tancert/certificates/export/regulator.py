@@ -1,4 +1,4 @@
-"""Monthly export of the certification lifecycle for the regulator (issue 7 item 8).
+"""Monthly export of the certification lifecycle for the regulator (docs/certificates.md, Regulator export).
 
 Modelled on the CNCA reporting format (`shared/reference/certification.md` §3, secondary): the whole
 lifecycle each month, due by the 10th of the following month, Excel with fixed sheets, identifiers

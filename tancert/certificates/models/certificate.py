@@ -147,7 +147,7 @@ class CertificateVersion(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     # The integrity seal: {"algorithm", "key_id", "content", "signature"} (certificates/seal.py).
     seal = models.JSONField(default=dict, blank=True)
-    # The English version of the same content, made on the holder's request (issue 7 item 2).
+    # The English version of the same content, made on the holder's request (docs/certificates.md).
     pdf_en = models.FileField(upload_to=_pdf_path, null=True, blank=True)
     sha256_en = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

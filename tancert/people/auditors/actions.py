@@ -1,4 +1,4 @@
-"""State changes of the auditor register (issue 5). Each checks the rule, then changes the data and
+"""State changes of the auditor register (R4, R7.3.2). Each checks the rule, then changes the data and
 appends the record in one transaction.
 
 Who may act:

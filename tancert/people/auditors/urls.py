@@ -1,4 +1,4 @@
-"""Auditor register pages (issue 5), mounted at /auditors/."""
+"""Auditor register pages, mounted at /auditors/."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The auditor register (issue 5, R4, R7.3.2): what the body knows about each auditor and expert.
+"""The auditor register (R4, R7.3.2): what the body knows about each auditor and expert.
 
 Every row here is changed only through :mod:`tancert.people.auditors.actions`; the planning engine
 reads it through :mod:`tancert.people.auditors.snapshots` (the :class:`~tancert.planning.teams.Auditor`

@@ -1,4 +1,4 @@
-"""Database triggers that refuse UPDATE and DELETE on the record log (design §5, RR-format).
+"""Database triggers that refuse UPDATE and DELETE on the record log (RR-format, docs/architecture.md).
 
 Row-level only: a PostgreSQL TRUNCATE needs table ownership, which the production
 application role must not have (docs/operations.md).

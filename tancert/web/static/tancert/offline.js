@@ -1,4 +1,4 @@
-/* Checklist entries survive a dropped connection (issue 6, item 6).
+/* Checklist entries survive a dropped connection (docs/audits.md §5).
  *
  * Answers and text evidence (notes, interviews) are never posted directly: each gets a UUID made here and
  * goes into a queue in localStorage first, then the queue is sent to the sync endpoint. The server stores
