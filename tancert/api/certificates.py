@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import CertificateOut, DecisionOut, Problem, decision_out
+from tancert.api.schemas import CertificateOut, DecisionOut, Problem, audit_out, decision_out
 from tancert.audits.access import audits_for
-from tancert.certificates import actions
-from tancert.certificates.access import certificates_for
-from tancert.certificates.models import Decision
+from tancert.audits.models import Audit
+from tancert.certificates import actions, dashboard
+from tancert.certificates.access import certificate_for, certificates_for, require_office
+from tancert.certificates.committee import decision_queue
+from tancert.certificates.models import ChangeRequest, Decision
 from tancert.clients.access import organisations_for
+from tancert.people.access import is_office
+from tancert.people.models import Role
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["certificates"])
@@ -139,3 +144,106 @@ def change(request, cert_id: int, payload: ChangeIn):
 @router.post("/certificates/{cert_id}/cancel", response={200: CertificateOut, 422: Problem})
 def cancel(request, cert_id: int, payload: ReasonIn):
     return actions.cancel_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
+
+
+def _office(user, *roles):
+    require_office(user, *roles)
+
+
+def _cert(request, cert_id):
+    return certificate_for(request, cert_id)
+
+
+@router.get("/decision-queue", response=list[dict])
+def queue(request):
+    """Audits awaiting a decision that the caller may decide on (R7.5: independence, no vote yet)."""
+    if not request.user.has_role(Role.DECISION_MAKER):
+        return []
+    return [audit_out(a) for a in decision_queue(request.user)]
+
+
+class ApplicationRef(Schema):
+    id: int
+    kind: str
+    status: str
+
+
+@router.post("/certificates/{cert_id}/renewal", response={201: ApplicationRef, 422: Problem})
+def renew(request, cert_id: int):
+    """The holder applies for recertification (R9.3-renewal: from 90 days before expiry)."""
+    app = actions.apply_for_renewal(_cert(request, cert_id), by=request.user)
+    return Status(201, {"id": app.pk, "kind": app.kind, "status": app.status})
+
+
+class ChangeRequestIn(Schema):
+    changes: dict
+    reason: str
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    certificate_id: int
+    changes: dict
+    reason: str
+    status: str
+    requested_at: datetime
+    review_note: str
+
+
+@router.get("/certificates/{cert_id}/change-requests", response=list[ChangeRequestOut])
+def change_requests(request, cert_id: int):
+    cert = _cert(request, cert_id)
+    if not (request.user.organisation_id == cert.organisation_id or is_office(request.user)):
+        return []
+    return list(cert.change_requests.all())
+
+
+@router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut, 422: Problem})
+def change_request(request, cert_id: int, payload: ChangeRequestIn):
+    """The holder applies for a change (R9.4.1); validity dates cannot change (R9.4.2)."""
+    return Status(201, actions.request_change(_cert(request, cert_id), by=request.user, changes=payload.changes,
+                                              reason=payload.reason))
+
+
+class ChangeReviewIn(Schema):
+    approve: bool
+    note: str
+    audit_id: int | None = None
+
+
+@router.post("/change-requests/{request_id}/review", response={200: ChangeRequestOut, 422: Problem})
+def change_review(request, request_id: int, payload: ChangeReviewIn):
+    req = get_or_404(ChangeRequest.objects.filter(certificate__in=certificates_for(request.user)),
+                            pk=request_id)
+    audit = get_or_404(Audit.objects.filter(organisation_id=req.certificate.organisation_id),
+                              pk=payload.audit_id) if payload.audit_id else None
+    return actions.review_change(req, by=request.user, approve=payload.approve, note=payload.note, audit=audit)
+
+
+@router.post("/certificates/{cert_id}/english")
+def english(request, cert_id: int):
+    """The English PDF/A of the current version (made on the first request)."""
+    cert = _cert(request, cert_id)
+    v = actions.english_version(cert, by=request.user)
+    return FileResponse(v.pdf_en.open("rb"), content_type="application/pdf",
+                        filename=f"{cert.number}-v{v.version}-en.pdf")
+
+
+class DashboardOut(Schema):
+    by_status: dict
+    expiring: list[CertificateOut]
+    surveillance: list[dict]
+    suspended: list[dict]
+
+
+@router.get("/certificates-dashboard", response=DashboardOut)
+def dashboard_api(request):
+    """Certificates by status, expiries and surveillance due within 90 days, open suspensions."""
+    _office(request.user)
+    o = dashboard.overview(timezone.localdate())
+    return {"by_status": {code: n for code, _label, n in o["by_status"]}, "expiring": list(o["expiring"]),
+            "surveillance": [{"certificate_id": c.pk, "number": c.number, "due": due.isoformat(), "overdue": over}
+                             for c, due, over in o["surveillance"]],
+            "suspended": [{"certificate_id": c.pk, "number": c.number, "trigger": c.suspension_trigger,
+                           "respond_by": c.respond_by.isoformat() if c.respond_by else None, "overdue": over}
+                          for c, over in o["suspended"]]}

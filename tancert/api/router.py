@@ -10,6 +10,23 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
+from tancert.api import (
+    application_data,
+    auditors,
+    audits,
+    carbon,
+    certificates,
+    checklists,
+    clients,
+    contracts,
+    exports,
+    marks,
+    ops,
+    planning,
+    records,
+    register,
+    transfers,
+)
 from tancert.people.actions import user_for_token
 from tancert.scheme.violations import RuleViolation
 
@@ -52,35 +69,8 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "authentication required"}, status=401)
 
 
-from tancert.api import (  # noqa: E402
-    audits,
-    audits_work,
-    certificates,
-    clients,
-    contracts,
-    ops,
-    people,
-    planning,
-    profile,
-    public,
-    records,
-)
-
-api.add_router("/public", public.router)
-api.add_router("", clients.router)
-api.add_router("", profile.router)
-api.add_router("", contracts.router)
-api.add_router("", ops.router)
-api.add_router("", people.router)
-api.add_router("", audits.router)
-api.add_router("", audits_work.router)
-api.add_router("", certificates.router)
-api.add_router("", records.router)
-api.add_router("", planning.router)
-from tancert.api import lifecycle  # noqa: E402  (certificate lifecycle: renewal, changes, transfers, marks, export)
-
-api.add_router("", lifecycle.router)
-
-from tancert.api import carbon  # noqa: E402  (carbon data verification and the audit report)
-
-api.add_router("", carbon.router)
+# One router per area; the public register needs no login (its own auth=None inside register.py).
+api.add_router("/public", register.router)
+for area in (clients, application_data, contracts, ops, auditors, audits, checklists, planning, carbon,
+             certificates, transfers, marks, exports, records):
+    api.add_router("", area.router)

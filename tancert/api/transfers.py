@@ -1,0 +1,92 @@
+"""Transfer in over the API (RT, IAF MD2): the pre-transfer review and its decision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Router, Schema, Status
+
+from tancert.api.schemas import DecisionOut, Problem, decision_out
+from tancert.audits.models import Audit
+from tancert.certificates.access import certificate_for, require_office
+from tancert.certificates.models import TransferReview
+from tancert.certificates.transfer import actions as transfer
+from tancert.clients.access import organisations_for
+from tancert.ui.walls import get_or_404
+
+router = Router(tags=["transfers"])
+
+
+def _office(user, *roles):
+    require_office(user, *roles)
+
+
+def _cert(request, cert_id):
+    return certificate_for(request, cert_id)
+
+
+class TransferIn(Schema):
+    organisation_id: int
+    previous_body: str
+    previous_number: str
+    previous_status: str
+    previous_issue_date: date
+    previous_expiry_date: date
+    stage: str
+    scope: str
+    authenticity: str
+    reason: str
+    reports: str
+    previous_cycle: int = 0
+    criterion: str = "T/CCAA 39-2022"
+    open_ncs: int = 0
+    nc_note: str = ""
+    complaints: str = ""
+    onsite_needed: bool = False
+    rectification: str = ""
+
+
+class TransferOut(Schema):
+    id: int
+    organisation_id: int
+    previous_body: str
+    previous_number: str
+    previous_status: str
+    previous_issue_date: date
+    previous_expiry_date: date
+    previous_cycle: int
+    stage: str
+    scope: str
+    outcome: str
+    decision_id: int | None
+
+
+@router.get("/transfers", response=list[TransferOut])
+def transfers(request):
+    _office(request.user)
+    return list(TransferReview.objects.all())
+
+
+@router.post("/transfers", response={201: TransferOut, 422: Problem})
+def transfer_review(request, payload: TransferIn):
+    """The pre-transfer review (RT-valid, RT-reason, RT-withdrawn, RT-profit)."""
+    _office(request.user)
+    data = payload.dict()
+    org = get_or_404(organisations_for(request.user), pk=data.pop("organisation_id"))
+    return Status(201, transfer.review_transfer(org, by=request.user, **data))
+
+
+class TransferDecisionIn(Schema):
+    accept: bool
+    reason: str
+    audit_id: int | None = None
+
+
+@router.post("/transfers/{review_id}/decision", response={201: DecisionOut, 422: Problem})
+def transfer_decision(request, review_id: int, payload: TransferDecisionIn):
+    _office(request.user)
+    review = get_or_404(TransferReview.objects.all(), pk=review_id)
+    audit = get_or_404(Audit.objects.filter(organisation=review.organisation), pk=payload.audit_id) \
+        if payload.audit_id else None
+    d = transfer.decide_transfer(review, by=request.user, accept=payload.accept, reason=payload.reason, audit=audit)
+    return Status(201, decision_out(d))
