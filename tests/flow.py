@@ -28,7 +28,7 @@ def code(seed: str) -> str:
 
 
 def register(name: str, seed: str, username: str):
-    return clients.register_organisation(
+    return clients.sign_up_organisation(
         name=name, credit_code=code(seed), registered_address="北京市海淀区测试路1号", address="北京市海淀区测试路2号",
         username=username, password="test-pass-123", employees=120, technical_areas=["7"])
 
@@ -112,7 +112,7 @@ def plan_initial(app, p, start=None):
 
 def accept_and_contract(app, p):
     """Accepted, contract signed by the client and paid (and the test team qualified to plan)."""
-    from tancert.clients import contracts
+    from tancert.clients.contracts import actions as contracts
 
     qualify_team(p)
 

@@ -10,8 +10,8 @@ from ninja import Router, Schema, Status
 
 from tancert.api.clients import router as clients_router
 from tancert.api.schemas import ApplicationOut, OrganisationOut, Problem
-from tancert.clients import profile
 from tancert.clients.access import applications_for, organisations_for
+from tancert.clients.profile import actions as profile
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["application data"])

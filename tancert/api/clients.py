@@ -35,7 +35,7 @@ class RegisterIn(Schema):
 @router.post("/organisations/register", auth=None, response={201: OrganisationOut, 422: Problem})
 def register(request, payload: RegisterIn):
     """Public sign-up: an organisation registers itself and its first user (R7.1-C1 credit-code check)."""
-    org, _user = actions.register_organisation(**payload.dict())
+    org, _user = actions.sign_up_organisation(**payload.dict())
     return Status(201, org)
 
 

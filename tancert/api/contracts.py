@@ -10,8 +10,8 @@ from django.http import FileResponse
 from ninja import Router, Schema
 
 from tancert.api.schemas import Problem
-from tancert.clients import contracts
 from tancert.clients.access import applications_for
+from tancert.clients.contracts import actions as contracts
 from tancert.people.access import is_office
 from tancert.ui.walls import get_or_404
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from tancert.clients.models import Application, Organisation
 from tancert.people.access import is_office
 from tancert.people.models import Role
+from tancert.ui.walls import get_or_404
 
 
 def organisations_for(user):
@@ -31,3 +32,8 @@ def applications_for(user):
     if is_office(user):
         return Application.objects.all()
     return Application.objects.filter(organisation__in=organisations_for(user))
+
+
+def application_in_wall(request, pk):
+    """The application a page is about, looked up behind the wall (404 outside it)."""
+    return get_or_404(applications_for(request.user).select_related("organisation"), pk=pk)

@@ -51,7 +51,7 @@ def _check_credit_code(code: str) -> str:
     return code
 
 
-def register_organisation(*, name: str, credit_code: str, registered_address: str, address: str,
+def sign_up_organisation(*, name: str, credit_code: str, registered_address: str, address: str,
                           username: str, password: str, email: str = "", contact_name: str = "",
                           contact_phone: str = "", legal_representative: str = "", employees: int = 0,
                           technical_areas: list[str] | None = None) -> tuple[Organisation, User]:
@@ -345,7 +345,7 @@ def _decide(app: Application, by, status: str, answers: dict, reason: str) -> No
         notify(organisation_users(locked.organisation), f"认证申请已{verb}", locked.decision_reason,
                f"/applications/{locked.pk}/")
         if status == Application.ACCEPTED:
-            from tancert.clients.contracts import issue_contract
+            from tancert.clients.contracts.actions import issue_contract
 
             issue_contract(locked, by=by)
     app.refresh_from_db()

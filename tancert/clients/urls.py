@@ -1,7 +1,8 @@
 from django.urls import path
 
 from tancert.clients import views
-from tancert.clients import views_data as data
+from tancert.clients.contracts import views as contract
+from tancert.clients.profile import views as data
 
 urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
@@ -20,9 +21,9 @@ urlpatterns = [
     path("applications/<int:pk>/data/<str:kind>/", data.add_item, name="application_data_add"),
     path("applications/<int:pk>/data/<str:kind>/<int:item_id>/remove/", data.remove_item,
          name="application_data_remove"),
-    path("applications/<int:pk>/contract/sign/", data.sign, name="contract_sign"),
-    path("applications/<int:pk>/contract/payment/", data.payment, name="contract_payment"),
-    path("applications/<int:pk>/contract.pdf", data.contract_pdf, name="contract_pdf"),
+    path("applications/<int:pk>/contract/sign/", contract.sign, name="contract_sign"),
+    path("applications/<int:pk>/contract/payment/", contract.payment, name="contract_payment"),
+    path("applications/<int:pk>/contract.pdf", contract.contract_pdf, name="contract_pdf"),
     path("applications/<int:pk>/submit/", views.submit, name="application_submit"),
     path("applications/<int:pk>/review/<str:outcome>/", views.review, name="application_review"),
 ]

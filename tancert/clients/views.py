@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tancert.clients import actions
 from tancert.clients.access import applications_for, organisations_for
-from tancert.clients.contracts import contract_allows_planning
+from tancert.clients.contracts.actions import contract_allows_planning
 from tancert.clients.forms import (
     ApplicationForm,
     CommitmentForm,
@@ -25,7 +25,7 @@ from tancert.clients.forms import (
     SignContractForm,
     SupplementForm,
 )
-from tancert.clients.views_data import data_forms, data_sections, details_form
+from tancert.clients.profile.views import data_forms, data_sections, details_form
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records.archive import organisation_archive

@@ -21,7 +21,8 @@ from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.audits.programme import actions as programme_actions
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
-from tancert.clients import contracts, profile
+from tancert.clients.contracts import actions as contracts
+from tancert.clients.profile import actions as profile
 from tancert.demo import audits as demo_audit
 from tancert.people.actions import create_staff_user
 from tancert.people.auditors import actions as register
@@ -78,7 +79,7 @@ def _staff() -> dict[str, User]:
 
 
 def _register(name, seed, area, username, employees=300):
-    org, user = clients.register_organisation(
+    org, user = clients.sign_up_organisation(
         name=name, credit_code=credit_code(seed), registered_address=f"{name[:2]}市高新区创新路{len(name)}号",
         address=f"{name[:2]}市经济开发区{len(name) * 7}号", username=username, password=DEMO_PASSWORD,
         email=f"{username}@example.cn", contact_name=f"{name[:2]}联系人", contact_phone="010-88886666",

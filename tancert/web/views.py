@@ -15,7 +15,7 @@ from tancert.certificates.access import certificates_for
 from tancert.certificates.committee import decision_queue
 from tancert.certificates.models import Certificate, Decision
 from tancert.clients.access import applications_for, organisations_for
-from tancert.clients.actions import register_organisation
+from tancert.clients.actions import sign_up_organisation
 from tancert.clients.models import Application
 from tancert.people.access import is_office
 from tancert.people.models import Role
@@ -98,7 +98,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, result = perform(request, register_organisation, form=form,
+        ok, result = perform(request, sign_up_organisation, form=form,
                              name=d["name"], credit_code=d["credit_code"], registered_address=d["registered_address"],
                              address=d["address"], username=d["username"], password=d["password"],
                              email=d["email"], contact_name=d["contact_name"], contact_phone=d["contact_phone"],

@@ -59,7 +59,7 @@ def test_team_members_need_the_role_of_their_position(p, accepted, rule):
 
 def test_offsite_stage1_needs_one_of_the_conditions(p, accepted, rule):
     # R7.4.1-S1-offsite: a stated reason is not enough, one of O1–O3 must hold for the application.
-    from tancert.clients import profile
+    from tancert.clients.profile import actions as profile
 
     with rule("R7.4.1-S1-offsite", field="offsite"):
         _plan(p, accepted, offsite=True, offsite_reason="O1：持有能源管理体系认证证书")

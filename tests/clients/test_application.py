@@ -22,23 +22,23 @@ def test_registration_checks_the_credit_code_and_writes_nothing_on_error(rule):
     good = code("110108MA0C0003")
     bad = good[:-1] + ("1" if good[-1] != "1" else "2")
     with rule("R7.1-C1", field="credit_code"):
-        actions.register_organisation(name="丙公司", credit_code=bad, registered_address="a", address="b",
+        actions.sign_up_organisation(name="丙公司", credit_code=bad, registered_address="a", address="b",
                                       username="c", password="test-pass-123")
     assert Organisation.objects.count() == 0 and Event.objects.count() == 0
-    org, user = actions.register_organisation(name="丙公司", credit_code=good.lower(), registered_address="a",
+    org, user = actions.sign_up_organisation(name="丙公司", credit_code=good.lower(), registered_address="a",
                                               address="b", username="c", password="test-pass-123")
     assert org.credit_code == good and user.organisation == org
     with rule("R7.1-C1", field="credit_code"):
-        actions.register_organisation(name="丁公司", credit_code=good, registered_address="a", address="b",
+        actions.sign_up_organisation(name="丁公司", credit_code=good, registered_address="a", address="b",
                                       username="d", password="test-pass-123")
 
 
 def test_registration_refuses_negative_employees_and_unknown_areas(rule):
     with rule("R7.3.1", field="employees"):
-        actions.register_organisation(name="丙", credit_code=code("110108MA0D0004"), registered_address="a", address="b",
+        actions.sign_up_organisation(name="丙", credit_code=code("110108MA0D0004"), registered_address="a", address="b",
                                       username="c", password="test-pass-123", employees=-1)
     with rule("RA", field="technical_areas"):
-        actions.register_organisation(name="丙", credit_code=code("110108MA0D0004"), registered_address="a", address="b",
+        actions.sign_up_organisation(name="丙", credit_code=code("110108MA0D0004"), registered_address="a", address="b",
                                       username="c", password="test-pass-123", technical_areas=["22"])
 
 

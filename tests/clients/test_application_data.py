@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tancert.clients import actions, profile
+from tancert.clients import actions
+from tancert.clients.profile import actions as profile
 from tancert.records.models import Event
 
 from flow import PNG, complete_application

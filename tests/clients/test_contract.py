@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
-from tancert.clients import actions, contracts
+from tancert.clients import actions
+from tancert.clients.contracts import actions as contracts
 from tancert.clients.models import Application
 from tancert.people.actions import revoke_role
 from tancert.people.models import Role
@@ -125,7 +126,7 @@ def test_accepting_with_a_missing_document_is_refused(p, rule):
 
 
 def test_partial_payments_add_up_and_only_the_full_amount_unlocks_planning(p, accepted, rule):
-    from tancert.clients.contracts import contract_allows_planning
+    from tancert.clients.contracts.actions import contract_allows_planning
 
     contracts.sign_contract(accepted.contract, by=p.client_a, signer_name="张三")
     half = accepted.contract.total / 2

@@ -418,7 +418,7 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
     require(method in dict(Audit.METHODS), "R7.4.3", _("Use audit method FS01, FS02 or FS03."), field="method")
     systems = timing.combined_systems(combined_with)
     if kind in (Audit.STAGE1, Audit.STAGE2):
-        from tancert.clients.contracts import contract_allows_planning
+        from tancert.clients.contracts.actions import contract_allows_planning
 
         require(application is not None and application.status == Application.ACCEPTED, "R7.2-contract",
                 _("An initial audit can be planned only for an accepted application."), field="application")

@@ -21,7 +21,7 @@ def _limited(request, query: str):
     if allowed:
         return address, None
     lookup.log(address, "web", query, 0, limited=True)
-    response = render(request, "web/too_many.html", {"retry": retry}, status=429)
+    response = render(request, "certificates/register/too_many.html", {"retry": retry}, status=429)
     response["Retry-After"] = str(retry)
     return address, response
 
@@ -36,7 +36,7 @@ def register(request):
             return refused
         certs = list(search_certificates(q))
         lookup.log(address, "web", q, len(certs))
-    return render(request, "web/register.html", {"q": q, "certificates": certs})
+    return render(request, "certificates/register/search.html", {"q": q, "certificates": certs})
 
 
 def register_certificate(request, number: str):
@@ -53,7 +53,7 @@ def register_certificate(request, number: str):
                .order_by("seq")]
     current = cert.versions.order_by("-version").first()
     chain_of = [c for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]
-    return render(request, "web/register_certificate.html", {
+    return render(request, "certificates/register/certificate.html", {
         "cert": cert, "history": history, "versions": cert.versions.order_by("version"), "chain": chain_of,
         "seal_key_id": seal.key_id(seal.private_key().public_key()),
         "seal_ok": bool(current and current.seal),
@@ -64,7 +64,7 @@ def register_version(request, number: str, version: int):
     """An earlier version of a certificate stays verifiable, shown as superseded (R9.4.2)."""
     cert = get_or_404(Certificate.objects.all(), number=number.upper())
     v = get_or_404(cert.versions.all(), version=version)
-    return render(request, "web/register_version.html", {"cert": cert, "v": v, "c": v.content})
+    return render(request, "certificates/register/version.html", {"cert": cert, "v": v, "c": v.content})
 
 
 def seal_public_key(request):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tancert.audits.programme import actions as programme_actions
 from tancert.audits.programme import sitetime
-from tancert.clients import profile
+from tancert.clients.profile import actions as profile
 from tancert.people.actions import create_api_token
 from tancert.records.models import Event
 

@@ -103,7 +103,7 @@ def test_the_record_is_written_to_the_chain_and_frozen_when_stage1_closes(p, aud
 def test_offsite_stage1_keeps_its_reason(p, rule):
     from django.utils import timezone
 
-    from tancert.clients.profile import add_held_certification
+    from tancert.clients.profile.actions import add_held_certification
 
     from flow import team
 

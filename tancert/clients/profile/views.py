@@ -1,31 +1,27 @@
-"""Pages for the structured application data, the contract, and the live eligibility check."""
+"""Pages for the structured application data (R7.1) and the live eligibility check."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tancert.clients import actions, contracts, profile
-from tancert.clients.access import applications_for
+from tancert.clients import actions
+from tancert.clients.access import application_in_wall
 from tancert.clients.forms import (
     ActionPlanForm,
     ApplicationDetailsForm,
     CarbonMarketYearForm,
     HeldCertificationForm,
-    PaymentForm,
-    SignContractForm,
     SiteForm,
     TargetForm,
 )
-from tancert.people.access import is_office
+from tancert.clients.profile import actions as profile
 from tancert.ui.actionview import perform, perform_form
-from tancert.ui.walls import get_or_404
 
 # kind → (form, action, parent: "organisation" | "application", success message)
 LIST_FORMS = {
@@ -37,14 +33,10 @@ LIST_FORMS = {
 }
 
 
-def _app(request, pk):
-    return get_or_404(applications_for(request.user).select_related("organisation"), pk=pk)
-
-
 @login_required
 @require_POST
 def details(request, pk: int):
-    app = _app(request, pk)
+    app = application_in_wall(request, pk)
     perform_form(request, ApplicationDetailsForm, profile.update_application, app, by=request.user,
                  success=_("Saved."), invalid=_("Check the highlighted fields: dates as YYYY-MM-DD, numbers as numbers."))
     return redirect("application", pk)
@@ -53,7 +45,7 @@ def details(request, pk: int):
 @login_required
 @require_POST
 def add_item(request, pk: int, kind: str):
-    app = _app(request, pk)
+    app = application_in_wall(request, pk)
     if kind not in LIST_FORMS:
         raise Http404
     form_class, action, parent = LIST_FORMS[kind]
@@ -66,7 +58,7 @@ def add_item(request, pk: int, kind: str):
 @login_required
 @require_POST
 def remove_item(request, pk: int, kind: str, item_id: int):
-    _app(request, pk)
+    application_in_wall(request, pk)
     if kind not in profile.REMOVABLE:
         raise Http404
     perform(request, profile.remove_item, kind, item_id, by=request.user, success=_("Removed."))
@@ -76,7 +68,7 @@ def remove_item(request, pk: int, kind: str, item_id: int):
 @login_required
 def eligibility(request, pk: int):
     """The eligibility panel, re-rendered as the client types (htmx): checks the typed values unsaved."""
-    app = _app(request, pk)
+    app = application_in_wall(request, pk)
     raw = request.GET.get("cms_started_on")
     if raw:
         try:
@@ -94,47 +86,12 @@ def eligibility(request, pk: int):
         "problems": actions.eligibility_problems(app), "warnings": actions.document_warnings(app)})
 
 
-@login_required
-@require_POST
-def sign(request, pk: int):
-    app = _app(request, pk)
-    contract = getattr(app, "contract", None)
-    if contract is None:
-        raise Http404
-    perform_form(request, SignContractForm, contracts.sign_contract, contract, by=request.user,
-                 success=_("Contract signed."), invalid=_("Name the person who signs."))
-    return redirect("application", pk)
-
-
-@login_required
-@require_POST
-def payment(request, pk: int):
-    app = _app(request, pk)
-    contract = getattr(app, "contract", None)
-    if contract is None or request.user.is_client:
-        raise PermissionDenied
-    perform_form(request, PaymentForm, contracts.record_payment, contract, by=request.user,
-                 success=_("Payment recorded."), invalid=_("Give the amount and the payment reference."))
-    return redirect("application", pk)
-
-
-@login_required
-def contract_pdf(request, pk: int):
-    app = _app(request, pk)
-    contract = getattr(app, "contract", None)
-    if contract is None or not (request.user.is_client or is_office(request.user)):
-        raise Http404
-    return FileResponse(contract.pdf.open("rb"), content_type="application/pdf", filename=f"{contract.number}.pdf")
-
-
 def data_forms() -> dict:
     return {kind: form_class() for kind, (form_class, _action, _parent) in LIST_FORMS.items()}
 
 
 def details_form(app) -> ApplicationDetailsForm:
     return ApplicationDetailsForm(initial={f: getattr(app, f) for f in profile.APPLICATION_FIELDS})
-
-
 
 
 def data_sections(app) -> list[tuple]:
