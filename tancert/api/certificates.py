@@ -83,19 +83,15 @@ def certificates(request, status: str | None = None):
     return list(qs)
 
 
-def _cert(request, cert_id):
-    return get_or_404(certificates_for(request.user), pk=cert_id)
-
-
 @router.get("/certificates/{cert_id}", response=CertificateOut)
 def certificate(request, cert_id: int):
-    return _cert(request, cert_id)
+    return certificate_for(request, cert_id)
 
 
 @router.get("/certificates/{cert_id}/pdf")
 def certificate_pdf(request, cert_id: int, version: int | None = None):
     """The certificate PDF/A (latest version unless `version` is given)."""
-    cert = _cert(request, cert_id)
+    cert = certificate_for(request, cert_id)
     qs = cert.versions.exclude(pdf="")
     v = get_or_404(qs, version=version) if version else qs.order_by("-version").first()
     if v is None:
@@ -116,17 +112,17 @@ class ReasonIn(Schema):
 
 @router.post("/certificates/{cert_id}/suspend", response={200: CertificateOut, 422: Problem})
 def suspend(request, cert_id: int, payload: SuspendIn):
-    return actions.suspend_certificate(_cert(request, cert_id), by=request.user, **payload.dict())
+    return actions.suspend_certificate(certificate_for(request, cert_id), by=request.user, **payload.dict())
 
 
 @router.post("/certificates/{cert_id}/restore", response={200: CertificateOut, 422: Problem})
 def restore(request, cert_id: int, payload: ReasonIn):
-    return actions.restore_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
+    return actions.restore_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
 @router.post("/certificates/{cert_id}/withdraw", response={200: CertificateOut, 422: Problem})
 def withdraw(request, cert_id: int, payload: ReasonIn):
-    return actions.withdraw_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
+    return actions.withdraw_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
 class ChangeIn(Schema):
@@ -137,21 +133,13 @@ class ChangeIn(Schema):
 @router.post("/certificates/{cert_id}/change", response={200: CertificateOut, 422: Problem})
 def change(request, cert_id: int, payload: ChangeIn):
     """Approve a change (R9.4): name, address, scope or sites; number and validity stay."""
-    return actions.change_certificate(_cert(request, cert_id), by=request.user, changes=payload.changes,
+    return actions.change_certificate(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
                                       reason=payload.reason)
 
 
 @router.post("/certificates/{cert_id}/cancel", response={200: CertificateOut, 422: Problem})
 def cancel(request, cert_id: int, payload: ReasonIn):
-    return actions.cancel_certificate(_cert(request, cert_id), by=request.user, reason=payload.reason)
-
-
-def _office(user, *roles):
-    require_office(user, *roles)
-
-
-def _cert(request, cert_id):
-    return certificate_for(request, cert_id)
+    return actions.cancel_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
 @router.get("/decision-queue", response=list[dict])
@@ -171,7 +159,7 @@ class ApplicationRef(Schema):
 @router.post("/certificates/{cert_id}/renewal", response={201: ApplicationRef, 422: Problem})
 def renew(request, cert_id: int):
     """The holder applies for recertification (R9.3-renewal: from 90 days before expiry)."""
-    app = actions.apply_for_renewal(_cert(request, cert_id), by=request.user)
+    app = actions.apply_for_renewal(certificate_for(request, cert_id), by=request.user)
     return Status(201, {"id": app.pk, "kind": app.kind, "status": app.status})
 
 
@@ -192,7 +180,7 @@ class ChangeRequestOut(Schema):
 
 @router.get("/certificates/{cert_id}/change-requests", response=list[ChangeRequestOut])
 def change_requests(request, cert_id: int):
-    cert = _cert(request, cert_id)
+    cert = certificate_for(request, cert_id)
     if not (request.user.organisation_id == cert.organisation_id or is_office(request.user)):
         return []
     return list(cert.change_requests.all())
@@ -201,7 +189,7 @@ def change_requests(request, cert_id: int):
 @router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut, 422: Problem})
 def change_request(request, cert_id: int, payload: ChangeRequestIn):
     """The holder applies for a change (R9.4.1); validity dates cannot change (R9.4.2)."""
-    return Status(201, actions.request_change(_cert(request, cert_id), by=request.user, changes=payload.changes,
+    return Status(201, actions.request_change(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
                                               reason=payload.reason))
 
 
@@ -223,7 +211,7 @@ def change_review(request, request_id: int, payload: ChangeReviewIn):
 @router.post("/certificates/{cert_id}/english")
 def english(request, cert_id: int):
     """The English PDF/A of the current version (made on the first request)."""
-    cert = _cert(request, cert_id)
+    cert = certificate_for(request, cert_id)
     v = actions.english_version(cert, by=request.user)
     return FileResponse(v.pdf_en.open("rb"), content_type="application/pdf",
                         filename=f"{cert.number}-v{v.version}-en.pdf")
@@ -239,7 +227,7 @@ class DashboardOut(Schema):
 @router.get("/certificates-dashboard", response=DashboardOut)
 def dashboard_api(request):
     """Certificates by status, expiries and surveillance due within 90 days, open suspensions."""
-    _office(request.user)
+    require_office(request.user)
     o = dashboard.overview(timezone.localdate())
     return {"by_status": {code: n for code, _label, n in o["by_status"]}, "expiring": list(o["expiring"]),
             "surveillance": [{"certificate_id": c.pk, "number": c.number, "due": due.isoformat(), "overdue": over}

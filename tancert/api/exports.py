@@ -5,19 +5,11 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from tancert.certificates.access import certificate_for, require_office
+from tancert.certificates.access import require_office
 from tancert.certificates.export import regulator as export
 from tancert.people.models import Role
 
 router = Router(tags=["regulator export"])
-
-
-def _office(user, *roles):
-    require_office(user, *roles)
-
-
-def _cert(request, cert_id):
-    return certificate_for(request, cert_id)
 
 
 class BadInput(Schema):
@@ -28,7 +20,7 @@ class BadInput(Schema):
 def regulator_export(request, period: str, format: str = "json"):
     """The month's regulator report (`format=json` or `xlsx`); generating it records it (the sweep stops
     reminding). Fixed sheets, documented versioned mapping (certificates/export.py)."""
-    _office(request.user, Role.CERTIFICATE_ADMIN, Role.SYSTEM_ADMIN)
+    require_office(request.user, Role.CERTIFICATE_ADMIN, Role.SYSTEM_ADMIN)
     try:
         xlsx, _record = export.generate(period, by=request.user)
     except export.BadPeriod as exc:

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from tancert.api.schemas import Problem
-from tancert.certificates.access import certificate_for, require_office
+from tancert.certificates.access import certificate_for
 from tancert.certificates.marks import actions as mark_actions
 from tancert.certificates.marks import drawing as marks
 from tancert.certificates.models import MarkMisuse
@@ -17,18 +17,10 @@ from tancert.certificates.models import MarkMisuse
 router = Router(tags=["certification mark"])
 
 
-def _office(user, *roles):
-    require_office(user, *roles)
-
-
-def _cert(request, cert_id):
-    return certificate_for(request, cert_id)
-
-
 @router.get("/certificates/{cert_id}/mark.{kind}")
 def mark(request, cert_id: int, kind: str):
     """The certification mark for a valid certificate's holder (R11.1): `svg` or `png`."""
-    cert = _cert(request, cert_id)
+    cert = certificate_for(request, cert_id)
     mark_actions.mark_allowed(cert, request.user)
     if kind == "svg":
         return HttpResponse(marks.svg(cert.number), content_type="image/svg+xml")
@@ -55,10 +47,10 @@ class MisuseOut(Schema):
 
 @router.get("/certificates/{cert_id}/mark-misuse", response=list[MisuseOut])
 def misuses(request, cert_id: int):
-    return list(MarkMisuse.objects.filter(certificate=_cert(request, cert_id)))
+    return list(MarkMisuse.objects.filter(certificate=certificate_for(request, cert_id)))
 
 
 @router.post("/certificates/{cert_id}/mark-misuse", response={201: MisuseOut, 422: Problem})
 def misuse(request, cert_id: int, payload: MisuseIn):
     """Misuse of the mark found by the body (R11.2)."""
-    return Status(201, mark_actions.record_mark_misuse(_cert(request, cert_id), by=request.user, **payload.dict()))
+    return Status(201, mark_actions.record_mark_misuse(certificate_for(request, cert_id), by=request.user, **payload.dict()))

@@ -8,21 +8,13 @@ from ninja import Router, Schema, Status
 
 from tancert.api.schemas import DecisionOut, Problem, decision_out
 from tancert.audits.models import Audit
-from tancert.certificates.access import certificate_for, require_office
+from tancert.certificates.access import require_office
 from tancert.certificates.models import TransferReview
 from tancert.certificates.transfer import actions as transfer
 from tancert.clients.access import organisations_for
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["transfers"])
-
-
-def _office(user, *roles):
-    require_office(user, *roles)
-
-
-def _cert(request, cert_id):
-    return certificate_for(request, cert_id)
 
 
 class TransferIn(Schema):
@@ -63,14 +55,14 @@ class TransferOut(Schema):
 
 @router.get("/transfers", response=list[TransferOut])
 def transfers(request):
-    _office(request.user)
+    require_office(request.user)
     return list(TransferReview.objects.all())
 
 
 @router.post("/transfers", response={201: TransferOut, 422: Problem})
 def transfer_review(request, payload: TransferIn):
     """The pre-transfer review (RT-valid, RT-reason, RT-withdrawn, RT-profit)."""
-    _office(request.user)
+    require_office(request.user)
     data = payload.dict()
     org = get_or_404(organisations_for(request.user), pk=data.pop("organisation_id"))
     return Status(201, transfer.review_transfer(org, by=request.user, **data))
@@ -84,7 +76,7 @@ class TransferDecisionIn(Schema):
 
 @router.post("/transfers/{review_id}/decision", response={201: DecisionOut, 422: Problem})
 def transfer_decision(request, review_id: int, payload: TransferDecisionIn):
-    _office(request.user)
+    require_office(request.user)
     review = get_or_404(TransferReview.objects.all(), pk=review_id)
     audit = get_or_404(Audit.objects.filter(organisation=review.organisation), pk=payload.audit_id) \
         if payload.audit_id else None
