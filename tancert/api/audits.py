@@ -10,9 +10,10 @@ from tancert.api.schemas import AuditOut, CombinedSystem, FindingOut, Problem, a
 from tancert.audits import actions
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.findings import actions as finding_actions
+from tancert.audits.models.checklists import ChecklistItem
 from tancert.audits.programme import actions as programme_actions
 from tancert.clients.access import organisations_for
-from tancert.people.models import User
+from tancert.people.models import Role, User
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["audits"])
@@ -43,8 +44,6 @@ class PlanIn(Schema):
 @router.post("/audits", response={201: AuditOut, 422: Problem})
 def plan(request, payload: PlanIn):
     from django.core.exceptions import PermissionDenied
-
-    from tancert.people.models import Role
 
     if not request.user.has_role(Role.PROGRAMME_MANAGER):
         raise PermissionDenied
@@ -94,8 +93,6 @@ class FindingIn(Schema):
 
 @router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
 def raise_finding(request, audit_id: int, payload: FindingIn):
-    from tancert.audits.models.checklists import ChecklistItem
-
     a = _audit(request, audit_id)
     data = payload.dict()
     item_id = data.pop("item_id")

@@ -14,8 +14,8 @@ from tancert.audits.access import audits_for
 from tancert.audits.models import Audit
 from tancert.certificates import actions, dashboard
 from tancert.certificates.access import certificate_for, certificates_for, require_office
-from tancert.certificates.committee import decision_queue
-from tancert.certificates.models import ChangeRequest, Decision
+from tancert.certificates.committee import committee_size, decision_queue
+from tancert.certificates.models import ChangeRequest, Decision, DecisionVote
 from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
 from tancert.people.models import Role
@@ -45,9 +45,6 @@ class VoteOut(Schema):
 @router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 202: VoteOut, 422: Problem})
 def decide(request, audit_id: int, payload: DecisionIn):
     """Decide (R7.5). With a committee, 202 records this member's vote until the committee is complete."""
-    from tancert.certificates.committee import committee_size
-    from tancert.certificates.models import DecisionVote
-
     audit = get_or_404(audits_for(request.user), pk=audit_id)
     conditions = {k: v.dict() for k, v in payload.conditions.items()}
     d = actions.decide(audit, by=request.user, outcome=payload.outcome, conditions=conditions, scope=payload.scope,

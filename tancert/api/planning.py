@@ -16,7 +16,7 @@ from tancert.api.schemas import Problem
 from tancert.audits.access import audits_for
 from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
 from tancert.audits.programme import actions as programme_actions
-from tancert.audits.programme import teamcheck
+from tancert.audits.programme import daygrid, teamcheck
 from tancert.audits.programme.views import body_calendar, my_calendar
 from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
@@ -272,8 +272,6 @@ def calendar_body(request):
 def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
     """Who is on an audit or unavailable on which day of ``month`` (YYYY-MM; default this month):
     auditors and technical experts, 50 to a page, narrowed by name with ``q`` (programme manager)."""
-    from tancert.audits.programme import daygrid
-
     _pm(request)
     _q, pg = daygrid.register_page(q, page)
     grid = daygrid.month_grid(pg.object_list, daygrid.parse_month(month, timezone.localdate()))
@@ -283,8 +281,6 @@ def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
 @router.get("/planning/calendar/mine/month", response=dict[str, Any])
 def calendar_mine_month(request, month: str = ""):
     """The caller's own month grid (auditors and technical experts)."""
-    from tancert.audits.programme import daygrid
-
     if request.user.is_client or not request.user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         raise PermissionDenied
     return daygrid.grid_as_dict(daygrid.month_grid([request.user],

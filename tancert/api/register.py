@@ -6,9 +6,11 @@ from datetime import date
 
 from ninja import Router, Schema, Status
 
+from tancert.certificates import seal
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
 from tancert.certificates.register.search import public_history_labels, search_certificates
+from tancert.records.models import Event
 
 router = Router(tags=["public"], auth=None)
 
@@ -91,8 +93,6 @@ def history(request, number: str):
     (superseded ones stay verifiable, R9.4.2) and its recertification chain. Rate-limited and logged."""
     from django.utils import timezone
 
-    from tancert.records.models import Event
-
     address, refused = _limit(request, number)
     if refused:
         return refused
@@ -133,7 +133,5 @@ class SealKey(Schema):
 @router.get("/seal-key", response=SealKey)
 def seal_key(request):
     """The body's public key for verifying certificate seals offline."""
-    from tancert.certificates import seal
-
     public = seal.private_key().public_key()
     return {"algorithm": seal.ALGORITHM, "key_id": seal.key_id(public), "public_key_pem": seal.public_pem(public).decode()}

@@ -7,15 +7,21 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit, Finding
-from tancert.certificates.models import Certificate, CertificateVersion, Decision
+from tancert.certificates import committee
+from tancert.certificates import seal as sealing
+from tancert.certificates.documents import render_certificate_pdf
+from tancert.certificates.models import Certificate, CertificateVersion, ChangeRequest, Decision, DecisionVote
+from tancert.clients import actions as clients
+from tancert.clients.models import Application
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people.actions import require_role
 from tancert.people.models import Role
+from tancert.planning.programme import renewal_window
 from tancert.records import chain
 from tancert.records.documents import record_pdf
 from tancert.scheme import rulebook
@@ -32,8 +38,6 @@ def _locked(model, pk):
 
 def _check_independent(audit: Audit, by) -> None:
     """R7.5: never on an audit team of the client, no declared conflict within the body's period."""
-    from tancert.certificates import committee
-
     require(not committee.audited_client(by, audit.organisation_id), "R7.5",
             _("You were on the audit team of this client and cannot decide on it (impartiality, ISO/IEC 17021-1 "
               "9.5)."), field="decided_by")
@@ -49,9 +53,6 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
     With a committee (`TANCERT_DECISION_COMMITTEE_SIZE` > 1) this records the member's vote and
     returns None until the last member has voted; then the decision is made (certificates/committee.py).
     """
-    from tancert.certificates import committee
-    from tancert.certificates.models import DecisionVote
-
     require_role(by, Role.DECISION_MAKER)
     require(audit.kind in (Audit.STAGE2, Audit.RECERTIFICATION), "R7.5",
             _("Decisions are taken on a stage 2 or recertification audit."), field="audit")
@@ -199,9 +200,6 @@ def check_content(content: dict) -> None:
 
 
 def _freeze_version(cert: Certificate) -> CertificateVersion:
-    from tancert.certificates import seal as sealing
-    from tancert.certificates.documents import render_certificate_pdf
-
     content = certificate_content(cert)
     check_content(content)
     seal = sealing.sign(content)
@@ -271,35 +269,53 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
         first_issue = transfer.previous_issue_date
     late = extra.pop("late", False)
     criterion = transfer.criterion if transfer is not None else decision.application.criterion
-    with transaction.atomic():
-        cert = Certificate.objects.create(
-            number=number or next_number(today, cycle), organisation=org, decision=decision,
-            organisation_name=org.name, organisation_address=org.address, credit_code=org.credit_code,
-            scope=decision.scope, criterion=criterion,
-            sites=[{"name": s.name, "address": s.address} for s in org.sites.all()], cycle=cycle,
-            first_issue_date=first_issue, issue_date=today, expiry_date=expiry, status_changed_at=timezone.now(),
-            origin=Certificate.TRANSFER if transfer is not None else Certificate.INITIAL,
-            previous_body=transfer.previous_body if transfer is not None else "", **extra)
-        version = _freeze_version(cert)
-        summary = f"颁发证书 {cert.number}，有效期至 {expiry.isoformat()}"
-        if old is not None:
-            summary += f"（再认证，延续证书 {old.number}" + ("，到期后恢复" if late else "") + "）"
-        if transfer is not None:
-            summary += f"（自 {transfer.previous_body} 转入，保持原认证周期和有效期）"
-        chain.append("certificate.issued", subject=cert, by=by, organisation=org, summary=summary,
-                     data={"number": cert.number, "content": version.content, "pdf_sha256": version.sha256,
-                           "renewal_of": old.number if old else None, "late_renewal": late,
-                           "transfer": transfer.pk if transfer is not None else None})
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _create_certificate(decision, by=by, org=org, number=number, criterion=criterion,
+                                           cycle=cycle, first_issue=first_issue, today=today, expiry=expiry,
+                                           transfer=transfer, old=old, late=late, extra=extra)
+        except IntegrityError:
+            # Another request won: either it issued this decision's certificate (one_certificate_per_decision)
+            # or it took the next number for another decision at the same moment — then count again.
+            require(not Certificate.objects.filter(decision=decision).exists(), "R9.1-a",
+                    _("This decision already has its certificate."), field="decision")
+            if number is not None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _create_certificate(decision, *, by, org, number, criterion, cycle, first_issue, today, expiry, transfer, old,
+                        late, extra) -> Certificate:
+    """Inside issue_certificate's transaction: the decision row is locked first, so of two requests at once
+    the second sees the first one's certificate; the constraint stays behind it."""
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    require(not locked.certificates.exists(), "R9.1-a", _("This decision already has its certificate."),
+            field="decision")
+    cert = Certificate.objects.create(
+        number=number or next_number(today, cycle), organisation=org, decision=decision,
+        organisation_name=org.name, organisation_address=org.address, credit_code=org.credit_code,
+        scope=decision.scope, criterion=criterion,
+        sites=[{"name": s.name, "address": s.address} for s in org.sites.all()], cycle=cycle,
+        first_issue_date=first_issue, issue_date=today, expiry_date=expiry, status_changed_at=timezone.now(),
+        origin=Certificate.TRANSFER if transfer is not None else Certificate.INITIAL,
+        previous_body=transfer.previous_body if transfer is not None else "", **extra)
+    version = _freeze_version(cert)
+    summary = f"颁发证书 {cert.number}，有效期至 {expiry.isoformat()}"
+    if old is not None:
+        summary += f"（再认证，延续证书 {old.number}" + ("，到期后恢复" if late else "") + "）"
+    if transfer is not None:
+        summary += f"（自 {transfer.previous_body} 转入，保持原认证周期和有效期）"
+    chain.append("certificate.issued", subject=cert, by=by, organisation=org, summary=summary,
+                 data={"number": cert.number, "content": version.content, "pdf_sha256": version.sha256,
+                       "renewal_of": old.number if old else None, "late_renewal": late,
+                       "transfer": transfer.pk if transfer is not None else None})
     return cert
 
 
 def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | None = None):
     """The holder applies for recertification (R9.3-renewal): from 90 days before expiry; after expiry
     only within the body's late-renewal period (`TANCERT_LATE_RENEWAL_MONTHS`), else initial certification."""
-    from tancert.clients import actions as clients
-    from tancert.clients.models import Application
-    from tancert.planning.programme import renewal_window
-
     today = today or timezone.localdate()
     require(by.is_authenticated and by.organisation_id == cert.organisation_id, "R9.3-renewal",
             _("Only the certificate holder applies for its renewal."), field="certificate")
@@ -482,9 +498,6 @@ def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> 
 
 def english_version(cert: Certificate, *, by) -> CertificateVersion:
     """The English PDF/A of the current version, on the holder's request (docs/certificates.md)."""
-
-    from tancert.certificates.documents import render_certificate_pdf
-
     if not (by.is_authenticated and (by.organisation_id == cert.organisation_id
                                      or by.has_role(Role.CERTIFICATE_ADMIN))):
         from django.core.exceptions import PermissionDenied
@@ -508,8 +521,6 @@ def english_version(cert: Certificate, *, by) -> CertificateVersion:
 
 def request_change(cert: Certificate, *, by, changes: dict, reason: str):
     """The holder applies for a change of content (R9.4.1): name, address, scope, sites — never validity."""
-    from tancert.certificates.models import ChangeRequest
-
     if not (by.is_authenticated and by.organisation_id == cert.organisation_id):
         from django.core.exceptions import PermissionDenied
 
@@ -540,8 +551,6 @@ def request_change(cert: Certificate, *, by, changes: dict, reason: str):
 def review_change(req, *, by, approve: bool, note: str, audit: Audit | None = None):
     """The body reviews the change (R9.4.2): approving issues the new version (same number and validity);
     where an audit was needed, only after it ended with a positive recommendation."""
-    from tancert.certificates.models import ChangeRequest
-
     require_role(by, Role.CERTIFICATE_ADMIN)
     require(bool((note or "").strip()), "R9.4.2", _("Record how the change and its evidence were reviewed."),
             field="note")

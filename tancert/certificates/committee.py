@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from tancert.audits import grades
 from tancert.audits.models import Audit, AuditTeamMember, Finding
+from tancert.certificates.models import Decision
+from tancert.people.models.auditors import ConflictDeclaration
 
 
 def committee_size() -> int:
@@ -33,8 +35,6 @@ def audited_client(user, organisation_id: int) -> bool:
 
 def declared_conflicts(user, organisation, *, today=None):
     """Conflict declarations that still bar the user from deciding on the organisation."""
-    from tancert.people.models.auditors import ConflictDeclaration
-
     today = today or timezone.localdate()
     since = today - relativedelta(years=getattr(settings, "TANCERT_CONFLICT_YEARS", 2))
     match = Q(organisation=organisation)
@@ -46,8 +46,6 @@ def declared_conflicts(user, organisation, *, today=None):
 
 def combine(votes: list[dict]) -> tuple[str, str, dict, str]:
     """(outcome, scope, conditions, dissent) of a complete committee, from its members' votes."""
-    from tancert.certificates.models import Decision
-
     outcomes = {(v["outcome"], v["scope"] if v["outcome"] == Decision.GRANT_REDUCED else "") for v in votes}
     conditions = {}
     for code in ("C1", "C2", "C3", "C4"):
@@ -64,8 +62,6 @@ def combine(votes: list[dict]) -> tuple[str, str, dict, str]:
 def decision_queue(user):
     """Completed stage 2 / recertification audits without a decision that this user may decide on:
     not an audit of a client they audited, no declared conflict, no vote of theirs yet."""
-    from tancert.people.models.auditors import ConflictDeclaration
-
     today = timezone.localdate()
     since = today - relativedelta(years=getattr(settings, "TANCERT_CONFLICT_YEARS", 2))
     conflicts = ConflictDeclaration.objects.filter(user=user).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))

@@ -8,7 +8,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +68,23 @@ def sign_up_organisation(*, name: str, credit_code: str, registered_address: str
     require(not unknown, "RA", _("Choose technical areas from Appendix A (codes 1–21)."), field="technical_areas")
     if User.objects.filter(username=username).exists():
         raise RuleViolation("R7.1-D1", _("This user name is taken; choose another."), field="username")
+    try:
+        return _create_organisation(name=name, code=code, registered_address=registered_address, address=address,
+                                    legal_representative=legal_representative, contact_name=contact_name,
+                                    contact_phone=contact_phone, email=email, employees=employees, areas=areas,
+                                    username=username, password=password)
+    except IntegrityError:
+        # Two sign-ups at once: the unique credit code (or user name) lets one through.
+        taken = Organisation.objects.filter(credit_code=code).exists()
+        raise RuleViolation("R7.1-C1" if taken else "R7.1-D1",
+                            _("An organisation with this unified social credit code is already registered; ask its "
+                              "administrator for an account.") if taken
+                            else _("This user name is taken; choose another."),
+                            field="credit_code" if taken else "username") from None
+
+
+def _create_organisation(*, name, code, registered_address, address, legal_representative, contact_name,
+                         contact_phone, email, employees, areas, username, password) -> tuple[Organisation, User]:
     with transaction.atomic():
         org = Organisation.objects.create(
             name=name.strip(), credit_code=code, registered_address=registered_address, address=address,
@@ -96,15 +113,22 @@ def create_application(org: Organisation, *, by, scope: str, cms_started_on: dat
     require(bool(scope.strip()), "R7.1-D1", _("Describe the scope of the carbon management system."), field="scope")
     require(cms_started_on <= timezone.localdate(), "R7.1-C2", _("The CMS start date cannot be in the future."),
             field="cms_started_on")
-    require(not org.applications.filter(status__in=[Application.DRAFT, Application.SUBMITTED,
-                                                    Application.SUPPLEMENT]).exists(),
-            "R7.1", _("This organisation already has an open application; continue that one."), field="kind")
-    with transaction.atomic():
-        app = Application.objects.create(organisation=org, kind=kind, scope=scope.strip(), criterion=criterion,
-                                         industry_requirement=industry_requirement, cms_started_on=cms_started_on)
-        chain.append("application.created", subject=app, by=by, organisation=org,
-                     summary=f"创建认证申请（{app.get_kind_display()}）",
-                     data={"kind": kind, "scope": app.scope, "cms_started_on": cms_started_on.isoformat()})
+    open_exists = _("This organisation already has an open application; continue that one.")
+    try:
+        with transaction.atomic():
+            # The organisation row is the lock: of two requests at once the second sees the first's draft;
+            # one_open_application_per_organisation stands behind it.
+            Organisation.objects.select_for_update().filter(pk=org.pk).first()
+            require(not org.applications.filter(status__in=Application.OPEN).exists(), "R7.1", open_exists,
+                    field="kind")
+            app = Application.objects.create(organisation=org, kind=kind, scope=scope.strip(), criterion=criterion,
+                                             industry_requirement=industry_requirement,
+                                             cms_started_on=cms_started_on)
+            chain.append("application.created", subject=app, by=by, organisation=org,
+                         summary=f"创建认证申请（{app.get_kind_display()}）",
+                         data={"kind": kind, "scope": app.scope, "cms_started_on": cms_started_on.isoformat()})
+    except IntegrityError:
+        raise RuleViolation("R7.1", open_exists, field="kind") from None
     return app
 
 

@@ -98,8 +98,13 @@ class Application(models.Model):
     baseline_emissions = models.DecimalField(_("baseline emissions (tCO2e)"), max_digits=14, decimal_places=2,
                                              null=True, blank=True)
 
+    OPEN = (DRAFT, SUBMITTED, SUPPLEMENT)  # R7.1: at most one of these per organisation
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["organisation"], condition=models.Q(status__in=["draft", "submitted", "supplement_requested"]),
+            name="one_open_application_per_organisation")]
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.get_kind_display()}"

@@ -24,10 +24,12 @@ from tancert.clients import actions as clients
 from tancert.clients.contracts import actions as contracts
 from tancert.clients.profile import actions as profile
 from tancert.demo import audits as demo_audit
+from tancert.demo.certificates import seed_lifecycle  # English version, a change under review
 from tancert.people.actions import create_staff_user
 from tancert.people.auditors import actions as register
 from tancert.people.creditcode import check_character
 from tancert.people.models import Role, User
+from tancert.people.models.auditors import CpdRecord
 from tancert.scheme import rulebook
 
 DEMO_PASSWORD = "tancert-demo"
@@ -236,11 +238,8 @@ def seed() -> None:
     certs.expire_certificates()
     _auditor_cpd_and_conflicts(staff, old, power)
     # The certified client's audit programme: stage 1 and 2 done, surveillance windows ahead (R8.1-programme).
-    from tancert.audits.programme import actions as programme_actions
 
     programme_actions.build_programme(chemical, by=staff["planner"])
-
-    from tancert.demo.certificates import seed_lifecycle  # English version, a change under review
 
     seed_lifecycle()
 
@@ -279,8 +278,6 @@ def _auditor_register(staff, old: date) -> None:
 
 def _auditor_cpd_so_far(staff) -> None:
     """The auditors' completed training of every year up to the (demo clock's) current one."""
-    from tancert.people.models.auditors import CpdRecord
-
     today = timezone.localdate()
     for year in range(today.year - 4, today.year + 1):
         for person in (staff["lead"], staff["auditor"]):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from tancert.ops.models import CalendarDay
 from tancert.scheme.workdays import WorkdayResult, add_workdays
 
 
 def admin_calendar() -> tuple[dict[date, bool], set[int]]:
-    from tancert.ops.models import CalendarDay
-
     days = dict(CalendarDay.objects.values_list("day", "is_workday"))
     return days, {d.year for d in days}
 

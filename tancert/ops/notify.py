@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from tancert.ops.models import Notification
+from tancert.people.models import User
 
 
 def notify(users, subject: str, body: str = "", link: str = "") -> None:
@@ -29,6 +30,4 @@ def organisation_users(org):
 
 
 def staff_with_role(role: str):
-    from tancert.people.models import User
-
     return list(User.objects.filter(role_grants__role=role, is_active=True).distinct())

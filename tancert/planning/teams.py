@@ -34,6 +34,7 @@ from dateutil.relativedelta import relativedelta
 
 from tancert.scheme.host import format_lazy
 from tancert.scheme.host import gettext_lazy as _
+from tancert.scheme.rulebook import TECHNICAL_AREAS  # local: keeps the per-person helpers import-light
 from tancert.scheme.violations import RuleViolation
 
 FUNCTIONS = ("auditor", "technical_expert", "team_leader", "decision_maker", "application_reviewer")
@@ -51,7 +52,6 @@ AREA_FUNCTIONS = ("auditor", "technical_expert")  # functions that cover a techn
 @dataclass(frozen=True)
 class Conflict:
     """A conflict-of-interest declaration: consulted for / employed by an organisation, with dates."""
-
     organisation_id: Hashable
     start: date | None
     end: date | None  # None = still going on
@@ -113,7 +113,6 @@ class TeamMember:
 @dataclass(frozen=True)
 class TeamProblem:
     """One failure: the rule key, the person (if any), what is wrong and what would fix it."""
-
     key: str
     message: Any  # lazy string with %(…)s placeholders
     fix: Any
@@ -285,7 +284,6 @@ def check_team(need: AuditNeed, members: Sequence[TeamMember], auditors: Mapping
                                 "%(end)s."),
              _("Add an auditor with a valid GHG manager (温室气体管理师) qualification."),
              start=_d(need.start), end=_d(need.end))
-    from tancert.scheme.rulebook import TECHNICAL_AREAS  # local: keeps the per-person helpers import-light
 
     for area in sorted(need.technical_areas):
         if not any(a.has(f, area) for a, _m in people for f in AREA_FUNCTIONS):

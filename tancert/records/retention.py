@@ -16,6 +16,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
+from tancert.records.models import Event
+
 AFTER_END_YEARS = 2
 
 
@@ -47,7 +49,6 @@ def retention_until(org) -> Retention:
     certs = list(org.certificates.all())
     if certs:
         return max((certificate_retention(c) for c in certs), key=lambda r: r.until)
-    from tancert.records.models import Event
 
     last = Event.objects.filter(organisation_id=org.pk).order_by("-seq").values_list("at", flat=True).first()
     start = timezone.localtime(last).date() if last else timezone.localdate()

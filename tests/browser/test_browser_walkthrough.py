@@ -189,6 +189,9 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     decider = people.log_in("decider")
     decider.click(f'main a[href="/audits/{audit_ids["stage2"]}/"]')
     decider.wait_for_url(f"**/audits/{audit_ids['stage2']}/")
+    # The audit page says the audit awaits the decision and leads to the decision page.
+    decider.click(f'main a[href="/decisions/audit/{audit_ids["stage2"]}/"]')
+    decider.wait_for_url(f"**/decisions/audit/{audit_ids['stage2']}/")
     form = 'form[action$="/decide/"]'
     decider.select_option(f"{form} select[name=outcome]", "grant")
     for condition in ("C1", "C2", "C3", "C4"):

@@ -32,6 +32,8 @@ from tancert.audits.models.carbon import (
     SampleCheck,
 )
 from tancert.audits.team import require_team
+from tancert.ghg import InputError, check, freeze
+from tancert.ghg.canonical import canonical_json
 from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require
 
@@ -42,7 +44,6 @@ FINDINGS_KEPT = 500  # engine findings kept per upload for the page (all are in 
 
 class InventoryRejected(RuleViolation):
     """A bad upload: the engine's errors per sheet/row/column; nothing was imported."""
-
     def __init__(self, errors: list[dict]):
         super().__init__("R7.4.3", _("The inventory has %(n)d errors; nothing was imported. Correct them and upload "
                                      "the file again."), field="file", params={"n": len(errors)})
@@ -67,8 +68,6 @@ def _require_team_or_client(audit: Audit, user) -> None:
 
 def run_engine(content: bytes, filename: str):
     """Run the GHG engine on uploaded bytes: a CheckResult, or InputError with every problem."""
-    from tancert.ghg import check
-
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"inventory{suffix}"
@@ -106,8 +105,6 @@ def sample_rows(result) -> list[dict]:
 
 def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> InventoryUpload:
     """The client (portal) or a team member uploads the inventory; every upload is a new version."""
-    from tancert.ghg import InputError
-
     _require_team_or_client(audit, by)
     _require_open(audit)
     suffix = Path(filename or "").suffix.lower()
@@ -273,9 +270,6 @@ def _figures(record: dict, upload: InventoryUpload) -> dict:
 
 def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     """Freeze the verified figures of the current inventory into the audit (a new version each time)."""
-    from tancert.ghg import freeze
-    from tancert.ghg.canonical import canonical_json
-
     require_team(audit, by)
     _require_open(audit)
     upload = current_upload(audit)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tancert.audits.models.checklists import Checklist
 from tancert.scheme import rulebook
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "policy.json"
@@ -131,8 +132,6 @@ def open_items(audit) -> list:
     reason: "unanswered" (a mandatory item), "no_evidence" (conforming or finding without evidence),
     "no_finding" (marked finding but no finding raised on it), "no_reason" (not audited without a reason).
     """
-    from tancert.audits.models.checklists import Checklist
-
     checklist = Checklist.objects.filter(audit=audit).first()
     problems = []
     if checklist is None:
@@ -160,8 +159,6 @@ def report_items(audit) -> list[dict]:
      "evidence": [{"kind", "text", "who", "when"}], "auditor", "findings": [finding numbers]}
     An audit without a checklist gives [].
     """
-    from tancert.audits.models.checklists import Checklist
-
     checklist = Checklist.objects.filter(audit=audit).first()
     if checklist is None:
         return []

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits import grades
 from tancert.audits.models import Audit, Finding
+from tancert.audits.models.checklists import ChecklistItem, EvidenceEntry
 from tancert.audits.team import require_team
 from tancert.records import chain
 from tancert.records.filetypes import ALLOWED, sniff
@@ -50,7 +51,6 @@ def raise_finding(audit: Audit, *, by, grade: str, description: str, evidence: s
             _("Findings can be raised only while the audit is open."), field="status")
     require(grade in grades.codes(), "R7.4.2", _("Unknown finding grade."), field="grade")
     require(bool(description.strip()), "R7.4.2", _("Describe the finding."), field="description")
-    from tancert.audits.models.checklists import ChecklistItem, EvidenceEntry
 
     if item is not None:
         require(isinstance(item, ChecklistItem) and item.checklist.audit_id == audit.pk, "R7.4.2",

@@ -29,7 +29,8 @@ from tancert.audits.models import (
     ProgrammeEntry,
     TeamConfirmation,
 )
-from tancert.audits.programme import teamcheck, timing
+from tancert.audits.programme import sitetime, teamcheck, timing
+from tancert.audits.programme.plandoc import plan_content, render_plan_pdf
 from tancert.clients.estimate import application_for
 from tancert.clients.models import Application, Organisation
 from tancert.people.actions import require_role
@@ -356,9 +357,6 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
     """Render and store the audit plan; a new version each time, every version kept. The time per
     site (``site_allocation``: site id → auditor-days) is checked against the audit's days and the
     IAF MD1 sample (R7.3.3); without it the even default allocation is used."""
-    from tancert.audits.programme import sitetime
-    from tancert.audits.programme.plandoc import plan_content, render_plan_pdf
-
     if not may_issue_plan(audit, by):
         raise PermissionDenied(_("Only the programme manager or the team leader issues the audit plan."))
     require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.3",

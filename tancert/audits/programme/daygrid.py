@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tancert.audits.models import Audit, AuditTeamMember
+from tancert.ops.calendar import admin_calendar
+from tancert.people.auditors.snapshots import register_people
+from tancert.people.models.auditors import Unavailability
+from tancert.scheme.workdays import classify
 
 AUDIT, OFF, FREE = "audit", "off", "free"
 
@@ -89,17 +93,12 @@ def month_days(month: date) -> list[date]:
 
 
 def workday_flags(days: list[date]) -> list[bool]:
-    from tancert.ops.calendar import admin_calendar
-    from tancert.scheme.workdays import classify
-
     overrides, years = admin_calendar()
     return [classify(d, overrides, years).workday for d in days]
 
 
 def month_grid(users, month: date) -> MonthGrid:
     """The grid of ``users`` (in the order given) for the month starting at ``month``."""
-    from tancert.people.models.auditors import Unavailability
-
     users = list(users)
     days = month_days(month)
     first, last = days[0], days[-1]
@@ -131,8 +130,6 @@ def register_page(q: str | None, page):
     the page and the API share it. Returns (q as applied, the Django page)."""
     from django.core.paginator import Paginator
     from django.db.models import Q
-
-    from tancert.people.auditors.snapshots import register_people
 
     people = register_people()
     q = (q or "").strip()[:50]

@@ -12,7 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from tancert.audits.models import Audit
+from tancert.audits.programme import sitetime
+from tancert.audits.programme.timing import combined_systems
+from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
 from tancert.pdfkit import html_to_pdf
+from tancert.people.models.auditors import CcaaRegistration
+from tancert.scheme.violations import RuleViolation
 
 OBJECTIVES = {
     Audit.STAGE1: "审查受审核方碳管理体系文件，评价碳评审、碳基准的建立及其对标准要求的理解，确认第二阶段审核的准备情况及关注重点。",
@@ -30,10 +35,6 @@ METHOD_ZH = {"FS01": "现场审核（FS01）", "FS02": "远程审核（FS02）",
 def justification(audit: Audit) -> list[dict]:
     """The audit-time justification lines (Chinese) for this audit's type; a combined audit's end with
     the R10-time line: the separate times, the 80 % minimum and the days planned."""
-    from tancert.audits.programme.timing import combined_systems
-    from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
-    from tancert.scheme.violations import RuleViolation
-
     app = application_for(audit.application, audit.certificate)
     if app is None:
         return []
@@ -68,9 +69,6 @@ def default_key_points(audit: Audit) -> str:
 def plan_content(audit: Audit, *, key_points: str, site_days: str = "", site_time=None) -> dict:
     """The plan as data; ``site_time`` — checked ``sitetime.SiteTime`` rows — defaults to the even
     allocation over the IAF MD1 sample; ``site_days`` is the planner's note on it."""
-    from tancert.audits.programme import sitetime
-    from tancert.people.models.auditors import CcaaRegistration
-
     org = audit.organisation
     rows = site_time if site_time is not None else sitetime.default_allocation(audit)
     team = []

@@ -18,6 +18,8 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit
+from tancert.clients.estimate import AUDIT_TYPE_OF_KIND
+from tancert.planning.audittime import sites_to_visit
 from tancert.scheme.violations import require
 
 TENTH = Decimal("0.1")
@@ -47,9 +49,6 @@ def plan_sites(audit: Audit) -> list[SiteTime]:
 
 def required_visits(audit: Audit, n_sites: int) -> int:
     """Sites to visit (central function included) under IAF MD1 for the audit's type; 0 off site."""
-    from tancert.clients.estimate import AUDIT_TYPE_OF_KIND
-    from tancert.planning.audittime import sites_to_visit
-
     if audit.offsite:
         return 0
     return sites_to_visit(n_sites, AUDIT_TYPE_OF_KIND[audit.kind])

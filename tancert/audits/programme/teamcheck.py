@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tancert.audits.programme.bookings import snapshots
 from tancert.people.auditors.snapshots import register_people
+from tancert.people.models import Role, RoleGrant
 from tancert.planning.suggest import AuditorIndex, Suggestion, suggest_teams
 from tancert.planning.teams import AuditNeed, TeamMember, TeamProblem, check_team
 
@@ -60,8 +61,6 @@ AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competen
 def exclusions(s: Suggestion, people: dict) -> list[dict]:
     """Why each person is not proposed. For someone who is only a technical expert the auditor
     rules (R4) do not apply, so those reasons are dropped (eligible but not needed remains)."""
-    from tancert.people.models import Role, RoleGrant
-
     # One query for who is an auditor, not one per excluded person (495 of 500 in the benchmark).
     auditors = set(RoleGrant.objects.filter(user_id__in=[e.auditor_id for e in s.excluded], role=Role.AUDITOR)
                    .values_list("user_id", flat=True))

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application
 from tancert.planning import audittime
 from tancert.scheme import rulebook
 from tancert.scheme.violations import require
@@ -60,8 +61,6 @@ def require_enough_time(kind: str, total: Decimal, application, systems: tuple[a
     ``application`` is the one that describes the client (``estimate.application_for``); without one
     (a certificate transferred in) only the Appendix B base can be checked. With
     ``TANCERT_ENFORCE_CALCULATED_AUDIT_TIME`` off, the base stands in for the calculated CMS time."""
-    from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application
-
     audit_type = AUDIT_TYPE_OF_KIND[kind]
     base = Decimal(rulebook.BASE_AUDITOR_DAYS[audit_type])
     initial = audit_type == "initial"

@@ -26,6 +26,7 @@ from tancert.audits.programme import daygrid, plandoc, sitetime, teamcheck, timi
 from tancert.clients.access import applications_for, organisations_for
 from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application, stage1_offsite
 from tancert.people.models import Role
+from tancert.scheme.violations import RuleViolation
 from tancert.ui.actionview import perform, violation_text
 from tancert.ui.walls import get_or_404
 from tancert.ui.widgets import DateInput
@@ -74,8 +75,6 @@ def _next_surveillance(org) -> int:
 
 def _show_problems(form, problems) -> None:
     """Each problem next to the team field of the person it names (team-level ones on the leader)."""
-    from tancert.scheme.violations import RuleViolation
-
     roles = {}
     for name in ("leader", "auditors", "experts"):
         value = form.cleaned_data.get(name)
@@ -224,7 +223,6 @@ def programme(request, org_id: int):
 class IssuePlanForm(forms.Form):
     """Key points, one auditor-days field per site (pre-filled with the even allocation over the
     IAF MD1 sample; checked by the action, R7.3.3) and a note on the time per site."""
-
     key_points = forms.CharField(label=gettext_lazy("Key audit points carried from stage 1"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}))
     site_days = forms.CharField(label=gettext_lazy("Note on the time per site"), required=False,

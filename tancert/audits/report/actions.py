@@ -18,6 +18,8 @@ from tancert.audits.carbon.actions import current_frozen
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
 from tancert.audits.team import require_team
+from tancert.ghg.report import bar_chart, trend_chart
+from tancert.pdfkit import html_to_pdf
 from tancert.records import chain
 from tancert.records.documents import record_pdf
 from tancert.scheme import rulebook
@@ -82,8 +84,6 @@ def _n(v, digits: int = 1) -> str:
 
 
 def _charts(fig: dict) -> dict:
-    from tancert.ghg.report import bar_chart, trend_chart
-
     perf = fig["performance"]
     cats = [(CATEGORY_ZH.get(k, k), v) for k, v in fig["by_category"].items() if v]
     totals = {int(y): v for y, v in (perf.get("totals") or {}).items()}
@@ -216,8 +216,6 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
 
 
 def render_pdf(content: dict, *, version: int, signed_by: str, signed_at: str, frozen=None) -> bytes:
-    from tancert.pdfkit import html_to_pdf
-
     charts = _charts(frozen.figures) if frozen is not None else {}
     with translation.override("zh-hans"):
         html = render_to_string("audits/report_pdf.html", {

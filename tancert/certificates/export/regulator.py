@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, RegulatorExport
+from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.reminders import remind_once
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -232,9 +234,6 @@ def generate(period: str, *, by=None) -> tuple[bytes, RegulatorExport]:
 def remind(today: date) -> list[str]:
     """Sweep: from the 1st of the month, remind the certificate administrators of last month's report
     until it is generated, once before and once after the due day (Reminder rows make it idempotent)."""
-    from tancert.ops.notify import notify, staff_with_role
-    from tancert.ops.reminders import remind_once
-
     period = (today.replace(day=1) - relativedelta(months=1)).strftime("%Y-%m")
     if RegulatorExport.objects.filter(period=period).exists():
         return []

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.certificates.models import Certificate
+from tancert.certificates.models import Certificate, MarkMisuse
 from tancert.ops.notify import notify, organisation_users
 from tancert.people.access import is_office
 from tancert.people.actions import require_role
@@ -31,8 +31,6 @@ def mark_allowed(cert: Certificate, by) -> None:
 def record_mark_misuse(cert: Certificate, *, by, observed_on: date, description: str, evidence: str,
                        action: str = ""):
     """Misuse of the mark found by the body (R11.2: deformed marks, use outside the scope or status)."""
-    from tancert.certificates.models import MarkMisuse
-
     require_role(by, Role.CERTIFICATE_ADMIN, Role.DECISION_MAKER)
     require(bool(description.strip()) and bool(evidence.strip()), "R11.2",
             _("Describe the misuse and its evidence."), field="description")

@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 
+from tancert.pdfkit import find_cjk_font
+
 GREEN = "#2f6b4f"
 
 
@@ -42,8 +44,6 @@ def svg(number: str = "", size: int = 240) -> str:
 
 def png(number: str = "", size: int = 720) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
-
-    from tancert.pdfkit import find_cjk_font
 
     top, middle, bottom = _labels(number)
     k = size / 240

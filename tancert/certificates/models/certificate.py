@@ -111,6 +111,8 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issue_date", "number"]
+        # R9.1-a: one decision, one certificate — also when two administrators press "issue" at once.
+        constraints = [models.UniqueConstraint(fields=["decision"], name="one_certificate_per_decision")]
 
     def __str__(self) -> str:
         return self.number

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit
+from tancert.certificates import committee
 from tancert.certificates.models import Certificate, Decision, TransferReview
 from tancert.ops.notify import notify, staff_with_role
 from tancert.people.actions import require_role
@@ -92,8 +93,6 @@ def review_transfer(organisation, *, by, previous_body: str, previous_number: st
 def decide_transfer(review: TransferReview, *, by, accept: bool, reason: str, audit: Audit | None = None,
                     today: date | None = None) -> Decision:
     """A decision maker accepts or refuses the transfer; accepting re-checks validity on the day (RT-valid)."""
-    from tancert.certificates import committee
-
     require_role(by, Role.DECISION_MAKER)
     today = today or timezone.localdate()
     org = review.organisation

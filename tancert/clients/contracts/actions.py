@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from tancert.clients.estimate import estimate_for_application
 from tancert.clients.models import Application, Contract
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.pdfkit import html_to_pdf
@@ -27,8 +28,6 @@ def estimate(app: Application) -> tuple[Decimal, list[dict]]:
 
     The planning engine's calculator (R7.3.1, R7.3.3, Appendix B) from the application's data.
     """
-    from tancert.clients.estimate import estimate_for_application
-
     return estimate_for_application(app)
 
 

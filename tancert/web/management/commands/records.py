@@ -3,7 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tancert.clients.models import Organisation
 from tancert.records import chain
+from tancert.records.archive import organisation_archive
 
 
 class Command(BaseCommand):
@@ -28,8 +30,6 @@ class Command(BaseCommand):
             return
         if len(args) != 2:
             raise CommandError("usage: tancert records export ORG_ID FILE.zip")
-        from tancert.clients.models import Organisation
-        from tancert.records.archive import organisation_archive
 
         org = Organisation.objects.filter(pk=args[0]).first()
         if org is None:
