@@ -1,7 +1,8 @@
 """One env-driven settings file (healthchecks style).
 
-Defaults give a working SQLite demo under ./var; production sets DATABASE_URL,
-TANCERT_SECRET_KEY, TANCERT_DEBUG=0 and TANCERT_ALLOWED_HOSTS.
+Production is the default (DEBUG off, a secret key made for this installation and kept in
+TANCERT_HOME); a deployment sets DATABASE_URL, TANCERT_ALLOWED_HOSTS and, with several servers, one
+TANCERT_SECRET_KEY for all. TANCERT_DEBUG=1 shows tracebacks on a developer's machine only.
 """
 
 from __future__ import annotations
@@ -37,8 +38,36 @@ BASE_DIR = Path(__file__).resolve().parent
 # Where the database, uploads and generated records live; the demo creates it in the working directory.
 DATA_DIR = Path(env_str("TANCERT_HOME", str(Path.cwd() / "var"))).resolve()
 
-SECRET_KEY = env_str("TANCERT_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-tancert")
-DEBUG = env_bool("TANCERT_DEBUG", True)
+
+
+def _secret_key() -> str:
+    """TANCERT_SECRET_KEY, else a random key made once for this installation and kept in TANCERT_HOME
+    (readable by the owner only). There is no built-in key: one published in the source would let anyone
+    forge sessions. Several application servers must share one key: set TANCERT_SECRET_KEY on each."""
+    key = os.environ.get("TANCERT_SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_urlsafe(50).encode())
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    return path.read_text().strip()
+
+
+try:
+    SECRET_KEY = _secret_key()
+except FileExistsError:  # another process made it at the same moment
+    SECRET_KEY = (DATA_DIR / "secret_key").read_text().strip()
+# Production is the default: tracebacks and the URL list are shown only where someone asks for them.
+DEBUG = env_bool("TANCERT_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env_str("TANCERT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("TANCERT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from tancert.api.schemas import Problem
 from tancert.ops import actions
@@ -49,7 +49,7 @@ class CalendarDayOut(Schema):
 
 
 @router.get("/calendar", response=list[CalendarDayOut])
-def calendar(request, year: int | None = None):
+def calendar(request, year: int | None = Query(None, ge=1900, le=2200)):  # noqa: B008
     qs = CalendarDay.objects.all()
     return list(qs.filter(day__year=year) if year else qs)
 
@@ -67,6 +67,9 @@ def remove_day(request, day: date):
     return Status(204, None)
 
 
+MAX_WORKDAYS = 366
+
+
 class WorkdaysOut(Schema):
     start: date
     days: int
@@ -75,7 +78,8 @@ class WorkdaysOut(Schema):
 
 
 @router.get("/workdays", response=WorkdaysOut)
-def workdays(request, start: date, days: int = 3):
-    """The date `days` Chinese working days after `start`; fallback_years lists years counted Monday–Friday."""
+def workdays(request, start: date, days: int = Query(3, ge=0, le=MAX_WORKDAYS)):  # noqa: B008
+    """The date `days` Chinese working days after `start`; fallback_years lists years counted Monday–Friday.
+    At most a year of working days: the scheme's deadlines are days, not decades (a bigger number is a 422)."""
     result = add_working_days(start, max(0, days))
     return {"start": start, "days": days, "result": result.date, "fallback_years": sorted(result.fallback_years)}

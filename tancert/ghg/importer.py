@@ -17,6 +17,7 @@ import numpy as np
 
 from .columns import ACTIVITY_COLUMNS, ACTIVITY_KEYS, build_activity, parse_period
 from .errors import CellError, ErrorList, InputError
+from .guard import check_workbook
 from .library import Library, default_library
 from .model import CHANGE_SYNONYMS, CHANGES, BoundaryChange, Dataset, Meter, Output, Settings, Source, Target
 
@@ -59,7 +60,7 @@ def sheet_title(en: str) -> str:
 
 
 def load(path: str | Path, library: Library | None = None) -> Dataset:
-    """Read a workbook (.xlsx/.xlsm/.xls/.ods), a .csv of activity rows or a .json dataset."""
+    """Read a workbook (.xlsx/.xlsm), a .csv of activity rows or a .json dataset."""
     p = Path(path)
     if not p.is_file():
         raise InputError([CellError(p.name, None, None, "file not found", "找不到文件")])
@@ -98,6 +99,7 @@ def _snake(en: str) -> str:
 def _read_workbook(p: Path) -> dict[str, list[list]]:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(p)  # before calamine: a claimed billion cells would abort the process (guard.py)
     try:
         wb = CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for corrupt files

@@ -21,7 +21,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -314,20 +314,29 @@ class ClientProfile:
         unknown = set(data) - known
         require(not unknown, "R7.3.1", _("Unknown field(s) in the client description: %(fields)s."),
                 field=", ".join(sorted(unknown)) or None, params={"fields": ", ".join(sorted(unknown))})
-        d = dict(data)
-        for name in ("scope_levels", "source_kinds", "certified_systems"):
-            if name in d:
-                d[name] = frozenset(d[name])
-        if "technical_areas" in d:
-            d["technical_areas"] = frozenset(int(a) for a in d["technical_areas"])
-        d["other_factors"] = tuple(OtherFactor(Decimal(str(f["days"])), f.get("reason_zh", ""),
-                                               f.get("reason_en", "")) for f in d.get("other_factors", ()))
-        d["other_systems"] = tuple(OtherSystem(s["name"], Decimal(str(s["days"])))
-                                   for s in d.get("other_systems", ()))
-        for name in ("proposed_combined_days", "offsite_days"):
-            if d.get(name) is not None:
-                d[name] = Decimal(str(d[name]))
-        return cls(**d)
+        try:
+            d = dict(data)
+            for name in ("scope_levels", "source_kinds", "certified_systems"):
+                if name in d:
+                    d[name] = frozenset(d[name])
+            if "technical_areas" in d:
+                d["technical_areas"] = frozenset(int(a) for a in d["technical_areas"])
+            d["other_factors"] = tuple(OtherFactor(Decimal(str(f["days"])), f.get("reason_zh", ""),
+                                                   f.get("reason_en", "")) for f in d.get("other_factors", ()))
+            d["other_systems"] = tuple(OtherSystem(s["name"], Decimal(str(s["days"])))
+                                       for s in d.get("other_systems", ()))
+            for name in ("proposed_combined_days", "offsite_days"):
+                if d.get(name) is not None:
+                    d[name] = Decimal(str(d[name]))
+            return cls(**d)
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            # Bad input is the caller's to fix (a 422 over the API), never a crash.
+            missing = sorted(n for n, f in cls.__dataclass_fields__.items()
+                             if f.default is MISSING and f.default_factory is MISSING and n not in data)
+            raise RuleViolation("R7.3.1", _("The client description is incomplete or malformed (%(detail)s)."),
+                                field=", ".join(missing) or None,
+                                params={"detail": ("missing: " + ", ".join(missing)) if missing
+                                        else type(exc).__name__}) from None
 
 
 def _validate(p: ClientProfile) -> None:

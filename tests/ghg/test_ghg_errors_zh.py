@@ -44,12 +44,24 @@ SETTINGS_GRID = [["key", "value"], ["reporting_year", 2024]]
 ACTIVITY_GRID = [list(rec()), list(rec().values())]
 
 # (expected English wording, how to trigger it); each scenario raises InputError
+def _zip_without_workbook() -> bytes:
+    """A zip the guard lets through (small, no worksheets) that is still no workbook for the reader."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "no workbook here")
+    return buf.getvalue()
+
+
 SCENARIOS = [
     # readers
     ("file not found", lambda tmp_path: load(tmp_path / "missing.xlsx")),
     ("invalid JSON", _file("bad.json", "{not json")),
     ("unsupported file type", _file("data.txt", "x")),
-    ("cannot read workbook", _file("broken.xlsx", b"this is not a workbook")),
+    ("not a valid .xlsx file", _file("broken.xlsx", b"this is not a workbook")),
+    ("cannot read workbook", _file("junk.xlsx", _zip_without_workbook())),
     ("must be an object", _file("list.json", "[1, 2]")),
     ("the Activity sheet is missing", lambda: from_grids({"Settings": SETTINGS_GRID})),
     ("the Settings sheet", lambda: from_grids({"Activity": ACTIVITY_GRID})),

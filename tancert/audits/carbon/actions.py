@@ -38,7 +38,7 @@ from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-FORMATS = (".xlsx", ".xlsm", ".ods", ".json", ".csv")
+FORMATS = (".xlsx", ".xlsm", ".json", ".csv")
 FINDINGS_KEPT = 500  # engine findings kept per upload for the page (all are in the frozen record)
 
 

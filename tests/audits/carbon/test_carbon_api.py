@@ -72,3 +72,28 @@ def test_carbon_verification_to_signed_report_through_the_api(p):
     pdf = bearer(p.decider).get(f"{API}/audits/{s2.pk}/reports/1/pdf")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert client.get(f"{API}/audits/{s2.pk}/reports").status_code == 404  # client: not before the decision
+
+
+def test_a_hostile_workbook_is_a_422_and_the_server_lives_on(p, tmp_path):
+    """A 1.5 KB .xlsx whose one cell sits at XFD1048576 used to abort the whole server process
+    (tancert/ghg/guard.py); now it is refused with the sheet's extent, nothing stored."""
+    import io
+    import zipfile
+
+    from tancert.ghg.template import write_template
+
+    src = write_template(tmp_path / "t.xlsx", example=False)
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for m in zin.infolist():
+            data = zin.read(m.filename)
+            if m.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                                                     b"</sheetData>", 1)
+            zout.writestr(m.filename, data)
+    s2 = open_stage2(p)
+    r = bearer(p.client_a).post(f"{API}/audits/{s2.pk}/inventories",
+                                {"file": SimpleUploadedFile("far.xlsx", out.getvalue())})
+    assert r.status_code == 422 and r.json()["rule"] == "R7.4.3"
+    assert "1,048,576" in r.json()["errors"][0]["message_zh"]
+    assert not InventoryUpload.objects.exists()
