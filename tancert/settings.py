@@ -206,9 +206,6 @@ TANCERT_FEES = {
 # No audit is planned before the contract is signed and paid (R7.2-contract); a body may allow planning
 # after signature only.
 TANCERT_PLAN_REQUIRES_PAYMENT = env_bool("TANCERT_PLAN_REQUIRES_PAYMENT", True)
-# R7.5.1: a stage 2 / surveillance / recertification report is signed only with frozen carbon figures;
-# a body may allow signing without them (e.g. while the inventory is still disputed).
-TANCERT_REPORT_WITHOUT_FROZEN_FIGURES = env_bool("TANCERT_REPORT_WITHOUT_FROZEN_FIGURES", False)
 # R9.2-lookup: public lookups per client address and minute; behind a proxy name the header that carries
 # the client address (e.g. HTTP_X_FORWARDED_FOR).
 TANCERT_LOOKUPS_PER_MINUTE = env_int("TANCERT_LOOKUPS_PER_MINUTE", 60)

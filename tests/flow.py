@@ -147,28 +147,95 @@ def answer_checklist(audit, by, answers=None):
     answer_items(audit, by=by, answers=answers or {"*": ("conforming", "查阅记录，现场观察，符合要求")})
 
 
-def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND):
-    """Fill what closing needs (stage 1 record or checklist) and close the audit."""
+def inventory_bytes(mutate=None) -> bytes:
+    """The engine's worked example as the client's inventory (.json), optionally changed first."""
+    import copy
+    import json
+
+    from tancert.ghg.example import example_dataset
+
+    data = copy.deepcopy(example_dataset())
+    if mutate:
+        mutate(data)
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def check_whole_sample(upload, by, *, discrepancy_row=None):
+    """Check every sampled record against an invoice (R6.2-sampling), one row disagreeing if asked."""
+    from tancert.audits.carbon import actions as carbon
+
+    done = set(upload.checks.values_list("row", flat=True))
+    for rec in upload.sample:
+        if rec["row"] in done:
+            continue
+        bad = rec["row"] == discrepancy_row
+        carbon.record_sample_check(upload, by=by, row=rec["row"], source_kind="invoice",
+                                   reference=f"发票 No.{rec['row']:04d}",
+                                   value_found=(rec["quantity"] * 1.2 if bad else rec["quantity"]),
+                                   result="discrepancy" if bad else "agrees")
+
+
+def verify_carbon(audit, by):
+    """The carbon data verified inside the open audit (R6, R7.4.3), as the team does it on the carbon page:
+    the inventory uploaded, the whole sample checked, each blocking data-quality finding confirmed as a
+    minor nonconformity whose corrective action the client proposes and the team accepts, the figures
+    frozen."""
+    from tancert.audits.carbon import actions as carbon
+
+    upload = carbon.upload_inventory(audit, by=by, filename="inventory.json", content=inventory_bytes())
+    check_whole_sample(upload, by)
+    client = audit.organisation.users.first()
+    for block in carbon.blocking_rules(upload):
+        finding = carbon.confirm_data_finding(upload, by=by, rule=block["rule"], grade="minor")
+        finding_actions.respond_to_finding(finding, by=client, correction="已校准并更新台账",
+                                           root_cause="计量器具检定计划遗漏", corrective_action="纳入年度检定计划")
+        finding_actions.review_finding_response(finding, by=by, outcome="accept")
+    return carbon.freeze_figures(audit, by=by)
+
+
+def sign_report(audit, by=None):
+    """The team leader signs the audit report (R7.5.1): the current version the decision rests on."""
+    from tancert.audits.report import actions as report
+
+    return report.sign_report(audit, by=by or audit.leader(), objectives="确认碳管理体系符合 T/CCAA 39-2022",
+                              evaluation="碳管理体系在提升碳绩效方面发挥作用", recommendation=audit.recommendation
+                              or Audit.RECOMMEND)
+
+
+def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND, report: bool = True):
+    """Fill what closing needs (stage 1 record, or checklist and the verified carbon data), close the audit
+    and sign its report — the way the team leader does it."""
     if audit.kind == Audit.STAGE1:
         fill_stage1(audit, by)
     else:
         answer_checklist(audit, by)
+        if audit.kind in (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION):
+            verify_carbon(audit, by)
     audits.complete_audit(audit, by=by, conclusion=conclusion, recommendation=recommendation)
+    if report:
+        audit.refresh_from_db()
+        sign_report(audit, by)
 
 
 def through_audits(app, p, *, major: bool = False, start=None):
-    """Accepted → stage 1 done → stage 2 done (optionally with an unverified major NC).
+    """Accepted → stage 1 done → stage 2 done with its carbon data verified (optionally with an unverified
+    major NC), both reports signed.
 
     `start` moves the audits (the same test team cannot be booked on two clients the same days)."""
     accept_and_contract(app, p)
     s1, s2 = plan_initial(app, p, start)
     fill_stage1(s1, p.lead)
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
+    s1.refresh_from_db()
+    sign_report(s1, p.lead)
     answer_checklist(s2, p.lead)
     if major:
         finding_actions.raise_finding(s2, by=p.auditor, grade="major", clause="6.5", description="碳基准未调整",
-                             evidence="碳基准报告 v1")
+                                      evidence="碳基准报告 v1")
+    verify_carbon(s2, p.lead)
     audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+    s2.refresh_from_db()
+    sign_report(s2, p.lead)
     return s2
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
@@ -36,6 +37,12 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
         start_checklist(audit, by=by)
         _check_checklist(audit)
     checkins.check_complete(audit)
+    if audit.kind in VERIFIED_KINDS:
+        # The carbon data are verified inside the audit, and only while it is open (the carbon page is
+        # read-only afterwards): the sample checked, the blocking findings confirmed, the figures frozen.
+        require(current_frozen(audit) is not None, "R7.4.3",
+                _("Verify the carbon data before closing the audit: check the sample, confirm the blocking "
+                  "data-quality findings and freeze the figures on the carbon page."), field="carbon")
     with transaction.atomic():
         audit.status, audit.completed_at = Audit.COMPLETED, timezone.now()
         audit.conclusion, audit.recommendation = conclusion.strip(), recommendation

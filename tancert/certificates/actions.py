@@ -60,6 +60,12 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
     related = Audit.objects.filter(application=audit.application) if audit.application_id else \
         Audit.objects.filter(pk=audit.pk)
     _check_independent(audit, by)
+    # The decision rests on the signed reports (R7.5.1): of stage 1 and stage 2, or of the recertification
+    # audit — each signed by its team leader, the current version being the one the decider reads.
+    for based_on in related.exclude(status=Audit.CANCELLED).order_by("start_date", "pk"):
+        require(based_on.reports.filter(superseded_at__isnull=True).exists(), "R7.5.1",
+                _("The audit report of %(audit)s is not signed yet; the decision rests on the signed report."),
+                field="report", params={"audit": based_on.get_kind_display()})
     require(outcome in dict(Decision.OUTCOMES), "R7.5", _("Choose grant, grant with reduced scope or refuse."),
             field="outcome")
     answers = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from tancert.audits.checklists.actions import add_evidence, answer_items, start_checklist
+from tancert.audits.report import actions as report
 from tancert.audits.stage1 import actions as stage1
 
 STAGE1 = {
@@ -65,3 +66,10 @@ def note(s2, auditor, code: str) -> None:
     item = s2.checklist.items.get(code=code)
     if not item.evidence.exists():
         add_evidence(item, by=auditor, kind="note", text="见审核发现所列客观证据。")
+
+
+def sign_report(audit, lead) -> None:
+    """The team leader signs the audit report after closing (R7.5.1); the decision rests on it."""
+    report.sign_report(audit, by=lead, objectives="确认碳管理体系符合 T/CCAA 39-2022 及认证实施规则的要求",
+                       evaluation="碳管理体系运行有效，碳目标和碳绩效改进措施得到落实，在提升碳绩效方面发挥作用",
+                       recommendation=audit.recommendation or "recommend")

@@ -24,6 +24,7 @@ from tancert.clients import actions as clients
 from tancert.clients.contracts import actions as contracts
 from tancert.clients.profile import actions as profile
 from tancert.demo import audits as demo_audit
+from tancert.demo.carbon import seed_inventory, verify_carbon
 from tancert.demo.certificates import seed_lifecycle  # English version, a change under review
 from tancert.people.actions import create_staff_user
 from tancert.people.auditors import actions as register
@@ -151,6 +152,8 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
     demo_audit.fill_stage1(s1, staff["lead"])
     audits.complete_audit(s1, by=staff["lead"], conclusion="碳评审和碳基准建立基本充分，具备第二阶段审核条件",
                           recommendation=Audit.RECOMMEND)
+    s1.refresh_from_db()
+    demo_audit.sign_report(s1, staff["lead"])
     items = demo_audit.fill_checklist(s2, staff["lead"], staff["auditor"], leave_open=("6.5", "6.6"))
     finding_actions.raise_finding(s2, by=staff["auditor"], grade=Finding.MINOR, clause="6.6", item=items["6.6"],
                          description="部分天然气流量计未纳入计量器具检定计划",
@@ -168,8 +171,11 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
         finding_actions.respond_to_finding(minor, by=user, correction="已将 FT-203 送检", root_cause="台账更新遗漏",
                                   corrective_action="修订计量器具管理程序，每季度核对台账", evidence="检定证书编号 JD-2026-118")
         finding_actions.review_finding_response(minor, by=staff["auditor"], outcome="accept")
+        verify_carbon(s2, user, staff["auditor"], staff["lead"])
         audits.complete_audit(s2, by=staff["lead"], conclusion="碳管理体系符合 T/CCAA 39-2022 要求，运行有效",
                               recommendation=Audit.RECOMMEND)
+        s2.refresh_from_db()
+        demo_audit.sign_report(s2, staff["lead"])
     return s2
 
 
@@ -220,8 +226,6 @@ def seed() -> None:
         org, user = _register("东方水泥集团有限公司", "340200MA4E0004", 10, "cement", employees=1200)
         app = _apply(org, user, "通用硅酸盐水泥熟料及水泥生产相关的碳管理活动", recent - relativedelta(months=12))
         s2 = _through_stage2(org, user, app, staff, recent, major=True, close=False)
-        from tancert.demo.carbon import seed_inventory
-
         seed_inventory(s2, user, staff["auditor"])  # inventory uploaded, sample partly checked
     # Accepted, waiting for planning.
     with clock(at(today - timedelta(days=5))):

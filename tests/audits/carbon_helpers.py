@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import copy
-import json
-
 from tancert.audits import actions as audits
 from tancert.audits.carbon import actions as carbon
 from tancert.audits.models import Audit
-from tancert.ghg.example import example_dataset
 
-from flow import accept_and_contract, complete_application, fill_stage1, plan_initial
-
-
-def inventory_bytes(mutate=None) -> bytes:
-    data = copy.deepcopy(example_dataset())
-    if mutate:
-        mutate(data)
-    return json.dumps(data, ensure_ascii=False).encode()
+from flow import (
+    accept_and_contract,
+    check_whole_sample,
+    complete_application,
+    fill_stage1,
+    inventory_bytes,
+    plan_initial,
+)
 
 
 def open_stage2(p):
@@ -28,18 +24,6 @@ def open_stage2(p):
     fill_stage1(s1, p.lead)
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
     return s2
-
-
-def check_whole_sample(upload, by, *, discrepancy_row=None):
-    done = set(upload.checks.values_list("row", flat=True))
-    for rec in upload.sample:
-        if rec["row"] in done:
-            continue
-        bad = rec["row"] == discrepancy_row
-        carbon.record_sample_check(upload, by=by, row=rec["row"], source_kind="invoice",
-                                   reference=f"发票 No.{rec['row']:04d}",
-                                   value_found=(rec["quantity"] * 1.2 if bad else rec["quantity"]),
-                                   result="discrepancy" if bad else "agrees")
 
 
 def verified_and_frozen(p, s2=None):

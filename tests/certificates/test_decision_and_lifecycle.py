@@ -58,7 +58,7 @@ def test_unverified_major_forbids_granting(p, rule):
     s2 = through_audits(complete_application(p.org_a, p.client_a), p, major=True)
     with rule("R7.5.2", field="findings"):
         actions.decide(s2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
-    major = s2.findings.get()
+    major = s2.findings.get(grade="major")
     finding_actions.respond_to_finding(major, by=p.client_a, correction="a", root_cause="b", corrective_action="c",
                               evidence="d")
     finding_actions.review_finding_response(major, by=p.lead, outcome="accept")

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.access import audits_for
-from tancert.audits.carbon.actions import current_frozen
+from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
 from tancert.audits.team import require_team
@@ -27,7 +27,7 @@ from tancert.scheme.violations import require
 
 # Audits whose report must state frozen, verified carbon figures (R7.5.1; stage 1 has none yet).
 COMBINED_RULE = "R10-common"  # CMS-specific points identifiable in a combined audit's report
-NEEDS_FIGURES = (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION)
+NEEDS_FIGURES = VERIFIED_KINDS
 CATEGORY_ZH = {"1": "类别1 直接排放", "2": "类别2 输入能源间接排放", "3": "类别3 运输", "4": "类别4 组织使用的产品",
                "5": "类别5 组织产品的使用", "6": "类别6 其他"}
 SOURCE_ZH = {"invoice": "发票", "ledger": "能源台账", "meter_reading": "计量读数", "lab_report": "化验报告",
@@ -64,10 +64,6 @@ def _plain(v):
     if isinstance(v, date):
         return v.isoformat()
     return v
-
-
-def report_allowed_without_figures() -> bool:
-    return bool(getattr(settings, "TANCERT_REPORT_WITHOUT_FROZEN_FIGURES", False))
 
 
 def can_open(report_audit: Audit, user) -> bool:
@@ -229,15 +225,16 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
                 combined_with: str = "", focus_notes: dict | None = None) -> AuditReport:
     """The team leader signs the report: a new PDF/A version, recorded with its SHA-256."""
     require_team(audit, by, leader=True)
-    require(audit.status in (Audit.IN_PROGRESS, Audit.COMPLETED, Audit.PLANNED), "R7.5.1",
-            _("A cancelled audit has no report."), field="status")
+    require(audit.status in (Audit.IN_PROGRESS, Audit.COMPLETED), "R7.5.1",
+            _("The report is signed on an audit that has begun or is closed; this one is not under way."),
+            field="status")
     require(bool((objectives or "").strip()), "R7.5.1", _("State the audit objectives."), field="objectives")
     require(bool((evaluation or "").strip()), "R7.5.1",
             _("Write the evaluation of the CMS's role in improving carbon performance."), field="evaluation")
     require(recommendation in dict(Audit.RECOMMENDATIONS), "R7.5.1", _("Give the team's recommendation."),
             field="recommendation")
     frozen = current_frozen(audit)
-    if audit.kind in NEEDS_FIGURES and not report_allowed_without_figures():
+    if audit.kind in NEEDS_FIGURES:
         require(frozen is not None, "R7.5.1",
                 _("Freeze the verified carbon figures before signing the report: it must state carbon performance "
                   "quantitatively."), field="frozen")
