@@ -66,8 +66,7 @@ def decide(request, audit_id: int):
                              _("Your vote is recorded; the decision is made when the committee is complete."))
     else:
         messages.error(request, _("Choose the decision and answer the conditions C1–C4."))
-    return redirect("decision_page", audit_id) if request.POST.get("from") == "decision_page" else \
-        redirect("audit", audit_id)
+    return redirect("decision_page", audit_id)  # decisions are made on the decision page, never the audit page
 
 
 @login_required

@@ -7,13 +7,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from tancert.people.actions import create_api_token
 from tancert.scheme import rulebook
 
-from flow import PDF, code
+from flow import PDF, calibrated, code, inventory_bytes
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -58,7 +59,6 @@ def test_whole_lifecycle_through_the_api(p):
         data = {"file": ("doc.pdf", PDF)}
         if meta.dated:
             data["document_date"] = timezone.localdate().isoformat()
-        from django.core.files.uploadedfile import SimpleUploadedFile
 
         r = client.post(f"{API}/applications/{app_id}/documents/{meta.code}",
                         data={**({"document_date": data["document_date"]} if meta.dated else {}),
@@ -112,6 +112,8 @@ def test_whole_lifecycle_through_the_api(p):
                                                          **texts}, content_type="application/json")
     assert r.status_code == 200, r.content
     assert post(lead, f"/audits/{s1['id']}/complete", {"conclusion": "就绪", "recommendation": "recommend"}).status_code == 200
+    report = {"objectives": "确认符合性", "evaluation": "推动碳绩效改进", "recommendation": "recommend"}
+    assert post(lead, f"/audits/{s1['id']}/reports", report).status_code == 201
     f = post(auditor, f"/audits/{s2['id']}/findings", {"grade": "major", "description": "碳基准未调整",
                                                         "evidence": "碳基准报告"}).json()
     # Every checklist item answered with a note, in one offline-sync request.
@@ -123,7 +125,20 @@ def test_whole_lifecycle_through_the_api(p):
                     {"uuid": str(uuid.uuid4()), "type": "evidence", "item": item["code"], "text": "记录齐全"}]
     r = post(auditor, f"/audits/{s2['id']}/checklist/sync", {"entries": entries})
     assert {x["status"] for x in r.json()} == {"saved"}, r.content
+    # The carbon data verified inside the audit (R7.4.3): the client uploads, the auditor checks the sample,
+    # the leader freezes the figures; only then does stage 2 close, and its report is signed.
+    r = client.post(f"{API}/audits/{s2['id']}/inventories",
+                    {"file": SimpleUploadedFile("inventory.json", inventory_bytes(calibrated))})
+    assert r.status_code == 201, r.content
+    for rec in auditor.get(f"{API}/audits/{s2['id']}/inventories/1/sample").json():
+        assert post(auditor, f"/audits/{s2['id']}/inventories/1/checks",
+                    {"row": rec["row"], "source_kind": "invoice", "reference": "发票", "result": "agrees",
+                     "value_found": rec["quantity"]}).status_code == 201
+    r = post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"})
+    assert r.status_code == 422 and r.json()["rule"] == "R7.4.3"
+    assert post(lead, f"/audits/{s2['id']}/frozen-figures").status_code == 201
     assert post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"}).status_code == 200
+    assert post(lead, f"/audits/{s2['id']}/reports", report).status_code == 201
     decider = bearer(p.decider)
     conditions = {c: {"met": True, "evidence": "证据"} for c in ("C1", "C2", "C3", "C4")}
     r = post(decider, f"/audits/{s2['id']}/decision", {"outcome": "grant", "conditions": conditions})
@@ -201,7 +216,6 @@ def test_public_lookup_of_unknown_number_is_404_and_search_is_safe():
 
 
 def test_signed_original_through_the_api(p):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tancert.records import chain
 

@@ -13,6 +13,7 @@ from flow import (
     fill_stage1,
     inventory_bytes,
     plan_initial,
+    sign_report,
 )
 
 
@@ -23,6 +24,8 @@ def open_stage2(p):
     s1, s2 = plan_initial(app, p)
     fill_stage1(s1, p.lead)
     audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
+    s1.refresh_from_db()
+    sign_report(s1, p.lead)  # the decision rests on both reports (R7.5.1)
     return s2
 
 

@@ -16,10 +16,9 @@ from tancert.audits.programme import actions as programme_actions
 from tancert.records.models import Event
 
 from flow import (
-    answer_checklist,
     certify,
+    close,
     complete_application,
-    fill_stage1,
     plan_initial,
     team,
     through_audits,
@@ -125,8 +124,7 @@ def test_only_the_leader_closes_the_audit(p, accepted, rule):
         actions.complete_audit(s1, by=p.auditor, conclusion="x", recommendation=Audit.RECOMMEND)
     with rule("R7.5.1", field="conclusion"):
         actions.complete_audit(s1, by=p.lead, conclusion="", recommendation=Audit.RECOMMEND)
-    fill_stage1(s1, p.lead)
-    actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
+    close(s1, p.lead)
     with rule("R7.5.1", field="status"):
         actions.complete_audit(s1, by=p.lead, conclusion="again", recommendation=Audit.RECOMMEND)
 
@@ -178,8 +176,7 @@ def test_surveillance_interval_at_most_twelve_months(p, rule):
     s = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=TODAY() + timedelta(days=300),
                            end_date=TODAY() + timedelta(days=301), auditor_days=2.5, team=team(p), certificate=cert)
     assert s.sequence == 1
-    answer_checklist(s, p.lead)
-    actions.complete_audit(s, by=p.lead, conclusion="持续有效", recommendation=Audit.RECOMMEND)
+    close(s, p.lead, conclusion="持续有效")
     cert.refresh_from_db()
     assert cert.surveillance_status == "s1"
 
@@ -201,7 +198,6 @@ def test_findings_only_while_open_and_with_a_known_grade(p, accepted, rule):
     s1, _ = plan_initial(accepted, p)
     with rule("R7.4.2", field="grade"):
         finding_actions.raise_finding(s1, by=p.lead, grade="critical", description="x", evidence="y")
-    fill_stage1(s1, p.lead)
-    actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
+    close(s1, p.lead)
     with rule("R7.4.2", field="status"):
         finding_actions.raise_finding(s1, by=p.lead, grade="minor", description="x", evidence="y")

@@ -15,9 +15,10 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tancert.audits.models import Audit
 from tancert.clients.models import Contract
 
-from flow import PDF, code
+from flow import PDF, code, sign_report, verify_carbon
 
 pytestmark = pytest.mark.browser
 
@@ -177,12 +178,15 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
             fill_stage1_record(lead, audit_ids[kind])
         else:
             answer_checklist(lead, audit_ids[kind])
+            # The carbon data verified on the carbon page (its own browser test: test_browser_audit_report.py).
+            verify_carbon(Audit.objects.get(pk=audit_ids[kind]), p.lead)
         form = 'form[action$="/complete/"]'
         lead.fill(f"{form} textarea[name=conclusion]", "管理体系运行有效，满足认证要求。")
         lead.select_option(f"{form} select[name=recommendation]", "recommend")
         submit(lead, form)
         expect(lead.locator(".messages .error")).to_have_count(0)
         expect(lead.locator("h1 .status.completed")).to_be_visible()
+        sign_report(Audit.objects.get(pk=audit_ids[kind]), p.lead)  # the decision rests on it (R7.5.1)
     lead.context.close()
 
     # --- A decision maker who was not on the team grants certification ------------------------------

@@ -11,7 +11,15 @@ from django.utils import timezone
 from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, Decision
 
-from flow import accept_and_contract, answer_checklist, complete_application, fill_stage1, plan_initial
+from flow import (
+    accept_and_contract,
+    answer_checklist,
+    complete_application,
+    fill_stage1,
+    plan_initial,
+    sign_report,
+    verify_carbon,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +43,7 @@ def test_audit_pages_from_findings_to_certificate(client, p):
     fill_stage1(s1, p.lead)  # the stage 1 record (its own page is tested in test_audit_work_pages.py)
     r = client.post(f"/audits/{s1.pk}/complete/", {"conclusion": "就绪", "recommendation": "recommend"}, follow=True)
     assert "审核已关闭" in messages_of(r) or Audit.objects.get(pk=s1.pk).status == "completed"
+    sign_report(Audit.objects.get(pk=s1.pk), p.lead)  # the report page is tested in tests/audits/report/
     r = client.post(f"/audits/{s2.pk}/findings/", {"grade": "major", "description": "碳基准未调整", "evidence": ""},
                     follow=True)
     assert "R7.5.1" in r.content.decode() and not Finding.objects.exists()
@@ -55,7 +64,11 @@ def test_audit_pages_from_findings_to_certificate(client, p):
     assert Finding.objects.get().status == "verified"
     as_user(client, p.lead)
     answer_checklist(s2, p.lead)
+    r = client.post(f"/audits/{s2.pk}/complete/", {"conclusion": "符合", "recommendation": "recommend"}, follow=True)
+    assert "R7.4.3" in messages_of(r) and Audit.objects.get(pk=s2.pk).status != "completed"
+    verify_carbon(s2, p.lead)  # the carbon page is tested in tests/audits/carbon/
     client.post(f"/audits/{s2.pk}/complete/", {"conclusion": "符合", "recommendation": "recommend"})
+    sign_report(Audit.objects.get(pk=s2.pk), p.lead)
 
     as_user(client, p.decider)
     r = client.post(f"/audits/{s2.pk}/decide/", {"outcome": ""}, follow=True)

@@ -12,7 +12,7 @@ from tancert.audits.checklists.checkins import check_in, set_checkin_required
 from tancert.audits.models import Audit
 from tancert.audits.programme import actions as programme_actions
 
-from flow import PNG, answer_checklist, through_audits
+from flow import PNG, answer_checklist, through_audits, verify_carbon
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def test_check_ins_are_optional_unless_the_audit_requires_them(p, surveillance, 
     with rule("R7.4", field="checkins"):
         actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
     check_in(surveillance, by=p.lead, meeting="closing", photos=[("c.png", photo((0, 0, 200)))])
+    verify_carbon(surveillance, p.lead)
     actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
 
 

@@ -19,7 +19,14 @@ from tancert.audits.models.checklists import ChecklistAnswer, ChecklistItem, Evi
 from tancert.audits.programme import actions as programme_actions
 from tancert.scheme import rulebook
 
-from flow import accept_and_contract, answer_checklist, complete_application, fill_stage1, plan_initial
+from flow import (
+    accept_and_contract,
+    answer_checklist,
+    complete_application,
+    fill_stage1,
+    plan_initial,
+    verify_carbon,
+)
 
 pytestmark = pytest.mark.django_db
 OVERLAYS = Path(__file__).resolve().parent / "data" / "overlays"
@@ -40,6 +47,7 @@ def stage2(p):
     s1, s2 = plan_initial(app, p)
     fill_stage1(s1, p.lead)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
+    verify_carbon(s2, p.lead)  # the carbon gate holds too; these tests are about the checklist
     return s2
 
 
@@ -253,6 +261,7 @@ RECERTIFICATION_FOCUS = ("R8.2.2-F1", "R8.2.2-F2", "R8.2.2-F3", "R8.2.2-F4")
 
 def _close_item_by_item(audit, p, rule, keys):
     """Every focus item of the audit type, in turn, is the one that keeps the audit open."""
+    verify_carbon(audit, p.lead)
     start_checklist(audit, by=p.lead)
     answer_checklist(audit, p.lead, {"*": ("conforming", "符合"), **{k: (None, "") for k in keys}})
     for key in keys:

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tancert.audits import actions, grades
+from tancert.audits import grades
 from tancert.audits.checklists.actions import add_evidence, start_checklist
 from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit, Finding
@@ -22,9 +22,8 @@ from flow import (
     CONDITIONS_MET,
     PDF,
     accept_and_contract,
-    answer_checklist,
+    close,
     complete_application,
-    fill_stage1,
     team,
     through_audits,
 )
@@ -42,8 +41,7 @@ def stage2(p):
                             auditor_days=1.5, team=team(p), application=app)
     s2 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
                             end_date=today + timedelta(days=2), auditor_days=4, team=team(p), application=app)
-    fill_stage1(s1, p.lead)
-    actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
+    close(s1, p.lead)
     start_checklist(s2, by=p.lead)
     return s2
 
@@ -86,8 +84,7 @@ def test_grades_are_configurable(p, stage2, settings, rule):
     assert grades.codes_to(grades.VERIFY) == ["major", "critical"]
     with rule("R7.4.2", field="grade"):
         finding_actions.raise_finding(stage2, by=p.lead, grade="catastrophic", description="x", evidence="y")
-    answer_checklist(stage2, p.lead)
-    actions.complete_audit(stage2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+    close(stage2, p.lead)
     with rule("R7.5.2", field="findings"):
         certs.decide(stage2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
 
@@ -113,8 +110,7 @@ def test_a_client_cannot_answer_another_organisations_nc(p, stage2):
 
 def test_majors_must_be_verified_before_a_decision_and_the_queue_waits(p, stage2, rule):
     f = finding_actions.raise_finding(stage2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")
-    answer_checklist(stage2, p.lead)
-    actions.complete_audit(stage2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+    close(stage2, p.lead)
     assert stage2 not in decision_queue(p.decider)
     with rule("R7.5.2", field="findings"):
         certs.decide(stage2, by=p.decider, outcome="grant", conditions=CONDITIONS_MET)
@@ -134,11 +130,9 @@ def test_after_the_time_limit_stage2_must_be_repeated(p, rule, settings):
                             auditor_days=1.5, team=team(p), application=app)
     s2 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=long_ago + timedelta(days=1),
                             end_date=long_ago + timedelta(days=2), auditor_days=4, team=team(p), application=app)
-    fill_stage1(s1, p.lead)
-    actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
+    close(s1, p.lead)
     f = finding_actions.raise_finding(s2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")
-    answer_checklist(s2, p.lead)
-    actions.complete_audit(s2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+    close(s2, p.lead)
     finding_actions.respond_to_finding(f, by=p.client_a, **RESPONSE)
     assert finding_actions.verification_expired(s2)
     with rule("R7.4.1-S2", field="outcome"):
