@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from tancert.scheme.violations import switched_off
+
 BLOCKING, WARNING, INFO = "blocking", "warning", "info"
 SEVERITIES = (BLOCKING, WARNING, INFO)
 
@@ -56,6 +58,8 @@ class Findings:
             message_zh: str = "") -> None:
         if severity not in SEVERITIES:
             raise ValueError(severity)
+        if switched_off(rule):  # `tancert rules --mutate`: this check off for one test run
+            return
         if rows is not None:
             rows = np.asarray(rows)
             if len(rows) == 0:
@@ -67,7 +71,7 @@ class Findings:
         """A block of `count` rows whose row numbers `rows()` gives when first read."""
         if severity not in SEVERITIES:
             raise ValueError(severity)
-        if count:
+        if count and not switched_off(rule):
             self.blocks.append(Block(rule, severity, message, sheet, rows, details, int(count), message_zh))
 
     def add_mask(self, rule: str, severity: str, message: str, sheet: str, all_rows: np.ndarray,

@@ -7,11 +7,29 @@ exception renders in Chinese for the UI and the records, and in English on reque
 
 from __future__ import annotations
 
+import os
+
 from tancert.scheme import host
+
+# `tancert rules --mutate KEY` runs the key's tests with its checks switched off (scheme/mutation.py):
+# every require() of that key then passes, and at least one of its tests must fail. A test-run hook only;
+# a server is never started with TANCERT_MUTATE set (the settings refuse it outside tests, see there).
+MUTATED: frozenset[str] = frozenset(k for k in os.environ.get("TANCERT_MUTATE", "").split(",") if k)
+
+
+def switched_off(key: str) -> bool:
+    return key in MUTATED
+
+
+class MutationReached(Exception):
+    """A raise of a switched-off key was reached (a check that is not a ``require``): in a mutation run
+    the violation does not come, so a test expecting it fails."""
 
 
 class RuleViolation(Exception):
     def __init__(self, key: str, message, *, field: str | None = None, params: dict | None = None):
+        if key in MUTATED:
+            raise MutationReached(key)
         self.key = key
         self._message = message
         self.field = field
@@ -51,5 +69,5 @@ class RuleViolation(Exception):
 
 def require(condition: bool, key: str, message, *, field: str | None = None, params: dict | None = None) -> None:
     """Raise RuleViolation(key, …) unless condition holds."""
-    if not condition:
+    if not condition and key not in MUTATED:
         raise RuleViolation(key, message, field=field, params=params)

@@ -20,6 +20,7 @@ from tancert.people.auditors.snapshots import register_people
 from tancert.people.models import Role, RoleGrant
 from tancert.planning.suggest import AuditorIndex, Suggestion, suggest_teams
 from tancert.planning.teams import AuditNeed, TeamMember, TeamProblem, check_team
+from tancert.scheme.violations import switched_off
 
 
 def technical_areas(org) -> frozenset[int]:
@@ -41,7 +42,7 @@ def team_problems(need: AuditNeed, team: list[tuple], *, exclude_audit=None) -> 
 
 
 def require_team(need: AuditNeed, team: list[tuple], *, exclude_audit=None) -> None:
-    problems = team_problems(need, team, exclude_audit=exclude_audit)
+    problems = [q for q in team_problems(need, team, exclude_audit=exclude_audit) if not switched_off(q.key)]
     if problems:
         raise problems[0].to_violation()
 
