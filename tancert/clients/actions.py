@@ -106,13 +106,18 @@ def _require_client_of(user, org_id: int) -> None:
         raise PermissionDenied(_("Only the organisation's own users can do this."))
 
 
+CRITERION = "T/CCAA 39-2022"  # R3: the one criterion of CMS certification under this scheme
+
+
 def create_application(org: Organisation, *, by, scope: str, cms_started_on: date,
-                       kind: str = Application.INITIAL, criterion: str = "T/CCAA 39-2022",
+                       kind: str = Application.INITIAL, criterion: str = CRITERION,
                        industry_requirement: str = "") -> Application:
     _require_client_of(by, org.pk)
     require(bool(scope.strip()), "R7.1-D1", _("Describe the scope of the carbon management system."), field="scope")
     require(cms_started_on <= timezone.localdate(), "R7.1-C2", _("The CMS start date cannot be in the future."),
             field="cms_started_on")
+    require(criterion == CRITERION, "R3", _("The criterion is T/CCAA 39-2022; name an industry requirement "
+                                            "separately."), field="criterion")
     open_exists = _("This organisation already has an open application; continue that one.")
     try:
         with transaction.atomic():
@@ -335,6 +340,14 @@ def accept_application(app: Application, *, by, review: dict, reason: str = "") 
         require(answers[q], "R7.2-review",
                 _("All three review questions must be confirmed before accepting; otherwise request a supplement "
                   "or do not accept."), field=q)
+    # RT-withdrawn: after this body withdrew one of the organisation's certificates, an application is
+    # accepted only when the organisation has rectified thoroughly — the reviewer states how in the reasons.
+    # (The relation's own name and status value: clients sits below the certificates app.)
+    withdrawn = app.organisation.certificates.filter(status="withdrawn").order_by("-status_changed_at").first()
+    require(withdrawn is None or bool((reason or "").strip()), "RT-withdrawn",
+            _("This body withdrew certificate %(number)s of the organisation: accept only after a thorough "
+              "rectification that removed the cause, and state it in the reasons."), field="reason",
+            params={"number": withdrawn.number if withdrawn else ""})
     _decide(app, by, Application.ACCEPTED, answers, reason)
 
 

@@ -225,3 +225,30 @@ def test_upload_all_form_uploads_every_chosen_file(client, p):
         "file_D1": SimpleUploadedFile("d1.pdf", PDF), "file_D2": SimpleUploadedFile("d2.pdf", PDF)})
     assert response.status_code == 302
     assert sorted(app.current_documents()) == ["D1", "D2"]
+
+
+def test_after_a_withdrawal_acceptance_needs_the_rectification(p, rule):
+    """RT-withdrawn: the body withdrew the organisation's certificate; its new application is accepted only
+    with the thorough rectification stated by the reviewer."""
+    from tancert.certificates import actions as certs
+
+    from flow import certify
+
+    cert = certify(complete_application(p.org_a, p.client_a), p)
+    certs.withdraw_certificate(cert, by=p.decider, reason="监督审核发现严重不符合且未整改")
+    again = complete_application(p.org_a, p.client_a)
+    with rule("RT-withdrawn", field="reason") as info:
+        actions.accept_application(again, by=p.reviewer, review=REVIEW_OK)
+    assert cert.number in info.value.message_zh
+    assert Application.objects.get(pk=again.pk).status == Application.SUBMITTED
+    actions.accept_application(again, by=p.reviewer, review=REVIEW_OK,
+                               reason="组织已彻底整改：重新建立碳基准并通过内审，导致撤销的情形已消除")
+    assert Application.objects.get(pk=again.pk).status == Application.ACCEPTED
+
+
+def test_the_criterion_is_the_standard(p, rule):
+    with rule("R3", field="criterion"):
+        actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1),
+                                   criterion="ISO 14064-1")
+    app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
+    assert app.criterion == "T/CCAA 39-2022"
