@@ -201,3 +201,30 @@ def test_findings_only_while_open_and_with_a_known_grade(p, accepted, rule):
     close(s1, p.lead)
     with rule("R7.4.2", field="status"):
         finding_actions.raise_finding(s1, by=p.lead, grade="minor", description="x", evidence="y")
+
+
+@pytest.mark.parametrize("method,offsite", [("FS02", False), ("FS03", False), ("FS01", True)])
+def test_stage2_is_held_at_the_organisations_site(p, accepted, rule, method, offsite):
+    s1 = _plan(p, accepted)
+    start = s1.end_date + timedelta(days=1)
+    with rule("R7.4.1-S2", field="method"):
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=start,
+                                     end_date=start + timedelta(days=1), auditor_days=4, team=team(p),
+                                     application=accepted, method=method, offsite=offsite)
+
+
+def test_surveillance_and_recertification_are_held_on_site(p, rule):
+    cert = certify(complete_application(p.org_a, p.client_a), p)
+    day = TODAY() + timedelta(days=200)
+    with rule("R8.1.2", field="method"):
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
+                                     auditor_days=2.5, team=team(p), certificate=cert, method="FS02")
+    with rule("R8.2.1", field="method"):
+        programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.RECERTIFICATION, start_date=day,
+                                     end_date=day + timedelta(days=1), auditor_days=6, team=team(p),
+                                     certificate=cert, method="FS02")
+
+
+def test_a_remote_stage1_is_an_offsite_stage1(p, accepted, rule):
+    with rule("R7.4.1-S1-offsite", field="method"):
+        _plan(p, accepted, method="FS02")

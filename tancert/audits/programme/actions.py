@@ -414,6 +414,19 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
     require(days > 0, "RB", _("Give the auditor-days."), field="auditor_days")
     require(kind in dict(Audit.KINDS), "R2", _("Unknown audit type."), field="kind")
     require(method in dict(Audit.METHODS), "R7.4.3", _("Use audit method FS01, FS02 or FS03."), field="method")
+    if kind != Audit.STAGE1:
+        # Stage 2 collects its evidence at the organisation's site (R7.4.1-S2); surveillance and
+        # recertification follow the initial audit's on-site procedure (R8.1.2, R8.2.1). Only stage 1 may
+        # be held elsewhere, and only when one of O1–O3 holds (checked below).
+        on_site_key = {Audit.STAGE2: "R7.4.1-S2", Audit.SURVEILLANCE: "R8.1.2",
+                       Audit.RECERTIFICATION: "R8.2.1"}.get(kind, "R7.4.3")
+        require(method == "FS01" and not offsite, on_site_key,
+                _("This audit is held at the organisation's site (method FS01): only stage 1 may be held elsewhere, "
+                  "when one of O1–O3 holds."), field="method")
+    else:
+        require(method == "FS01" or offsite, "R7.4.1-S1-offsite",
+                _("A remote or mixed stage 1 is an off-site stage 1: mark it off site and give the condition "
+                  "O1–O3 that allows it."), field="method")
     systems = timing.combined_systems(combined_with)
     if kind in (Audit.STAGE1, Audit.STAGE2):
         from tancert.clients.contracts.actions import contract_allows_planning
