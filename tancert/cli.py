@@ -2,6 +2,7 @@
 
     tancert demo [--port N]          seed the demo and serve on 127.0.0.1
     tancert rules [--json] …         rule keys with the code that enforces them and the tests
+    tancert rules --mutate [KEY …]   switch a key's checks off: does one of its tests fail?
     tancert records verify|export    the record chain
     tancert token USERNAME           a new API token
     tancert sweep                    idempotent periodic work
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         from tancert.ghg.cli import main as ghg_main
 
         return ghg_main(argv[1:])
+    if argv and argv[0] == "rules" and "--mutate" in argv:  # switch a key's checks off, run its tests
+        from tancert.scheme.mutation import main as mutate_main
+
+        return mutate_main([a for a in argv[1:] if a != "--mutate"])
     if argv and argv[0] == "rules":
         from tancert.scheme.coverage import main as rules_main
 

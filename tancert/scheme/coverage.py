@@ -621,10 +621,6 @@ def render_markdown(report: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if "--mutate" in argv:  # tancert rules --mutate [KEY …] [--json]: scheme/mutation.py
-        from tancert.scheme import mutation
-
-        return mutation.main([a for a in argv if a != "--mutate"])
     parser = argparse.ArgumentParser(prog="tancert rules", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="tree to scan (default: this repository)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
