@@ -26,18 +26,17 @@ import tempfile
 import time
 from datetime import date, timedelta
 
+import django
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+# A throw-away SQLite database of its own; the models are imported inside the functions, after setup.
 HOME = tempfile.mkdtemp(prefix="tancert-bench-planning-")
 os.environ.update(TANCERT_HOME=HOME, DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_DEBUG="0",
                   TANCERT_ALLOWED_HOSTS="testserver")
 os.environ.pop("DATABASE_URL", None)
-
-import django  # noqa: E402
-
 django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 AUDITORS, AUDITS = 500, 5000
 

@@ -26,14 +26,9 @@ import time
 from datetime import date, timedelta
 from itertools import combinations
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tancert.settings")
-import django  # noqa: E402
-
-django.setup()
-
-from tancert.planning.audittime import ClientProfile, calculate  # noqa: E402
-from tancert.planning.suggest import AuditorIndex, naive_eligible, suggest_teams  # noqa: E402
-from tancert.planning.teams import (  # noqa: E402
+from tancert.planning.audittime import ClientProfile, calculate
+from tancert.planning.suggest import AuditorIndex, naive_eligible, suggest_teams
+from tancert.planning.teams import (
     AREA_FUNCTIONS,
     AuditNeed,
     Auditor,
