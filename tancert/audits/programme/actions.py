@@ -420,6 +420,7 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
         # be held elsewhere, and only when one of O1–O3 holds (checked below).
         on_site_key = {Audit.STAGE2: "R7.4.1-S2", Audit.SURVEILLANCE: "R8.1.2",
                        Audit.RECERTIFICATION: "R8.2.1"}.get(kind, "R7.4.3")
+        # enforces: R7.4.1-S2 R8.1.2 R8.2.1
         require(method == "FS01" and not offsite, on_site_key,
                 _("This audit is held at the organisation's site (method FS01): only stage 1 may be held elsewhere, "
                   "when one of O1–O3 holds."), field="method")
