@@ -194,7 +194,12 @@ def upload_documents(app: Application, files: dict, *, by) -> list[ApplicationDo
 def mark_document_not_applicable(app: Application, code: str, *, by, reason: str) -> ApplicationDocument:
     _editable(app, by)
     require(code in document_codes(), "R7.1-D1", _("Unknown document code; use D1–D11."), field="code")
-    # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+    meta = next(d for d in rulebook.APPLICATION_DOCUMENTS if d.code == code)
+    # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
+    require(meta.if_applicable, document_key(code),
+            _("%(code)s is required by the scheme and cannot be marked not applicable; upload it."), field="code",
+            params={"code": code})
+    # enforces: R7.1-D4
     require(bool((reason or "").strip()), document_key(code),
             _("A document can be marked not applicable only with a reason."), field="reason")
     with transaction.atomic():

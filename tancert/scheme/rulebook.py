@@ -98,6 +98,9 @@ class ApplicationDocument:
     name_zh: str
     name_en: str
     dated: bool
+    # Only a document the scheme asks for "where applicable" may be marked not applicable (D4: the other
+    # documents the law requires, when it requires none); every other one must be submitted.
+    if_applicable: bool = False
 
     @property
     def rule(self) -> Rule:

@@ -70,12 +70,17 @@ def test_submission_refused_until_commitment_given(p, rule):
 def test_missing_document_blocks_submission(p, rule):
     app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
     actions.give_commitment(app, by=p.client_a, signed_by="张三", signed_on=timezone.localdate())
-    for meta in actions.rulebook.APPLICATION_DOCUMENTS[:-1]:
-        actions.upload_document(app, meta.code, by=p.client_a, filename="f.pdf", content=PDF,
-                                document_date=timezone.localdate())
+    for meta in actions.rulebook.APPLICATION_DOCUMENTS:
+        if meta.code not in ("D4", "D11"):
+            actions.upload_document(app, meta.code, by=p.client_a, filename="f.pdf", content=PDF,
+                                    document_date=timezone.localdate())
+    actions.mark_document_not_applicable(app, "D4", by=p.client_a, reason="本组织无需额外行政许可")
     with rule("R7.1-D11", field="D11"):
         actions.submit_application(app, by=p.client_a)
-    actions.mark_document_not_applicable(app, "D11", by=p.client_a, reason="已在 D10 中提供")
+    # The carbon baseline is required by the scheme: it cannot be waived, whatever the reason.
+    with rule("R7.1-D11", field="code"):
+        actions.mark_document_not_applicable(app, "D11", by=p.client_a, reason="已在 D10 中提供")
+    actions.upload_document(app, "D11", by=p.client_a, filename="f.pdf", content=PDF)
     actions.submit_application(app, by=p.client_a)
     assert app.status == Application.SUBMITTED
 
