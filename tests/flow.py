@@ -208,7 +208,7 @@ def sign_report(audit, by=None):
                               or Audit.RECOMMEND)
 
 
-def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND, report: bool = True):
+def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND):
     """Fill what closing needs (stage 1 record, or checklist and the verified carbon data), close the audit
     and sign its report — the way the team leader does it."""
     if audit.kind == Audit.STAGE1:
@@ -218,9 +218,8 @@ def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND, rep
         if audit.kind in (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION):
             verify_carbon(audit, by)
     audits.complete_audit(audit, by=by, conclusion=conclusion, recommendation=recommendation)
-    if report:
-        audit.refresh_from_db()
-        sign_report(audit, by)
+    audit.refresh_from_db()
+    sign_report(audit, by)
 
 
 def through_audits(app, p, *, major: bool = False, start=None):

@@ -51,6 +51,11 @@ def _check_credit_code(code: str) -> str:
     return code
 
 
+CODE_TAKEN = _("An organisation with this unified social credit code is already registered; ask its administrator "
+               "for an account.")
+USERNAME_TAKEN = _("This user name is taken; choose another.")
+
+
 def sign_up_organisation(*, name: str, credit_code: str, registered_address: str, address: str,
                           username: str, password: str, email: str = "", contact_name: str = "",
                           contact_phone: str = "", legal_representative: str = "", employees: int = 0,
@@ -58,16 +63,13 @@ def sign_up_organisation(*, name: str, credit_code: str, registered_address: str
     """A client organisation registers itself and its first user (public sign-up)."""
     code = _check_credit_code(credit_code)
     require(bool(name.strip()), "R7.1-C1", _("Enter the legal name as on the business licence."), field="name")
-    require(Organisation.objects.filter(credit_code=code).count() == 0, "R7.1-C1",
-            _("An organisation with this unified social credit code is already registered; ask its administrator "
-              "for an account."), field="credit_code")
+    require(not Organisation.objects.filter(credit_code=code).exists(), "R7.1-C1", CODE_TAKEN, field="credit_code")
     if employees is not None and employees < 0:
         raise RuleViolation("R7.3.1", _("The number of employees cannot be negative."), field="employees")
     areas = [str(a) for a in (technical_areas or [])]
     unknown = [a for a in areas if not (a.isdigit() and int(a) in rulebook.TECHNICAL_AREAS)]
     require(not unknown, "RA", _("Choose technical areas from Appendix A (codes 1–21)."), field="technical_areas")
-    if User.objects.filter(username=username).exists():
-        raise RuleViolation("R7.1-D1", _("This user name is taken; choose another."), field="username")
+    require(not User.objects.filter(username=username).exists(), "R7.1-D1", USERNAME_TAKEN, field="username")
     try:
         return _create_organisation(name=name, code=code, registered_address=registered_address, address=address,
                                     legal_representative=legal_representative, contact_name=contact_name,
@@ -75,12 +77,9 @@ def sign_up_organisation(*, name: str, credit_code: str, registered_address: str
                                     username=username, password=password)
     except IntegrityError:
         # Two sign-ups at once: the unique credit code (or user name) lets one through.
-        taken = Organisation.objects.filter(credit_code=code).exists()
-        raise RuleViolation("R7.1-C1" if taken else "R7.1-D1",
-                            _("An organisation with this unified social credit code is already registered; ask its "
-                              "administrator for an account.") if taken
-                            else _("This user name is taken; choose another."),
-                            field="credit_code" if taken else "username") from None
+        if Organisation.objects.filter(credit_code=code).exists():
+            raise RuleViolation("R7.1-C1", CODE_TAKEN, field="credit_code") from None
+        raise RuleViolation("R7.1-D1", USERNAME_TAKEN, field="username") from None
 
 
 def _create_organisation(*, name, code, registered_address, address, legal_representative, contact_name,

@@ -67,3 +67,19 @@ def test_notifications_follow_the_steps(p):
     clients.request_supplement(app, by=p.reviewer, missing="补充 D10")
     assert Notification.objects.filter(recipient=p.client_a, body="补充 D10").exists()
     assert Application.objects.get(pk=app.pk).status == "supplement_requested"
+
+
+def test_giant_parameters_are_refused_not_computed(p):
+    """A million working days or the year 107727 is a 422 at once: no worker tied up, no 500."""
+    from django.test import Client
+
+    from tancert.people.actions import create_api_token
+
+    _token, secret = create_api_token(p.reviewer, "test", by=p.reviewer)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/v1/workdays", {"start": "2026-01-01", "days": 1_000_000}).status_code == 422
+    assert api.get("/api/v1/workdays", {"start": "2026-01-01", "days": 565588339}).status_code == 422
+    assert api.get("/api/v1/workdays", {"start": "2026-01-01", "days": -1}).status_code == 422
+    assert api.get("/api/v1/workdays", {"start": "2026-02-13", "days": 3}).json()["days"] == 3
+    assert api.get("/api/v1/calendar", {"year": 107727}).status_code == 422
+    assert api.get("/api/v1/calendar", {"year": 2026}).status_code == 200

@@ -283,3 +283,14 @@ def test_api_programme_team_and_calendars(p, world):
                                    content_type="application/json").status_code == 403
     schema = pm.get(f"{API}/openapi.json").json()["paths"]
     assert "/api/v1/planning/team-suggestion" in schema and "/api/v1/organisations/{org_id}/programme" in schema
+
+
+def test_audit_time_calculator_answers_bad_input_with_its_key(p):
+    """An empty or malformed client description is a 422 naming what is missing, never a 500."""
+    pm = bearer(p.planner)
+    r = pm.post(f"{API}/planning/audit-time", {}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["rule"] == "R7.3.1"
+    assert "employees" in r.json()["field"] and "不完整" in r.json()["message_zh"]
+    r = pm.post(f"{API}/planning/audit-time", {"audit_type": "initial", "employees": 10, "sites": 1,
+                                               "other_systems": [{"days": "many"}]}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["rule"] == "R7.3.1"
