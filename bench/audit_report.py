@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="tancert-bench-report-"))
-    os.environ.update(TANCERT_HOME=str(home), DJANGO_SETTINGS_MODULE="tancert.settings")
+    os.environ.update(TANCERT_HOME=str(home), DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_DEMO="1")
     os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT / "tests"))  # the lifecycle helpers of the tests (always through the actions)
     import django

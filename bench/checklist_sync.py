@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(n: int) -> None:
     home = tempfile.mkdtemp(prefix="tancert-bench-sync-")
-    os.environ.update(TANCERT_HOME=home, DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_LOG_LEVEL="ERROR")
+    os.environ.update(TANCERT_HOME=home, DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_DEMO="1", TANCERT_LOG_LEVEL="ERROR")
     os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT / "tests"))
     import django

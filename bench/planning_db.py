@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext
 
 # A throw-away SQLite database of its own; the models are imported inside the functions, after setup.
 HOME = tempfile.mkdtemp(prefix="tancert-bench-planning-")
-os.environ.update(TANCERT_HOME=HOME, DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_DEBUG="0",
+os.environ.update(TANCERT_HOME=HOME, DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_DEMO="1", TANCERT_DEBUG="0",
                   TANCERT_ALLOWED_HOSTS="testserver")
 os.environ.pop("DATABASE_URL", None)
 django.setup()

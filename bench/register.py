@@ -34,7 +34,7 @@ REQUESTS_PER_CLIENT = 150
 
 
 def setup_env(home: Path, database_url: str | None) -> dict:
-    env = dict(os.environ, TANCERT_HOME=str(home), DJANGO_SETTINGS_MODULE="tancert.settings",
+    env = dict(os.environ, TANCERT_HOME=str(home), DJANGO_SETTINGS_MODULE="tancert.settings", TANCERT_DEMO="1",
                TANCERT_LOOKUPS_PER_MINUTE="100000000", TANCERT_DEBUG="0", TANCERT_LOG_LEVEL="ERROR",
                TANCERT_ALLOWED_HOSTS="127.0.0.1,localhost,testserver")
     if database_url:

@@ -1,6 +1,7 @@
 """The `tancert` command: wraps Django's manage.py and adds the engine's own commands.
 
-    tancert demo [--port N]          seed the demo and serve on 127.0.0.1
+    tancert demo [--port N]          seed the demo and serve on 127.0.0.1 (plain http, a local key)
+    tancert serve [--port N] …       the production server (gunicorn; README, Running in production)
     tancert rules [--json] …         rule keys with the code that enforces them and the tests
     tancert rules --mutate [KEY …]   switch a key's checks off: does one of its tests fail?
     tancert records verify|export    the record chain
@@ -35,11 +36,36 @@ def main(argv: list[str] | None = None) -> int:
         return rules_main(argv[1:])
     if argv and argv[0] == "audit-time":
         argv[0] = "audit_time"  # Django command modules cannot have a hyphen
+    if argv and argv[0] == "demo":
+        # The demo serves plain http on 127.0.0.1 with a key of its own (tancert/settings.py, DEMO).
+        os.environ.setdefault("TANCERT_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tancert.settings")
+    if argv and argv[0] not in HELP:
+        refusal = _settings_refusal()
+        if refusal:
+            print(f"tancert: {refusal}", file=sys.stderr)
+            return 2
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["tancert", *argv] if argv else ["tancert", "help"])
     return 0
+
+
+HELP = {"help", "--help", "-h", "--version", "version"}
+
+
+def _settings_refusal() -> str:
+    """Production settings refuse to load without what they need (a secret key): say so in one message
+    instead of the traceback Django's command runner would print."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings module
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    return ""
 
 
 if __name__ == "__main__":

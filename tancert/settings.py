@@ -1,8 +1,10 @@
 """One env-driven settings file (healthchecks style).
 
-Production is the default (DEBUG off, a secret key made for this installation and kept in
-TANCERT_HOME); a deployment sets DATABASE_URL, TANCERT_ALLOWED_HOSTS and, with several servers, one
-TANCERT_SECRET_KEY for all. TANCERT_DEBUG=1 shows tracebacks on a developer's machine only.
+Production is the default: DEBUG off, TANCERT_SECRET_KEY required, https only (SSL redirect, HSTS, secure
+cookies), a Content-Security-Policy without inline script or style. A deployment sets TANCERT_SECRET_KEY,
+DATABASE_URL and TANCERT_ALLOWED_HOSTS (README, Running in production). The demo, the tests and a developer's
+machine opt into conveniences with TANCERT_DEMO=1 (`tancert demo`, tests/conftest.py and manage.py set it):
+a random key kept in TANCERT_HOME, plain http on 127.0.0.1. TANCERT_DEBUG=1 shows tracebacks.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as _CSP_NONE
+from csp.constants import SELF as _CSP_SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation as _translation
 from django.utils.text import format_lazy as _format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -37,16 +42,29 @@ def env_str(name: str, default: str) -> str:
 BASE_DIR = Path(__file__).resolve().parent
 # Where the database, uploads and generated records live; the demo creates it in the working directory.
 DATA_DIR = Path(env_str("TANCERT_HOME", str(Path.cwd() / "var"))).resolve()
+# The demo, the tests and a developer's machine: plain http on 127.0.0.1 and a key made for this machine.
+DEMO = env_bool("TANCERT_DEMO", False)
 
+NO_SECRET_KEY = (
+    "未设置 TANCERT_SECRET_KEY：生产环境必须提供密钥（至少 50 个随机字符，所有应用服务器使用同一个）。"
+    "生成：python3 -c 'import secrets; print(secrets.token_urlsafe(50))'。"
+    "仅在本机试用时可用 tancert demo 或设置 TANCERT_DEMO=1。\n"
+    "TANCERT_SECRET_KEY is not set: production needs a key (at least 50 random characters, the same on every "
+    "application server). Make one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+    "To try tancert on this machine only, run tancert demo or set TANCERT_DEMO=1."
+)
 
 
 def _secret_key() -> str:
-    """TANCERT_SECRET_KEY, else a random key made once for this installation and kept in TANCERT_HOME
-    (readable by the owner only). There is no built-in key: one published in the source would let anyone
-    forge sessions. Several application servers must share one key: set TANCERT_SECRET_KEY on each."""
+    """TANCERT_SECRET_KEY; in the demo and the tests (TANCERT_DEMO=1) a random key made once and kept in
+    TANCERT_HOME (readable by the owner only). There is no built-in key: one published in the source would
+    let anyone forge sessions. Production refuses to start without a key rather than make one silently on
+    each server (several application servers must share one)."""
     key = os.environ.get("TANCERT_SECRET_KEY", "").strip()
     if key:
         return key
+    if not DEMO:
+        raise ImproperlyConfigured(NO_SECRET_KEY)
     path = DATA_DIR / "secret_key"
     if not path.exists():
         import secrets
@@ -71,12 +89,62 @@ DEBUG = env_bool("TANCERT_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env_str("TANCERT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("TANCERT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# --- Secure by default (docs/architecture.md, Security; `tancert check --deploy` passes) -------------------
+# https only: redirect, HSTS, cookies never sent over http. The demo and the tests serve plain http on
+# 127.0.0.1 and opt out. HSTS covers subdomains and allows preloading unless the body's domain says otherwise.
+SECURE_SSL_REDIRECT = env_bool("TANCERT_SSL_REDIRECT", not DEMO)
+SECURE_HSTS_SECONDS = env_int("TANCERT_HSTS_SECONDS", 0 if DEMO else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANCERT_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("TANCERT_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEMO
+# No script reads a cookie: the CSRF token reaches scripts in a data attribute (offline.js).
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+# Lax, not Strict: a link in an e-mail must open the page logged in.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """Behind a proxy that ends TLS: TANCERT_PROXY_SSL_HEADER names the header it sets to "https"
+    (X-Forwarded-Proto, or HTTP_X_FORWARDED_PROTO). Only set it when the proxy overwrites that header on
+    every request: otherwise a client could claim https (Django docs, SECURE_PROXY_SSL_HEADER)."""
+    name = name.strip()
+    if not name:
+        return None
+    if not name.upper().startswith("HTTP_"):
+        name = "HTTP_" + name.replace("-", "_")
+    return name.upper(), "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_str("TANCERT_PROXY_SSL_HEADER", ""))
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, never inline
+# (templates carry no <script> body, style= or on*= attribute; tests/security checks the header). Images
+# also from data: URIs (the certification mark and QR codes are drawn as data URIs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": [_CSP_NONE],
+        "base-uri": [_CSP_NONE],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+    },
+}
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "tancert.people",
     "tancert.records",
     "tancert.clients",
@@ -88,6 +156,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tancert.web.middleware.ChineseFirstLocaleMiddleware",
