@@ -22,9 +22,6 @@ from types import SimpleNamespace
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-# The tests serve plain http on 127.0.0.1 with a key made for them (tancert/settings.py, DEMO). This runs
-# before pytest-django loads the settings; tests/security checks the production defaults in subprocesses.
-os.environ.setdefault("TANCERT_DEMO", "1")
 
 
 @pytest.fixture(autouse=True)
