@@ -71,11 +71,20 @@ class People:
         self._new_context = new_context
         self.base_url = base_url
         self.pages: list[tuple[str, object]] = []
+        self.csp_violations: list[str] = []
+
+    def _watch(self, page) -> None:
+        """The browser reports what the Content-Security-Policy blocked (docs/architecture.md, Security)."""
+        def console(msg):
+            if "Content Security Policy" in msg.text:
+                self.csp_violations.append(f"{page.url}: {msg.text}")
+        page.on("console", console)
 
     def anonymous(self, who: str = "visitor"):
         context = self._new_context(base_url=self.base_url)
         context.set_default_timeout(15_000)
         page = context.new_page()
+        self._watch(page)
         self.pages.append((who, page))
         return page
 
@@ -97,6 +106,9 @@ def people(new_context, live_server, request):
     crowd = People(new_context, live_server.url)
     yield crowd
     report = getattr(request.node, "_tancert_call_report", None)
+    if report is not None and report.passed:
+        # A page whose script or style the policy blocked is a page that silently does less.
+        assert not crowd.csp_violations, "\n".join(crowd.csp_violations)
     if report is not None and report.failed:
         # The page the last person was looking at when the test failed.
         open_pages = [(who, page) for who, page in crowd.pages if not page.is_closed()]
