@@ -3,8 +3,9 @@
 Production is the default: DEBUG off, TANCERT_SECRET_KEY required, https only (SSL redirect, HSTS, secure
 cookies), a Content-Security-Policy without inline script or style. A deployment sets TANCERT_SECRET_KEY,
 DATABASE_URL and TANCERT_ALLOWED_HOSTS (README, Running in production). The demo, the tests and a developer's
-machine opt into conveniences with TANCERT_DEMO=1 (`tancert demo`, tests/conftest.py and manage.py set it):
-a random key kept in TANCERT_HOME, plain http on 127.0.0.1. TANCERT_DEBUG=1 shows tracebacks.
+machine opt into conveniences with TANCERT_DEMO=1 (set by `tancert demo`, manage.py and, for the tests,
+tancert/settings_demo.py): a random key kept in TANCERT_HOME, plain http on 127.0.0.1. TANCERT_DEBUG=1 shows
+tracebacks.
 """
 
 from __future__ import annotations
