@@ -146,6 +146,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    # Django Ninja as an app: the API docs page takes Swagger UI from our static files, not from a CDN with an
+    # inline script (the Content-Security-Policy allows neither; a CDN may also be unreachable in China).
+    "ninja",
     "tancert.people",
     "tancert.records",
     "tancert.clients",

@@ -43,6 +43,13 @@ def test_register_page_sends_csp_and_the_browser_hardening_headers(client):
     assert r["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_api_docs_page_takes_swagger_from_our_static_files(client):
+    """The policy blocks a CDN and inline script: the docs page must use the copy shipped with Ninja."""
+    html = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "/static/ninja/swagger-ui-init.js" in html
+    assert "cdn." not in html and "https://" not in html
+
+
 @pytest.mark.django_db
 def test_the_demo_and_the_tests_serve_plain_http(client, settings):
     """TANCERT_DEMO=1 opts out of https: no redirect, no HSTS, cookies also over http."""
