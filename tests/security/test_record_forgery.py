@@ -262,11 +262,17 @@ def test_without_checkpoint_file_verify_says_so_and_still_checks_signatures():
     assert result.ok and not result.checkpoint_file and result.latest_checkpoint is None
 
 
-def test_key_rotation_keeps_old_events_verifiable(committed, p, django_capture_on_commit_callbacks, capsys):
+def test_key_rotation_keeps_old_events_verifiable(committed, p, django_capture_on_commit_callbacks, capsys,
+                                                  settings, tmp_path):
     from django.core.exceptions import PermissionDenied
 
     from tancert.records.actions import rotate_records_key
 
+    # Keys of its own: this test rotates and then damages the keyring. The events `p` appended were
+    # signed with the session's key, so they are re-signed under the new DATA_DIR's first key.
+    settings.DATA_DIR = tmp_path
+    _sql(*[("UPDATE records_event SET signature = %s, key_id = %s WHERE seq = %s", [*keys.sign_event(h), s])
+           for s, h in Event.objects.values_list("seq", "hash")])
     committed(3)
     first = keys.current_key_id()
     with pytest.raises(PermissionDenied):
