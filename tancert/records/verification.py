@@ -9,7 +9,9 @@ Detects, naming the first affected event:
   signed checkpoints outside the database say how long the chain was and what its head was.
 
 Checkpoints are checked when the checkpoint file exists; a missing file is reported, not a failure
-(a new installation has none until its first commit).
+(a new installation has none until its first commit). A checkpoint's signature is checked where it
+decides the verdict — the latest one, and any that disagrees with the database — so that a line
+written without the key is named as such rather than taken for evidence against the database.
 """
 
 from __future__ import annotations
@@ -79,11 +81,17 @@ def verify() -> VerifyResult:
     if problems:
         return VerifyResult(False, 0, kind="keyring", params={"detail": problems[0]})
     signers = keys.public_keys()
-    reading = checkpoints.read(signers)
-    info = {"checkpoint_file": reading.exists, "checkpoints": len(reading.checkpoints),
-            "latest_checkpoint": max(reading.checkpoints, key=lambda cp: cp["seq"], default=None)}
+    reading = checkpoints.read()
+    latest = max(reading.checkpoints, key=lambda cp: cp["seq"], default=None)
+    info = {"checkpoint_file": reading.exists, "checkpoints": len(reading.checkpoints), "latest_checkpoint": latest}
+
+    def forged(cp):  # a checkpoint line nobody holding the records key wrote
+        return VerifyResult(False, 0, kind="bad_checkpoint", params={"line": cp["line"]}, **info)
+
     if reading.bad_line is not None:
         return VerifyResult(False, 0, kind="bad_checkpoint", params={"line": reading.bad_line}, **info)
+    if latest is not None and not checkpoints.signature_valid(latest, signers):
+        return forged(latest)  # the head the page and the command show must be genuine
     heads: dict[int, list[dict]] = {}
     for cp in reading.checkpoints:
         heads.setdefault(cp["seq"], []).append(cp)
@@ -108,11 +116,12 @@ def verify() -> VerifyResult:
             return broken(count, ev.seq, "bad_signature")
         for cp in heads.get(ev.seq, ()):
             if cp["head"] != ev.hash:
+                if not checkpoints.signature_valid(cp, signers):
+                    return forged(cp)
                 return broken(count, ev.seq, "checkpoint_differs", at=cp["at"])
         prev_hash = ev.hash
         expected_seq += 1
     last = expected_seq - 1
-    furthest = info["latest_checkpoint"]
-    if furthest is not None and furthest["seq"] > last:
-        return broken(count, last + 1, "cut_off", last=last, reached=furthest["seq"], at=furthest["at"])
+    if latest is not None and latest["seq"] > last:
+        return broken(count, last + 1, "cut_off", last=last, reached=latest["seq"], at=latest["at"])
     return VerifyResult(True, count, **info)

@@ -238,6 +238,18 @@ def test_altered_checkpoint_file(committed):
     assert not result.ok and result.kind == "bad_checkpoint" and str(N) in result.reason
 
 
+def test_checkpoint_line_rewritten_without_the_key(committed):
+    """Someone rewrote a middle checkpoint to match a rewritten event: without the key its signature fails."""
+    committed()
+    lines = checkpoints.path().read_text().splitlines()
+    cp = json.loads(lines[4])
+    cp["head"] = "f" * 64
+    lines[4] = json.dumps(cp)
+    checkpoints.path().write_text("\n".join(lines) + "\n")
+    result = chain.verify()
+    assert not result.ok and result.kind == "bad_checkpoint" and result.params == {"line": 5}
+
+
 def test_a_write_cut_short_by_a_crash_is_not_a_forgery(committed):
     committed()
     with open(checkpoints.path(), "ab") as fh:
