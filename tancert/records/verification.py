@@ -38,6 +38,7 @@ MESSAGES = {
                  "#%(reached)s: events #%(seq)s to #%(reached)s were cut off"),
     "bad_checkpoint": _("line %(line)s of the checkpoint file is malformed or not validly signed: "
                         "the checkpoint file was altered"),
+    "bad_saved_head": _("saved head %(number)s is malformed or not validly signed by the keys saved with it"),
     "keyring": _("the records keyring is inconsistent (%(detail)s): the keyring file was altered"),
 }
 
@@ -74,14 +75,28 @@ class VerifyResult:
                 "checkpoint_seq": self.latest_checkpoint["seq"] if self.latest_checkpoint else None}
 
 
-def verify() -> VerifyResult:
-    """Recompute the whole chain, check every signature and every checkpoint; name the first break."""
+def verify(saved_heads: list[dict] | None = None) -> VerifyResult:
+    """Recompute the whole chain, check every signature and every checkpoint; name the first break.
+
+    `saved_heads`: signed heads someone kept from /register/records/head. Each is checked against the
+    public keys saved with it — not the server's keyring, which an intruder may have replaced — and then
+    counts as one more checkpoint: the database must still reach its seq with the same head hash.
+    """
     entries = keys.keyring_entries()
     problems = keys.endorsement_problems(entries)
     if problems:
         return VerifyResult(False, 0, kind="keyring", params={"detail": problems[0]})
     signers = keys.public_keys()
     reading = checkpoints.read()
+    for number, saved in enumerate(saved_heads or (), start=1):
+        cp = saved.get("checkpoint") if isinstance(saved, dict) else None
+        own = {k.get("key_id"): keys.load_public(k["public_key"]) for k in (saved.get("keys") or [])} \
+            if isinstance(saved, dict) else {}
+        if not (isinstance(cp, dict) and isinstance(cp.get("seq"), int) and checkpoints.signature_valid(cp, own)):
+            return VerifyResult(False, 0, kind="bad_saved_head", params={"number": number})
+        # Checked above with the keys saved beside it: known from here on even if the server's keyring lost it.
+        signers.setdefault(cp["key_id"], own[cp["key_id"]])
+        reading.checkpoints.append({**cp, "line": f"saved head {number}"})
     latest = max(reading.checkpoints, key=lambda cp: cp["seq"], default=None)
     info = {"checkpoint_file": reading.exists, "checkpoints": len(reading.checkpoints), "latest_checkpoint": latest}
 

@@ -357,3 +357,21 @@ def test_checkpoint_path_follows_data_dir_at_call_time(settings, tmp_path, commi
     committed(1)
     assert (tmp_path / "records" / "checkpoints.jsonl").exists()
     assert (tmp_path / "keys" / "records-ed25519.pem").exists()
+
+
+def test_a_head_saved_by_an_outsider_exposes_a_cut_the_checkpoint_file_no_longer_shows(committed, client,
+                                                                                       tmp_path, capsys):
+    """The intruder also truncated the checkpoint file; the head an outsider saved still proves the cut."""
+    committed()
+    saved = tmp_path / "head.json"
+    saved.write_text(client.get("/register/records/head").content.decode())
+    _sql(("DELETE FROM records_event WHERE seq > %s", [N - 3]))
+    lines = checkpoints.path().read_text().splitlines()
+    checkpoints.path().write_text("\n".join(lines[:N - 3]) + "\n")
+    assert chain.verify().ok  # what the server alone can tell
+    with pytest.raises(SystemExit):
+        call_command("records", "verify", "--head", str(saved))
+    assert f"#{N - 2}" in capsys.readouterr().err and "cut off" in chain.verify([json.loads(saved.read_text())]).reason
+    forged = json.loads(saved.read_text())
+    forged["checkpoint"]["seq"] = N - 3
+    assert chain.verify([forged]).kind == "bad_saved_head"

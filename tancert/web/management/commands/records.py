@@ -18,10 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=["verify", "export", "rotate-key"])
         parser.add_argument("args", nargs="*")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--head", action="append", default=[], metavar="FILE.json",
+                            help="a signed head saved earlier from /register/records/head; the database must "
+                                 "still reach it (repeatable)")
 
     def handle(self, what, *args, **opts):
         if what == "verify":
-            return self._verify(opts["json"])
+            return self._verify(opts["json"], opts["head"])
         if what == "rotate-key":
             old, new = rotate_records_key(by=None)
             self.stdout.write(f"records key rotated: {old} -> {new} (old public key kept in the keyring)")
@@ -36,8 +39,15 @@ class Command(BaseCommand):
             fh.write(organisation_archive(org, by=None))
         self.stdout.write(f"wrote {args[1]}")
 
-    def _verify(self, as_json: bool):
-        result = chain.verify()
+    def _verify(self, as_json: bool, head_files: list[str]):
+        saved = []
+        for name in head_files:
+            try:
+                with open(name, encoding="utf-8") as fh:
+                    saved.append(json.load(fh))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read the saved head {name}: {exc}") from exc
+        result = chain.verify(saved)
         if as_json:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
         elif result.ok:
