@@ -82,11 +82,13 @@ def verify(saved_heads: list[dict] | None = None) -> VerifyResult:
     public keys saved with it — not the server's keyring, which an intruder may have replaced — and then
     counts as one more checkpoint: the database must still reach its seq with the same head hash.
     """
-    entries = keys.keyring_entries()
-    problems = keys.endorsement_problems(entries)
+    try:
+        problems = keys.endorsement_problems(keys.keyring_entries())
+        signers = keys.public_keys()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not even readable
+        problems = [f"unreadable: {exc.__class__.__name__}"]
     if problems:
         return VerifyResult(False, 0, kind="keyring", params={"detail": problems[0]})
-    signers = keys.public_keys()
     reading = checkpoints.read()
     for number, saved in enumerate(saved_heads or (), start=1):
         cp = saved.get("checkpoint") if isinstance(saved, dict) else None

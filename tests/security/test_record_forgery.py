@@ -306,6 +306,8 @@ def test_key_rotation_keeps_old_events_verifiable(committed, p, django_capture_o
     keys.keyring_path().write_text(json.dumps({"algorithm": "Ed25519", "keys": ring}))
     result = chain.verify()
     assert not result.ok and result.kind == "keyring"
+    keys.keyring_path().write_text("{not json")
+    assert chain.verify().kind == "keyring"
     with pytest.raises(SystemExit):
         call_command("records", "verify")
     assert "outside the database" in capsys.readouterr().err
