@@ -77,6 +77,11 @@ def signature_valid(cp: dict, signers: dict[str, Ed25519PublicKey]) -> bool:
     return True
 
 
+def _well_formed(cp) -> bool:
+    return (isinstance(cp, dict) and isinstance(cp.get("seq"), int)
+            and all(isinstance(cp.get(k), str) for k in ("head", "at", "key_id", "signature")))
+
+
 @dataclass
 class Reading:
     checkpoints: list[dict]  # each with its line number under "line"
@@ -102,7 +107,7 @@ def read() -> Reading:
             cp = json.loads(raw)
         except ValueError:
             cp = None
-        if not (isinstance(cp, dict) and isinstance(cp.get("seq"), int) and isinstance(cp.get("head"), str)):
+        if not _well_formed(cp):
             return Reading(found, bad_line=number)
         cp["line"] = number
         found.append(cp)
@@ -125,7 +130,7 @@ def latest() -> dict | None:
             cp = json.loads(raw)
         except ValueError:
             continue
-        if isinstance(cp, dict) and isinstance(cp.get("seq"), int) and (best is None or cp["seq"] > best["seq"]):
+        if _well_formed(cp) and (best is None or cp["seq"] > best["seq"]):
             best = cp
     return best
 
