@@ -4,7 +4,8 @@
     tancert serve [--port N] …       the production server (gunicorn; README, Running in production)
     tancert rules [--json] …         rule keys with the code that enforces them and the tests
     tancert rules --mutate [KEY …]   switch a key's checks off: does one of its tests fail?
-    tancert records verify|export    the record chain
+    tancert records verify|export    the record chain, its signatures and signed checkpoints
+    tancert records rotate-key       a new records signing key (old public keys stay in the keyring)
     tancert token USERNAME           a new API token
     tancert sweep                    idempotent periodic work
     tancert workdays add DATE N      Chinese working days

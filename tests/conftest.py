@@ -27,7 +27,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
-    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "data"  # the seal key lives here in tests
+    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "data"  # the seal and records keys live here in tests
+    # Every test starts with an empty record table (rolled back or purged), so it starts without the
+    # checkpoints an earlier test left: they describe a chain this test's database never held. The
+    # directory is per xdist worker (its own base temp), like the worker's own test database.
+    _forget_checkpoints(settings.DATA_DIR)
     # The lookup limit counts in the cache: start every test with an empty one.
     from django.core.cache import cache
 
@@ -35,6 +39,12 @@ def _media(settings, tmp_path_factory):
     settings.LANGUAGE_CODE = "zh-hans"
     # Fast hashing: the suite creates many personas; production keeps Django's PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _forget_checkpoints(data_dir) -> None:
+    from pathlib import Path
+
+    (Path(data_dir) / "records" / "checkpoints.jsonl").unlink(missing_ok=True)
 
 
 def _is_transactional(item) -> bool:
@@ -48,7 +58,8 @@ def pytest_runtest_teardown(item, nextitem):
     """Transactional tests end with a flush, which the append-only triggers would refuse.
 
     Before any fixture is torn down (so before the flush), we drop the triggers, empty the
-    record table and put the triggers back; the flush then finds nothing to delete there.
+    record table and put the triggers back; the flush then finds nothing to delete there. The
+    signed checkpoints of the purged events go with them.
     """
     # Only when the database was really set up (a failed set-up has nothing to purge).
     if _is_transactional(item) and "_django_db_helper" in getattr(item, "funcargs", {}):
@@ -63,6 +74,9 @@ def pytest_runtest_teardown(item, nextitem):
             cur.execute("DELETE FROM records_event")
             for sql in triggers.statements(connection.vendor):
                 cur.execute(sql)
+        from django.conf import settings
+
+        _forget_checkpoints(settings.DATA_DIR)  # the events they vouch for are gone
     return (yield)
 
 

@@ -20,12 +20,17 @@ class VerifyOut(Schema):
     ok: bool
     count: int
     broken_seq: int | None
+    kind: str
     reason: str
+    message_zh: str
+    checkpoint_file: bool
+    checkpoints: int
+    checkpoint_seq: int | None
 
 
 @router.get("/records/verify", response=VerifyOut)
 def verify(request):
-    """Recompute the whole hash chain (office roles)."""
+    """Recompute the whole hash chain, check every event's signature and the signed checkpoints (office roles)."""
     if not is_office(request.user):
         raise PermissionDenied
     return chain.verify().as_dict()

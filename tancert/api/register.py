@@ -10,6 +10,7 @@ from tancert.certificates import seal
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
 from tancert.certificates.register.search import public_history_labels, search_certificates
+from tancert.records import checkpoints
 from tancert.records.models import Event
 
 router = Router(tags=["public"], auth=None)
@@ -135,3 +136,34 @@ def seal_key(request):
     """The body's public key for verifying certificate seals offline."""
     public = seal.private_key().public_key()
     return {"algorithm": seal.ALGORITHM, "key_id": seal.key_id(public), "public_key_pem": seal.public_pem(public).decode()}
+
+
+class Checkpoint(Schema):
+    seq: int
+    head: str
+    at: str
+    key_id: str
+    signature: str
+
+
+class RecordsKey(Schema):
+    key_id: str
+    public_key: str
+    created: str
+    retired: str | None
+    endorsed_by: str | None
+    endorsement: str | None
+
+
+class RecordsHead(Schema):
+    algorithm: str
+    checkpoint: Checkpoint | None
+    keys: list[RecordsKey]
+
+
+@router.get("/records/head", response=RecordsHead)
+def records_head(request):
+    """The record log's signed head: the latest signed checkpoint (sequence number, head hash, time, key id,
+    Ed25519 signature) and every public key of the records keyring, each later key endorsed by the one
+    before. Keep a copy: `tancert records verify` then proves the record was not cut short or rewritten."""
+    return checkpoints.signed_head()

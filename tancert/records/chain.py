@@ -1,53 +1,32 @@
 """Append to and verify the hash chain (docs/architecture.md, Records).
 
 The hash covers every column that carries meaning, including the sequence number, so a
-row that is altered, deleted or moved breaks the chain at the first affected event.
+row that is altered, deleted or moved breaks the chain at the first affected event. The hash
+alone has no secret — anyone who can write to the database can compute it — so each event is
+also signed with the records key (records/keys.py), and every commit leaves a signed checkpoint
+of the chain's length and head outside the database (records/checkpoints.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tancert.records import checkpoints, keys
+from tancert.records.hashing import GENESIS, compute_hash
+from tancert.records.models import Event
+from tancert.records.verification import VerifyResult, verify
 from tancert.scheme.violations import require
 
-from .models import Event
+__all__ = ["GENESIS", "VerifyResult", "append", "compute_hash", "subject_ref", "verify"]
 
-GENESIS = "0" * 64
 # RR-language: a record is written in Chinese. Its summary must hold Chinese text (CJK unified ideographs);
 # names, numbers and codes may stand beside it.
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def _canonical(seq: int, at: datetime, actor_id, actor_name: str, action: str, subject_type: str,
-               subject_id: str, organisation_id, summary: str, data: dict, prev_hash: str) -> bytes:
-    body = {
-        "seq": seq,
-        "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": actor_id,
-        "actor_name": actor_name,
-        "action": action,
-        "subject": f"{subject_type}:{subject_id}",
-        "org": organisation_id,
-        "summary": summary,
-        "data": data,
-        "prev": prev_hash,
-    }
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def compute_hash(ev: Event) -> str:
-    return hashlib.sha256(
-        _canonical(ev.seq, ev.at, ev.actor_id, ev.actor_name, ev.action, ev.subject_type, ev.subject_id,
-                   ev.organisation_id, ev.summary, ev.data, ev.prev_hash)
-    ).hexdigest()
 
 
 def _normalise(data: dict) -> dict:
@@ -91,42 +70,11 @@ def append(action: str, *, subject, by, summary: str, data: dict | None = None, 
             prev_hash=prev,
         )
         ev.hash = compute_hash(ev)
+        ev.signature, ev.key_id = keys.sign_event(ev.hash)
         ev.save(force_insert=True)
+        # After the outermost commit only: a rolled-back append leaves no checkpoint behind. Robust: a
+        # checkpoint that cannot be written (full disk) must not turn a committed action into an error.
+        transaction.on_commit(lambda: checkpoints.write(ev.seq, ev.hash), robust=True)
         return ev
 
 
-@dataclass
-class VerifyResult:
-    ok: bool
-    count: int
-    broken_seq: int | None = None
-    reason: str = ""
-    rule: str = "RR-system"  # the record is the whole process, true and accurate: verify proves it
-
-    def as_dict(self) -> dict:
-        return {"ok": self.ok, "count": self.count, "broken_seq": self.broken_seq, "reason": self.reason,
-                "rule": self.rule}
-
-
-def verify(queryset=None) -> VerifyResult:
-    """Recompute the whole chain; name the first broken event.
-
-    Detects: an altered row (its hash no longer matches), a deleted row (a gap in seq or
-    a prev_hash that does not match its predecessor), reordering (seq swapped or
-    hashes moved — either breaks the recomputation or the link).
-    """
-    qs = queryset if queryset is not None else Event.objects.all()
-    prev_hash = GENESIS
-    expected_seq = 1
-    count = 0
-    for ev in qs.order_by("seq").iterator(chunk_size=2000):
-        count += 1
-        if ev.seq != expected_seq:
-            return VerifyResult(False, count, expected_seq, f"event #{expected_seq} is missing (next found: #{ev.seq})")
-        if ev.prev_hash != prev_hash:
-            return VerifyResult(False, count, ev.seq, f"event #{ev.seq} does not link to its predecessor")
-        if compute_hash(ev) != ev.hash:
-            return VerifyResult(False, count, ev.seq, f"event #{ev.seq} was altered (hash mismatch)")
-        prev_hash = ev.hash
-        expected_seq += 1
-    return VerifyResult(True, count)

@@ -2,7 +2,9 @@
 
 Rows are written only by tancert.records.chain.append(); database triggers (migration
 0002) refuse UPDATE and DELETE so that even a direct SQL session cannot rewrite history
-without first dropping the trigger — and then `tancert records verify` finds the break.
+without first dropping the trigger — and then `tancert records verify` finds the break: each event
+is signed with a key kept outside the database, and signed checkpoints of the chain's length and head
+are written to a file beside it (records/keys.py, records/checkpoints.py).
 """
 
 from django.conf import settings
@@ -27,6 +29,10 @@ class Event(models.Model):
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Ed25519 signature over the hash with the records key, which lives outside the database
+    # (records/keys.py): a row with a correctly computed hash but no valid signature is a forgery.
+    signature = models.CharField(max_length=88, blank=True, default="")
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]

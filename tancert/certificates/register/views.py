@@ -3,13 +3,14 @@ public key — no login; every lookup is rate-limited per address and logged (re
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tancert.certificates import seal
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
 from tancert.certificates.register.search import public_history_labels, search_certificates
+from tancert.records import checkpoints
 from tancert.records.models import Event
 from tancert.ui.walls import get_or_404
 
@@ -71,4 +72,13 @@ def seal_public_key(request):
     """The body's public key for offline verification of certificate seals (PEM, no login)."""
     response = HttpResponse(seal.public_pem(seal.private_key().public_key()), content_type="application/x-pem-file")
     response["Content-Disposition"] = 'inline; filename="tancert-seal-public.pem"'
+    return response
+
+
+def records_head(request):
+    """The record log's signed head (docs/architecture.md, Records): the latest signed checkpoint — the
+    chain's length and head hash — and every public key of the records keyring. Whoever keeps a copy can
+    later prove that the body's record was cut short or rewritten (`tancert records verify`)."""
+    response = JsonResponse(checkpoints.signed_head(), json_dumps_params={"indent": 1})
+    response["Cache-Control"] = "no-store"
     return response
