@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Router, Schema, Status
 
 from tancert.api.clients import router as clients_router
-from tancert.api.schemas import ApplicationOut, OrganisationOut, Problem
+from tancert.api.schemas import ApplicationOut, OrganisationOut
 from tancert.clients.access import applications_for, organisations_for
 from tancert.clients.profile import actions as profile
 from tancert.ui.walls import get_or_404
@@ -35,7 +35,7 @@ class ApplicationPatch(Schema):
     continuous_measurement_systems: int | None = None
 
 
-@clients_router.patch("/applications/{app_id}", response={200: ApplicationOut, 422: Problem})
+@clients_router.patch("/applications/{app_id}", response=ApplicationOut)
 def update_application(request, app_id: int, payload: ApplicationPatch):
     app = get_or_404(applications_for(request.user), pk=app_id)
     return profile.update_application(app, by=request.user, **payload.dict(exclude_none=True))
@@ -53,13 +53,13 @@ class OrganisationPatch(Schema):
     technical_areas: list[str] | None = None
 
 
-@clients_router.patch("/organisations/{org_id}", response={200: OrganisationOut, 422: Problem})
+@clients_router.patch("/organisations/{org_id}", response=OrganisationOut)
 def update_organisation(request, org_id: int, payload: OrganisationPatch):
     org = get_or_404(organisations_for(request.user), pk=org_id)
     return profile.update_organisation(org, by=request.user, **payload.dict(exclude_none=True))
 
 
-class Created(Schema):
+class ApplicationDataCreated(Schema):
     kind: str
     id: int
 
@@ -112,32 +112,32 @@ def _created(obj):
     return Status(201, {"kind": obj._meta.model_name, "id": obj.pk})
 
 
-@router.post("/organisations/{org_id}/sites", response={201: Created, 422: Problem})
+@router.post("/organisations/{org_id}/sites", response={201: ApplicationDataCreated})
 def add_site(request, org_id: int, payload: SiteIn):
     return _created(profile.add_site(_org(request, org_id), by=request.user, **payload.dict()))
 
 
-@router.post("/organisations/{org_id}/certifications", response={201: Created, 422: Problem})
+@router.post("/organisations/{org_id}/certifications", response={201: ApplicationDataCreated})
 def add_certification(request, org_id: int, payload: CertificationIn):
     return _created(profile.add_held_certification(_org(request, org_id), by=request.user, **payload.dict()))
 
 
-@router.post("/organisations/{org_id}/carbon-market-years", response={201: Created, 422: Problem})
+@router.post("/organisations/{org_id}/carbon-market-years", response={201: ApplicationDataCreated})
 def add_market_year(request, org_id: int, payload: MarketYearIn):
     return _created(profile.add_carbon_market_year(_org(request, org_id), by=request.user, **payload.dict()))
 
 
-@router.post("/applications/{app_id}/targets", response={201: Created, 422: Problem})
+@router.post("/applications/{app_id}/targets", response={201: ApplicationDataCreated})
 def add_target(request, app_id: int, payload: TargetIn):
     return _created(profile.add_target(_app(request, app_id), by=request.user, **payload.dict()))
 
 
-@router.post("/applications/{app_id}/action-plans", response={201: Created, 422: Problem})
+@router.post("/applications/{app_id}/action-plans", response={201: ApplicationDataCreated})
 def add_action_plan(request, app_id: int, payload: ActionPlanIn):
     return _created(profile.add_action_plan(_app(request, app_id), by=request.user, **payload.dict()))
 
 
-@router.delete("/application-data/{kind}/{item_id}", response={204: None, 422: Problem})
+@router.delete("/application-data/{kind}/{item_id}", response={204: None})
 def remove(request, kind: str, item_id: int):
     """Remove a site, certification, carbon-market year, target or action plan (kind = its model name)."""
     if kind not in profile.REMOVABLE:

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import Problem
 from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
 from tancert.people.actions import require_role
@@ -220,7 +219,7 @@ class QualificationTypeOut(Schema):
     is_ghg_manager: bool
 
 
-class Created(Schema):
+class AuditorEntryCreated(Schema):
     kind: str
     id: int
 
@@ -289,43 +288,43 @@ def _created(kind: str, obj):
     return Status(201, {"kind": kind, "id": obj.pk})
 
 
-@router.post("/auditors/{user_id}/registrations", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/registrations", response={201: AuditorEntryCreated})
 def add_registration(request, user_id: int, payload: RegistrationIn):
     return _created("registration", actions.add_registration(_person(request, user_id), by=request.user,
                                                              **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/qualifications", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/qualifications", response={201: AuditorEntryCreated})
 def add_qualification(request, user_id: int, payload: QualificationIn):
     return _created("qualification", actions.add_qualification(_person(request, user_id), by=request.user,
                                                                **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/experience", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/experience", response={201: AuditorEntryCreated})
 def add_experience(request, user_id: int, payload: ExperienceIn):
     return _created("experience", actions.add_experience(_person(request, user_id), by=request.user,
                                                          **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/competences", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/competences", response={201: AuditorEntryCreated})
 def add_competence(request, user_id: int, payload: CompetenceIn):
     return _created("competence", actions.add_competence(_person(request, user_id), by=request.user,
                                                          **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/cpd", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/cpd", response={201: AuditorEntryCreated})
 def add_cpd(request, user_id: int, payload: CpdIn):
     return _created("cpd", actions.add_cpd(_person(request, user_id), by=request.user, **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/cpd/{entry_id}/complete", response={200: CpdOut, 422: Problem})
+@router.post("/auditors/{user_id}/cpd/{entry_id}/complete", response=CpdOut)
 def complete_cpd(request, user_id: int, entry_id: int, payload: CpdCompleteIn):
     person = _person(request, user_id)
     record = get_or_404(CpdRecord.objects.filter(user=person), pk=entry_id)
     return actions.complete_cpd(record, by=request.user, **payload.dict())
 
 
-@router.post("/auditors/{user_id}/conflicts", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/conflicts", response={201: AuditorEntryCreated})
 def declare_conflict(request, user_id: int, payload: ConflictIn):
     person = _person(request, user_id)
     data = payload.dict()
@@ -335,13 +334,13 @@ def declare_conflict(request, user_id: int, payload: ConflictIn):
     return _created("conflict", actions.declare_conflict(person, by=request.user, organisation=org, **data))
 
 
-@router.post("/auditors/{user_id}/unavailability", response={201: Created, 422: Problem})
+@router.post("/auditors/{user_id}/unavailability", response={201: AuditorEntryCreated})
 def add_unavailability(request, user_id: int, payload: UnavailabilityIn):
     return _created("unavailability", actions.add_unavailability(_person(request, user_id), by=request.user,
                                                                  **payload.dict()))
 
 
-@router.delete("/auditors/{user_id}/{kind}/{entry_id}", response={204: None, 422: Problem})
+@router.delete("/auditors/{user_id}/{kind}/{entry_id}", response={204: None})
 def remove_entry(request, user_id: int, kind: str, entry_id: int):
     """Remove an entry; kind is registration, qualification, experience, competence, cpd, conflict or
     unavailability."""
@@ -358,7 +357,7 @@ def cpd_plans(request):
     return list(CpdPlan.objects.all())
 
 
-@router.post("/cpd-plans", response={200: CpdPlanOut, 422: Problem})
+@router.post("/cpd-plans", response=CpdPlanOut)
 def set_cpd_plan(request, payload: CpdPlanIn):
     return actions.set_cpd_plan(by=request.user, **payload.dict())
 
@@ -370,7 +369,7 @@ def qualification_types(request):
     return list(QualificationType.objects.all())
 
 
-@router.post("/qualification-types", response={201: QualificationTypeOut, 422: Problem})
+@router.post("/qualification-types", response={201: QualificationTypeOut})
 def add_qualification_type(request, payload: QualificationTypeIn):
     require_role(request.user, Role.SYSTEM_ADMIN)
     return Status(201, actions.add_qualification_type(by=request.user, **payload.dict()))

@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import AuditOut, CombinedSystem, FindingOut, Problem, audit_out
+from tancert.api.schemas import AuditOut, CombinedSystem, FindingOut, audit_out
 from tancert.audits import actions
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.findings import actions as finding_actions
@@ -41,7 +41,7 @@ class PlanIn(Schema):
     combined_with: list[CombinedSystem] = []
 
 
-@router.post("/audits", response={201: AuditOut, 422: Problem})
+@router.post("/audits", response={201: AuditOut})
 def plan(request, payload: PlanIn):
     from django.core.exceptions import PermissionDenied
 
@@ -91,7 +91,7 @@ class FindingIn(Schema):
     evidence_ids: list[int] = []  # evidence entries of this audit's checklist
 
 
-@router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
+@router.post("/audits/{audit_id}/findings", response={201: FindingOut})
 def raise_finding(request, audit_id: int, payload: FindingIn):
     a = _audit(request, audit_id)
     data = payload.dict()
@@ -105,7 +105,7 @@ class CompleteIn(Schema):
     recommendation: str
 
 
-@router.post("/audits/{audit_id}/complete", response={200: AuditOut, 422: Problem})
+@router.post("/audits/{audit_id}/complete", response=AuditOut)
 def complete(request, audit_id: int, payload: CompleteIn):
     a = _audit(request, audit_id)
     actions.complete_audit(a, by=request.user, **payload.dict())
@@ -124,20 +124,20 @@ class ResponseIn(Schema):
     evidence: str = ""
 
 
-@router.post("/findings/{finding_id}/response", response={200: FindingOut, 422: Problem})
+@router.post("/findings/{finding_id}/response", response=FindingOut)
 def respond(request, finding_id: int, payload: ResponseIn):
     f = _finding(request, finding_id)
     finding_actions.respond_to_finding(f, by=request.user, **payload.dict())
     return f
 
 
-class ReviewIn(Schema):
+class FindingReviewIn(Schema):
     outcome: str  # accept / verify / return
     note: str = ""
 
 
-@router.post("/findings/{finding_id}/review", response={200: FindingOut, 422: Problem})
-def review(request, finding_id: int, payload: ReviewIn):
+@router.post("/findings/{finding_id}/review", response=FindingOut)
+def review(request, finding_id: int, payload: FindingReviewIn):
     f = _finding(request, finding_id)
     finding_actions.review_finding_response(f, by=request.user, outcome=payload.outcome, note=payload.note)
     return f

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tancert.api.schemas import Problem
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
 from tancert.audits.report import actions as report
@@ -21,21 +20,6 @@ from tancert.audits.team import on_team
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["carbon verification and audit report"])
-
-
-class CellErrorOut(Schema):
-    sheet: str
-    row: int | None = None
-    column: str | None = None
-    message: str
-    message_zh: str = ""
-
-
-class InventoryProblem(Schema):
-    rule: str
-    message: str
-    field: str | None = None
-    errors: list[CellErrorOut] = []
 
 
 class SampleRecordOut(Schema):
@@ -145,7 +129,7 @@ def _upload(request, audit_id: int, version: int):
     return get_or_404(_carbon_audit(request, audit_id).inventories.all(), version=version)
 
 
-@router.post("/audits/{audit_id}/inventories", response={201: InventoryOut, 422: InventoryProblem})
+@router.post("/audits/{audit_id}/inventories", response={201: InventoryOut})
 def upload_inventory(request, audit_id: int, file: File[UploadedFile]):
     """Upload the inventory (multipart `file`: the engine's .xlsx template, .json or .csv) as a new version."""
     up = carbon.upload_inventory(_carbon_audit(request, audit_id), by=request.user, filename=file.name,
@@ -172,7 +156,7 @@ def inventory_file(request, audit_id: int, version: int):
     return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name)
 
 
-@router.post("/audits/{audit_id}/inventories/{version}/checks", response={201: CheckOut, 422: Problem})
+@router.post("/audits/{audit_id}/inventories/{version}/checks", response={201: CheckOut})
 def record_check(request, audit_id: int, version: int, payload: CheckIn):
     c = carbon.record_sample_check(_upload(request, audit_id, version), by=request.user, **payload.dict())
     return Status(201, check_out(c))
@@ -183,14 +167,14 @@ def checks(request, audit_id: int, version: int):
     return [check_out(c) for c in _upload(request, audit_id, version).checks.select_related("finding")]
 
 
-@router.post("/audits/{audit_id}/inventories/{version}/confirm", response={201: FindingRef, 422: Problem})
+@router.post("/audits/{audit_id}/inventories/{version}/confirm", response={201: FindingRef})
 def confirm(request, audit_id: int, version: int, payload: ConfirmIn):
     """Confirm a blocking data-quality finding of the engine as an audit finding."""
     return Status(201, carbon.confirm_data_finding(_upload(request, audit_id, version), by=request.user,
                                                    **payload.dict()))
 
 
-@router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut, 422: Problem})
+@router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut})
 def freeze(request, audit_id: int):
     return Status(201, frozen_out(carbon.freeze_figures(_carbon_audit(request, audit_id), by=request.user)))
 
@@ -207,7 +191,7 @@ def _report_audit(request, audit_id: int):
     return a
 
 
-class SignIn(Schema):
+class VerificationSignIn(Schema):
     objectives: str
     evaluation: str
     recommendation: str
@@ -234,8 +218,8 @@ def report_out(r) -> dict:
             "focus_items": [f["key"] for f in r.content.get("focus", [])]}
 
 
-@router.post("/audits/{audit_id}/reports", response={201: ReportOut, 422: Problem})
-def sign(request, audit_id: int, payload: SignIn):
+@router.post("/audits/{audit_id}/reports", response={201: ReportOut})
+def sign(request, audit_id: int, payload: VerificationSignIn):
     """The team leader signs the report: a new PDF/A version (R7.5.1)."""
     r = report.sign_report(_report_audit(request, audit_id), by=request.user, **payload.dict())
     return Status(201, report_out(r))

@@ -9,7 +9,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import CertificateOut, DecisionOut, Problem, audit_out, decision_out
+from tancert.api.schemas import CertificateOut, DecisionOut, audit_out, decision_out
 from tancert.audits.access import audits_for
 from tancert.audits.models import Audit
 from tancert.certificates import actions, dashboard
@@ -42,7 +42,7 @@ class VoteOut(Schema):
     detail: str
 
 
-@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 202: VoteOut, 422: Problem})
+@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 202: VoteOut})
 def decide(request, audit_id: int, payload: DecisionIn):
     """Decide (R7.5). With a committee, 202 records this member's vote until the committee is complete."""
     audit = get_or_404(audits_for(request.user), pk=audit_id)
@@ -66,7 +66,7 @@ def decisions(request):
     return [decision_out(d) for d in _decisions(request.user).select_related("decided_by")]
 
 
-@router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut, 422: Problem})
+@router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut})
 def issue(request, decision_id: int):
     decision = get_or_404(_decisions(request.user), pk=decision_id)
     return Status(201, actions.issue_certificate(decision, by=request.user))
@@ -107,17 +107,17 @@ class ReasonIn(Schema):
     reason: str
 
 
-@router.post("/certificates/{cert_id}/suspend", response={200: CertificateOut, 422: Problem})
+@router.post("/certificates/{cert_id}/suspend", response=CertificateOut)
 def suspend(request, cert_id: int, payload: SuspendIn):
     return actions.suspend_certificate(certificate_for(request, cert_id), by=request.user, **payload.dict())
 
 
-@router.post("/certificates/{cert_id}/restore", response={200: CertificateOut, 422: Problem})
+@router.post("/certificates/{cert_id}/restore", response=CertificateOut)
 def restore(request, cert_id: int, payload: ReasonIn):
     return actions.restore_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
-@router.post("/certificates/{cert_id}/withdraw", response={200: CertificateOut, 422: Problem})
+@router.post("/certificates/{cert_id}/withdraw", response=CertificateOut)
 def withdraw(request, cert_id: int, payload: ReasonIn):
     return actions.withdraw_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
@@ -127,14 +127,14 @@ class ChangeIn(Schema):
     reason: str
 
 
-@router.post("/certificates/{cert_id}/change", response={200: CertificateOut, 422: Problem})
+@router.post("/certificates/{cert_id}/change", response=CertificateOut)
 def change(request, cert_id: int, payload: ChangeIn):
     """Approve a change (R9.4): name, address, scope or sites; number and validity stay."""
     return actions.change_certificate(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
                                       reason=payload.reason)
 
 
-@router.post("/certificates/{cert_id}/cancel", response={200: CertificateOut, 422: Problem})
+@router.post("/certificates/{cert_id}/cancel", response=CertificateOut)
 def cancel(request, cert_id: int, payload: ReasonIn):
     return actions.cancel_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
@@ -153,7 +153,7 @@ class ApplicationRef(Schema):
     status: str
 
 
-@router.post("/certificates/{cert_id}/renewal", response={201: ApplicationRef, 422: Problem})
+@router.post("/certificates/{cert_id}/renewal", response={201: ApplicationRef})
 def renew(request, cert_id: int):
     """The holder applies for recertification (R9.3-renewal: from 90 days before expiry)."""
     app = actions.apply_for_renewal(certificate_for(request, cert_id), by=request.user)
@@ -183,7 +183,7 @@ def change_requests(request, cert_id: int):
     return list(cert.change_requests.all())
 
 
-@router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut, 422: Problem})
+@router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut})
 def change_request(request, cert_id: int, payload: ChangeRequestIn):
     """The holder applies for a change (R9.4.1); validity dates cannot change (R9.4.2)."""
     return Status(201, actions.request_change(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
@@ -196,7 +196,7 @@ class ChangeReviewIn(Schema):
     audit_id: int | None = None
 
 
-@router.post("/change-requests/{request_id}/review", response={200: ChangeRequestOut, 422: Problem})
+@router.post("/change-requests/{request_id}/review", response=ChangeRequestOut)
 def change_review(request, request_id: int, payload: ChangeReviewIn):
     req = get_or_404(ChangeRequest.objects.filter(certificate__in=certificates_for(request.user)),
                             pk=request_id)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tancert.api.schemas import FindingOut, Problem
+from tancert.api.schemas import FindingOut
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
@@ -43,14 +43,14 @@ def _item(request, item_id: int) -> ChecklistItem:
 
 # --- stage 1 ------------------------------------------------------------------------------------------
 
-class ReviewIn(Schema):
+class Stage1ReviewIn(Schema):
     result: str  # adequate / inadequate / not_applicable
     note: str = ""
 
 
 class Stage1In(Schema):
     version: int
-    reviews: dict[str, ReviewIn] = {}
+    reviews: dict[str, Stage1ReviewIn] = {}
     ready_for_stage2: bool | None = None
     readiness: str | None = None
     carbon_review: str | None = None
@@ -90,7 +90,7 @@ def get_stage1(request, audit_id: int):
     return _stage1_out(_audit(request, audit_id))
 
 
-@router.put("/audits/{audit_id}/stage1", response={200: Stage1Out, 422: Problem})
+@router.put("/audits/{audit_id}/stage1", response=Stage1Out)
 def put_stage1(request, audit_id: int, payload: Stage1In):
     a = _audit(request, audit_id)
     data = payload.dict()
@@ -171,7 +171,7 @@ def get_checklist(request, audit_id: int):
     return _checklist_out(_audit(request, audit_id))
 
 
-@router.post("/audits/{audit_id}/checklist", response={201: ChecklistOut, 422: Problem})
+@router.post("/audits/{audit_id}/checklist", response={201: ChecklistOut})
 def post_checklist(request, audit_id: int):
     """Build the checklist from the clause tree, policy and overlays in force now (idempotent)."""
     a = _audit(request, audit_id)
@@ -186,7 +186,7 @@ class AnswerIn(Schema):
     uuid: str | None = None
 
 
-@router.post("/checklist-items/{item_id}/answer", response={200: ItemOut, 422: Problem})
+@router.post("/checklist-items/{item_id}/answer", response=ItemOut)
 def post_answer(request, item_id: int, payload: AnswerIn):
     item = answer_item(_item(request, item_id), by=request.user, **payload.dict())
     return _item_out(ChecklistItem.objects.get(pk=item.pk))
@@ -200,12 +200,12 @@ class EvidenceIn(Schema):
     uuid: str | None = None
 
 
-@router.post("/checklist-items/{item_id}/evidence", response={201: EvidenceOut, 422: Problem})
+@router.post("/checklist-items/{item_id}/evidence", response={201: EvidenceOut})
 def post_evidence(request, item_id: int, payload: EvidenceIn):
     return Status(201, _evidence_out(add_evidence(_item(request, item_id), by=request.user, **payload.dict())))
 
 
-@router.post("/checklist-items/{item_id}/evidence/upload", response={201: EvidenceOut, 422: Problem})
+@router.post("/checklist-items/{item_id}/evidence/upload", response={201: EvidenceOut})
 def upload_evidence(request, item_id: int, kind: Form[str], file: File[UploadedFile], text: Form[str] = "",
                     person: Form[str] = "", uuid: Form[str] = ""):
     entry = add_evidence(_item(request, item_id), by=request.user, kind=kind, text=text, person=person,
@@ -274,7 +274,7 @@ def get_checkins(request, audit_id: int):
     return [_checkin_out(c) for c in _audit(request, audit_id).checkins.all()]
 
 
-@router.post("/audits/{audit_id}/checkins", response={201: CheckInOut, 422: Problem})
+@router.post("/audits/{audit_id}/checkins", response={201: CheckInOut})
 def post_checkin(request, audit_id: int, meeting: Form[str], photos: File[list[UploadedFile]],
                  location: Form[str] = ""):
     c = checkins.check_in(_audit(request, audit_id), by=request.user, meeting=meeting, location=location,
@@ -286,14 +286,14 @@ class CheckinSettingIn(Schema):
     required: bool
 
 
-@router.put("/audits/{audit_id}/checkin-setting", response={200: dict, 422: Problem})
+@router.put("/audits/{audit_id}/checkin-setting", response=dict)
 def put_checkin_setting(request, audit_id: int, payload: CheckinSettingIn):
     a = _audit(request, audit_id)
     checkins.set_checkin_required(a, by=request.user, required=payload.required)
     return {"checkin_required": payload.required}
 
 
-@router.post("/findings/{finding_id}/response/upload", response={200: FindingOut, 422: Problem})
+@router.post("/findings/{finding_id}/response/upload", response=FindingOut)
 def respond_with_files(request, finding_id: int, correction: Form[str], root_cause: Form[str],
                        corrective_action: Form[str], files: File[list[UploadedFile]] = None,
                        evidence: Form[str] = ""):

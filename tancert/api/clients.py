@@ -32,7 +32,7 @@ class RegisterIn(Schema):
     technical_areas: list[str] = []
 
 
-@router.post("/organisations/register", auth=None, response={201: OrganisationOut, 422: Problem})
+@router.post("/organisations/register", auth=None, response={201: OrganisationOut})
 def register(request, payload: RegisterIn):
     """Public sign-up: an organisation registers itself and its first user (R7.1-C1 credit-code check)."""
     org, _user = actions.sign_up_organisation(**payload.dict())
@@ -68,7 +68,7 @@ class ApplicationIn(Schema):
     industry_requirement: str = ""
 
 
-@router.post("/applications", response={201: ApplicationOut, 422: Problem})
+@router.post("/applications", response={201: ApplicationOut})
 def create_application(request, payload: ApplicationIn):
     from django.core.exceptions import PermissionDenied
 
@@ -100,7 +100,7 @@ def documents(request, app_id: int):
     return list(_app(request, app_id).documents.all())
 
 
-@router.post("/applications/{app_id}/documents/{code}", response={201: DocumentOut, 422: Problem})
+@router.post("/applications/{app_id}/documents/{code}", response={201: DocumentOut})
 def upload_document(request, app_id: int, code: str, file: File[UploadedFile],
                     document_date: Form[date | None] = None):
     """Upload a new version of document D1…D11 (multipart form: file, optional document_date)."""
@@ -113,7 +113,7 @@ class NotApplicableIn(Schema):
     reason: str
 
 
-@router.post("/applications/{app_id}/documents/{code}/not-applicable", response={201: DocumentOut, 422: Problem})
+@router.post("/applications/{app_id}/documents/{code}/not-applicable", response={201: DocumentOut})
 def not_applicable(request, app_id: int, code: str, payload: NotApplicableIn):
     doc = actions.mark_document_not_applicable(_app(request, app_id), code, by=request.user, reason=payload.reason)
     return Status(201, doc)
@@ -124,7 +124,7 @@ class CommitmentIn(Schema):
     signed_on: date
 
 
-@router.post("/applications/{app_id}/commitment", response={200: ApplicationOut, 422: Problem})
+@router.post("/applications/{app_id}/commitment", response=ApplicationOut)
 def commitment(request, app_id: int, payload: CommitmentIn):
     app = _app(request, app_id)
     actions.give_commitment(app, by=request.user, signed_by=payload.signed_by, signed_on=payload.signed_on)
@@ -137,7 +137,7 @@ def eligibility(request, app_id: int):
     return [v.as_dict() for v in actions.eligibility_problems(_app(request, app_id))]
 
 
-@router.post("/applications/{app_id}/submit", response={200: ApplicationOut, 422: Problem})
+@router.post("/applications/{app_id}/submit", response=ApplicationOut)
 def submit(request, app_id: int):
     return actions.submit_application(_app(request, app_id), by=request.user)
 
@@ -146,22 +146,22 @@ class SupplementIn(Schema):
     missing: str
 
 
-@router.post("/applications/{app_id}/supplement", response={200: ApplicationOut, 422: Problem})
+@router.post("/applications/{app_id}/supplement", response=ApplicationOut)
 def supplement(request, app_id: int, payload: SupplementIn):
     app = _app(request, app_id)
     actions.request_supplement(app, by=request.user, missing=payload.missing)
     return app
 
 
-class ReviewIn(Schema):
+class ApplicationReviewIn(Schema):
     described: bool = False
     understands: bool = False
     competent: bool = False
     reason: str = ""
 
 
-@router.post("/applications/{app_id}/accept", response={200: ApplicationOut, 422: Problem})
-def accept(request, app_id: int, payload: ReviewIn):
+@router.post("/applications/{app_id}/accept", response=ApplicationOut)
+def accept(request, app_id: int, payload: ApplicationReviewIn):
     app = _app(request, app_id)
     d = payload.dict()
     reason = d.pop("reason")
@@ -169,8 +169,8 @@ def accept(request, app_id: int, payload: ReviewIn):
     return app
 
 
-@router.post("/applications/{app_id}/reject", response={200: ApplicationOut, 422: Problem})
-def reject(request, app_id: int, payload: ReviewIn):
+@router.post("/applications/{app_id}/reject", response=ApplicationOut)
+def reject(request, app_id: int, payload: ApplicationReviewIn):
     app = _app(request, app_id)
     d = payload.dict()
     reason = d.pop("reason")

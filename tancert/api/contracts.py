@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from ninja import Router, Schema
 
-from tancert.api.schemas import Problem
 from tancert.clients.access import applications_for
 from tancert.clients.contracts import actions as contracts
 from tancert.people.access import is_office
@@ -56,12 +55,12 @@ def contract_pdf(request, app_id: int):
     return FileResponse(c.pdf.open("rb"), content_type="application/pdf", filename=f"{c.number}.pdf")
 
 
-class SignIn(Schema):
+class ContractSignIn(Schema):
     signer_name: str
 
 
-@router.post("/applications/{app_id}/contract/sign", response={200: ContractOut, 422: Problem})
-def sign(request, app_id: int, payload: SignIn):
+@router.post("/applications/{app_id}/contract/sign", response=ContractOut)
+def sign(request, app_id: int, payload: ContractSignIn):
     c = _contract(request, app_id)
     contracts.sign_contract(c, by=request.user, signer_name=payload.signer_name)
     return c
@@ -72,7 +71,7 @@ class PaymentIn(Schema):
     reference: str
 
 
-@router.post("/applications/{app_id}/contract/payment", response={200: ContractOut, 422: Problem})
+@router.post("/applications/{app_id}/contract/payment", response=ContractOut)
 def payment(request, app_id: int, payload: PaymentIn):
     c = _contract(request, app_id)
     if request.user.is_client:

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import Problem
 from tancert.certificates.access import certificate_for
 from tancert.certificates.marks import actions as mark_actions
 from tancert.certificates.marks import drawing as marks
@@ -50,7 +49,7 @@ def misuses(request, cert_id: int):
     return list(MarkMisuse.objects.filter(certificate=certificate_for(request, cert_id)))
 
 
-@router.post("/certificates/{cert_id}/mark-misuse", response={201: MisuseOut, 422: Problem})
+@router.post("/certificates/{cert_id}/mark-misuse", response={201: MisuseOut})
 def misuse(request, cert_id: int, payload: MisuseIn):
     """Misuse of the mark found by the body (R11.2)."""
     return Status(201, mark_actions.record_mark_misuse(certificate_for(request, cert_id), by=request.user, **payload.dict()))

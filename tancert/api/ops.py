@@ -7,7 +7,6 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from tancert.api.schemas import Problem
 from tancert.ops import actions
 from tancert.ops.calendar import add_working_days
 from tancert.ops.models import CalendarDay
@@ -54,7 +53,7 @@ def calendar(request, year: int | None = Query(None, ge=1900, le=2200)):  # noqa
     return list(qs.filter(day__year=year) if year else qs)
 
 
-@router.post("/calendar", response={201: CalendarDayOut, 422: Problem})
+@router.post("/calendar", response={201: CalendarDayOut})
 def set_day(request, payload: CalendarDayIn):
     """Enter a day of the State Council's holiday notice (system administrators)."""
     return Status(201, actions.set_calendar_day(payload.day, by=request.user, is_workday=payload.is_workday,

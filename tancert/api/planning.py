@@ -12,7 +12,6 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import Body, Router, Schema, Status
 
-from tancert.api.schemas import Problem
 from tancert.audits.access import audits_for
 from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
 from tancert.audits.programme import actions as programme_actions
@@ -89,7 +88,7 @@ def programme(request, org_id: int):
     return _programme(prog)
 
 
-@router.post("/organisations/{org_id}/programme", response={200: ProgrammeOut, 422: Problem})
+@router.post("/organisations/{org_id}/programme", response=ProgrammeOut)
 def build(request, org_id: int):
     """Build or bring up to date the programme (idempotent)."""
     _pm(request)
@@ -103,7 +102,7 @@ class ReplanIn(Schema):
     reason: str
 
 
-@router.post("/programme-entries/{entry_id}/replan", response={200: EntryOut, 422: Problem})
+@router.post("/programme-entries/{entry_id}/replan", response=EntryOut)
 def replan(request, entry_id: int, payload: ReplanIn):
     _pm(request)
     entry = get_or_404(ProgrammeEntry.objects.filter(
@@ -119,7 +118,7 @@ class ExtraIn(Schema):
     start: date
 
 
-@router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict, 422: Problem})
+@router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict})
 def extra(request, org_id: int, payload: ExtraIn):
     _pm(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
@@ -131,7 +130,7 @@ def extra(request, org_id: int, payload: ExtraIn):
     return Status(201, _entry(e, timezone.localdate()))
 
 
-@router.post("/planning/audit-time", response={200: dict[str, Any], 422: Problem})
+@router.post("/planning/audit-time", response={200: dict[str, Any]})
 def audit_time(request, payload: dict[str, Any] = Body(...)):  # noqa: B008
     """The audit-time calculator on a JSON description of the client (as ``tancert audit-time --json``):
     the result with its line-by-line justification in Chinese and English."""
@@ -192,7 +191,7 @@ class MoveIn(Schema):
     reason: str
 
 
-@router.post("/audits/{audit_id}/replan", response={200: dict[str, Any], 422: Problem})
+@router.post("/audits/{audit_id}/replan", response={200: dict[str, Any]})
 def move(request, audit_id: int, payload: MoveIn):
     """Move a planned audit to new dates with the reason (all planning checks again)."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
@@ -201,7 +200,7 @@ def move(request, audit_id: int, payload: MoveIn):
     return _audit_row(a)
 
 
-@router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any], 422: Problem})
+@router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any]})
 def confirm(request, audit_id: int):
     a = get_or_404(audits_for(request.user), pk=audit_id)
     c = programme_actions.confirm_team(a, by=request.user)
@@ -224,7 +223,7 @@ class PlanDocOut(Schema):
     content: dict[str, Any]
 
 
-@router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut, 422: Problem})
+@router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut})
 def issue_plan(request, audit_id: int, payload: PlanDocIn):
     a = get_or_404(audits_for(request.user), pk=audit_id)
     alloc = None if payload.site_allocation is None else {

@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import DecisionOut, Problem, decision_out
+from tancert.api.schemas import DecisionOut, decision_out
 from tancert.audits.models import Audit
 from tancert.certificates.access import require_office
 from tancert.certificates.models import TransferReview
@@ -59,7 +59,7 @@ def transfers(request):
     return list(TransferReview.objects.all())
 
 
-@router.post("/transfers", response={201: TransferOut, 422: Problem})
+@router.post("/transfers", response={201: TransferOut})
 def transfer_review(request, payload: TransferIn):
     """The pre-transfer review (RT-valid, RT-reason, RT-withdrawn, RT-profit)."""
     require_office(request.user)
@@ -74,7 +74,7 @@ class TransferDecisionIn(Schema):
     audit_id: int | None = None
 
 
-@router.post("/transfers/{review_id}/decision", response={201: DecisionOut, 422: Problem})
+@router.post("/transfers/{review_id}/decision", response={201: DecisionOut})
 def transfer_decision(request, review_id: int, payload: TransferDecisionIn):
     require_office(request.user)
     review = get_or_404(TransferReview.objects.all(), pk=review_id)
