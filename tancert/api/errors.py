@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tancert.certificates.register import lookup
 from tancert.scheme.violations import RuleViolation
 
 
@@ -120,6 +121,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(lookup.Refused)
+    def too_many(request, exc: lookup.Refused):
+        response = api.create_response(request, {"detail": exc.message, "rule": "R9.2-lookup",
+                                                 "retry_after": exc.retry}, status=429)
+        response["Retry-After"] = str(exc.retry)
+        return response
 
     @api.exception_handler(IntegrityError)
     def conflict(request, exc):
