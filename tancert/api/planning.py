@@ -12,6 +12,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import Body, Router, Schema, Status
 
+from tancert.api.schemas import Day, Id, Month, Number, Page, Version
 from tancert.audits.access import audits_for
 from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
 from tancert.audits.programme import actions as programme_actions
@@ -78,7 +79,7 @@ def _programme(prog) -> dict:
 
 
 @router.get("/organisations/{org_id}/programme", response={200: ProgrammeOut, 404: dict})
-def programme(request, org_id: int):
+def programme(request, org_id: Id):
     """The current cycle's programme, every entry version included (``current`` marks the live ones)."""
     _office(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
@@ -89,7 +90,7 @@ def programme(request, org_id: int):
 
 
 @router.post("/organisations/{org_id}/programme", response=ProgrammeOut)
-def build(request, org_id: int):
+def build(request, org_id: Id):
     """Build or bring up to date the programme (idempotent)."""
     _pm(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
@@ -97,13 +98,13 @@ def build(request, org_id: int):
 
 
 class ReplanIn(Schema):
-    earliest: date
-    latest: date
+    earliest: Day
+    latest: Day
     reason: str
 
 
 @router.post("/programme-entries/{entry_id}/replan", response=EntryOut)
-def replan(request, entry_id: int, payload: ReplanIn):
+def replan(request, entry_id: Id, payload: ReplanIn):
     _pm(request)
     entry = get_or_404(ProgrammeEntry.objects.filter(
         programme__organisation__in=organisations_for(request.user)), pk=entry_id)
@@ -115,11 +116,11 @@ def replan(request, entry_id: int, payload: ReplanIn):
 class ExtraIn(Schema):
     reason_kind: str
     reason: str
-    start: date
+    start: Day
 
 
 @router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict})
-def extra(request, org_id: int, payload: ExtraIn):
+def extra(request, org_id: Id, payload: ExtraIn):
     _pm(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
     prog = programme_actions.current_programme(org)
@@ -145,10 +146,10 @@ class MemberIn(Schema):
 
 
 class NeedIn(Schema):
-    organisation_id: int
-    start_date: date
-    end_date: date
-    auditor_days: float
+    organisation_id: Id
+    start_date: Day
+    end_date: Day
+    auditor_days: Number
     team: list[MemberIn] = []
 
 
@@ -186,13 +187,13 @@ def team_suggestion(request, payload: NeedIn):
 
 
 class MoveIn(Schema):
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     reason: str
 
 
 @router.post("/audits/{audit_id}/replan", response={200: dict[str, Any]})
-def move(request, audit_id: int, payload: MoveIn):
+def move(request, audit_id: Id, payload: MoveIn):
     """Move a planned audit to new dates with the reason (all planning checks again)."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
     a = programme_actions.replan_audit(a, by=request.user, start_date=payload.start_date, end_date=payload.end_date,
@@ -201,7 +202,7 @@ def move(request, audit_id: int, payload: MoveIn):
 
 
 @router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any]})
-def confirm(request, audit_id: int):
+def confirm(request, audit_id: Id):
     a = get_or_404(audits_for(request.user), pk=audit_id)
     c = programme_actions.confirm_team(a, by=request.user)
     return {"audit_id": a.pk, "team": c.team, "confirmed_at": c.confirmed_at.isoformat()}
@@ -224,7 +225,7 @@ class PlanDocOut(Schema):
 
 
 @router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut})
-def issue_plan(request, audit_id: int, payload: PlanDocIn):
+def issue_plan(request, audit_id: Id, payload: PlanDocIn):
     a = get_or_404(audits_for(request.user), pk=audit_id)
     alloc = None if payload.site_allocation is None else {
         (None if k in ("", "0") else k): v for k, v in payload.site_allocation.items()}
@@ -234,7 +235,7 @@ def issue_plan(request, audit_id: int, payload: PlanDocIn):
 
 
 @router.get("/audits/{audit_id}/plan-documents/{version}/pdf")
-def plan_pdf(request, audit_id: int, version: int):
+def plan_pdf(request, audit_id: Id, version: Version):
     """The audit plan PDF/A: the office, the audit team and the client of that organisation."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
     d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
@@ -268,7 +269,7 @@ def calendar_body(request):
 
 
 @router.get("/planning/calendar/auditors", response=dict[str, Any])
-def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
+def calendar_auditors(request, month: Month = "", q: str = "", page: Page = 1):
     """Who is on an audit or unavailable on which day of ``month`` (YYYY-MM; default this month):
     auditors and technical experts, 50 to a page, narrowed by name with ``q`` (programme manager)."""
     _pm(request)
@@ -278,7 +279,7 @@ def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
 
 
 @router.get("/planning/calendar/mine/month", response=dict[str, Any])
-def calendar_mine_month(request, month: str = ""):
+def calendar_mine_month(request, month: Month = ""):
     """The caller's own month grid (auditors and technical experts)."""
     if request.user.is_client or not request.user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         raise PermissionDenied
