@@ -15,7 +15,7 @@ MAX_ID = 2**63 - 1  # the databases' bigint keys
 MAX_INT = 2**31 - 1  # PostgreSQL's integer columns
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
-Version = Annotated[int, Field(ge=1, le=MAX_INT)]
+Version = Annotated[int, Field(ge=0, le=MAX_INT)]  # document versions and edit counters (from 0)
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2200, 12, 31))]
 Amount = Annotated[Decimal, Field(ge=-10**10, le=10**10)]  # fits the smallest money/emission column (12, 2)
