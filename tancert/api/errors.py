@@ -131,6 +131,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(IntegrityError)
     def conflict(request, exc):
-        # The database constraint behind a check-then-create caught a concurrent write (house rule 3).
+        # The constraint behind a check-then-create caught a concurrent write (docs/architecture.md, The action
+        # layer): nothing was written; the client retries.
         return api.create_response(request, {"detail": _("This changed meanwhile; reload and try again.")},
                                    status=409)
