@@ -56,27 +56,28 @@ WITH_BODY = frozenset({400, 409})
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def responses(ok, code: int = 200, *, public: bool = False, body: bool = False, limited: bool = False) -> dict:
-    """The response dict of one operation: its success and every error it can answer, as ErrorOut."""
-    codes = set(PUBLIC if public else SIGNED_IN) | (WITH_BODY if body else set()) | ({429} if limited else set())
-    return {code: ok, frozenset(codes - {code}): ErrorOut}
+def error_codes(*, public: bool = False, body: bool = False, limited: bool = False) -> frozenset[int]:
+    """Every error code an operation of this kind can answer."""
+    return (PUBLIC if public else SIGNED_IN) | (WITH_BODY if body else frozenset()) | (
+        frozenset({429}) if limited else frozenset())
+
+
+def responses(ok, code: int = 200, **kind) -> dict:
+    """A `response=` dict declared by hand: the success and every error code (see error_codes) as ErrorOut."""
+    return {code: ok, error_codes(**kind) - {code}: ErrorOut}
 
 
 def document(router: Router, *, public: bool = False, limited: bool = False) -> None:
-    """Declare ErrorOut for every code each of the router's operations can answer. Runs before the API is
-    bound (the bound copies take the declared responses along); a code an operation declares itself keeps
-    its schema only when it is a success."""
+    """Declare ErrorOut for every code each of the router's operations can answer (its success it declares
+    itself). Runs before the API is bound: the bound copies take the declared responses along. A 4xx an
+    operation declared itself is replaced, so that every error has the one body."""
     for view in router.path_operations.values():
         for op in view.operations:
-            is_public = public or op.auth_param is None
             body = bool(WRITES & set(op.methods)) or any(
                 m.__ninja_param_source__ in {"body", "form", "file"} for m in op.models)
-            errors = responses(None, public=is_public, body=body, limited=limited)
-            codes = next(iter(k for k in errors if isinstance(k, frozenset)))
+            codes = error_codes(public=public or op.auth_param is None, body=body, limited=limited)
             model = op._create_response_model(ErrorOut)
-            for code in codes:
-                op.response_models[code] = model
-            for code in [c for c in op.response_models if isinstance(c, int) and c >= 400 and c not in codes]:
+            for code in codes | {c for c in op.response_models if isinstance(c, int) and c >= 400}:
                 op.response_models[code] = model
 
 
