@@ -6,6 +6,8 @@ reported at once."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -21,7 +23,9 @@ from tancert.people.models import Role
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 3  # per operation, persona and mode: reaches the bounds, small enough for the normal suite
+# Per operation, persona and mode: reaches the bounds, small enough for the normal suite; a deeper run on
+# demand: TANCERT_FUZZ_EXAMPLES=25 pytest tests/security/test_api_fuzz.py
+EXAMPLES = int(os.environ.get("TANCERT_FUZZ_EXAMPLES", "3"))
 CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_code_conformance,
           schemathesis.checks.response_schema_conformance, schemathesis.checks.content_type_conformance]
 
