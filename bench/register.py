@@ -69,8 +69,13 @@ def seed(n: int) -> list[str]:
     app = Application.objects.create(organisation=org, scope="范围", cms_started_on=date(2024, 1, 1), status="accepted")
     audit = Audit.objects.create(organisation=org, application=app, kind="stage2", start_date=date(2025, 1, 1),
                                  end_date=date(2025, 1, 2), auditor_days=4, planned_by=user, status="completed")
-    decision = Decision.objects.create(organisation=org, application=app, audit=audit, outcome="grant",
-                                       decided_by=user, decided_at=timezone.now())
+    Decision.objects.create(organisation=org, application=app, audit=audit, outcome="grant",
+                            decided_by=user, decided_at=timezone.now())
+    # One certificate per decision (a database constraint): the others are transfer-like, without audit.
+    Decision.objects.bulk_create([Decision(organisation=org, application=app, audit=None, outcome="grant",
+                                           decided_by=user, decided_at=timezone.now()) for _ in range(n - 1)],
+                                 batch_size=5000)
+    decisions = iter(Decision.objects.order_by("pk").values_list("pk", flat=True))
     rng = random.Random(7)
     numbers = [f"CEC{rng.choice([23, 24, 25, 26])}CMS{i:06d}R0" for i in range(n)]
     statuses = ["valid"] * 8 + ["suspended", "expired"]
@@ -78,7 +83,7 @@ def seed(n: int) -> list[str]:
     for i, number in enumerate(numbers):
         issue = date(2024, 1, 1) + timedelta(days=i % 900)
         batch.append(Certificate(
-            number=number, organisation=org, decision=decision, status=statuses[i % 10],
+            number=number, organisation=org, decision_id=next(decisions), status=statuses[i % 10],
             organisation_name=f"测试企业{i:06d}有限公司", organisation_address="北京市", credit_code=f"9111{i:014d}"[:18],
             scope="碳管理活动", criterion="T/CCAA 39-2022", first_issue_date=issue, issue_date=issue,
             expiry_date=issue + timedelta(days=1094)))

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import Problem
+from tancert.api.schemas import Count, Day, Days, Id, Year
 from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
 from tancert.people.actions import require_role
@@ -138,66 +138,66 @@ class RegisterOut(Schema):
 class RegistrationIn(Schema):
     grade: str
     number: str
-    valid_from: date
-    valid_to: date
+    valid_from: Day
+    valid_to: Day
 
 
 class QualificationIn(Schema):
     type: str = "ghg-manager"  # a QualificationType code
     issuer: str
     number: str
-    valid_from: date
-    valid_to: date
+    valid_from: Day
+    valid_to: Day
 
 
 class ExperienceIn(Schema):
     field: str
     employer: str
-    started_on: date
-    ended_on: date | None = None
+    started_on: Day
+    ended_on: Day | None = None
     description: str = ""
 
 
 class CompetenceIn(Schema):
     kind: str  # cms / area
-    area: int | None = None
+    area: Count | None = None
     function: str = ""
-    evaluated_on: date
+    evaluated_on: Day
     evaluator: str = ""
     evidence: str
 
 
 class CpdIn(Schema):
-    year: int
+    year: Year
     content: str = ""
-    hours: Decimal = Decimal(0)
-    completed_on: date | None = None
+    hours: Days = Decimal(0)
+    completed_on: Day | None = None
 
 
 class CpdCompleteIn(Schema):
-    completed_on: date
-    hours: Decimal
+    completed_on: Day
+    hours: Days
 
 
 class ConflictIn(Schema):
     kind: str
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     organisation_name: str = ""
     credit_code: str = ""
-    started_on: date | None = None
-    ended_on: date | None = None
-    declared_on: date | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
+    declared_on: Day | None = None
     note: str = ""
 
 
 class UnavailabilityIn(Schema):
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     reason: str = ""
 
 
 class CpdPlanIn(Schema):
-    year: int
+    year: Year
     content: str
 
 
@@ -220,7 +220,7 @@ class QualificationTypeOut(Schema):
     is_ghg_manager: bool
 
 
-class Created(Schema):
+class AuditorEntryCreated(Schema):
     kind: str
     id: int
 
@@ -259,7 +259,7 @@ def auditors(request):
 
 
 @router.get("/auditors/{user_id}", response=RegisterOut)
-def register(request, user_id: int):
+def register(request, user_id: Id):
     person = _person(request, user_id)
     snap = snapshots([person])[0]
     roles = person.role_codes()
@@ -289,44 +289,44 @@ def _created(kind: str, obj):
     return Status(201, {"kind": kind, "id": obj.pk})
 
 
-@router.post("/auditors/{user_id}/registrations", response={201: Created, 422: Problem})
-def add_registration(request, user_id: int, payload: RegistrationIn):
+@router.post("/auditors/{user_id}/registrations", response={201: AuditorEntryCreated})
+def add_registration(request, user_id: Id, payload: RegistrationIn):
     return _created("registration", actions.add_registration(_person(request, user_id), by=request.user,
                                                              **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/qualifications", response={201: Created, 422: Problem})
-def add_qualification(request, user_id: int, payload: QualificationIn):
+@router.post("/auditors/{user_id}/qualifications", response={201: AuditorEntryCreated})
+def add_qualification(request, user_id: Id, payload: QualificationIn):
     return _created("qualification", actions.add_qualification(_person(request, user_id), by=request.user,
                                                                **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/experience", response={201: Created, 422: Problem})
-def add_experience(request, user_id: int, payload: ExperienceIn):
+@router.post("/auditors/{user_id}/experience", response={201: AuditorEntryCreated})
+def add_experience(request, user_id: Id, payload: ExperienceIn):
     return _created("experience", actions.add_experience(_person(request, user_id), by=request.user,
                                                          **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/competences", response={201: Created, 422: Problem})
-def add_competence(request, user_id: int, payload: CompetenceIn):
+@router.post("/auditors/{user_id}/competences", response={201: AuditorEntryCreated})
+def add_competence(request, user_id: Id, payload: CompetenceIn):
     return _created("competence", actions.add_competence(_person(request, user_id), by=request.user,
                                                          **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/cpd", response={201: Created, 422: Problem})
-def add_cpd(request, user_id: int, payload: CpdIn):
+@router.post("/auditors/{user_id}/cpd", response={201: AuditorEntryCreated})
+def add_cpd(request, user_id: Id, payload: CpdIn):
     return _created("cpd", actions.add_cpd(_person(request, user_id), by=request.user, **payload.dict()))
 
 
-@router.post("/auditors/{user_id}/cpd/{entry_id}/complete", response={200: CpdOut, 422: Problem})
-def complete_cpd(request, user_id: int, entry_id: int, payload: CpdCompleteIn):
+@router.post("/auditors/{user_id}/cpd/{entry_id}/complete", response=CpdOut)
+def complete_cpd(request, user_id: Id, entry_id: Id, payload: CpdCompleteIn):
     person = _person(request, user_id)
     record = get_or_404(CpdRecord.objects.filter(user=person), pk=entry_id)
     return actions.complete_cpd(record, by=request.user, **payload.dict())
 
 
-@router.post("/auditors/{user_id}/conflicts", response={201: Created, 422: Problem})
-def declare_conflict(request, user_id: int, payload: ConflictIn):
+@router.post("/auditors/{user_id}/conflicts", response={201: AuditorEntryCreated})
+def declare_conflict(request, user_id: Id, payload: ConflictIn):
     person = _person(request, user_id)
     data = payload.dict()
     org_id = data.pop("organisation_id")
@@ -335,14 +335,14 @@ def declare_conflict(request, user_id: int, payload: ConflictIn):
     return _created("conflict", actions.declare_conflict(person, by=request.user, organisation=org, **data))
 
 
-@router.post("/auditors/{user_id}/unavailability", response={201: Created, 422: Problem})
-def add_unavailability(request, user_id: int, payload: UnavailabilityIn):
+@router.post("/auditors/{user_id}/unavailability", response={201: AuditorEntryCreated})
+def add_unavailability(request, user_id: Id, payload: UnavailabilityIn):
     return _created("unavailability", actions.add_unavailability(_person(request, user_id), by=request.user,
                                                                  **payload.dict()))
 
 
-@router.delete("/auditors/{user_id}/{kind}/{entry_id}", response={204: None, 422: Problem})
-def remove_entry(request, user_id: int, kind: str, entry_id: int):
+@router.delete("/auditors/{user_id}/{kind}/{entry_id}", response={204: None})
+def remove_entry(request, user_id: Id, kind: str, entry_id: Id):
     """Remove an entry; kind is registration, qualification, experience, competence, cpd, conflict or
     unavailability."""
     if kind not in actions.REMOVABLE:
@@ -358,7 +358,7 @@ def cpd_plans(request):
     return list(CpdPlan.objects.all())
 
 
-@router.post("/cpd-plans", response={200: CpdPlanOut, 422: Problem})
+@router.post("/cpd-plans", response=CpdPlanOut)
 def set_cpd_plan(request, payload: CpdPlanIn):
     return actions.set_cpd_plan(by=request.user, **payload.dict())
 
@@ -370,7 +370,7 @@ def qualification_types(request):
     return list(QualificationType.objects.all())
 
 
-@router.post("/qualification-types", response={201: QualificationTypeOut, 422: Problem})
+@router.post("/qualification-types", response={201: QualificationTypeOut})
 def add_qualification_type(request, payload: QualificationTypeIn):
     require_role(request.user, Role.SYSTEM_ADMIN)
     return Status(201, actions.add_qualification_type(by=request.user, **payload.dict()))

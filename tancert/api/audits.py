@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import AuditOut, CombinedSystem, FindingOut, Problem, audit_out
+from tancert.api.schemas import AuditOut, CombinedSystem, Day, FindingOut, Id, Number, audit_out
 from tancert.audits import actions
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.findings import actions as finding_actions
@@ -25,14 +23,14 @@ class TeamIn(Schema):
 
 
 class PlanIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     kind: str
-    start_date: date
-    end_date: date
-    auditor_days: float
+    start_date: Day
+    end_date: Day
+    auditor_days: Number
     team: list[TeamIn]
-    application_id: int | None = None
-    certificate_id: int | None = None
+    application_id: Id | None = None
+    certificate_id: Id | None = None
     method: str = "FS01"
     offsite: bool = False
     offsite_reason: str = ""
@@ -41,7 +39,7 @@ class PlanIn(Schema):
     combined_with: list[CombinedSystem] = []
 
 
-@router.post("/audits", response={201: AuditOut, 422: Problem})
+@router.post("/audits", response={201: AuditOut})
 def plan(request, payload: PlanIn):
     from django.core.exceptions import PermissionDenied
 
@@ -72,12 +70,12 @@ def _audit(request, audit_id):
 
 
 @router.get("/audits/{audit_id}", response=AuditOut)
-def audit(request, audit_id: int):
+def audit(request, audit_id: Id):
     return audit_out(_audit(request, audit_id))
 
 
 @router.get("/audits/{audit_id}/findings", response=list[FindingOut])
-def findings(request, audit_id: int):
+def findings(request, audit_id: Id):
     return list(_audit(request, audit_id).findings.all())
 
 
@@ -86,13 +84,13 @@ class FindingIn(Schema):
     description: str
     evidence: str = ""
     clause: str = ""
-    due_date: date | None = None
-    item_id: int | None = None  # the checklist item it is raised on
+    due_date: Day | None = None
+    item_id: Id | None = None  # the checklist item it is raised on
     evidence_ids: list[int] = []  # evidence entries of this audit's checklist
 
 
-@router.post("/audits/{audit_id}/findings", response={201: FindingOut, 422: Problem})
-def raise_finding(request, audit_id: int, payload: FindingIn):
+@router.post("/audits/{audit_id}/findings", response={201: FindingOut})
+def raise_finding(request, audit_id: Id, payload: FindingIn):
     a = _audit(request, audit_id)
     data = payload.dict()
     item_id = data.pop("item_id")
@@ -105,8 +103,8 @@ class CompleteIn(Schema):
     recommendation: str
 
 
-@router.post("/audits/{audit_id}/complete", response={200: AuditOut, 422: Problem})
-def complete(request, audit_id: int, payload: CompleteIn):
+@router.post("/audits/{audit_id}/complete", response=AuditOut)
+def complete(request, audit_id: Id, payload: CompleteIn):
     a = _audit(request, audit_id)
     actions.complete_audit(a, by=request.user, **payload.dict())
     a.refresh_from_db()
@@ -124,20 +122,20 @@ class ResponseIn(Schema):
     evidence: str = ""
 
 
-@router.post("/findings/{finding_id}/response", response={200: FindingOut, 422: Problem})
-def respond(request, finding_id: int, payload: ResponseIn):
+@router.post("/findings/{finding_id}/response", response=FindingOut)
+def respond(request, finding_id: Id, payload: ResponseIn):
     f = _finding(request, finding_id)
     finding_actions.respond_to_finding(f, by=request.user, **payload.dict())
     return f
 
 
-class ReviewIn(Schema):
+class FindingReviewIn(Schema):
     outcome: str  # accept / verify / return
     note: str = ""
 
 
-@router.post("/findings/{finding_id}/review", response={200: FindingOut, 422: Problem})
-def review(request, finding_id: int, payload: ReviewIn):
+@router.post("/findings/{finding_id}/review", response=FindingOut)
+def review(request, finding_id: Id, payload: FindingReviewIn):
     f = _finding(request, finding_id)
     finding_actions.review_finding_response(f, by=request.user, outcome=payload.outcome, note=payload.note)
     return f

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tancert.api.schemas import Problem
+from tancert.api.schemas import Count, Id, Number, Version
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
 from tancert.audits.report import actions as report
@@ -21,21 +21,6 @@ from tancert.audits.team import on_team
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["carbon verification and audit report"])
-
-
-class CellErrorOut(Schema):
-    sheet: str
-    row: int | None = None
-    column: str | None = None
-    message: str
-    message_zh: str = ""
-
-
-class InventoryProblem(Schema):
-    rule: str
-    message: str
-    field: str | None = None
-    errors: list[CellErrorOut] = []
 
 
 class SampleRecordOut(Schema):
@@ -78,11 +63,11 @@ def inventory_out(up) -> dict:
 
 
 class CheckIn(Schema):
-    row: int
+    row: Count
     source_kind: str  # invoice / ledger / meter_reading / lab_report / contract / production_report / other
     reference: str
     result: str  # agrees / discrepancy
-    value_found: float | None = None
+    value_found: Number | None = None
     note: str = ""
     grade: str = "minor"  # of the finding a discrepancy raises
 
@@ -145,8 +130,8 @@ def _upload(request, audit_id: int, version: int):
     return get_or_404(_carbon_audit(request, audit_id).inventories.all(), version=version)
 
 
-@router.post("/audits/{audit_id}/inventories", response={201: InventoryOut, 422: InventoryProblem})
-def upload_inventory(request, audit_id: int, file: File[UploadedFile]):
+@router.post("/audits/{audit_id}/inventories", response={201: InventoryOut})
+def upload_inventory(request, audit_id: Id, file: File[UploadedFile]):
     """Upload the inventory (multipart `file`: the engine's .xlsx template, .json or .csv) as a new version."""
     up = carbon.upload_inventory(_carbon_audit(request, audit_id), by=request.user, filename=file.name,
                                  content=file.read())
@@ -154,12 +139,12 @@ def upload_inventory(request, audit_id: int, file: File[UploadedFile]):
 
 
 @router.get("/audits/{audit_id}/inventories", response=list[InventoryOut])
-def inventories(request, audit_id: int):
+def inventories(request, audit_id: Id):
     return [inventory_out(u) for u in _carbon_audit(request, audit_id).inventories.order_by("version")]
 
 
 @router.get("/audits/{audit_id}/inventories/{version}/sample", response=list[SampleRecordOut])
-def sample(request, audit_id: int, version: int):
+def sample(request, audit_id: Id, version: Version):
     up = _upload(request, audit_id, version)
     checks = {c.row: c for c in up.checks.all()}
     return [r | {"checked": r["row"] in checks, "result": checks[r["row"]].result if r["row"] in checks else None}
@@ -167,36 +152,36 @@ def sample(request, audit_id: int, version: int):
 
 
 @router.get("/audits/{audit_id}/inventories/{version}/file")
-def inventory_file(request, audit_id: int, version: int):
+def inventory_file(request, audit_id: Id, version: Version):
     up = _upload(request, audit_id, version)
     return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name)
 
 
-@router.post("/audits/{audit_id}/inventories/{version}/checks", response={201: CheckOut, 422: Problem})
-def record_check(request, audit_id: int, version: int, payload: CheckIn):
+@router.post("/audits/{audit_id}/inventories/{version}/checks", response={201: CheckOut})
+def record_check(request, audit_id: Id, version: Version, payload: CheckIn):
     c = carbon.record_sample_check(_upload(request, audit_id, version), by=request.user, **payload.dict())
     return Status(201, check_out(c))
 
 
 @router.get("/audits/{audit_id}/inventories/{version}/checks", response=list[CheckOut])
-def checks(request, audit_id: int, version: int):
+def checks(request, audit_id: Id, version: Version):
     return [check_out(c) for c in _upload(request, audit_id, version).checks.select_related("finding")]
 
 
-@router.post("/audits/{audit_id}/inventories/{version}/confirm", response={201: FindingRef, 422: Problem})
-def confirm(request, audit_id: int, version: int, payload: ConfirmIn):
+@router.post("/audits/{audit_id}/inventories/{version}/confirm", response={201: FindingRef})
+def confirm(request, audit_id: Id, version: Version, payload: ConfirmIn):
     """Confirm a blocking data-quality finding of the engine as an audit finding."""
     return Status(201, carbon.confirm_data_finding(_upload(request, audit_id, version), by=request.user,
                                                    **payload.dict()))
 
 
-@router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut, 422: Problem})
-def freeze(request, audit_id: int):
+@router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut})
+def freeze(request, audit_id: Id):
     return Status(201, frozen_out(carbon.freeze_figures(_carbon_audit(request, audit_id), by=request.user)))
 
 
 @router.get("/audits/{audit_id}/frozen-figures", response=list[FrozenOut])
-def frozen_figures(request, audit_id: int):
+def frozen_figures(request, audit_id: Id):
     return [frozen_out(f) for f in _carbon_audit(request, audit_id).frozen_figures.select_related("upload")]
 
 
@@ -207,7 +192,7 @@ def _report_audit(request, audit_id: int):
     return a
 
 
-class SignIn(Schema):
+class VerificationSignIn(Schema):
     objectives: str
     evaluation: str
     recommendation: str
@@ -234,19 +219,19 @@ def report_out(r) -> dict:
             "focus_items": [f["key"] for f in r.content.get("focus", [])]}
 
 
-@router.post("/audits/{audit_id}/reports", response={201: ReportOut, 422: Problem})
-def sign(request, audit_id: int, payload: SignIn):
+@router.post("/audits/{audit_id}/reports", response={201: ReportOut})
+def sign(request, audit_id: Id, payload: VerificationSignIn):
     """The team leader signs the report: a new PDF/A version (R7.5.1)."""
     r = report.sign_report(_report_audit(request, audit_id), by=request.user, **payload.dict())
     return Status(201, report_out(r))
 
 
 @router.get("/audits/{audit_id}/reports", response=list[ReportOut])
-def reports(request, audit_id: int):
+def reports(request, audit_id: Id):
     return [report_out(r) for r in _report_audit(request, audit_id).reports.select_related("signed_by", "frozen")]
 
 
 @router.get("/audits/{audit_id}/reports/{version}/pdf")
-def report_pdf(request, audit_id: int, version: int):
+def report_pdf(request, audit_id: Id, version: Version):
     r = get_or_404(_report_audit(request, audit_id).reports.all(), version=version)
     return FileResponse(r.pdf.open("rb"), content_type="application/pdf", filename=r.filename)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import CertificateOut, DecisionOut, Problem, audit_out, decision_out
+from tancert.api.schemas import CertificateOut, Day, DecisionOut, Id, Version, audit_out, decision_out
 from tancert.audits.access import audits_for
 from tancert.audits.models import Audit
 from tancert.certificates import actions, dashboard
@@ -42,8 +42,8 @@ class VoteOut(Schema):
     detail: str
 
 
-@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 202: VoteOut, 422: Problem})
-def decide(request, audit_id: int, payload: DecisionIn):
+@router.post("/audits/{audit_id}/decision", response={201: DecisionOut, 202: VoteOut})
+def decide(request, audit_id: Id, payload: DecisionIn):
     """Decide (R7.5). With a committee, 202 records this member's vote until the committee is complete."""
     audit = get_or_404(audits_for(request.user), pk=audit_id)
     conditions = {k: v.dict() for k, v in payload.conditions.items()}
@@ -66,8 +66,8 @@ def decisions(request):
     return [decision_out(d) for d in _decisions(request.user).select_related("decided_by")]
 
 
-@router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut, 422: Problem})
-def issue(request, decision_id: int):
+@router.post("/decisions/{decision_id}/certificate", response={201: CertificateOut})
+def issue(request, decision_id: Id):
     decision = get_or_404(_decisions(request.user), pk=decision_id)
     return Status(201, actions.issue_certificate(decision, by=request.user))
 
@@ -81,12 +81,12 @@ def certificates(request, status: str | None = None):
 
 
 @router.get("/certificates/{cert_id}", response=CertificateOut)
-def certificate(request, cert_id: int):
+def certificate(request, cert_id: Id):
     return certificate_for(request, cert_id)
 
 
 @router.get("/certificates/{cert_id}/pdf")
-def certificate_pdf(request, cert_id: int, version: int | None = None):
+def certificate_pdf(request, cert_id: Id, version: Version | None = None):
     """The certificate PDF/A (latest version unless `version` is given)."""
     cert = certificate_for(request, cert_id)
     qs = cert.versions.exclude(pdf="")
@@ -99,26 +99,26 @@ def certificate_pdf(request, cert_id: int, version: int | None = None):
 class SuspendIn(Schema):
     trigger: str
     reason: str
-    respond_by: date
-    confirmed_on: date | None = None
+    respond_by: Day
+    confirmed_on: Day | None = None
 
 
 class ReasonIn(Schema):
     reason: str
 
 
-@router.post("/certificates/{cert_id}/suspend", response={200: CertificateOut, 422: Problem})
-def suspend(request, cert_id: int, payload: SuspendIn):
+@router.post("/certificates/{cert_id}/suspend", response=CertificateOut)
+def suspend(request, cert_id: Id, payload: SuspendIn):
     return actions.suspend_certificate(certificate_for(request, cert_id), by=request.user, **payload.dict())
 
 
-@router.post("/certificates/{cert_id}/restore", response={200: CertificateOut, 422: Problem})
-def restore(request, cert_id: int, payload: ReasonIn):
+@router.post("/certificates/{cert_id}/restore", response=CertificateOut)
+def restore(request, cert_id: Id, payload: ReasonIn):
     return actions.restore_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
-@router.post("/certificates/{cert_id}/withdraw", response={200: CertificateOut, 422: Problem})
-def withdraw(request, cert_id: int, payload: ReasonIn):
+@router.post("/certificates/{cert_id}/withdraw", response=CertificateOut)
+def withdraw(request, cert_id: Id, payload: ReasonIn):
     return actions.withdraw_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
@@ -127,15 +127,15 @@ class ChangeIn(Schema):
     reason: str
 
 
-@router.post("/certificates/{cert_id}/change", response={200: CertificateOut, 422: Problem})
-def change(request, cert_id: int, payload: ChangeIn):
+@router.post("/certificates/{cert_id}/change", response=CertificateOut)
+def change(request, cert_id: Id, payload: ChangeIn):
     """Approve a change (R9.4): name, address, scope or sites; number and validity stay."""
     return actions.change_certificate(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
                                       reason=payload.reason)
 
 
-@router.post("/certificates/{cert_id}/cancel", response={200: CertificateOut, 422: Problem})
-def cancel(request, cert_id: int, payload: ReasonIn):
+@router.post("/certificates/{cert_id}/cancel", response=CertificateOut)
+def cancel(request, cert_id: Id, payload: ReasonIn):
     return actions.cancel_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
@@ -153,8 +153,8 @@ class ApplicationRef(Schema):
     status: str
 
 
-@router.post("/certificates/{cert_id}/renewal", response={201: ApplicationRef, 422: Problem})
-def renew(request, cert_id: int):
+@router.post("/certificates/{cert_id}/renewal", response={201: ApplicationRef})
+def renew(request, cert_id: Id):
     """The holder applies for recertification (R9.3-renewal: from 90 days before expiry)."""
     app = actions.apply_for_renewal(certificate_for(request, cert_id), by=request.user)
     return Status(201, {"id": app.pk, "kind": app.kind, "status": app.status})
@@ -176,15 +176,15 @@ class ChangeRequestOut(Schema):
 
 
 @router.get("/certificates/{cert_id}/change-requests", response=list[ChangeRequestOut])
-def change_requests(request, cert_id: int):
+def change_requests(request, cert_id: Id):
     cert = certificate_for(request, cert_id)
     if not (request.user.organisation_id == cert.organisation_id or is_office(request.user)):
         return []
     return list(cert.change_requests.all())
 
 
-@router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut, 422: Problem})
-def change_request(request, cert_id: int, payload: ChangeRequestIn):
+@router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut})
+def change_request(request, cert_id: Id, payload: ChangeRequestIn):
     """The holder applies for a change (R9.4.1); validity dates cannot change (R9.4.2)."""
     return Status(201, actions.request_change(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
                                               reason=payload.reason))
@@ -193,11 +193,11 @@ def change_request(request, cert_id: int, payload: ChangeRequestIn):
 class ChangeReviewIn(Schema):
     approve: bool
     note: str
-    audit_id: int | None = None
+    audit_id: Id | None = None
 
 
-@router.post("/change-requests/{request_id}/review", response={200: ChangeRequestOut, 422: Problem})
-def change_review(request, request_id: int, payload: ChangeReviewIn):
+@router.post("/change-requests/{request_id}/review", response=ChangeRequestOut)
+def change_review(request, request_id: Id, payload: ChangeReviewIn):
     req = get_or_404(ChangeRequest.objects.filter(certificate__in=certificates_for(request.user)),
                             pk=request_id)
     audit = get_or_404(Audit.objects.filter(organisation_id=req.certificate.organisation_id),
@@ -206,7 +206,7 @@ def change_review(request, request_id: int, payload: ChangeReviewIn):
 
 
 @router.post("/certificates/{cert_id}/english")
-def english(request, cert_id: int):
+def english(request, cert_id: Id):
     """The English PDF/A of the current version (made on the first request)."""
     cert = certificate_for(request, cert_id)
     v = actions.english_version(cert, by=request.user)

@@ -7,13 +7,14 @@ only team members change anything (403). Rule violations are 422 {"rule", "messa
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
-from tancert.api.schemas import FindingOut, Problem
+from tancert.api.schemas import MAX_INT, FindingOut, Id, Version
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
@@ -43,14 +44,14 @@ def _item(request, item_id: int) -> ChecklistItem:
 
 # --- stage 1 ------------------------------------------------------------------------------------------
 
-class ReviewIn(Schema):
+class Stage1ReviewIn(Schema):
     result: str  # adequate / inadequate / not_applicable
     note: str = ""
 
 
 class Stage1In(Schema):
-    version: int
-    reviews: dict[str, ReviewIn] = {}
+    version: Version
+    reviews: dict[str, Stage1ReviewIn] = {}
     ready_for_stage2: bool | None = None
     readiness: str | None = None
     carbon_review: str | None = None
@@ -86,12 +87,12 @@ def _stage1_out(a) -> dict:
 
 
 @router.get("/audits/{audit_id}/stage1", response=Stage1Out)
-def get_stage1(request, audit_id: int):
+def get_stage1(request, audit_id: Id):
     return _stage1_out(_audit(request, audit_id))
 
 
-@router.put("/audits/{audit_id}/stage1", response={200: Stage1Out, 422: Problem})
-def put_stage1(request, audit_id: int, payload: Stage1In):
+@router.put("/audits/{audit_id}/stage1", response=Stage1Out)
+def put_stage1(request, audit_id: Id, payload: Stage1In):
     a = _audit(request, audit_id)
     data = payload.dict()
     texts = {n: data[n] for n in Stage1Record.TEXT_FIELDS if data.get(n) is not None}
@@ -167,12 +168,12 @@ def _checklist_out(a) -> dict:
 
 
 @router.get("/audits/{audit_id}/checklist", response=ChecklistOut)
-def get_checklist(request, audit_id: int):
+def get_checklist(request, audit_id: Id):
     return _checklist_out(_audit(request, audit_id))
 
 
-@router.post("/audits/{audit_id}/checklist", response={201: ChecklistOut, 422: Problem})
-def post_checklist(request, audit_id: int):
+@router.post("/audits/{audit_id}/checklist", response={201: ChecklistOut})
+def post_checklist(request, audit_id: Id):
     """Build the checklist from the clause tree, policy and overlays in force now (idempotent)."""
     a = _audit(request, audit_id)
     start_checklist(a, by=request.user)
@@ -186,8 +187,8 @@ class AnswerIn(Schema):
     uuid: str | None = None
 
 
-@router.post("/checklist-items/{item_id}/answer", response={200: ItemOut, 422: Problem})
-def post_answer(request, item_id: int, payload: AnswerIn):
+@router.post("/checklist-items/{item_id}/answer", response=ItemOut)
+def post_answer(request, item_id: Id, payload: AnswerIn):
     item = answer_item(_item(request, item_id), by=request.user, **payload.dict())
     return _item_out(ChecklistItem.objects.get(pk=item.pk))
 
@@ -200,13 +201,13 @@ class EvidenceIn(Schema):
     uuid: str | None = None
 
 
-@router.post("/checklist-items/{item_id}/evidence", response={201: EvidenceOut, 422: Problem})
-def post_evidence(request, item_id: int, payload: EvidenceIn):
+@router.post("/checklist-items/{item_id}/evidence", response={201: EvidenceOut})
+def post_evidence(request, item_id: Id, payload: EvidenceIn):
     return Status(201, _evidence_out(add_evidence(_item(request, item_id), by=request.user, **payload.dict())))
 
 
-@router.post("/checklist-items/{item_id}/evidence/upload", response={201: EvidenceOut, 422: Problem})
-def upload_evidence(request, item_id: int, kind: Form[str], file: File[UploadedFile], text: Form[str] = "",
+@router.post("/checklist-items/{item_id}/evidence/upload", response={201: EvidenceOut})
+def upload_evidence(request, item_id: Id, kind: Form[str], file: File[UploadedFile], text: Form[str] = "",
                     person: Form[str] = "", uuid: Form[str] = ""):
     entry = add_evidence(_item(request, item_id), by=request.user, kind=kind, text=text, person=person,
                          uuid=uuid or None, filename=file.name, content=file.read())
@@ -219,7 +220,7 @@ class SyncEntry(Schema):
     item: str  # the item's code, e.g. "R7.4.2-F3" or "6.5"
     conformity: str = ""
     reason: str = ""
-    version: int = -1
+    version: Annotated[int, Field(ge=-1, le=MAX_INT)] = -1  # the version the auditor saw (R7.4.2 conflicts); -1: none
     kind: str = "note"
     text: str = ""
     person: str = ""
@@ -227,7 +228,7 @@ class SyncEntry(Schema):
 
 
 class SyncIn(Schema):
-    entries: list[SyncEntry]
+    entries: list[SyncEntry] = Field(max_length=5000)  # a day's offline work, bounded
 
 
 class SyncResult(Schema):
@@ -242,13 +243,13 @@ class SyncResult(Schema):
 
 
 @router.post("/audits/{audit_id}/checklist/sync", response=list[SyncResult], url_name="checklist_sync")
-def post_sync(request, audit_id: int, payload: SyncIn):
+def post_sync(request, audit_id: Id, payload: SyncIn):
     """The offline queue: entries applied in order, each idempotent by its client-generated UUID."""
     return sync(_audit(request, audit_id), by=request.user, entries=[e.dict() for e in payload.entries])
 
 
 @router.get("/audits/{audit_id}/report-items", response=list[dict[str, Any]])
-def get_report_items(request, audit_id: int):
+def get_report_items(request, audit_id: Id):
     """checklists.report_items(): every item with conformity, evidence, auditor and finding numbers."""
     return checklists.report_items(_audit(request, audit_id))
 
@@ -270,12 +271,12 @@ def _checkin_out(c) -> dict:
 
 
 @router.get("/audits/{audit_id}/checkins", response=list[CheckInOut])
-def get_checkins(request, audit_id: int):
+def get_checkins(request, audit_id: Id):
     return [_checkin_out(c) for c in _audit(request, audit_id).checkins.all()]
 
 
-@router.post("/audits/{audit_id}/checkins", response={201: CheckInOut, 422: Problem})
-def post_checkin(request, audit_id: int, meeting: Form[str], photos: File[list[UploadedFile]],
+@router.post("/audits/{audit_id}/checkins", response={201: CheckInOut})
+def post_checkin(request, audit_id: Id, meeting: Form[str], photos: File[list[UploadedFile]],
                  location: Form[str] = ""):
     c = checkins.check_in(_audit(request, audit_id), by=request.user, meeting=meeting, location=location,
                           photos=[(f.name, f.read()) for f in photos])
@@ -286,15 +287,15 @@ class CheckinSettingIn(Schema):
     required: bool
 
 
-@router.put("/audits/{audit_id}/checkin-setting", response={200: dict, 422: Problem})
-def put_checkin_setting(request, audit_id: int, payload: CheckinSettingIn):
+@router.put("/audits/{audit_id}/checkin-setting", response=dict)
+def put_checkin_setting(request, audit_id: Id, payload: CheckinSettingIn):
     a = _audit(request, audit_id)
     checkins.set_checkin_required(a, by=request.user, required=payload.required)
     return {"checkin_required": payload.required}
 
 
-@router.post("/findings/{finding_id}/response/upload", response={200: FindingOut, 422: Problem})
-def respond_with_files(request, finding_id: int, correction: Form[str], root_cause: Form[str],
+@router.post("/findings/{finding_id}/response/upload", response=FindingOut)
+def respond_with_files(request, finding_id: Id, correction: Form[str], root_cause: Form[str],
                        corrective_action: Form[str], files: File[list[UploadedFile]] = None,
                        evidence: Form[str] = ""):
     """The client's answer with evidence files (multipart); the JSON endpoint takes text only."""

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tancert.api.schemas import ApplicationOut, DocumentOut, EventOut, OrganisationOut, Problem
+from tancert.api.schemas import (
+    ApplicationOut,
+    Count,
+    Day,
+    DocumentOut,
+    EventOut,
+    Id,
+    OrganisationOut,
+    Problem,
+)
 from tancert.clients import actions
 from tancert.clients.access import applications_for, organisations_for
 from tancert.people.access import is_office
@@ -28,11 +35,11 @@ class RegisterIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     legal_representative: str = ""
-    employees: int = 0
+    employees: Count = 0
     technical_areas: list[str] = []
 
 
-@router.post("/organisations/register", auth=None, response={201: OrganisationOut, 422: Problem})
+@router.post("/organisations/register", auth=None, response={201: OrganisationOut})
 def register(request, payload: RegisterIn):
     """Public sign-up: an organisation registers itself and its first user (R7.1-C1 credit-code check)."""
     org, _user = actions.sign_up_organisation(**payload.dict())
@@ -45,12 +52,12 @@ def organisations(request):
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut)
-def organisation(request, org_id: int):
+def organisation(request, org_id: Id):
     return get_or_404(organisations_for(request.user), pk=org_id)
 
 
 @router.get("/organisations/{org_id}/records", response=list[EventOut])
-def organisation_records(request, org_id: int):
+def organisation_records(request, org_id: Id):
     """The organisation's record history (office roles and the organisation itself)."""
     org = get_or_404(organisations_for(request.user), pk=org_id)
     if not (is_office(request.user) or request.user.organisation_id == org.pk):
@@ -62,13 +69,13 @@ def organisation_records(request, org_id: int):
 
 class ApplicationIn(Schema):
     scope: str
-    cms_started_on: date
+    cms_started_on: Day
     kind: str = "initial"
     criterion: str = "T/CCAA 39-2022"
     industry_requirement: str = ""
 
 
-@router.post("/applications", response={201: ApplicationOut, 422: Problem})
+@router.post("/applications", response={201: ApplicationOut})
 def create_application(request, payload: ApplicationIn):
     from django.core.exceptions import PermissionDenied
 
@@ -91,18 +98,18 @@ def _app(request, app_id: int):
 
 
 @router.get("/applications/{app_id}", response=ApplicationOut)
-def application(request, app_id: int):
+def application(request, app_id: Id):
     return _app(request, app_id)
 
 
 @router.get("/applications/{app_id}/documents", response=list[DocumentOut])
-def documents(request, app_id: int):
+def documents(request, app_id: Id):
     return list(_app(request, app_id).documents.all())
 
 
-@router.post("/applications/{app_id}/documents/{code}", response={201: DocumentOut, 422: Problem})
-def upload_document(request, app_id: int, code: str, file: File[UploadedFile],
-                    document_date: Form[date | None] = None):
+@router.post("/applications/{app_id}/documents/{code}", response={201: DocumentOut})
+def upload_document(request, app_id: Id, code: str, file: File[UploadedFile],
+                    document_date: Form[Day | None] = None):
     """Upload a new version of document D1…D11 (multipart form: file, optional document_date)."""
     doc = actions.upload_document(_app(request, app_id), code, by=request.user, filename=file.name,
                                   content=file.read(), document_date=document_date)
@@ -113,32 +120,32 @@ class NotApplicableIn(Schema):
     reason: str
 
 
-@router.post("/applications/{app_id}/documents/{code}/not-applicable", response={201: DocumentOut, 422: Problem})
-def not_applicable(request, app_id: int, code: str, payload: NotApplicableIn):
+@router.post("/applications/{app_id}/documents/{code}/not-applicable", response={201: DocumentOut})
+def not_applicable(request, app_id: Id, code: str, payload: NotApplicableIn):
     doc = actions.mark_document_not_applicable(_app(request, app_id), code, by=request.user, reason=payload.reason)
     return Status(201, doc)
 
 
 class CommitmentIn(Schema):
     signed_by: str
-    signed_on: date
+    signed_on: Day
 
 
-@router.post("/applications/{app_id}/commitment", response={200: ApplicationOut, 422: Problem})
-def commitment(request, app_id: int, payload: CommitmentIn):
+@router.post("/applications/{app_id}/commitment", response=ApplicationOut)
+def commitment(request, app_id: Id, payload: CommitmentIn):
     app = _app(request, app_id)
     actions.give_commitment(app, by=request.user, signed_by=payload.signed_by, signed_on=payload.signed_on)
     return app
 
 
 @router.get("/applications/{app_id}/eligibility", response=list[Problem])
-def eligibility(request, app_id: int):
+def eligibility(request, app_id: Id):
     """Every unmet R7.1 condition and missing document, as the client types."""
     return [v.as_dict() for v in actions.eligibility_problems(_app(request, app_id))]
 
 
-@router.post("/applications/{app_id}/submit", response={200: ApplicationOut, 422: Problem})
-def submit(request, app_id: int):
+@router.post("/applications/{app_id}/submit", response=ApplicationOut)
+def submit(request, app_id: Id):
     return actions.submit_application(_app(request, app_id), by=request.user)
 
 
@@ -146,22 +153,22 @@ class SupplementIn(Schema):
     missing: str
 
 
-@router.post("/applications/{app_id}/supplement", response={200: ApplicationOut, 422: Problem})
-def supplement(request, app_id: int, payload: SupplementIn):
+@router.post("/applications/{app_id}/supplement", response=ApplicationOut)
+def supplement(request, app_id: Id, payload: SupplementIn):
     app = _app(request, app_id)
     actions.request_supplement(app, by=request.user, missing=payload.missing)
     return app
 
 
-class ReviewIn(Schema):
+class ApplicationReviewIn(Schema):
     described: bool = False
     understands: bool = False
     competent: bool = False
     reason: str = ""
 
 
-@router.post("/applications/{app_id}/accept", response={200: ApplicationOut, 422: Problem})
-def accept(request, app_id: int, payload: ReviewIn):
+@router.post("/applications/{app_id}/accept", response=ApplicationOut)
+def accept(request, app_id: Id, payload: ApplicationReviewIn):
     app = _app(request, app_id)
     d = payload.dict()
     reason = d.pop("reason")
@@ -169,8 +176,8 @@ def accept(request, app_id: int, payload: ReviewIn):
     return app
 
 
-@router.post("/applications/{app_id}/reject", response={200: ApplicationOut, 422: Problem})
-def reject(request, app_id: int, payload: ReviewIn):
+@router.post("/applications/{app_id}/reject", response=ApplicationOut)
+def reject(request, app_id: Id, payload: ApplicationReviewIn):
     app = _app(request, app_id)
     d = payload.dict()
     reason = d.pop("reason")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from ninja import Router, Schema
 
-from tancert.api.schemas import Problem
+from tancert.api.schemas import Amount, Id
 from tancert.clients.access import applications_for
 from tancert.clients.contracts import actions as contracts
 from tancert.people.access import is_office
@@ -45,35 +45,35 @@ def _contract(request, app_id: int):
 
 
 @router.get("/applications/{app_id}/contract", response=ContractOut)
-def contract(request, app_id: int):
+def contract(request, app_id: Id):
     """The contract issued on acceptance: auditor-days with justification, fee quote, signature, payment."""
     return _contract(request, app_id)
 
 
 @router.get("/applications/{app_id}/contract/pdf")
-def contract_pdf(request, app_id: int):
+def contract_pdf(request, app_id: Id):
     c = _contract(request, app_id)
     return FileResponse(c.pdf.open("rb"), content_type="application/pdf", filename=f"{c.number}.pdf")
 
 
-class SignIn(Schema):
+class ContractSignIn(Schema):
     signer_name: str
 
 
-@router.post("/applications/{app_id}/contract/sign", response={200: ContractOut, 422: Problem})
-def sign(request, app_id: int, payload: SignIn):
+@router.post("/applications/{app_id}/contract/sign", response=ContractOut)
+def sign(request, app_id: Id, payload: ContractSignIn):
     c = _contract(request, app_id)
     contracts.sign_contract(c, by=request.user, signer_name=payload.signer_name)
     return c
 
 
 class PaymentIn(Schema):
-    amount: Decimal
+    amount: Amount
     reference: str
 
 
-@router.post("/applications/{app_id}/contract/payment", response={200: ContractOut, 422: Problem})
-def payment(request, app_id: int, payload: PaymentIn):
+@router.post("/applications/{app_id}/contract/payment", response=ContractOut)
+def payment(request, app_id: Id, payload: PaymentIn):
     c = _contract(request, app_id)
     if request.user.is_client:
         raise PermissionDenied

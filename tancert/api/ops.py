@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from tancert.api.schemas import Problem
+from tancert.api.schemas import Count, Day, Id, Year
 from tancert.ops import actions
 from tancert.ops.calendar import add_working_days
 from tancert.ops.models import CalendarDay
@@ -31,13 +31,13 @@ def notifications(request, unread: bool = False):
 
 
 @router.post("/notifications/{note_id}/read", response={204: None})
-def mark_read(request, note_id: int):
+def mark_read(request, note_id: Id):
     request.user.notifications.filter(pk=note_id, read_at__isnull=True).update(read_at=timezone.now())
     return Status(204, None)
 
 
 class CalendarDayIn(Schema):
-    day: date
+    day: Day
     is_workday: bool
     note: str
 
@@ -49,12 +49,12 @@ class CalendarDayOut(Schema):
 
 
 @router.get("/calendar", response=list[CalendarDayOut])
-def calendar(request, year: int | None = Query(None, ge=1900, le=2200)):  # noqa: B008
+def calendar(request, year: Year | None = Query(None, ge=1900, le=2200)):  # noqa: B008
     qs = CalendarDay.objects.all()
     return list(qs.filter(day__year=year) if year else qs)
 
 
-@router.post("/calendar", response={201: CalendarDayOut, 422: Problem})
+@router.post("/calendar", response={201: CalendarDayOut})
 def set_day(request, payload: CalendarDayIn):
     """Enter a day of the State Council's holiday notice (system administrators)."""
     return Status(201, actions.set_calendar_day(payload.day, by=request.user, is_workday=payload.is_workday,
@@ -62,7 +62,7 @@ def set_day(request, payload: CalendarDayIn):
 
 
 @router.delete("/calendar/{day}", response={204: None})
-def remove_day(request, day: date):
+def remove_day(request, day: Day):
     actions.remove_calendar_day(day, by=request.user)
     return Status(204, None)
 
@@ -78,7 +78,7 @@ class WorkdaysOut(Schema):
 
 
 @router.get("/workdays", response=WorkdaysOut)
-def workdays(request, start: date, days: int = Query(3, ge=0, le=MAX_WORKDAYS)):  # noqa: B008
+def workdays(request, start: Day, days: Count = Query(3, ge=0, le=MAX_WORKDAYS)):  # noqa: B008
     """The date `days` Chinese working days after `start`; fallback_years lists years counted Monday–Friday.
     At most a year of working days: the scheme's deadlines are days, not decades (a bigger number is a 422)."""
     result = add_working_days(start, max(0, days))

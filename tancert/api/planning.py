@@ -12,7 +12,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import Body, Router, Schema, Status
 
-from tancert.api.schemas import Problem
+from tancert.api.schemas import Day, Id, Month, Number, Page, Version
 from tancert.audits.access import audits_for
 from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
 from tancert.audits.programme import actions as programme_actions
@@ -79,7 +79,7 @@ def _programme(prog) -> dict:
 
 
 @router.get("/organisations/{org_id}/programme", response={200: ProgrammeOut, 404: dict})
-def programme(request, org_id: int):
+def programme(request, org_id: Id):
     """The current cycle's programme, every entry version included (``current`` marks the live ones)."""
     _office(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
@@ -89,8 +89,8 @@ def programme(request, org_id: int):
     return _programme(prog)
 
 
-@router.post("/organisations/{org_id}/programme", response={200: ProgrammeOut, 422: Problem})
-def build(request, org_id: int):
+@router.post("/organisations/{org_id}/programme", response=ProgrammeOut)
+def build(request, org_id: Id):
     """Build or bring up to date the programme (idempotent)."""
     _pm(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
@@ -98,13 +98,13 @@ def build(request, org_id: int):
 
 
 class ReplanIn(Schema):
-    earliest: date
-    latest: date
+    earliest: Day
+    latest: Day
     reason: str
 
 
-@router.post("/programme-entries/{entry_id}/replan", response={200: EntryOut, 422: Problem})
-def replan(request, entry_id: int, payload: ReplanIn):
+@router.post("/programme-entries/{entry_id}/replan", response=EntryOut)
+def replan(request, entry_id: Id, payload: ReplanIn):
     _pm(request)
     entry = get_or_404(ProgrammeEntry.objects.filter(
         programme__organisation__in=organisations_for(request.user)), pk=entry_id)
@@ -116,11 +116,11 @@ def replan(request, entry_id: int, payload: ReplanIn):
 class ExtraIn(Schema):
     reason_kind: str
     reason: str
-    start: date
+    start: Day
 
 
-@router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict, 422: Problem})
-def extra(request, org_id: int, payload: ExtraIn):
+@router.post("/organisations/{org_id}/programme/extra", response={201: EntryOut, 404: dict})
+def extra(request, org_id: Id, payload: ExtraIn):
     _pm(request)
     org = get_or_404(organisations_for(request.user), pk=org_id)
     prog = programme_actions.current_programme(org)
@@ -131,7 +131,7 @@ def extra(request, org_id: int, payload: ExtraIn):
     return Status(201, _entry(e, timezone.localdate()))
 
 
-@router.post("/planning/audit-time", response={200: dict[str, Any], 422: Problem})
+@router.post("/planning/audit-time", response={200: dict[str, Any]})
 def audit_time(request, payload: dict[str, Any] = Body(...)):  # noqa: B008
     """The audit-time calculator on a JSON description of the client (as ``tancert audit-time --json``):
     the result with its line-by-line justification in Chinese and English."""
@@ -146,10 +146,10 @@ class MemberIn(Schema):
 
 
 class NeedIn(Schema):
-    organisation_id: int
-    start_date: date
-    end_date: date
-    auditor_days: float
+    organisation_id: Id
+    start_date: Day
+    end_date: Day
+    auditor_days: Number
     team: list[MemberIn] = []
 
 
@@ -187,13 +187,13 @@ def team_suggestion(request, payload: NeedIn):
 
 
 class MoveIn(Schema):
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     reason: str
 
 
-@router.post("/audits/{audit_id}/replan", response={200: dict[str, Any], 422: Problem})
-def move(request, audit_id: int, payload: MoveIn):
+@router.post("/audits/{audit_id}/replan", response={200: dict[str, Any]})
+def move(request, audit_id: Id, payload: MoveIn):
     """Move a planned audit to new dates with the reason (all planning checks again)."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
     a = programme_actions.replan_audit(a, by=request.user, start_date=payload.start_date, end_date=payload.end_date,
@@ -201,8 +201,8 @@ def move(request, audit_id: int, payload: MoveIn):
     return _audit_row(a)
 
 
-@router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any], 422: Problem})
-def confirm(request, audit_id: int):
+@router.post("/audits/{audit_id}/confirm-team", response={200: dict[str, Any]})
+def confirm(request, audit_id: Id):
     a = get_or_404(audits_for(request.user), pk=audit_id)
     c = programme_actions.confirm_team(a, by=request.user)
     return {"audit_id": a.pk, "team": c.team, "confirmed_at": c.confirmed_at.isoformat()}
@@ -224,8 +224,8 @@ class PlanDocOut(Schema):
     content: dict[str, Any]
 
 
-@router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut, 422: Problem})
-def issue_plan(request, audit_id: int, payload: PlanDocIn):
+@router.post("/audits/{audit_id}/plan-documents", response={201: PlanDocOut})
+def issue_plan(request, audit_id: Id, payload: PlanDocIn):
     a = get_or_404(audits_for(request.user), pk=audit_id)
     alloc = None if payload.site_allocation is None else {
         (None if k in ("", "0") else k): v for k, v in payload.site_allocation.items()}
@@ -235,7 +235,7 @@ def issue_plan(request, audit_id: int, payload: PlanDocIn):
 
 
 @router.get("/audits/{audit_id}/plan-documents/{version}/pdf")
-def plan_pdf(request, audit_id: int, version: int):
+def plan_pdf(request, audit_id: Id, version: Version):
     """The audit plan PDF/A: the office, the audit team and the client of that organisation."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
     d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
@@ -269,7 +269,7 @@ def calendar_body(request):
 
 
 @router.get("/planning/calendar/auditors", response=dict[str, Any])
-def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
+def calendar_auditors(request, month: Month = "", q: str = "", page: Page = 1):
     """Who is on an audit or unavailable on which day of ``month`` (YYYY-MM; default this month):
     auditors and technical experts, 50 to a page, narrowed by name with ``q`` (programme manager)."""
     _pm(request)
@@ -279,7 +279,7 @@ def calendar_auditors(request, month: str = "", q: str = "", page: int = 1):
 
 
 @router.get("/planning/calendar/mine/month", response=dict[str, Any])
-def calendar_mine_month(request, month: str = ""):
+def calendar_mine_month(request, month: Month = ""):
     """The caller's own month grid (auditors and technical experts)."""
     if request.user.is_client or not request.user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         raise PermissionDenied

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from tancert.api.schemas import Id
 from tancert.people.access import is_office
 from tancert.people.actions import create_api_token
 from tancert.records import chain
@@ -61,7 +62,7 @@ class OriginalOut(Schema):
 
 
 @router.post("/records/{seq}/originals", response={201: OriginalOut, 422: dict})
-def attach_original(request, seq: int, file: File[UploadedFile], kept_at: Form[str]):
+def attach_original(request, seq: Id, file: File[UploadedFile], kept_at: Form[str]):
     """Attach the scan of a signed paper original to record event `seq` (RR-signed; office roles)."""
     if not is_office(request.user):
         raise PermissionDenied

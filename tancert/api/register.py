@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema, Status
+from django.http import Http404
+from ninja import Router, Schema
 
 from tancert.certificates import seal
 from tancert.certificates.models import Certificate
@@ -43,34 +44,16 @@ def _public(c: Certificate) -> dict:
     }
 
 
-class TooMany(Schema):
-    detail: str
-    retry_after: int
-    rule: str = "R9.2-lookup"
-
-
-def _limit(request, query: str):
-    address = lookup.client_address(request)
-    allowed, retry = lookup.allow(address)
-    if not allowed:
-        lookup.log(address, "api", query, 0, limited=True)
-        return address, Status(429, {"detail": "too many lookups from this address", "retry_after": retry,
-                                     "rule": "R9.2-lookup"})
-    return address, None
-
-
-@router.get("/certificates/{number}", response={200: PublicCertificate, 404: dict, 429: TooMany})
+@router.get("/certificates/{number}", response=PublicCertificate)
 def lookup_one(request, number: str):
     """One certificate by number: status, holder, scope, criterion, dates, surveillance status.
 
-    Rate-limited per client address (429 with retry_after) and logged (R9.2-lookup)."""
-    address, refused = _limit(request, number)
-    if refused:
-        return refused
+    Rate-limited per client address (429 with Retry-After) and logged (R9.2-lookup)."""
+    address = lookup.admit(request, "api", number)
     cert = Certificate.objects.filter(number="".join(number.split()).upper()).first()
     lookup.log(address, "api", number, int(cert is not None))
     if cert is None:
-        return Status(404, {"detail": "not found"})
+        raise Http404
     return _public(cert)
 
 
@@ -88,19 +71,17 @@ class PublicHistory(Schema):
     chain: list[str]
 
 
-@router.get("/certificates/{number}/history", response={200: PublicHistory, 404: dict, 429: TooMany})
+@router.get("/certificates/{number}/history", response=PublicHistory)
 def history(request, number: str):
     """The history of changes of one certificate (issue, surveillance, changes, suspension, …), its versions
     (superseded ones stay verifiable, R9.4.2) and its recertification chain. Rate-limited and logged."""
     from django.utils import timezone
 
-    address, refused = _limit(request, number)
-    if refused:
-        return refused
+    address = lookup.admit(request, "api", number)
     cert = Certificate.objects.filter(number="".join(number.split()).upper()).first()
     lookup.log(address, "api", number, int(cert is not None))
     if cert is None:
-        return Status(404, {"detail": "not found"})
+        raise Http404
     labels = public_history_labels()
     events = Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
     return {"number": cert.number, "status": cert.public_status,
@@ -111,15 +92,13 @@ def history(request, number: str):
             "chain": [c.number for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]}
 
 
-@router.get("/certificates", response={200: list[PublicCertificate], 429: TooMany})
+@router.get("/certificates", response=list[PublicCertificate])
 def search(request, q: str):
     """Search by number, organisation name or unified social credit code (at most 50 results)."""
     q = q.strip()[:100]
     if not q:
         return []
-    address, refused = _limit(request, q)
-    if refused:
-        return refused
+    address = lookup.admit(request, "api", q)
     found = [_public(c) for c in search_certificates(q)]
     lookup.log(address, "api", q, len(found))
     return found
@@ -134,6 +113,7 @@ class SealKey(Schema):
 @router.get("/seal-key", response=SealKey)
 def seal_key(request):
     """The body's public key for verifying certificate seals offline."""
+    lookup.admit(request, "api", "seal-key")
     public = seal.private_key().public_key()
     return {"algorithm": seal.ALGORITHM, "key_id": seal.key_id(public), "public_key_pem": seal.public_pem(public).decode()}
 
@@ -166,4 +146,5 @@ def records_head(request):
     """The record log's signed head: the latest signed checkpoint (sequence number, head hash, time, key id,
     Ed25519 signature) and every public key of the records keyring, each later key endorsed by the one
     before. Keep a copy: `tancert records verify` then proves the record was not cut short or rewritten."""
+    lookup.admit(request, "api", "records-head")
     return checkpoints.signed_head()

@@ -1,13 +1,11 @@
 """The versioned REST API (/api/v1/), OpenAPI at /api/v1/openapi.json.
 
 Authentication: `Authorization: Bearer <token>` (per-user tokens) or the browser session.
-Errors: a RuleViolation becomes 422 {"rule", "message", "field"}; walls give 403/404.
+Errors: one body for all (errors.ErrorOut): a RuleViolation becomes 422 {"detail", "rule", "message", "field"},
+invalid input 422 with the field, walls 403/404; every code an operation can answer is declared on it.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
 from tancert.api import (
@@ -19,6 +17,7 @@ from tancert.api import (
     checklists,
     clients,
     contracts,
+    errors,
     exports,
     marks,
     ops,
@@ -28,7 +27,6 @@ from tancert.api import (
     transfers,
 )
 from tancert.people.actions import user_for_token
-from tancert.scheme.violations import RuleViolation
 
 
 class TokenAuth(HttpBearer):
@@ -49,28 +47,13 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(RuleViolation)
-def rule_violation(request, exc: RuleViolation):
-    return api.create_response(request, exc.as_dict(), status=422)
-
-
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "not found"}, status=404)
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "authentication required"}, status=401)
+errors.install(api)
 
 
 # One router per area; the public register needs no login (its own auth=None inside register.py).
+errors.document(register.router, public=True, limited=True)
 api.add_router("/public", register.router)
 for area in (clients, application_data, contracts, ops, auditors, audits, checklists, planning, carbon,
              certificates, transfers, marks, exports, records):
+    errors.document(area.router)
     api.add_router("", area.router)

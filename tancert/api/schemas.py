@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
+
+# Ranges of every number and date the API accepts (docs/architecture.md, API): out of range is a 422
+# naming the field, never a database overflow (500) or a long computation.
+MAX_ID = 2**63 - 1  # the databases' bigint keys
+MAX_INT = 2**31 - 1  # PostgreSQL's integer columns
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Version = Annotated[int, Field(ge=0, le=MAX_INT)]  # document versions and edit counters (from 0)
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2200, 12, 31))]
+Amount = Annotated[Decimal, Field(ge=-10**10, le=10**10)]  # fits the smallest money/emission column (12, 2)
+Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
+Page = Annotated[int, Field(ge=1, le=100_000)]
+Month = Annotated[str, Field(pattern=r"^([0-9]{4}-(0[1-9]|1[0-2]))?$")]  # YYYY-MM, empty for this month
+Days = Annotated[Decimal, Field(ge=0, le=999)]  # auditor-days and hours: columns (5, 1)
 
 
 class Problem(Schema):

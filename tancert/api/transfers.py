@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema, Status
 
-from tancert.api.schemas import DecisionOut, Problem, decision_out
+from tancert.api.schemas import Count, Day, DecisionOut, Id, decision_out
 from tancert.audits.models import Audit
 from tancert.certificates.access import require_office
 from tancert.certificates.models import TransferReview
@@ -18,20 +18,20 @@ router = Router(tags=["transfers"])
 
 
 class TransferIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     previous_body: str
     previous_number: str
     previous_status: str
-    previous_issue_date: date
-    previous_expiry_date: date
+    previous_issue_date: Day
+    previous_expiry_date: Day
     stage: str
     scope: str
     authenticity: str
     reason: str
     reports: str
-    previous_cycle: int = 0
+    previous_cycle: Count = 0
     criterion: str = "T/CCAA 39-2022"
-    open_ncs: int = 0
+    open_ncs: Count = 0
     nc_note: str = ""
     complaints: str = ""
     onsite_needed: bool = False
@@ -59,7 +59,7 @@ def transfers(request):
     return list(TransferReview.objects.all())
 
 
-@router.post("/transfers", response={201: TransferOut, 422: Problem})
+@router.post("/transfers", response={201: TransferOut})
 def transfer_review(request, payload: TransferIn):
     """The pre-transfer review (RT-valid, RT-reason, RT-withdrawn, RT-profit)."""
     require_office(request.user)
@@ -71,11 +71,11 @@ def transfer_review(request, payload: TransferIn):
 class TransferDecisionIn(Schema):
     accept: bool
     reason: str
-    audit_id: int | None = None
+    audit_id: Id | None = None
 
 
-@router.post("/transfers/{review_id}/decision", response={201: DecisionOut, 422: Problem})
-def transfer_decision(request, review_id: int, payload: TransferDecisionIn):
+@router.post("/transfers/{review_id}/decision", response={201: DecisionOut})
+def transfer_decision(request, review_id: Id, payload: TransferDecisionIn):
     require_office(request.user)
     review = get_or_404(TransferReview.objects.all(), pk=review_id)
     audit = get_or_404(Audit.objects.filter(organisation=review.organisation), pk=payload.audit_id) \

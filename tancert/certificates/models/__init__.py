@@ -17,8 +17,8 @@ from tancert.certificates.models.certificate import (
 )
 from tancert.certificates.models.export import RegulatorExport
 from tancert.certificates.models.marks import MarkMisuse
-from tancert.certificates.models.register import LookupLog
+from tancert.certificates.models.register import LookupLog, LookupWindow
 from tancert.certificates.models.transfer import TransferReview
 
 __all__ = ["Certificate", "CertificateVersion", "ChangeRequest", "Decision", "DecisionVote", "LookupLog",
-           "MarkMisuse", "RegulatorExport", "TransferReview"]
+           "LookupWindow", "MarkMisuse", "RegulatorExport", "TransferReview"]

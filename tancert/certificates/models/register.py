@@ -17,3 +17,17 @@ class LookupLog(models.Model):
     query = models.CharField(max_length=100)
     found = models.PositiveIntegerField(default=0)
     limited = models.BooleanField(default=False)
+
+
+class LookupWindow(models.Model):
+    """The public register's rate limit (R9.2-lookup): lookups of one address in one minute, counted in the
+    database so that every worker process shares the count (register/lookup.py). Rows of past minutes are
+    purged as new minutes begin."""
+
+    client = models.CharField(max_length=64)
+    minute = models.BigIntegerField()  # Unix time // 60
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "minute"], name="one_lookup_window_per_minute")]
+        indexes = [models.Index(fields=["minute"], name="lookup_window_minute")]

@@ -1,8 +1,10 @@
 """Public lookups (R9.2-lookup): rate-limited per client address and logged.
 
-The limit is a fixed one-minute window counted in Django's cache (per process with the
-default local-memory cache; a shared cache such as Redis makes it global). Over the limit
-the register answers 429 with Retry-After, and the refused lookup is logged too.
+The limit is a fixed one-minute window per address, counted in the database (LookupWindow) by one
+atomic insert-or-increment, so every worker process and every server shares one count — a per-process
+cache would multiply the limit by the number of workers. Rows of past minutes are purged when a new
+minute's row is written. Over the limit the caller raises `Refused`: the register answers 429 with
+Retry-After (seconds to the next window) and the refused lookup is logged too (docs/certificates.md).
 """
 
 from __future__ import annotations
@@ -10,9 +12,23 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import gettext as _
 
-from tancert.certificates.models import LookupLog
+from tancert.certificates.models import LookupLog, LookupWindow
+
+
+class Refused(Exception):
+    """A lookup over the address's limit; `retry` seconds until the window resets."""
+
+    def __init__(self, retry: int):
+        self.retry = retry
+        super().__init__(retry)
+
+    @property
+    def message(self) -> str:
+        return _("Too many lookups from your address in the last minute. Please try again in %(n)d seconds.") % {
+            "n": self.retry}
 
 
 def client_address(request) -> str:
@@ -23,19 +39,36 @@ def client_address(request) -> str:
     return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
+def _count(address: str, minute: int) -> int:
+    """This address's lookups in this minute, the current one included: one statement, atomic in SQLite
+    and PostgreSQL alike (the unique constraint arbitrates concurrent first lookups)."""
+    table = connection.ops.quote_name(LookupWindow._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table} (client, minute, hits) VALUES (%s, %s, 1) "
+                    f"ON CONFLICT (client, minute) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+                    [address, minute])
+        hits = cur.fetchone()[0]
+    if hits == 1:  # the address's first lookup this minute: the windows before the last one are done with
+        LookupWindow.objects.filter(minute__lt=minute - 1).delete()
+    return hits
+
+
 def allow(address: str) -> tuple[bool, int]:
     """(allowed, seconds until the window resets)."""
-    limit = settings.TANCERT_LOOKUPS_PER_MINUTE
-    now = int(time.time())
-    window = now // 60
-    key = f"lookup:{address}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    return count <= limit, 60 - now % 60
+    now = time.time()
+    minute = int(now // 60)
+    hits = _count(address, minute)
+    return hits <= settings.TANCERT_LOOKUPS_PER_MINUTE, max(1, 60 - int(now % 60))
+
+
+def admit(request, channel: str, query: str) -> str:
+    """The client's address when the lookup is within the limit; raises Refused (logged) otherwise."""
+    address = client_address(request)
+    allowed, retry = allow(address)
+    if not allowed:
+        log(address, channel, query, 0, limited=True)
+        raise Refused(retry)
+    return address
 
 
 def log(address: str, channel: str, query: str, found: int, limited: bool = False) -> None:

@@ -1,7 +1,9 @@
 """The public register (R9.2-lookup): search, a certificate's page, its earlier versions and the seal's
-public key — no login; every lookup is rate-limited per address and logged (register/lookup.py)."""
+public key — no login; every one of them is rate-limited per address and logged (register/lookup.py)."""
 
 from __future__ import annotations
+
+from functools import wraps
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,36 +16,41 @@ from tancert.records import checkpoints
 from tancert.records.models import Event
 from tancert.ui.walls import get_or_404
 
-
-def _limited(request, query: str):
-    """Apply the per-address limit; returns a 429 response when exceeded (and logs it)."""
-    address = lookup.client_address(request)
-    allowed, retry = lookup.allow(address)
-    if allowed:
-        return address, None
-    lookup.log(address, "web", query, 0, limited=True)
-    response = render(request, "certificates/register/too_many.html", {"retry": retry}, status=429)
-    response["Retry-After"] = str(retry)
-    return address, response
+MAX_VERSION = 2**31 - 1
 
 
+def too_many(request, refused: lookup.Refused):
+    response = render(request, "certificates/register/too_many.html", {"retry": refused.retry}, status=429)
+    response["Retry-After"] = str(refused.retry)
+    return response
+
+
+def rate_limited(view):
+    """A refused lookup becomes the 429 page with Retry-After."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except lookup.Refused as refused:
+            return too_many(request, refused)
+    return wrapper
+
+
+@rate_limited
 def register(request):
     """Public register (R9.2-lookup): search by number, organisation name or credit code."""
     q = (request.GET.get("q") or "").strip()[:100]
     certs = []
     if q:
-        address, refused = _limited(request, q)
-        if refused:
-            return refused
+        address = lookup.admit(request, "web", q)
         certs = list(search_certificates(q))
         lookup.log(address, "web", q, len(certs))
     return render(request, "certificates/register/search.html", {"q": q, "certificates": certs})
 
 
+@rate_limited
 def register_certificate(request, number: str):
-    address, refused = _limited(request, number)
-    if refused:
-        return refused
+    address = lookup.admit(request, "web", number)
     cert = Certificate.objects.filter(number=number.upper()).first()
     lookup.log(address, "web", number, int(cert is not None))
     if cert is None:
@@ -61,24 +68,33 @@ def register_certificate(request, number: str):
     })
 
 
+@rate_limited
 def register_version(request, number: str, version: int):
     """An earlier version of a certificate stays verifiable, shown as superseded (R9.4.2)."""
-    cert = get_or_404(Certificate.objects.all(), number=number.upper())
+    address = lookup.admit(request, "web", f"{number}/v{version}")
+    cert = Certificate.objects.filter(number=number.upper()).first()
+    lookup.log(address, "web", f"{number}/v{version}", int(cert is not None))
+    if cert is None or version > MAX_VERSION:  # beyond any version, and beyond the database's integers
+        raise Http404
     v = get_or_404(cert.versions.all(), version=version)
     return render(request, "certificates/register/version.html", {"cert": cert, "v": v, "c": v.content})
 
 
+@rate_limited
 def seal_public_key(request):
     """The body's public key for offline verification of certificate seals (PEM, no login)."""
+    lookup.admit(request, "web", "seal-key")
     response = HttpResponse(seal.public_pem(seal.private_key().public_key()), content_type="application/x-pem-file")
     response["Content-Disposition"] = 'inline; filename="tancert-seal-public.pem"'
     return response
 
 
+@rate_limited
 def records_head(request):
     """The record log's signed head (docs/architecture.md, Records): the latest signed checkpoint — the
     chain's length and head hash — and every public key of the records keyring. Whoever keeps a copy can
     later prove that the body's record was cut short or rewritten (`tancert records verify`)."""
+    lookup.admit(request, "web", "records-head")
     response = JsonResponse(checkpoints.signed_head(), json_dumps_params={"indent": 1})
     response["Cache-Control"] = "no-store"
     return response

@@ -65,3 +65,75 @@ def test_suspended_or_withdrawn_is_never_shown_as_valid(p, cert, change):
 def test_seal_key_in_the_public_api(cert):
     body = Client().get("/api/v1/public/seal-key").json()
     assert body["algorithm"] == "Ed25519" and "BEGIN PUBLIC KEY" in body["public_key_pem"]
+
+
+def test_version_pages_and_the_seal_key_count_against_the_limit(cert, settings):
+    settings.TANCERT_LOOKUPS_PER_MINUTE = 2
+    c = Client(REMOTE_ADDR="198.51.100.9")
+    assert c.get(f"/register/{cert.number}/v1/").status_code == 200
+    assert c.get("/register/seal-key.pem").status_code == 200
+    r = c.get(f"/register/{cert.number}/v1/")
+    assert r.status_code == 429 and int(r["Retry-After"]) > 0
+    assert c.get("/api/v1/public/seal-key").status_code == 429
+    assert c.get(f"/register/{cert.number}/v99999999999999999999/").status_code in (404, 429)
+
+
+def test_a_refusal_says_when_to_retry_in_chinese(cert, settings):
+    settings.TANCERT_LOOKUPS_PER_MINUTE = 0
+    r = Client(REMOTE_ADDR="198.51.100.10").get(f"/api/v1/public/certificates/{cert.number}")
+    body = r.json()
+    assert r.status_code == 429 and 0 < int(r["Retry-After"]) <= 60 and body["retry_after"] == int(r["Retry-After"])
+    assert body["rule"] == "R9.2-lookup" and "秒" in body["detail"]
+    page = Client(REMOTE_ADDR="198.51.100.10").get("/register/", {"q": cert.number})
+    assert page.status_code == 429 and "秒" in page.content.decode()
+
+
+def test_the_count_lives_in_the_database_not_in_a_process_cache(cert, settings):
+    """Every worker shares the count: clearing a process's cache forgets nothing."""
+    from django.core.cache import cache
+
+    from tancert.certificates.models import LookupWindow
+
+    settings.TANCERT_LOOKUPS_PER_MINUTE = 2
+    c = Client(REMOTE_ADDR="198.51.100.11")
+    assert c.get(f"/api/v1/public/certificates/{cert.number}").status_code == 200
+    cache.clear()
+    assert c.get(f"/register/{cert.number}/").status_code == 200
+    cache.clear()
+    assert c.get(f"/api/v1/public/certificates/{cert.number}").status_code == 429
+    assert LookupWindow.objects.get(client="198.51.100.11").hits == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_one_count(settings):
+    """Two threads, each with its own database connection, as two worker processes would have."""
+    import threading
+
+    from django.db import connection
+
+    from tancert.certificates.register import lookup
+
+    settings.TANCERT_LOOKUPS_PER_MINUTE = 10
+    results: list[bool] = []
+
+    def worker():
+        try:
+            results.extend(lookup.allow("192.0.2.200")[0] for _ in range(8))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(True) == 10 and results.count(False) == 6
+
+
+def test_past_minutes_are_purged(db):
+    from tancert.certificates.models import LookupWindow
+    from tancert.certificates.register import lookup
+
+    LookupWindow.objects.create(client="192.0.2.1", minute=1, hits=5)
+    lookup.allow("192.0.2.2")
+    assert not LookupWindow.objects.filter(minute=1).exists()
