@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import tancert
-from tancert.scheme import rulebook
+from tancert.scheme import proof, rulebook
 
 DEFAULT_ROOT = Path(tancert.__file__).resolve().parent.parent
 
@@ -56,7 +56,9 @@ TEST_EXCLUDES = ("tests/scheme/test_rulebook.py", "tests/scheme/test_coverage.py
 # Any other file can opt out with this comment (e.g. a fixture module listing every key).
 SKIP_FILE_MARKER = "# rules-coverage: skip-file"
 
-STATUSES = ("enforced+tested", "enforced, untested", "tested only", "not enforced yet", "informative")
+# "enforced+tested" only with a current mutation result "killed" (scheme/proof.py, docs/mutation.json).
+STATUSES = ("enforced+tested", "enforced, mutant survived", "enforced, unproven", "enforced, untested",
+            "tested only", "not enforced yet", "informative")
 INFORMATIVE_CRITERION = (
     "A key is informative when it is a section of the scheme (no parent key) or a heading with "
     "sub-rules in the rule book (the parent of other keys). It is shown as 'informative' only while "
@@ -476,9 +478,21 @@ def _section(key: str, rules: Mapping[str, rulebook.Rule]) -> str:
     return key
 
 
-def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None) -> dict:
-    """The coverage report as plain data (the --json output without its timestamp)."""
+def _proven_status(verdict: str) -> str:
+    if verdict == "killed":
+        return "enforced+tested"
+    return "enforced, mutant survived" if verdict == "survived" else "enforced, unproven"
+
+
+def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None,
+                 mutation: Mapping[str, dict] | None = None) -> dict:
+    """The coverage report as plain data (the --json output without its timestamp).
+
+    A key with checks and tests is "enforced+tested" only when the committed mutation result
+    (``mutation``, by default ``docs/mutation.json`` of ``root``) killed it under its current fingerprint.
+    """
     rules = rulebook.RULES if rules is None else rules
+    mutation = proof.load(root) if mutation is None else mutation
     code = scan_code(root, rules)
     tested, test_errors = scan_tests(root, rules)
     parents = {r.parent for r in rules.values() if r.parent is not None}
@@ -488,7 +502,7 @@ def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None) -
         tests = tested.get(key, [])
         informative = r.parent is None or key in parents
         if enforced:
-            status = "enforced+tested" if tests else "enforced, untested"
+            status = "enforced+tested" if tests else "enforced, untested"  # proven below
         elif tests:
             status = "tested only"
         else:
@@ -498,6 +512,11 @@ def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None) -
             "section": _section(key, rules), "informative": informative, "status": status,
             "enforced_by": [s.as_dict() for s in enforced], "tested_by": tests,
         })
+    prints = proof.fingerprints({"keys": rows}, root)
+    for row in rows:
+        row["mutation"] = proof.proven(mutation.get(row["key"]), prints[row["key"]])
+        if row["status"] == "enforced+tested":
+            row["status"] = _proven_status(row["mutation"])
     summary = {s: sum(1 for row in rows if row["status"] == s) for s in STATUSES}
     return {
         "informative_criterion": INFORMATIVE_CRITERION,
