@@ -34,8 +34,9 @@ def register(name: str, seed: str, username: str):
 
 
 def complete_application(org, user, *, submit: bool = True):
+    # Industry 7 (chemicals, Appendix A): the team must cover it (R7.3.2) — qualify_team evaluates the lead.
     app = clients.create_application(org, by=user, scope="化工产品生产相关的碳管理活动",
-                                     cms_started_on=timezone.localdate() - relativedelta(months=6))
+                                     cms_started_on=timezone.localdate() - relativedelta(months=6), industry_code=7)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         clients.upload_document(app, meta.code, by=user, filename=f"{meta.code}.pdf", content=PDF,
                                 document_date=timezone.localdate() if meta.dated else None)

@@ -31,7 +31,7 @@ from tancert.people.auditors import actions as register
 from tancert.people.creditcode import check_character
 from tancert.people.models import Role, User
 from tancert.people.models.auditors import CpdRecord
-from tancert.scheme import rulebook
+from tancert.scheme import industry, rulebook
 
 DEMO_PASSWORD = "tancert-demo"
 STAFF = [
@@ -109,7 +109,12 @@ def _profile(org, user, app, *, market_years: int = 0, enms: bool = False):
 
 
 def _apply(org, user, scope, started: date, submit=True, **profile_kw):
-    app = clients.create_application(org, by=user, scope=scope, cms_started_on=started)
+    # The industry (Appendix A) is the area the organisation signed up with; the team covers it (R7.3.2). Where
+    # the reference names an industry accounting guideline for it, the demo names the first as requirement (R3).
+    area = int(org.technical_areas[0])
+    guidelines = industry.for_area(area)
+    app = clients.create_application(org, by=user, scope=scope, cms_started_on=started, industry_code=area,
+                                     industry_requirement=guidelines[0] if guidelines else "")
     _profile(org, user, app, **profile_kw)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         if meta.code == "D4" and org.employees < 100:
