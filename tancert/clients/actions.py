@@ -276,6 +276,9 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
             problems.append(RuleViolation(document_key(meta.code), _("Upload document %(code)s (%(name)s) or mark it not "
                                                       "applicable with a reason."), field=meta.code,
                                           params={"code": meta.code, "name": meta.name_zh}))
+    if app.industry_code is None:  # R7.3.2 draws the team's technical area from it
+        problems.append(RuleViolation("RA", _("Choose your industry (Appendix A technical area) in the application "
+                                              "data."), field="industry_code"))
     return problems
 
 
@@ -305,7 +308,6 @@ def document_warnings(app: Application, on: date | None = None) -> list[str]:
 def submit_application(app: Application, *, by) -> Application:
     """Submit (or resubmit after a supplement). Documents complete → the 3-working-day clock starts."""
     _editable(app, by)
-    require_industry(app)
     problems = eligibility_problems(app)
     if problems:
         raise problems[0]
