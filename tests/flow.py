@@ -33,10 +33,11 @@ def register(name: str, seed: str, username: str):
         username=username, password="test-pass-123", employees=120, technical_areas=["7"])
 
 
-def complete_application(org, user, *, submit: bool = True):
+def complete_application(org, user, *, submit: bool = True, industry_code: int = 7, industry_requirement: str = ""):
     # Industry 7 (chemicals, Appendix A): the team must cover it (R7.3.2) — qualify_team evaluates the lead.
     app = clients.create_application(org, by=user, scope="化工产品生产相关的碳管理活动",
-                                     cms_started_on=timezone.localdate() - relativedelta(months=6), industry_code=7)
+                                     cms_started_on=timezone.localdate() - relativedelta(months=6),
+                                     industry_code=industry_code, industry_requirement=industry_requirement)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         clients.upload_document(app, meta.code, by=user, filename=f"{meta.code}.pdf", content=PDF,
                                 document_date=timezone.localdate() if meta.dated else None)

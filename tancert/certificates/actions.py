@@ -31,6 +31,12 @@ CONDITION_CODES = ("C1", "C2", "C3", "C4")  # R7.5.2-C1…C4
 TRIGGER_CODES = ("T1", "T2", "T3", "T4")  # R9.2-T1…T4
 
 
+def stated_criterion(app) -> str:
+    """R9.1-d: the certificate states the criterion and its version — T/CCAA 39-2022 and, where the application
+    named one, the industry requirement (R3), e.g. "T/CCAA 39-2022；GB/T 32151.10-2015 化工"."""
+    return f"{app.criterion}；{app.industry_requirement}" if app.industry_requirement else app.criterion
+
+
 def _locked(model, pk):
     """Re-read the row under a lock so two people acting at once cannot both win."""
     return model.objects.select_for_update().get(pk=pk)
@@ -274,7 +280,7 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
         cycle, expiry = transfer.previous_cycle, transfer.previous_expiry_date
         first_issue = transfer.previous_issue_date
     late = extra.pop("late", False)
-    criterion = transfer.criterion if transfer is not None else decision.application.criterion
+    criterion = transfer.criterion if transfer is not None else stated_criterion(decision.application)
     for attempt in range(3):
         try:
             with transaction.atomic():

@@ -206,3 +206,11 @@ def test_two_decision_makers_at_once_one_wins(p):
         t.join()
     assert results.count("ok") == 1, results
     assert Decision.objects.filter(audit=s2).count() == 1
+
+
+def test_the_certificate_states_the_industry_requirement_beside_the_standard(p):
+    """R9.1-d with R3: the industry requirement chosen in the application is a criterion the certificate states."""
+    app = complete_application(p.org_a, p.client_a, industry_requirement="GB/T 32151.10-2015 化工")
+    cert = certify(app, p)
+    assert cert.criterion == "T/CCAA 39-2022；GB/T 32151.10-2015 化工"
+    assert cert.versions.get().content["criterion"] == cert.criterion
