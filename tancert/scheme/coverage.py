@@ -631,12 +631,46 @@ def render_markdown(report: dict) -> str:
                    f"{enforced or '—'} | {tested or '—'} | {status} |")
         if i + 1 == len(rows) or rows[i + 1]["section"] != current:
             out.append("")
+    out += _open_keys(rows)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+OPEN_KEYS = Path(__file__).parent / "data" / "open_keys.json"
+
+
+def _open_keys(rows: list[dict]) -> list[str]:
+    """The keys that are not enforced and proven by the mutation run, each with why (data/open_keys.json)."""
+    reasons = json.loads(OPEN_KEYS.read_text(encoding="utf-8"))["reasons"] if OPEN_KEYS.is_file() else {}
+    open_rows = [r for r in rows if r["status"] not in ("enforced+tested", "informative")]
+    out = ["## 未证实或未执行的规则 / Keys not enforced or not proven", "",
+           "A key counts as *enforced+tested* only when `tancert rules --mutate` switched its checks off and one of "
+           "its tests failed, under the fingerprint of its current checks and tests (`docs/mutation.json`). "
+           "The others, with the mutation verdict (killed, survived, no-tests, not-enforced, error, stale, not run) "
+           "and why:", ""]
+    for r in open_rows:
+        why = reasons.get(r["key"], "")
+        out.append(f"- `{r['key']}` — {r['status']}; mutation: {r['mutation']}" + (f". {_md(why)}" if why else ""))
+    return out + [""]
 
 
 # ---------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------
+
+
+def check_mutation(report: dict) -> int:
+    """Exit 1 when a key's committed mutation result no longer matches its checks and tests (scheme/proof.py)."""
+    stale = [r["key"] for r in report["keys"] if r["mutation"] == "stale"]
+    never = [r["key"] for r in report["keys"] if r["mutation"] == "not run" and proof.runnable(r)
+             and any(s["kind"] in proof.CHECK_KINDS for s in r["enforced_by"]) and r["tested_by"]]
+    if never:
+        print(f"not run yet (shown as unproven): {' '.join(never)}")
+    if stale:
+        print(f"{proof.FILE} is stale for {len(stale)} key(s): {' '.join(stale)}\n"
+              f"Re-run them: tancert rules --mutate --write {proof.FILE} {' '.join(stale)}  (or --stale)")
+        return 1
+    print(f"{proof.FILE} is current for every key it holds.")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -646,6 +680,8 @@ def main(argv: list[str]) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write", type=Path, metavar="FILE", help="write the Markdown document to FILE")
     mode.add_argument("--check", type=Path, metavar="FILE", help="exit 1 if FILE differs from the document")
+    mode.add_argument("--check-mutation", action="store_true",
+                      help=f"exit 1 if the committed mutation result ({proof.FILE}) is stale for some key")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -656,6 +692,8 @@ def main(argv: list[str]) -> int:
     for error in report["errors"]:
         print(f"tancert rules: {error}", file=sys.stderr)
 
+    if args.check_mutation:
+        return check_mutation(report)
     if args.check:
         wanted = render_markdown(report)
         current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""
