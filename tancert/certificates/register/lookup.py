@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tancert.certificates.models import LookupLog
+from tancert.scheme.violations import switched_off
 
 
 def client_address(request) -> str:
@@ -35,7 +36,9 @@ def allow(address: str) -> tuple[bool, int]:
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, timeout=90)
         count = 1
-    return count <= limit, 60 - now % 60
+    # The limit keeps the lookup open to everyone (R9.2-lookup); switchable for `tancert rules --mutate`.
+    within = count <= limit or switched_off("R9.2-lookup")  # enforces: R9.2-lookup
+    return within, 60 - now % 60
 
 
 def log(address: str, channel: str, query: str, found: int, limited: bool = False) -> None:
