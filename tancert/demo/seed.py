@@ -108,13 +108,17 @@ def _profile(org, user, app, *, market_years: int = 0, enms: bool = False):
                             due=timezone.localdate() + relativedelta(months=9), expected_reduction="850")
 
 
+DEMO_REQUIREMENTS = {1: "企业温室气体排放核算方法与报告指南 发电设施", 7: "GB/T 32151.10", 10: "GB/T 32151.8"}
+
+
 def _apply(org, user, scope, started: date, submit=True, **profile_kw):
-    # The industry (Appendix A) is the area the organisation signed up with; the team covers it (R7.3.2). Where
-    # the reference names an industry accounting guideline for it, the demo names the first as requirement (R3).
+    # The industry (Appendix A) is the area the organisation signed up with; the team covers it (R7.3.2). The
+    # power, chemical and cement companies also name their industry accounting guideline as requirement (R3).
     area = int(org.technical_areas[0])
-    guidelines = industry.for_area(area)
+    wanted = DEMO_REQUIREMENTS.get(area, "")
+    requirement = next((g for g in industry.for_area(area) if g.startswith(wanted)), "") if wanted else ""
     app = clients.create_application(org, by=user, scope=scope, cms_started_on=started, industry_code=area,
-                                     industry_requirement=guidelines[0] if guidelines else "")
+                                     industry_requirement=requirement)
     _profile(org, user, app, **profile_kw)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         if meta.code == "D4" and org.employees < 100:
