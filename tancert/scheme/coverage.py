@@ -600,6 +600,13 @@ def render_markdown(report: dict) -> str:
         "° marks a function that only names the key as data (a string constant, e.g. a finding's "
         "`\"rule\"`), not in a raising call; (n) is the number of sites in that function.",
         "",
+        "*Proven*: a key with checks and tests is **enforced+tested** only when the mutation run "
+        "(`tancert rules --mutate --write docs/mutation.json`) switched its checks off and one of its tests failed, "
+        "under the fingerprint of its current checking functions and tests; otherwise it is *enforced, mutant "
+        "survived* or *enforced, unproven* (stale, not run, error). `tancert rules --check-mutation` fails when a "
+        "committed result is stale; `./dev test` re-runs the stale keys. The list at the end gives every key that "
+        "is not proven, with why.",
+        "",
         f"*Informative*: {INFORMATIVE_CRITERION}",
         "",
         "## 汇总 / Summary",
