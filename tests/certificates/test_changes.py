@@ -122,7 +122,7 @@ def test_the_decider_of_a_change_is_independent_of_the_client(p, cert, rule):
     req = changes.propose_change(cert, by=p.certadmin, changes={"scope": "缩小的范围"}, reason="不符合项")
     with rule("R7.5", field="decided_by"):  # was on the client's audit team
         changes.decide_change(req, by=p.decider_who_audited, approve=True, note="同意")
-    register.declare_conflict(p.decider, by=p.decider, organisation=p.org_a, kind="consulted",
+    register.declare_conflict(p.decider, by=p.sysadmin, organisation=p.org_a, kind="consulted",
                               started_on=timezone.localdate() - timedelta(days=400), note="曾提供咨询")
     with rule("R7.5", field="decided_by"):
         changes.decide_change(req, by=p.decider, approve=True, note="同意")
