@@ -125,12 +125,12 @@ def proven(result: dict | None, current: str) -> str:
 
 
 def stale(report: dict, root: Path, results: dict[str, dict] | None = None) -> list[str]:
-    """Keys whose committed result no longer matches their code and tests (or was never run), among the
-    keys a mutation run covers (see mutation.runnable)."""
+    """Keys whose committed result no longer matches their checks and tests. A key never run is not stale:
+    it shows as unproven until a full run covers it."""
     results = load(root) if results is None else results
     prints = fingerprints(report, root)
     return [row["key"] for row in report["keys"] if runnable(row)
-            and proven(results.get(row["key"]), prints[row["key"]]) in ("stale", "not run")]
+            and proven(results.get(row["key"]), prints[row["key"]]) == "stale"]
 
 
 def runnable(row: dict) -> bool:
