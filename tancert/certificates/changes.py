@@ -71,7 +71,8 @@ def request_change(cert: Certificate, *, by, changes: dict, reason: str, documen
     changed = _check_changes(cert, changes, reason, reason_message=_("Say what changed and why."))
     if document is not None:
         name, content = document
-        require(0 < len(content) <= MAX_DOCUMENT_BYTES and sniff(content) in ALLOWED, "R9.4.2",
+        kind = (sniff(content[:16], content) or ("", ""))[0]  # by content, not by the name's extension
+        require(0 < len(content) <= MAX_DOCUMENT_BYTES and kind in ALLOWED, "R9.4.2",
                 _("Attach a PDF, image, Word or Excel file of at most 20 MB."), field="document")
     with transaction.atomic():
         req = _create(cert, changes=changed, reason=reason.strip(), requested_by=by)
