@@ -33,9 +33,11 @@ def register(name: str, seed: str, username: str):
         username=username, password="test-pass-123", employees=120, technical_areas=["7"])
 
 
-def complete_application(org, user, *, submit: bool = True):
+def complete_application(org, user, *, submit: bool = True, industry_code: int = 7, industry_requirement: str = ""):
+    # Industry 7 (chemicals, Appendix A): the team must cover it (R7.3.2) — qualify_team evaluates the lead.
     app = clients.create_application(org, by=user, scope="化工产品生产相关的碳管理活动",
-                                     cms_started_on=timezone.localdate() - relativedelta(months=6))
+                                     cms_started_on=timezone.localdate() - relativedelta(months=6),
+                                     industry_code=industry_code, industry_requirement=industry_requirement)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         clients.upload_document(app, meta.code, by=user, filename=f"{meta.code}.pdf", content=PDF,
                                 document_date=timezone.localdate() if meta.dated else None)
@@ -264,3 +266,16 @@ def pdf_text_streams(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(out)
+
+
+def change_certificate(cert, p, changes: dict, reason: str = "变更，经审查"):
+    """A change the real way (R9.4): the holder requests it, the certificate administrator reviews it and the
+    independent decision maker approves it; returns the changed certificate."""
+    from tancert.certificates import changes as cert_changes
+
+    holder = cert.organisation.users.first()
+    req = cert_changes.request_change(cert, by=holder, changes=changes, reason=reason)
+    cert_changes.review_change(req, by=p.certadmin, approve=True, note="已审查变更证据")
+    cert_changes.decide_change(req, by=p.decider, approve=True, note="同意变更")
+    cert.refresh_from_db()
+    return cert

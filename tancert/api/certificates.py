@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from tancert.api.schemas import CertificateOut, Day, DecisionOut, Id, Version, audit_out, decision_out
 from tancert.audits.access import audits_for
 from tancert.audits.models import Audit
-from tancert.certificates import actions, dashboard
+from tancert.certificates import actions, changes, dashboard
 from tancert.certificates.access import certificate_for, certificates_for, require_office
 from tancert.certificates.committee import committee_size, decision_queue
 from tancert.certificates.models import ChangeRequest, Decision, DecisionVote
@@ -122,18 +122,6 @@ def withdraw(request, cert_id: Id, payload: ReasonIn):
     return actions.withdraw_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
 
 
-class ChangeIn(Schema):
-    changes: dict
-    reason: str
-
-
-@router.post("/certificates/{cert_id}/change", response=CertificateOut)
-def change(request, cert_id: Id, payload: ChangeIn):
-    """Approve a change (R9.4): name, address, scope or sites; number and validity stay."""
-    return actions.change_certificate(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
-                                      reason=payload.reason)
-
-
 @router.post("/certificates/{cert_id}/cancel", response=CertificateOut)
 def cancel(request, cert_id: Id, payload: ReasonIn):
     return actions.cancel_certificate(certificate_for(request, cert_id), by=request.user, reason=payload.reason)
@@ -171,8 +159,10 @@ class ChangeRequestOut(Schema):
     changes: dict
     reason: str
     status: str
+    initiated_by_body: bool
     requested_at: datetime
     review_note: str
+    decision_note: str
 
 
 @router.get("/certificates/{cert_id}/change-requests", response=list[ChangeRequestOut])
@@ -186,8 +176,8 @@ def change_requests(request, cert_id: Id):
 @router.post("/certificates/{cert_id}/change-requests", response={201: ChangeRequestOut})
 def change_request(request, cert_id: Id, payload: ChangeRequestIn):
     """The holder applies for a change (R9.4.1); validity dates cannot change (R9.4.2)."""
-    return Status(201, actions.request_change(certificate_for(request, cert_id), by=request.user, changes=payload.changes,
-                                              reason=payload.reason))
+    return Status(201, changes.request_change(certificate_for(request, cert_id), by=request.user,
+                                              changes=payload.changes, reason=payload.reason))
 
 
 class ChangeReviewIn(Schema):
@@ -202,7 +192,32 @@ def change_review(request, request_id: Id, payload: ChangeReviewIn):
                             pk=request_id)
     audit = get_or_404(Audit.objects.filter(organisation_id=req.certificate.organisation_id),
                               pk=payload.audit_id) if payload.audit_id else None
-    return actions.review_change(req, by=request.user, approve=payload.approve, note=payload.note, audit=audit)
+    return changes.review_change(req, by=request.user, approve=payload.approve, note=payload.note, audit=audit)
+
+
+class ChangeDecisionIn(Schema):
+    approve: bool
+    note: str
+
+
+@router.post("/change-requests/{request_id}/decide", response={200: ChangeRequestOut})
+def change_decide(request, request_id: Id, payload: ChangeDecisionIn):
+    """A decision maker independent of the client decides a reviewed change (R9.4.2, R7.5)."""
+    req = get_or_404(ChangeRequest.objects.filter(certificate__in=certificates_for(request.user)), pk=request_id)
+    return changes.decide_change(req, by=request.user, approve=payload.approve, note=payload.note)
+
+
+class ChangeIn(Schema):
+    changes: dict
+    reason: str
+
+
+@router.post("/certificates/{cert_id}/change", response={201: ChangeRequestOut})
+def change(request, cert_id: Id, payload: ChangeIn):
+    """The body records a change it initiates (R9.4.2, e.g. a scope reduction after a finding): it takes effect
+    only when a decision maker approves it (``/change-requests/{id}/decide``)."""
+    return Status(201, changes.propose_change(certificate_for(request, cert_id), by=request.user,
+                                              changes=payload.changes, reason=payload.reason))
 
 
 @router.post("/certificates/{cert_id}/english")

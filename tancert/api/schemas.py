@@ -60,6 +60,8 @@ class ApplicationOut(Schema):
     status: str
     scope: str
     criterion: str
+    industry_requirement: str
+    industry_code: int | None
     cms_started_on: date
     commitment_signed_by: str
     commitment_date: date | None

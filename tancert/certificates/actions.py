@@ -15,10 +15,10 @@ from tancert.audits.models import Audit, Finding
 from tancert.certificates import committee
 from tancert.certificates import seal as sealing
 from tancert.certificates.documents import render_certificate_pdf
-from tancert.certificates.models import Certificate, CertificateVersion, ChangeRequest, Decision, DecisionVote
+from tancert.certificates.models import Certificate, CertificateVersion, Decision, DecisionVote
 from tancert.clients import actions as clients
 from tancert.clients.models import Application
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notify import notify, organisation_users
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.planning.programme import renewal_window
@@ -29,6 +29,12 @@ from tancert.scheme.violations import require
 
 CONDITION_CODES = ("C1", "C2", "C3", "C4")  # R7.5.2-C1…C4
 TRIGGER_CODES = ("T1", "T2", "T3", "T4")  # R9.2-T1…T4
+
+
+def stated_criterion(app) -> str:
+    """R9.1-d: the certificate states the criterion and its version — T/CCAA 39-2022 and, where the application
+    named one, the industry requirement (R3), e.g. "T/CCAA 39-2022；GB/T 32151.10-2015 化工"."""
+    return f"{app.criterion}；{app.industry_requirement}" if app.industry_requirement else app.criterion
 
 
 def _locked(model, pk):
@@ -274,7 +280,7 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
         cycle, expiry = transfer.previous_cycle, transfer.previous_expiry_date
         first_issue = transfer.previous_issue_date
     late = extra.pop("late", False)
-    criterion = transfer.criterion if transfer is not None else decision.application.criterion
+    criterion = transfer.criterion if transfer is not None else stated_criterion(decision.application)
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -339,12 +345,16 @@ def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | N
             _("The certificate expired on %(expiry)s, more than %(months)s months ago; apply for initial "
               "certification instead."), field="applied_on",
             params={"expiry": cert.expiry_date.isoformat(), "months": settings.TANCERT_LATE_RENEWAL_MONTHS})
+    previous = cert.decision.application if cert.decision.application_id else None
     with transaction.atomic():
         app = clients.create_application(cert.organisation, by=by, kind=Application.RECERTIFICATION,
                                          scope=(scope or cert.scope).strip(),
                                          cms_started_on=cert.decision.application.cms_started_on
                                          if cert.decision.application_id else cert.first_issue_date,
-                                         criterion=cert.criterion)
+                                         criterion=cert.criterion,
+                                         # the industry and its requirement carry over (R7.3.2, R3)
+                                         industry_code=previous.industry_code if previous else None,
+                                         industry_requirement=previous.industry_requirement if previous else "")
         locked = _locked(Certificate, cert.pk)
         require(locked.renewal_application_id is None, "R9.3-renewal",
                 _("A renewal application for this certificate exists already."), field="certificate")
@@ -468,40 +478,6 @@ def record_surveillance(audit: Audit, *, by) -> None:
                      data={"audit": audit.pk, "surveillance_status": new})
 
 
-CHANGEABLE = ("organisation_name", "organisation_address", "scope", "sites")  # R9.4.1
-
-
-def change_certificate(cert: Certificate, *, by, changes: dict, reason: str) -> Certificate:
-    """Approve a change of certificate content (R9.4.2): a new version, same number and validity dates."""
-    require_role(by, Role.CERTIFICATE_ADMIN)
-    require(cert.status == Certificate.VALID, "R9.4.2", _("Only a valid certificate can be changed."),
-            field="status")
-    unknown = sorted(set(changes) - set(CHANGEABLE))
-    require(not unknown, "R9.4.2",
-            _("A change keeps the certificate number and validity dates; only the name, address, scope and sites "
-              "can change (not: %(fields)s)."), field=unknown[0] if unknown else None,
-            params={"fields": ", ".join(unknown)})
-    changed = {k: v for k, v in changes.items() if getattr(cert, k) != v}
-    require(bool(changed), "R9.4.1", _("Nothing would change."), field="changes")
-    require(bool((reason or "").strip()), "R9.4.1", _("Say what the holder applied for and how it was reviewed."),
-            field="reason")
-    with transaction.atomic():
-        locked = _locked(Certificate, cert.pk)
-        before = {k: getattr(locked, k) for k in changed}
-        for name, value in changed.items():
-            setattr(locked, name, value)
-        locked.version += 1
-        locked.change_date = timezone.localdate()
-        locked.save()
-        version = _freeze_version(locked)
-        chain.append("certificate.changed", subject=locked, by=by, organisation=locked.organisation_id,
-                     summary=f"证书 {locked.number} 变更为第 {locked.version} 版（编号和有效期不变）：{reason.strip()}",
-                     data={"before": before, "after": changed, "reason": reason.strip(),
-                           "version": locked.version, "pdf_sha256": version.sha256})
-    cert.refresh_from_db()
-    return cert
-
-
 def english_version(cert: Certificate, *, by) -> CertificateVersion:
     """The English PDF/A of the current version, on the holder's request (docs/certificates.md)."""
     if not (by.is_authenticated and (by.organisation_id == cert.organisation_id
@@ -523,64 +499,3 @@ def english_version(cert: Certificate, *, by) -> CertificateVersion:
                      summary=f"应申请出具证书 {cert.number} 第 {v.version} 版英文版本",
                      data={"version": v.version, "pdf_sha256": v.sha256_en})
     return v
-
-
-def request_change(cert: Certificate, *, by, changes: dict, reason: str):
-    """The holder applies for a change of content (R9.4.1): name, address, scope, sites — never validity."""
-    if not (by.is_authenticated and by.organisation_id == cert.organisation_id):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("Only the certificate holder applies for a change."))
-    require(cert.status == Certificate.VALID, "R9.4.2", _("Only a valid certificate can be changed."),
-            field="status")
-    unknown = sorted(set(changes) - set(CHANGEABLE))
-    require(not unknown, "R9.4.2",
-            _("A change keeps the certificate number and validity dates; only the name, address, scope and sites "
-              "can change (not: %(fields)s)."), field=unknown[0] if unknown else None,
-            params={"fields": ", ".join(unknown)})
-    changed = {k: v for k, v in changes.items() if getattr(cert, k) != v}
-    require(bool(changed), "R9.4.1", _("Nothing would change."), field="changes")
-    require(bool((reason or "").strip()), "R9.4.1", _("Say what changed and why."), field="reason")
-    require(not cert.change_requests.filter(status=ChangeRequest.PENDING).exists(), "R9.4.1",
-            _("A change request for this certificate is already under review."), field="changes")
-    with transaction.atomic():
-        req = ChangeRequest.objects.create(certificate=cert, changes=changed, reason=reason.strip(), requested_by=by,
-                                           requested_at=timezone.now())
-        chain.append("certificate.change_requested", subject=cert, by=by, organisation=cert.organisation_id,
-                     summary=f"申请变更证书 {cert.number}：{reason.strip()}",
-                     data={"request": req.pk, "changes": changed})
-        notify(staff_with_role(Role.CERTIFICATE_ADMIN), f"证书变更申请待审核：{cert.number}",
-               link=f"/certificates/{cert.pk}/")
-    return req
-
-
-def review_change(req, *, by, approve: bool, note: str, audit: Audit | None = None):
-    """The body reviews the change (R9.4.2): approving issues the new version (same number and validity);
-    where an audit was needed, only after it ended with a positive recommendation."""
-    require_role(by, Role.CERTIFICATE_ADMIN)
-    require(bool((note or "").strip()), "R9.4.2", _("Record how the change and its evidence were reviewed."),
-            field="note")
-    if approve and audit is not None:
-        require(audit.organisation_id == req.certificate.organisation_id and audit.status == Audit.COMPLETED
-                and audit.recommendation == Audit.RECOMMEND, "R9.4.2",
-                _("The change audit must be completed with a positive recommendation before the change."),
-                field="audit")
-    with transaction.atomic():
-        locked = ChangeRequest.objects.select_for_update().get(pk=req.pk)
-        require(locked.status == ChangeRequest.PENDING, "R9.4.2", _("This change request was already reviewed."),
-                field="status")
-        if approve:
-            change_certificate(locked.certificate, by=by, changes=locked.changes,
-                               reason=f"{locked.reason}；审核：{note.strip()}")
-        locked.status = ChangeRequest.APPROVED if approve else ChangeRequest.REJECTED
-        locked.reviewed_by, locked.reviewed_at, locked.review_note, locked.audit = by, timezone.now(), note.strip(), audit
-        locked.save()
-        if not approve:
-            chain.append("certificate.change_rejected", subject=locked.certificate, by=by,
-                         organisation=locked.certificate.organisation_id,
-                         summary=f"证书 {locked.certificate.number} 的变更申请未获批准：{note.strip()}",
-                         data={"request": locked.pk})
-        notify(organisation_users(locked.certificate.organisation),
-               f"证书 {locked.certificate.number} 的变更申请" + ("已批准" if approve else "未获批准"),
-               note.strip(), f"/certificates/{locked.certificate_id}/")
-    return locked

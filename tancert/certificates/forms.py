@@ -53,6 +53,7 @@ class ChangeRequestForm(forms.Form):
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea)
     sites = forms.CharField(label=_("Sites, one per line: name: address"), widget=forms.Textarea, required=False)
     reason = forms.CharField(label=_("What changed and why"), widget=forms.Textarea)
+    document = forms.FileField(label=_("Supporting document (optional)"), required=False)
 
     def clean_sites(self):
         sites = []

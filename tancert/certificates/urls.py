@@ -24,5 +24,7 @@ urlpatterns = [
          name="certificate_change_review"),
     path("certificates/<int:pk>/english/", views.english, name="certificate_english"),
     path("certificates/<int:pk>/v<int:version>-en.pdf", views.english_pdf, name="certificate_pdf_en"),
+    path("certificates/<int:pk>/change-decision/<int:request_id>/<str:outcome>/", views.change_decide,
+         name="certificate_change_decide"),
     path("certificates/<int:pk>/<str:change>/", views.lifecycle, name="certificate_lifecycle"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tancert.audits.access import audits_for
 from tancert.audits.models import Audit, Finding
-from tancert.certificates import actions, dashboard
+from tancert.certificates import actions, changes, dashboard
 from tancert.certificates.access import certificate_for, certificates_for, require_office
 from tancert.certificates.committee import audited_client, committee_size, decision_queue, declared_conflicts
 from tancert.certificates.forms import (
@@ -144,8 +144,9 @@ def lifecycle(request, pk: int, change: str):
         if form.is_valid():
             d = dict(form.cleaned_data)
             reason = d.pop("reason")
-            perform(request, actions.change_certificate, cert, by=request.user, changes=d, reason=reason,
-                    success=_("Certificate changed; a new version was issued."))
+            # The body's own change (e.g. a scope reduction after a finding) takes effect only by a decision.
+            perform(request, changes.propose_change, cert, by=request.user, changes=d, reason=reason,
+                    success=_("Change recorded; it takes effect when a decision maker approves it."))
         else:
             messages.error(request, _("Fill in the changed content and the reason."))
         return redirect("certificate", pk)
@@ -191,13 +192,15 @@ def renew(request, pk: int):
 @require_POST
 def change_request(request, pk: int):
     cert = certificate_for(request, pk)
-    form = ChangeRequestForm(request.POST)
+    form = ChangeRequestForm(request.POST, request.FILES)
     if form.is_valid():
         d = dict(form.cleaned_data)
         reason = d.pop("reason")
+        upload = d.pop("document", None)
+        document = (upload.name, upload.read()) if upload else None
         if not d["sites"] and not cert.sites:
             d.pop("sites")  # no sites before, none given: not a change
-        perform(request, actions.request_change, cert, by=request.user, changes=d, reason=reason,
+        perform(request, changes.request_change, cert, by=request.user, changes=d, reason=reason, document=document,
                 success=_("Change request sent to the certification body."))
     else:
         messages.error(request, _("Fill in the changed content and the reason.") + " "
@@ -218,8 +221,23 @@ def change_review(request, pk: int, request_id: int, outcome: str):
     if form.cleaned_data.get("audit"):
         audit = get_or_404(Audit.objects.filter(organisation_id=cert.organisation_id),
                                   pk=form.cleaned_data["audit"])
-    perform(request, actions.review_change, req, by=request.user, approve=outcome == "approve",
+    perform(request, changes.review_change, req, by=request.user, approve=outcome == "approve",
             note=form.cleaned_data["note"], audit=audit, success=_("Saved."))
+    return redirect("certificate", pk)
+
+
+@login_required
+@require_POST
+def change_decide(request, pk: int, request_id: int, outcome: str):
+    """A decision maker independent of the client decides the reviewed change (R9.4.2, R7.5)."""
+    cert = certificate_for(request, pk)
+    req = get_or_404(cert.change_requests.all(), pk=request_id)
+    form = ChangeReviewForm(request.POST)
+    if not form.is_valid() or outcome not in ("approve", "reject"):
+        messages.error(request, _("Give the reasons for the decision on the change."))
+        return redirect("certificate", pk)
+    perform(request, changes.decide_change, req, by=request.user, approve=outcome == "approve",
+            note=form.cleaned_data["note"], success=_("Saved."))
     return redirect("certificate", pk)
 
 

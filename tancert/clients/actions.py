@@ -20,7 +20,7 @@ from tancert.people.actions import require_role
 from tancert.people.models import Role, User
 from tancert.records import chain
 from tancert.records.filetypes import ALLOWED, sniff
-from tancert.scheme import rulebook
+from tancert.scheme import industry, rulebook
 from tancert.scheme.violations import RuleViolation, require
 
 CMS_MIN_MONTHS = 3  # R7.1-C2
@@ -108,10 +108,35 @@ def _require_client_of(user, org_id: int) -> None:
 CRITERION = "T/CCAA 39-2022"  # R3: the one criterion of CMS certification under this scheme
 
 
+def check_industry(code, requirement: str = "") -> int | None:
+    """The Appendix A code (RA) as a number, or None; the industry requirement must be one of that area's
+    (R3, scheme/industry.py): chosen from the list, never typed."""
+    if code in (None, ""):
+        number = None
+    else:
+        try:
+            number = int(code)
+        except (TypeError, ValueError):
+            number = -1
+        require(number in rulebook.TECHNICAL_AREAS, "RA", _("Choose the industry from Appendix A (codes 1–21)."),
+                field="industry_code")
+    require(not requirement or requirement in industry.for_area(number), "R3",
+            _("Choose the industry requirement from the list for your industry, or none."),
+            field="industry_requirement")
+    return number
+
+
+def require_industry(app: Application) -> None:
+    """R7.3.2 draws the audit team's technical areas from the application's industry: it cannot be missing."""
+    require(app.industry_code is not None, "RA",
+            _("Choose your industry (Appendix A technical area) in the application data."), field="industry_code")
+
+
 def create_application(org: Organisation, *, by, scope: str, cms_started_on: date,
                        kind: str = Application.INITIAL, criterion: str = CRITERION,
-                       industry_requirement: str = "") -> Application:
+                       industry_requirement: str = "", industry_code: int | str | None = None) -> Application:
     _require_client_of(by, org.pk)
+    industry_code = check_industry(industry_code, industry_requirement)
     require(bool(scope.strip()), "R7.1-D1", _("Describe the scope of the carbon management system."), field="scope")
     require(cms_started_on <= timezone.localdate(), "R7.1-C2", _("The CMS start date cannot be in the future."),
             field="cms_started_on")
@@ -127,7 +152,7 @@ def create_application(org: Organisation, *, by, scope: str, cms_started_on: dat
                     field="kind")
             app = Application.objects.create(organisation=org, kind=kind, scope=scope.strip(), criterion=criterion,
                                              industry_requirement=industry_requirement,
-                                             cms_started_on=cms_started_on)
+                                             industry_code=industry_code, cms_started_on=cms_started_on)
             chain.append("application.created", subject=app, by=by, organisation=org,
                          summary=f"创建认证申请（{app.get_kind_display()}）",
                          data={"kind": kind, "scope": app.scope, "cms_started_on": cms_started_on.isoformat()})
@@ -251,6 +276,9 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
             problems.append(RuleViolation(document_key(meta.code), _("Upload document %(code)s (%(name)s) or mark it not "
                                                       "applicable with a reason."), field=meta.code,
                                           params={"code": meta.code, "name": meta.name_zh}))
+    if app.industry_code is None:  # R7.3.2 draws the team's technical area from it
+        problems.append(RuleViolation("RA", _("Choose your industry (Appendix A technical area) in the application "
+                                              "data."), field="industry_code"))
     return problems
 
 
@@ -339,6 +367,7 @@ def accept_application(app: Application, *, by, review: dict, reason: str = "") 
     missing = [v for v in eligibility_problems(app) if v.field in document_codes()]
     if missing:
         raise missing[0]
+    require_industry(app)
     answers = _check_review(review)
     for q in REVIEW_QUESTIONS:
         require(answers[q], "R7.2-review",

@@ -2,14 +2,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, HeldCertification
+from tancert.scheme import industry, rulebook
 from tancert.ui.widgets import DateInput
+
+
+def industry_choices():
+    """Appendix A (RA): the client's industry decides the technical area the audit team covers (R7.3.2)."""
+    return [("", "—")] + [(str(code), f"{code} {area.name_zh}") for code, area in rulebook.TECHNICAL_AREAS.items()]
+
+
+def _industry_code(required: bool):
+    return forms.ChoiceField(label=_("Industry (Appendix A technical area)"), choices=industry_choices,
+                             required=required)
+
+
+def _industry_requirement():
+    # R3: chosen from the reference's industry accounting guidelines, never typed (scheme/industry.py).
+    return forms.ChoiceField(label=_("Applicable industry requirement (if any)"), choices=industry.choices,
+                             required=False)
 
 
 class ApplicationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Application.KINDS, initial=Application.INITIAL)
     scope = forms.CharField(label=_("Scope of the carbon management system"), widget=forms.Textarea)
     cms_started_on = forms.DateField(label=_("The CMS has been running since"), widget=DateInput)
-    industry_requirement = forms.CharField(label=_("Applicable industry requirement (if any)"), required=False)
+    industry_code = _industry_code(required=True)
+    industry_requirement = _industry_requirement()
 
 
 class DocumentUploadForm(forms.Form):
@@ -43,7 +61,8 @@ class ReviewForm(forms.Form):
 class ApplicationDetailsForm(forms.Form):
     scope = forms.CharField(label=_("Scope of the carbon management system"), widget=forms.Textarea(attrs={"rows": 3}))
     cms_started_on = forms.DateField(label=_("The CMS has been running since"), widget=DateInput)
-    industry_requirement = forms.CharField(label=_("Applicable industry requirement (if any)"), required=False)
+    industry_code = _industry_code(required=False)
+    industry_requirement = _industry_requirement()
     licences_applicable = forms.BooleanField(label=_("Administrative licences are required by law for us"),
                                              required=False)
     licences = forms.CharField(label=_("Licences held (name, number, validity)"), required=False,

@@ -65,6 +65,9 @@ class Application(models.Model):
     scope = models.TextField(_("scope of the CMS"))
     criterion = models.CharField(_("criterion"), max_length=100, default="T/CCAA 39-2022")
     industry_requirement = models.CharField(_("industry requirement"), max_length=200, blank=True)
+    # RA / R7.3.2: the client's industry (Appendix A code); the audit team must cover it.
+    industry_code = models.PositiveSmallIntegerField(_("industry (Appendix A technical area)"), null=True,
+                                                     blank=True)
     cms_started_on = models.DateField(_("CMS running since"))
     commitment_signed_by = models.CharField(_("commitment signed by"), max_length=100, blank=True)
     commitment_date = models.DateField(_("commitment date"), null=True, blank=True)
@@ -108,6 +111,14 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.get_kind_display()}"
+
+    @property
+    def industry_label(self) -> str:
+        """"7 化工工业" (Appendix A), or "" while not chosen."""
+        from tancert.scheme.rulebook import TECHNICAL_AREAS
+
+        area = TECHNICAL_AREAS.get(self.industry_code) if self.industry_code is not None else None
+        return f"{self.industry_code} {area.name_zh}" if area else ""
 
     def current_documents(self) -> dict[str, ApplicationDocument]:
         """Latest version per document code."""

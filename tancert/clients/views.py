@@ -67,7 +67,7 @@ def application_new(request):
         d = form.cleaned_data
         ok, app = perform(request, actions.create_application, request.user.organisation, by=request.user, form=form,
                           scope=d["scope"], cms_started_on=d["cms_started_on"], kind=d["kind"],
-                          industry_requirement=d["industry_requirement"])
+                          industry_requirement=d["industry_requirement"], industry_code=d["industry_code"])
         if ok:
             return redirect("application", app.pk)
     return render(request, "clients/application_new.html", {"form": form})

@@ -3,7 +3,7 @@ English version of its certificate and a change of address under review."""
 
 from __future__ import annotations
 
-from tancert.certificates import actions
+from tancert.certificates import actions, changes
 from tancert.certificates.models import Certificate
 
 
@@ -13,5 +13,5 @@ def seed_lifecycle() -> None:
         return
     holder = cert.organisation.users.get(username="chemical")
     actions.english_version(cert, by=holder)
-    actions.request_change(cert, by=holder, changes={"organisation_address": "山东省烟台市化工产业园区新区路 18 号"},
+    changes.request_change(cert, by=holder, changes={"organisation_address": "山东省烟台市化工产业园区新区路 18 号"},
                            reason="生产基地整体搬迁，已取得新址营业执照变更登记")

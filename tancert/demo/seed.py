@@ -31,7 +31,7 @@ from tancert.people.auditors import actions as register
 from tancert.people.creditcode import check_character
 from tancert.people.models import Role, User
 from tancert.people.models.auditors import CpdRecord
-from tancert.scheme import rulebook
+from tancert.scheme import industry, rulebook
 
 DEMO_PASSWORD = "tancert-demo"
 STAFF = [
@@ -108,8 +108,17 @@ def _profile(org, user, app, *, market_years: int = 0, enms: bool = False):
                             due=timezone.localdate() + relativedelta(months=9), expected_reduction="850")
 
 
+DEMO_REQUIREMENTS = {1: "企业温室气体排放核算方法与报告指南 发电设施", 7: "GB/T 32151.10", 10: "GB/T 32151.8"}
+
+
 def _apply(org, user, scope, started: date, submit=True, **profile_kw):
-    app = clients.create_application(org, by=user, scope=scope, cms_started_on=started)
+    # The industry (Appendix A) is the area the organisation signed up with; the team covers it (R7.3.2). The
+    # power, chemical and cement companies also name their industry accounting guideline as requirement (R3).
+    area = int(org.technical_areas[0])
+    wanted = DEMO_REQUIREMENTS.get(area, "")
+    requirement = next((g for g in industry.for_area(area) if g.startswith(wanted)), "") if wanted else ""
+    app = clients.create_application(org, by=user, scope=scope, cms_started_on=started, industry_code=area,
+                                     industry_requirement=requirement)
     _profile(org, user, app, **profile_kw)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         if meta.code == "D4" and org.employees < 100:

@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import tancert
-from tancert.scheme import rulebook
+from tancert.scheme import proof, rulebook
 
 DEFAULT_ROOT = Path(tancert.__file__).resolve().parent.parent
 
@@ -56,7 +56,9 @@ TEST_EXCLUDES = ("tests/scheme/test_rulebook.py", "tests/scheme/test_coverage.py
 # Any other file can opt out with this comment (e.g. a fixture module listing every key).
 SKIP_FILE_MARKER = "# rules-coverage: skip-file"
 
-STATUSES = ("enforced+tested", "enforced, untested", "tested only", "not enforced yet", "informative")
+# "enforced+tested" only with a current mutation result "killed" (scheme/proof.py, docs/mutation.json).
+STATUSES = ("enforced+tested", "enforced, mutant survived", "enforced, unproven", "enforced, untested",
+            "tested only", "not enforced yet", "informative")
 INFORMATIVE_CRITERION = (
     "A key is informative when it is a section of the scheme (no parent key) or a heading with "
     "sub-rules in the rule book (the parent of other keys). It is shown as 'informative' only while "
@@ -476,9 +478,21 @@ def _section(key: str, rules: Mapping[str, rulebook.Rule]) -> str:
     return key
 
 
-def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None) -> dict:
-    """The coverage report as plain data (the --json output without its timestamp)."""
+def _proven_status(verdict: str) -> str:
+    if verdict == "killed":
+        return "enforced+tested"
+    return "enforced, mutant survived" if verdict == "survived" else "enforced, unproven"
+
+
+def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None,
+                 mutation: Mapping[str, dict] | None = None) -> dict:
+    """The coverage report as plain data (the --json output without its timestamp).
+
+    A key with checks and tests is "enforced+tested" only when the committed mutation result
+    (``mutation``, by default ``docs/mutation.json`` of ``root``) killed it under its current fingerprint.
+    """
     rules = rulebook.RULES if rules is None else rules
+    mutation = proof.load(root) if mutation is None else mutation
     code = scan_code(root, rules)
     tested, test_errors = scan_tests(root, rules)
     parents = {r.parent for r in rules.values() if r.parent is not None}
@@ -488,7 +502,7 @@ def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None) -
         tests = tested.get(key, [])
         informative = r.parent is None or key in parents
         if enforced:
-            status = "enforced+tested" if tests else "enforced, untested"
+            status = "enforced+tested" if tests else "enforced, untested"  # proven below
         elif tests:
             status = "tested only"
         else:
@@ -498,6 +512,11 @@ def build_report(root: Path, rules: Mapping[str, rulebook.Rule] | None = None) -
             "section": _section(key, rules), "informative": informative, "status": status,
             "enforced_by": [s.as_dict() for s in enforced], "tested_by": tests,
         })
+    prints = proof.fingerprints({"keys": rows}, root)
+    for row in rows:
+        row["mutation"] = proof.proven(mutation.get(row["key"]), prints[row["key"]])
+        if row["status"] == "enforced+tested":
+            row["status"] = _proven_status(row["mutation"])
     summary = {s: sum(1 for row in rows if row["status"] == s) for s in STATUSES}
     return {
         "informative_criterion": INFORMATIVE_CRITERION,
@@ -581,6 +600,13 @@ def render_markdown(report: dict) -> str:
         "° marks a function that only names the key as data (a string constant, e.g. a finding's "
         "`\"rule\"`), not in a raising call; (n) is the number of sites in that function.",
         "",
+        "*Proven*: a key with checks and tests is **enforced+tested** only when the mutation run "
+        "(`tancert rules --mutate --write docs/mutation.json`) switched its checks off and one of its tests failed, "
+        "under the fingerprint of its current checking functions and tests; otherwise it is *enforced, mutant "
+        "survived* or *enforced, unproven* (stale, not run, error). `tancert rules --check-mutation` fails when a "
+        "committed result is stale; `./dev test` re-runs the stale keys. The list at the end gives every key that "
+        "is not proven, with why.",
+        "",
         f"*Informative*: {INFORMATIVE_CRITERION}",
         "",
         "## 汇总 / Summary",
@@ -612,12 +638,46 @@ def render_markdown(report: dict) -> str:
                    f"{enforced or '—'} | {tested or '—'} | {status} |")
         if i + 1 == len(rows) or rows[i + 1]["section"] != current:
             out.append("")
+    out += _open_keys(rows)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+OPEN_KEYS = Path(__file__).parent / "data" / "open_keys.json"
+
+
+def _open_keys(rows: list[dict]) -> list[str]:
+    """The keys that are not enforced and proven by the mutation run, each with why (data/open_keys.json)."""
+    reasons = json.loads(OPEN_KEYS.read_text(encoding="utf-8"))["reasons"] if OPEN_KEYS.is_file() else {}
+    open_rows = [r for r in rows if r["status"] not in ("enforced+tested", "informative")]
+    out = ["## 未证实或未执行的规则 / Keys not enforced or not proven", "",
+           "A key counts as *enforced+tested* only when `tancert rules --mutate` switched its checks off and one of "
+           "its tests failed, under the fingerprint of its current checks and tests (`docs/mutation.json`). "
+           "The others, with the mutation verdict (killed, survived, no-tests, not-enforced, error, stale, not run) "
+           "and why:", ""]
+    for r in open_rows:
+        why = reasons.get(r["key"], "")
+        out.append(f"- `{r['key']}` — {r['status']}; mutation: {r['mutation']}" + (f". {_md(why)}" if why else ""))
+    return out + [""]
 
 
 # ---------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------
+
+
+def check_mutation(report: dict) -> int:
+    """Exit 1 when a key's committed mutation result no longer matches its checks and tests (scheme/proof.py)."""
+    stale = [r["key"] for r in report["keys"] if r["mutation"] == "stale"]
+    never = [r["key"] for r in report["keys"] if r["mutation"] == "not run" and proof.runnable(r)
+             and any(s["kind"] in proof.CHECK_KINDS for s in r["enforced_by"]) and r["tested_by"]]
+    if never:
+        print(f"not run yet (shown as unproven): {' '.join(never)}")
+    if stale:
+        print(f"{proof.FILE} is stale for {len(stale)} key(s): {' '.join(stale)}\n"
+              f"Re-run them: tancert rules --mutate --write {proof.FILE} {' '.join(stale)}  (or --stale)")
+        return 1
+    print(f"{proof.FILE} is current for every key it holds.")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -627,6 +687,8 @@ def main(argv: list[str]) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write", type=Path, metavar="FILE", help="write the Markdown document to FILE")
     mode.add_argument("--check", type=Path, metavar="FILE", help="exit 1 if FILE differs from the document")
+    mode.add_argument("--check-mutation", action="store_true",
+                      help=f"exit 1 if the committed mutation result ({proof.FILE}) is stale for some key")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -637,6 +699,8 @@ def main(argv: list[str]) -> int:
     for error in report["errors"]:
         print(f"tancert rules: {error}", file=sys.stderr)
 
+    if args.check_mutation:
+        return check_mutation(report)
     if args.check:
         wanted = render_markdown(report)
         current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""

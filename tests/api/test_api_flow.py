@@ -49,7 +49,8 @@ def test_whole_lifecycle_through_the_api(p):
 
     client = bearer(User.objects.get(username="client_c"))
     start = (timezone.localdate().replace(day=1) - timezone.timedelta(days=200)).isoformat()
-    r = post(client, "/applications", {"scope": "燃煤发电相关的碳管理活动", "cms_started_on": start})
+    r = post(client, "/applications", {"scope": "燃煤发电相关的碳管理活动", "cms_started_on": start, "industry_code": 1,
+                                       "industry_requirement": "GB/T 32151.1-2015 发电"})
     assert r.status_code == 201, r.content
     app_id = r.json()["id"]
     # Missing documents come back as rule violations with their keys.

@@ -92,6 +92,7 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     client.select_option("select[name=kind]", "initial")
     client.fill("textarea[name=scope]", "新材料产品生产相关的碳管理活动")
     client.fill("input[name=cms_started_on]", (today - relativedelta(months=8)).isoformat())
+    client.select_option("select[name=industry_code]", "7")
     submit(client, "main form")
     client.wait_for_url(re.compile(r"/applications/\d+/$"))
     app_url = client.url.removeprefix(people.base_url)

@@ -208,29 +208,9 @@ def test_two_decision_makers_at_once_one_wins(p):
     assert Decision.objects.filter(audit=s2).count() == 1
 
 
-def test_change_keeps_number_and_validity_and_supersedes_the_old_version(p, rule):
-    cert = certify(complete_application(p.org_a, p.client_a), p)
-    number, issue, expiry = cert.number, cert.issue_date, cert.expiry_date
-    with rule("R9.4.2", field="expiry_date"):
-        actions.change_certificate(cert, by=p.certadmin, changes={"expiry_date": "2040-01-01"}, reason="延期")
-    with rule("R9.4.1", field="reason"):
-        actions.change_certificate(cert, by=p.certadmin, changes={"organisation_name": "甲新材料有限公司"}, reason="")
-    with rule("R9.4.1", field="changes"):
-        actions.change_certificate(cert, by=p.certadmin, changes={"scope": cert.scope}, reason="无变化")
-    actions.change_certificate(cert, by=p.certadmin, changes={"organisation_name": "甲新材料有限公司"},
-                               reason="组织更名，已审查营业执照变更登记")
-    assert (cert.number, cert.issue_date, cert.expiry_date) == (number, issue, expiry)
-    assert cert.version == 2 and cert.change_date == timezone.localdate()
-    v1, v2 = cert.versions.order_by("version")
-    assert v1.superseded_at is not None and v2.superseded_at is None
-    assert v1.content["organisation_name"] == "甲化工有限公司" and v2.content["organisation_name"] == "甲新材料有限公司"
-    ev = Event.objects.get(action="certificate.changed")
-    assert ev.data["before"] == {"organisation_name": "甲化工有限公司"} and ev.data["pdf_sha256"] == v2.sha256
-
-
-def test_only_a_valid_certificate_can_change(p, rule):
-    cert = certify(complete_application(p.org_a, p.client_a), p)
-    actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="x",
-                                respond_by=timezone.localdate() + timedelta(days=5))
-    with rule("R9.4.2", field="status"):
-        actions.change_certificate(cert, by=p.certadmin, changes={"scope": "新范围"}, reason="扩大范围")
+def test_the_certificate_states_the_industry_requirement_beside_the_standard(p):
+    """R9.1-d with R3: the industry requirement chosen in the application is a criterion the certificate states."""
+    app = complete_application(p.org_a, p.client_a, industry_requirement="GB/T 32151.10-2015 化工")
+    cert = certify(app, p)
+    assert cert.criterion == "T/CCAA 39-2022；GB/T 32151.10-2015 化工"
+    assert cert.versions.get().content["criterion"] == cert.criterion

@@ -102,6 +102,10 @@ def test_holder_change_request_and_admin_approval_through_the_pages(client, p, w
     assert "北京市朝阳区新址1号" in client.get(urls["certificate"]).content.decode()
     client.post(reverse("certificate_change_review", args=[cert.pk, req.pk, "approve"]), {"note": "已核实"})
     cert.refresh_from_db()
+    assert cert.version == 1  # reviewed, not yet decided (R9.4.2)
+    client.force_login(p.decider)
+    client.post(reverse("certificate_change_decide", args=[cert.pk, req.pk, "approve"]), {"note": "同意"})
+    cert.refresh_from_db()
     assert cert.version == 2 and cert.organisation_address == "北京市朝阳区新址1号"
 
 

@@ -13,7 +13,7 @@ from tancert.audits import actions as audits
 from tancert.audits.models import Audit
 from tancert.audits.programme import actions as programme_actions
 from tancert.certificates import actions
-from tancert.certificates.models import Certificate, ChangeRequest, Decision, TransferReview
+from tancert.certificates.models import Certificate, Decision, TransferReview
 from tancert.certificates.transfer import actions as transfer
 from tancert.clients.models import Application
 from tancert.demo.seed import at, clock
@@ -110,28 +110,6 @@ def test_renewal_reminder_stops_once_applied(p, cert):
     with clock(at(cert.expiry_date - timedelta(days=60))):
         actions.apply_for_renewal(cert, by=p.client_a)
         assert remind_renewals(timezone.localdate()) == []
-
-
-def test_holder_applies_for_a_change_and_the_body_approves_it(p, cert, rule):
-    with rule("R9.4.2", field="expiry_date"):
-        actions.request_change(cert, by=p.client_a, changes={"expiry_date": "2040-01-01"}, reason="延长有效期")
-    with pytest.raises(PermissionDenied):
-        actions.request_change(cert, by=p.client_b, changes={"organisation_address": "x"}, reason="x")
-    req = actions.request_change(cert, by=p.client_a, changes={"organisation_address": "北京市海淀区新址9号"},
-                                 reason="迁址")
-    with rule("R9.4.1", field="changes"):
-        actions.request_change(cert, by=p.client_a, changes={"scope": "新范围"}, reason="再来一次")
-    with pytest.raises(PermissionDenied):
-        actions.review_change(req, by=p.client_a, approve=True, note="x")
-    with rule("R9.4.2", field="note"):
-        actions.review_change(req, by=p.certadmin, approve=True, note="")
-    actions.review_change(req, by=p.certadmin, approve=True, note="已审查新址租赁合同")
-    cert.refresh_from_db()
-    assert cert.version == 2 and cert.organisation_address == "北京市海淀区新址9号"
-    assert cert.change_date == timezone.localdate()
-    assert ChangeRequest.objects.get().status == ChangeRequest.APPROVED
-    with rule("R9.4.2", field="status"):
-        actions.review_change(req, by=p.certadmin, approve=False, note="again")
 
 
 def test_a_change_needing_an_audit_waits_for_a_positive_one(p, cert, rule):

@@ -9,9 +9,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 
 from tancert.certificates import seal
-from tancert.certificates.actions import change_certificate
 
-from flow import certify, complete_application
+from flow import certify, change_certificate, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_offline_verification_command(cert, tmp_path, capsys):
 def test_public_key_and_superseded_versions_on_the_register(client, p, cert):
     r = client.get("/register/seal-key.pem")
     assert r.status_code == 200 and b"BEGIN PUBLIC KEY" in r.content
-    change_certificate(cert, by=p.certadmin, changes={"scope": "扩大后的范围"}, reason="扩大范围，经审查")
+    change_certificate(cert, p, {"scope": "扩大后的范围"}, reason="扩大范围，经审查")
     page = client.get(f"/register/{cert.number}/").content.decode()
     assert f"/register/{cert.number}/v1/" in page
     old = client.get(f"/register/{cert.number}/v1/")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tancert.clients import actions
 from tancert.clients.models import Application, Organisation
+from tancert.clients.profile import actions as profile
 from tancert.records.models import Event
 
 from flow import PDF, PNG, REVIEW_OK, code, complete_application
@@ -67,6 +68,20 @@ def test_submission_refused_until_commitment_given(p, rule):
         actions.give_commitment(app, by=p.client_a, signed_by=" ", signed_on=timezone.localdate())
 
 
+def test_industry_code_and_requirement_are_chosen_from_the_lists(p, rule):
+    with rule("RA", field="industry_code"):
+        actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1),
+                                   industry_code=22)
+    with rule("R3", field="industry_requirement"):  # typed, or of another industry: refused
+        actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1),
+                                   industry_code=7, industry_requirement="GB/T 32151.8-2023 水泥")
+    app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1),
+                                     industry_code="7", industry_requirement="GB/T 32151.10-2015 化工")
+    assert app.industry_code == 7 and app.industry_label.startswith("7 ")
+    with rule("R3", field="industry_requirement"):
+        profile.update_application(app, by=p.client_a, industry_code=10)
+
+
 def test_missing_document_blocks_submission(p, rule):
     app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
     actions.give_commitment(app, by=p.client_a, signed_by="张三", signed_on=timezone.localdate())
@@ -81,6 +96,10 @@ def test_missing_document_blocks_submission(p, rule):
     with rule("R7.1-D11", field="code"):
         actions.mark_document_not_applicable(app, "D11", by=p.client_a, reason="已在 D10 中提供")
     actions.upload_document(app, "D11", by=p.client_a, filename="f.pdf", content=PDF)
+    # The industry (Appendix A) decides the audit team's technical area (R7.3.2): no submission without it.
+    with rule("RA", field="industry_code"):
+        actions.submit_application(app, by=p.client_a)
+    profile.update_application(app, by=p.client_a, industry_code="7")
     actions.submit_application(app, by=p.client_a)
     assert app.status == Application.SUBMITTED
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tancert.scheme import coverage
+from tancert.scheme import coverage, proof
 from tancert.scheme.rulebook import RULES, all_keys
 
 ACTIONS = '''\
@@ -106,7 +106,14 @@ def tree(tmp_path: Path) -> Path:
     _write(tmp_path, "tests/clients/test_actions.py", TESTS)
     # Excluded from the test scan: the rule book's own tests name keys without triggering them.
     _write(tmp_path, "tests/scheme/test_rulebook.py", 'def test_rule():\n    assert "R8.1.1-extra"\n')
+    _killed_everywhere(tmp_path)
     return tmp_path
+
+
+def _killed_everywhere(root: Path) -> None:
+    """A committed mutation run that killed every key under its current fingerprint."""
+    prints = proof.fingerprints(coverage.build_report(root, mutation={}), root)
+    proof.save(root / proof.FILE, {k: {"mutation": "killed", "fingerprint": f} for k, f in prints.items()})
 
 
 @pytest.fixture
@@ -254,3 +261,34 @@ def test_real_tree_lists_every_key(capsys):
     assert all(k["status"] in coverage.STATUSES for k in data["keys"])
     assert all(k["enforced_by"] for k in data["keys"] if k["status"].startswith("enforced"))
     assert sum(data["summary"].values()) == len(RULES)
+
+
+def test_a_key_counts_as_tested_only_when_killed_under_its_current_fingerprint(tree, capsys):
+    assert _status(coverage.build_report(tree), "R7.2-deadline") == "enforced+tested"
+    assert coverage.main(["--root", str(tree), "--check-mutation"]) == 0
+    results = proof.load(tree)
+    results["R7.2-deadline"]["mutation"] = "survived"
+    proof.save(tree / proof.FILE, results)
+    assert _status(coverage.build_report(tree), "R7.2-deadline") == "enforced, mutant survived"
+    results["R7.2-deadline"]["mutation"] = "killed"
+    proof.save(tree / proof.FILE, results)
+    # The check changes (moving code around does not): the committed result is stale.
+    path = tree / "tancert/clients/actions.py"
+    path.write_text(path.read_text(encoding="utf-8").replace('if app.late:', 'if app.late or app.later:'),
+                    encoding="utf-8")
+    report = coverage.build_report(tree)
+    assert _row(report, "R7.2-deadline")["mutation"] == "stale"
+    assert _status(report, "R7.2-deadline") == "enforced, unproven"
+    capsys.readouterr()
+    assert coverage.main(["--root", str(tree), "--check-mutation"]) == 1
+    assert "R7.2-deadline" in capsys.readouterr().out
+    assert proof.stale(report, tree) == ["R7.2-deadline"]
+    # So does a change of one of its tests; text outside the key's functions does not.
+    _killed_everywhere(tree)
+    test = tree / "tests/clients/test_actions.py"
+    test.write_text(test.read_text(encoding="utf-8") + "\n\n# a comment\n", encoding="utf-8")
+    assert coverage.main(["--root", str(tree), "--check-mutation"]) == 0
+    test.write_text(test.read_text(encoding="utf-8").replace('assert e.value.key == "R7.2-deadline"',
+                                                             'assert e.value.key == "R7.2-deadline", "key"'),
+                    encoding="utf-8")
+    assert coverage.main(["--root", str(tree), "--check-mutation"]) == 1

@@ -113,11 +113,12 @@ def test_application_pages_for_client_and_reviewer(client, p):
     from flow import PDF
 
     as_user(client, p.client_a)
-    r = client.post("/applications/new/", {"kind": "initial", "scope": "范围",
+    r = client.post("/applications/new/", {"kind": "initial", "scope": "范围", "industry_code": "7",
                                             "cms_started_on": (timezone.localdate() + timedelta(days=3)).isoformat()})
     assert "R7.1-C2" in r.content.decode()
     start = (timezone.localdate() - timedelta(days=200)).isoformat()
-    r = client.post("/applications/new/", {"kind": "initial", "scope": "范围", "cms_started_on": start})
+    r = client.post("/applications/new/", {"kind": "initial", "scope": "范围", "cms_started_on": start,
+                                           "industry_code": "7"})
     app = p.org_a.applications.get()
     r = client.post(f"/applications/{app.pk}/documents/D1/upload/",
                     {"file": SimpleUploadedFile("evil.pdf", b"MZ not a pdf")}, follow=True)

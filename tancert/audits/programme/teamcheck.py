@@ -24,7 +24,12 @@ from tancert.scheme.violations import switched_off
 
 
 def technical_areas(org) -> frozenset[int]:
-    return frozenset(int(a) for a in (org.technical_areas or []) if str(a).isdigit())
+    """R7.3.2: the technical areas the team must cover — the industry (Appendix A code) of the client's
+    latest application, which submission requires, and any further areas the client declared."""
+    declared = {int(a) for a in (org.technical_areas or []) if str(a).isdigit()}
+    industry = (org.applications.exclude(status__in=["rejected", "withdrawn"]).exclude(industry_code=None)
+                .order_by("-created_at", "-pk").values_list("industry_code", flat=True).first())
+    return frozenset(declared | ({industry} if industry is not None else set()))
 
 
 def need_for(org, *, start: date, end: date, auditor_days, today: date | None = None) -> AuditNeed:

@@ -161,22 +161,36 @@ class CertificateVersion(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """The holder applies for a change of certificate content (R9.4.1); the body reviews it (R9.4.2)."""
+    """A change of certificate content (R9.4): the holder's request (R9.4.1) or one the body initiates, reviewed
+    and decided (R9.4.2) before ``certificates/changes.change_certificate`` applies it."""
 
-    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
-    STATUSES = [(PENDING, _("under review")), (APPROVED, _("approved")), (REJECTED, _("not approved"))]
+    PENDING, REVIEWED, APPROVED, REJECTED = "pending", "reviewed", "approved", "rejected"
+    STATUSES = [(PENDING, _("under review")), (REVIEWED, _("reviewed, awaiting the decision")),
+                (APPROVED, _("approved")), (REJECTED, _("not approved"))]
+    OPEN = (PENDING, REVIEWED)
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="change_requests")
     changes = models.JSONField(default=dict)
     reason = models.TextField(_("reason for the change"))
     status = models.CharField(max_length=20, choices=STATUSES, default=PENDING)
+    initiated_by_body = models.BooleanField(_("initiated by the certification body"), default=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
+    document = models.FileField(_("supporting document"), upload_to="change-requests/%Y/", blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
     audit = models.ForeignKey("audits.Audit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                               help_text="the audit the review needed, if any")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["certificate"], condition=models.Q(status__in=["pending", "reviewed"]),
+            name="one_open_change_per_certificate")]

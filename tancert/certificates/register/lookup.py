@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tancert.certificates.models import LookupLog, LookupWindow
+from tancert.scheme.violations import switched_off
 
 
 class Refused(Exception):
@@ -58,7 +59,9 @@ def allow(address: str) -> tuple[bool, int]:
     now = time.time()
     minute = int(now // 60)
     hits = _count(address, minute)
-    return hits <= settings.TANCERT_LOOKUPS_PER_MINUTE, max(1, 60 - int(now % 60))
+    # The limit keeps the lookup open to everyone (R9.2-lookup); switchable for `tancert rules --mutate`.
+    within = hits <= settings.TANCERT_LOOKUPS_PER_MINUTE or switched_off("R9.2-lookup")  # enforces: R9.2-lookup
+    return within, max(1, 60 - int(now % 60))
 
 
 def admit(request, channel: str, query: str) -> str:

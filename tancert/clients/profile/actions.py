@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tancert.clients.actions import check_industry
 from tancert.clients.models import (
     ActionPlan,
     Application,
@@ -25,7 +26,7 @@ from tancert.records import chain
 from tancert.scheme import rulebook
 from tancert.scheme.violations import RuleViolation, require
 
-APPLICATION_FIELDS = ("scope", "cms_started_on", "industry_requirement", "licences_applicable", "licences",
+APPLICATION_FIELDS = ("scope", "cms_started_on", "industry_code", "industry_requirement", "licences_applicable", "licences",
                       "compliance_applicable", "compliance_info", "simple_process", "simple_process_grounds",
                       "base_year", "baseline_emissions", "significant_sources", "process_emissions",
                       "continuous_measurement_systems")
@@ -68,6 +69,9 @@ def update_application(app: Application, *, by, **fields) -> Application:
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
+    if "industry_code" in fields or "industry_requirement" in fields:
+        fields["industry_code"] = check_industry(fields.get("industry_code", app.industry_code),
+                                                 fields.get("industry_requirement", app.industry_requirement))
     if "scope" in fields:
         require(bool(str(fields["scope"]).strip()), "R7.1-D1", _("Describe the scope of the carbon management "
                                                                   "system."), field="scope")

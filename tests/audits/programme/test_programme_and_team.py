@@ -58,6 +58,21 @@ def test_team_without_a_ghg_manager_is_refused(p, accepted, rule):
     _nothing_saved(accepted, before)
 
 
+def test_the_team_must_cover_the_industry_of_the_application(p, rule):
+    """R7.3.2: the technical area comes from the application's Appendix A industry code (10, cement), which
+    nobody on the test team is evaluated for; an expert evaluated for it makes the team whole."""
+    app = complete_application(p.org_b, p.client_b, industry_code=10)
+    accept_and_contract(app, p)
+    before = Event.objects.count()
+    with rule("R7.3.2", field="team") as info:
+        _plan(p, app)
+    assert "technical area 10" in info.value.message_en
+    _nothing_saved(app, before)
+    reg.add_competence(p.expert, by=p.sysadmin, kind="area", area=10, function="technical_expert",
+                       evaluated_on=today(), evidence="水泥行业专业评价")
+    assert _plan(p, app).organisation == p.org_b
+
+
 def test_leader_whose_registration_expires_mid_audit_is_refused(p, accepted, rule):
     qualify_team(p)
     # Someone else holds a GHG qualification beyond the lead's registration, so only R4.A1 remains.

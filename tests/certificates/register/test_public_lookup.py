@@ -43,6 +43,16 @@ def test_lookups_are_rate_limited_per_address(cert, settings):
     assert LookupLog.objects.filter(limited=True).count() == 3
 
 
+def test_the_register_page_has_the_same_limit_and_logs_the_refusal(cert, settings):
+    """R9.2-lookup: the page and the API share one window per address; the refused lookup is logged."""
+    settings.TANCERT_LOOKUPS_PER_MINUTE = 2
+    c = Client(REMOTE_ADDR="198.51.100.9")
+    assert [c.get(f"/register/{cert.number}/").status_code for _ in range(2)] == [200, 200]
+    assert c.get("/register/", {"q": cert.number}).status_code == 429
+    assert c.get(f"/api/v1/public/certificates/{cert.number}").status_code == 429
+    assert LookupLog.objects.filter(client="198.51.100.9", limited=True).count() == 2
+
+
 def test_a_proxy_header_names_the_client_when_configured(cert, settings):
     settings.TANCERT_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
     Client(HTTP_X_FORWARDED_FOR="192.0.2.44, 10.0.0.1").get(f"/register/{cert.number}/")

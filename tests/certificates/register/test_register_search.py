@@ -13,7 +13,7 @@ from tancert.certificates import actions
 from tancert.certificates.models import Certificate
 from tancert.demo.seed import at, clock
 
-from flow import certify, complete_application
+from flow import certify, change_certificate, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def _nullcontext():
 
 
 def test_history_of_changes_on_the_public_page(p, cert):
-    actions.change_certificate(cert, by=p.certadmin, changes={"scope": "扩大后的范围"}, reason="扩项")
+    change_certificate(cert, p, {"scope": "扩大后的范围"}, reason="扩项")
     actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="内部原因不公开",
                                 respond_by=timezone.localdate() + timedelta(days=30))
     page = Client().get(f"/register/{cert.number}/").content.decode()
@@ -86,7 +86,7 @@ def test_history_of_changes_on_the_public_page(p, cert):
 
 
 def test_public_api_gives_the_history_versions_and_chain(p, cert):
-    actions.change_certificate(cert, by=p.certadmin, changes={"scope": "扩大后的范围"}, reason="扩项")
+    change_certificate(cert, p, {"scope": "扩大后的范围"}, reason="扩项")
     actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="内部原因不公开",
                                 respond_by=timezone.localdate() + timedelta(days=30))
     body = Client().get(f"/api/v1/public/certificates/{cert.number}/history").json()

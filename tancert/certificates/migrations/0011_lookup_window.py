@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0009_one_certificate_per_decision'),
+        ('certificates', '0010_change_request_decision'),
     ]
 
     operations = [
