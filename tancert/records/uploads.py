@@ -75,6 +75,12 @@ def examine(content: bytes | None, *, allowed: Iterable[str]) -> Verdict:
         return _no(_("The file is empty."))
     if len(content) > largest_limit():
         return _no(_("The file is larger than %(limit)d MB."), limit=largest_limit() // 2**20)
+    if content[:4] == b"PK\x03\x04":  # a zip: too many members to even list is refused as such
+        zf, problem = ziplimits.open_zip(BytesIO(content))
+        if zf is not None:
+            zf.close()
+        elif problem.code == "members":
+            return _zip_refusal(problem, "")
     found = sniff(content[:16], content)
     if found is None or found[0] not in allowed:
         return _no(_("The file is not a %(accepted)s file; its content does not match any of these types "
@@ -143,26 +149,28 @@ def _image(content: bytes, kind: str) -> Verdict | None:
 
 
 def _office(content: bytes, kind: str) -> Verdict | None:
-    broken = _("The Office file is damaged or not a real %(kind)s document; save it again from Word or Excel.")
     zf, problem = ziplimits.open_zip(BytesIO(content))
     if problem is None:
         with zf:
             names = set(zf.namelist())
             if "[Content_Types].xml" not in names or _MAIN_PART[kind] not in names:
-                return _no(broken, kind=LABELS[kind])
+                return _zip_refusal(ziplimits.ZipProblem("damaged"), kind)
             problem = ziplimits.measure(zf) or ziplimits.read_through(zf)
-    if problem is None:
-        return None
+    return None if problem is None else _zip_refusal(problem, kind)
+
+
+def _zip_refusal(problem: ziplimits.ZipProblem, kind: str) -> Verdict:
     if problem.code == "members":
-        return _no(_("The Office file has %(count)d parts; the limit is %(limit)d. Save it again from Word or "
-                     "Excel."), count=problem.value, limit=problem.limit)
+        return _no(_("The Office file has %(count)s parts; the limit is %(limit)s. Save it again from Word or "
+                     "Excel."), count=f"{problem.value:,}", limit=f"{problem.limit:,}")
     if problem.code == "size":
         return _no(_("The Office file unpacks to more than %(limit)d MB (a zip bomb); save it again from Word or "
                      "Excel."), limit=problem.limit // 2**20)
     if problem.code == "ratio":
         return _no(_("A part of the Office file unpacks to %(ratio)d times its size (a zip bomb); save it again "
                      "from Word or Excel."), ratio=problem.value)
-    return _no(broken, kind=LABELS[kind])
+    return _no(_("The Office file is damaged or not a real %(kind)s document; save it again from Word or Excel."),
+               kind=LABELS.get(kind, "Office"))
 
 
 _CHECKS = {"pdf": _pdf, "png": _image, "jpeg": _image, "docx": _office, "xlsx": _office}
