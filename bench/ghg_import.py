@@ -4,12 +4,17 @@ Ours: python-calamine read + full validation (units, choices, periods, numbers) 
 table, all or nothing. Baseline measured in the same run: openpyxl's read-only mode, only iterating
 the cell values of the same sheet (no validation at all).
 
+Also in the same run: what an upload costs when the engine runs in the bounded child process
+(tancert/ghg/isolated.py, as the server does it) instead of in the calling process, for this file and for
+the worked example (a typical inventory), with the child's CPU time and peak memory.
+
     .venv/bin/python bench/ghg_import.py [ROWS]
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -18,10 +23,12 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
+from tancert.ghg import isolated
 from tancert.ghg.columns import ACTIVITY_COLUMNS
 from tancert.ghg.example import example_dataset
 from tancert.ghg.guard import check_workbook
 from tancert.ghg.importer import SETTINGS_KEYS, load, sheet_title
+from tancert.ghg.template import write_template
 
 
 def write_big(path: Path, n: int) -> None:
@@ -57,6 +64,29 @@ def openpyxl_readonly(path: Path) -> int:
     return n
 
 
+def in_child(path: Path) -> dict:
+    return isolated.run("upload", path, memory=2 * 2**30, seconds=600, options={"findings_limit": 500})
+
+
+def children_cpu() -> tuple[float, float]:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime, r.ru_maxrss / 1024
+
+
+def child_vs_worker(path: Path, label: str) -> None:
+    """One upload's engine work in this process and in the bounded child, same file, same run: wall time
+    (best of two) and CPU time (mean of two; the machine may be shared, CPU time is not)."""
+    c0 = time.process_time()
+    t_in, _ = best(lambda: isolated.upload_task(path, findings_limit=500))
+    cpu_in = (time.process_time() - c0) / 2
+    cpu0, _ = children_cpu()
+    t_child, _ = best(lambda: in_child(path))
+    cpu1, peak = children_cpu()
+    cpu_child = (cpu1 - cpu0) / 2
+    print(f"| {label} | {t_in:.2f} / {cpu_in:.2f} | {t_child:.2f} / {cpu_child:.2f} | "
+          f"+{cpu_child - cpu_in:.2f} s CPU | {peak:.0f} MiB |")
+
+
 def best(fn, repeat=2):
     t_best = float("inf")
     out = None
@@ -75,7 +105,13 @@ def main(n: int = 100_000) -> None:
         t_ours, ds = best(lambda: ours(path))
         t_base, _ = best(lambda: openpyxl_readonly(path), repeat=1)
         t_guard, _ = best(lambda: check_workbook(path))
-    assert len(ds.activity) == n
+        assert len(ds.activity) == n
+        print("| upload's engine work | in the worker: wall / CPU (s) | in the bounded child: wall / CPU (s) | "
+              "overhead | peak RSS of a child |")
+        print("|---|---|---|---|---|")
+        child_vs_worker(write_template(Path(d) / "example.xlsx", example=True), "worked example (.xlsx)")
+        child_vs_worker(path, f"{n:,} rows")
+        print()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| workload | ours (s) | rows/s | baseline: openpyxl read-only, values only (s) | rows/s | ratio |")
     print("|---|---|---|---|---|---|")

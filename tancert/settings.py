@@ -285,8 +285,23 @@ TANCERT_LOOKUPS_PER_MINUTE = env_int("TANCERT_LOOKUPS_PER_MINUTE", 60)
 TANCERT_CLIENT_ADDRESS_HEADER = env_str("TANCERT_CLIENT_ADDRESS_HEADER", "")
 # D5 (credit-system screenshot) older than this many days gives a warning.
 TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
-# Upload limit for application documents, bytes.
+# Uploads (docs/architecture.md, "Uploads"): the cap of any uploaded file in bytes; under it a cap per type,
+# the pixel cap of images (a decompression bomb is a small file with enormous dimensions) and the page cap
+# of PDFs.
 TANCERT_MAX_UPLOAD_BYTES = env_int("TANCERT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+TANCERT_UPLOAD_LIMITS = {
+    "pdf": env_int("TANCERT_UPLOAD_MAX_PDF_BYTES", 20 * 1024 * 1024),
+    "png": env_int("TANCERT_UPLOAD_MAX_PNG_BYTES", 10 * 1024 * 1024),
+    "jpeg": env_int("TANCERT_UPLOAD_MAX_JPEG_BYTES", 10 * 1024 * 1024),
+    "docx": env_int("TANCERT_UPLOAD_MAX_DOCX_BYTES", 20 * 1024 * 1024),
+    "xlsx": env_int("TANCERT_UPLOAD_MAX_XLSX_BYTES", 20 * 1024 * 1024),
+}
+TANCERT_UPLOAD_MAX_PIXELS = env_int("TANCERT_UPLOAD_MAX_PIXELS", 64_000_000)
+TANCERT_UPLOAD_MAX_PDF_PAGES = env_int("TANCERT_UPLOAD_MAX_PDF_PAGES", 2_000)
+# An uploaded inventory is read and quantified in a child process with these bounds (tancert/ghg/isolated.py):
+# a file that passes the static guard and still explodes can only kill that child.
+TANCERT_INVENTORY_MEMORY_BYTES = env_int("TANCERT_INVENTORY_MEMORY_BYTES", 2 * 1024**3)
+TANCERT_INVENTORY_SECONDS = env_int("TANCERT_INVENTORY_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import BytesIO
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -16,8 +17,28 @@ from tancert.clients import actions as clients
 from tancert.people.creditcode import check_character
 from tancert.scheme import rulebook
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    out = BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (8, 8), (20, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+# Real files: the upload gate parses PDFs and decodes images (tancert/records/uploads.py).
+PDF = _pdf()
+PNG = _png()
 REVIEW_OK = {"described": True, "understands": True, "competent": True}
 CONDITIONS_MET = {c: {"met": True, "evidence": f"evidence for {c}"} for c in ("C1", "C2", "C3", "C4")}
 

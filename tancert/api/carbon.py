@@ -134,7 +134,7 @@ def _upload(request, audit_id: int, version: int):
 def upload_inventory(request, audit_id: Id, file: File[UploadedFile]):
     """Upload the inventory (multipart `file`: the engine's .xlsx template, .json or .csv) as a new version."""
     up = carbon.upload_inventory(_carbon_audit(request, audit_id), by=request.user, filename=file.name,
-                                 content=file.read())
+                                 content=file.read(carbon.MAX_UPLOAD_BYTES + 1))
     return Status(201, inventory_out(up))
 
 

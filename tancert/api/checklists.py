@@ -23,6 +23,7 @@ from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
 from tancert.audits.models.stage1 import Stage1Record
 from tancert.audits.stage1 import actions as stage1
+from tancert.records import uploads
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["audit work"])
@@ -210,7 +211,7 @@ def post_evidence(request, item_id: Id, payload: EvidenceIn):
 def upload_evidence(request, item_id: Id, kind: Form[str], file: File[UploadedFile], text: Form[str] = "",
                     person: Form[str] = "", uuid: Form[str] = ""):
     entry = add_evidence(_item(request, item_id), by=request.user, kind=kind, text=text, person=person,
-                         uuid=uuid or None, filename=file.name, content=file.read())
+                         uuid=uuid or None, filename=file.name, content=uploads.read(file))
     return Status(201, _evidence_out(entry))
 
 
@@ -279,7 +280,7 @@ def get_checkins(request, audit_id: Id):
 def post_checkin(request, audit_id: Id, meeting: Form[str], photos: File[list[UploadedFile]],
                  location: Form[str] = ""):
     c = checkins.check_in(_audit(request, audit_id), by=request.user, meeting=meeting, location=location,
-                          photos=[(f.name, f.read()) for f in photos])
+                          photos=[(f.name, uploads.read(f)) for f in photos])
     return Status(201, _checkin_out(c))
 
 
@@ -302,6 +303,6 @@ def respond_with_files(request, finding_id: Id, correction: Form[str], root_caus
     f = get_or_404(findings_for(request.user), pk=finding_id)
     finding_actions.respond_to_finding(f, by=request.user, correction=correction, root_cause=root_cause,
                                corrective_action=corrective_action, evidence=evidence,
-                               files=[(u.name, u.read()) for u in files or []])
+                               files=[(u.name, uploads.read(u)) for u in files or []])
     f.refresh_from_db()
     return f

@@ -18,6 +18,7 @@ from tancert.api.schemas import (
 from tancert.clients import actions
 from tancert.clients.access import applications_for, organisations_for
 from tancert.people.access import is_office
+from tancert.records import uploads
 from tancert.records.models import Event
 from tancert.ui.walls import get_or_404
 
@@ -113,7 +114,7 @@ def upload_document(request, app_id: Id, code: str, file: File[UploadedFile],
                     document_date: Form[Day | None] = None):
     """Upload a new version of document D1…D11 (multipart form: file, optional document_date)."""
     doc = actions.upload_document(_app(request, app_id), code, by=request.user, filename=file.name,
-                                  content=file.read(), document_date=document_date)
+                                  content=uploads.read(file), document_date=document_date)
     return Status(201, doc)
 
 

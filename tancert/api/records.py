@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from tancert.api.schemas import Id
 from tancert.people.access import is_office
 from tancert.people.actions import create_api_token
-from tancert.records import chain
+from tancert.records import chain, uploads
 from tancert.records.actions import attach_signed_original
 from tancert.records.models import Event
 from tancert.ui.walls import get_or_404
@@ -67,6 +67,6 @@ def attach_original(request, seq: Id, file: File[UploadedFile], kept_at: Form[st
     if not is_office(request.user):
         raise PermissionDenied
     ev = get_or_404(Event.objects.all(), seq=seq)
-    original = attach_signed_original(ev, by=request.user, filename=file.name, content=file.read(), kept_at=kept_at)
+    original = attach_signed_original(ev, by=request.user, filename=file.name, content=uploads.read(file), kept_at=kept_at)
     return Status(201, {"event": ev.seq, "original_name": original.original_name, "sha256": original.sha256,
                         "kept_at": original.kept_at})

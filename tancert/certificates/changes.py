@@ -30,12 +30,11 @@ from tancert.certificates.models import Certificate, ChangeRequest
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people.actions import require_role
 from tancert.people.models import Role
-from tancert.records import chain
-from tancert.records.filetypes import ALLOWED, sniff
+from tancert.records import chain, uploads
+from tancert.records.filetypes import ALLOWED
 from tancert.scheme.violations import RuleViolation, require
 
 CHANGEABLE = ("organisation_name", "organisation_address", "scope", "sites")  # R9.4.1
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def _check_changes(cert: Certificate, changes: dict, reason: str, *, reason_message) -> dict:
@@ -71,9 +70,8 @@ def request_change(cert: Certificate, *, by, changes: dict, reason: str, documen
     changed = _check_changes(cert, changes, reason, reason_message=_("Say what changed and why."))
     if document is not None:
         name, content = document
-        kind = (sniff(content[:16], content) or ("", ""))[0]  # by content, not by the name's extension
-        require(0 < len(content) <= MAX_DOCUMENT_BYTES and kind in ALLOWED, "R9.4.2",
-                _("Attach a PDF, image, Word or Excel file of at most 20 MB."), field="document")
+        verdict = uploads.examine(content, allowed=ALLOWED)  # size, type by content, and the content is real
+        require(verdict.ok, "R9.4.2", verdict.message, field="document", params=verdict.params)
     with transaction.atomic():
         req = _create(cert, changes=changed, reason=reason.strip(), requested_by=by)
         if document is not None:

@@ -34,6 +34,7 @@ from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.planning.programme import renewal_window
+from tancert.records import uploads
 from tancert.records.models import Event
 from tancert.ui.actionview import perform, perform_form
 from tancert.ui.walls import get_or_404
@@ -197,7 +198,7 @@ def change_request(request, pk: int):
         d = dict(form.cleaned_data)
         reason = d.pop("reason")
         upload = d.pop("document", None)
-        document = (upload.name, upload.read()) if upload else None
+        document = (upload.name, uploads.read(upload)) if upload else None
         if not d["sites"] and not cert.sites:
             d.pop("sites")  # no sites before, none given: not a change
         perform(request, changes.request_change, cert, by=request.user, changes=d, reason=reason, document=document,

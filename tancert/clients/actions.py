@@ -18,8 +18,8 @@ from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people import creditcode
 from tancert.people.actions import require_role
 from tancert.people.models import Role, User
-from tancert.records import chain
-from tancert.records.filetypes import ALLOWED, sniff
+from tancert.records import chain, uploads
+from tancert.records.filetypes import ALLOWED
 from tancert.scheme import industry, rulebook
 from tancert.scheme.violations import RuleViolation, require
 
@@ -173,15 +173,10 @@ def upload_document(app: Application, code: str, *, by, filename: str, content: 
     """Add a new version of document `code` (R7.1-D1…D11); earlier versions are kept."""
     _editable(app, by)
     require(code in document_codes(), "R7.1-D1", _("Unknown document code; use D1–D11."), field="code")
-    limit = settings.TANCERT_MAX_UPLOAD_BYTES
+    verdict = uploads.examine(content, allowed=ALLOWED)  # size, type by content, and the content is real
     # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
-    require(0 < len(content) <= limit, document_key(code),
-            _("The file is empty or larger than %(limit)d MB."), field="file", params={"limit": limit // 2**20})
-    kind = sniff(content[:16], content)
-    # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11
-    require(kind is not None and kind[0] in ALLOWED, document_key(code),
-            _("The file is not a PDF, PNG, JPEG, Word (docx) or Excel (xlsx) document; its content does not match "
-              "any of these types."), field="file")
+    require(verdict.ok, document_key(code), verdict.message, field="file", params=verdict.params)
+    kind = (verdict.kind, verdict.media)
     doc_meta = next(d for d in rulebook.APPLICATION_DOCUMENTS if d.code == code)
     if doc_meta.dated:
         # enforces: R7.1-D1 R7.1-D2 R7.1-D3 R7.1-D4 R7.1-D5 R7.1-D6 R7.1-D7 R7.1-D8 R7.1-D9 R7.1-D10 R7.1-D11

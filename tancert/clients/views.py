@@ -28,6 +28,7 @@ from tancert.clients.forms import (
 from tancert.clients.profile.views import data_forms, data_sections, details_form
 from tancert.people.access import is_office
 from tancert.people.models import Role
+from tancert.records import uploads
 from tancert.records.archive import organisation_archive
 from tancert.scheme import rulebook
 from tancert.ui.actionview import perform, perform_form
@@ -113,7 +114,7 @@ def document_upload(request, pk: int, code: str):
                 messages.error(request, e)
         return redirect("application", pk)
     f = form.cleaned_data["file"]
-    perform(request, actions.upload_document, app, code, by=request.user, filename=f.name, content=f.read(),
+    perform(request, actions.upload_document, app, code, by=request.user, filename=f.name, content=uploads.read(f),
             document_date=form.cleaned_data.get("document_date"), success=_("Document %(code)s uploaded.") % {"code": code})
     return redirect("application", pk)
 
@@ -135,7 +136,7 @@ def documents_upload_all(request, pk: int):
             day = date.fromisoformat(raw_date) if raw_date else None
         except ValueError:
             day = None
-        files[meta.code] = (upload.name, upload.read(), day)
+        files[meta.code] = (upload.name, uploads.read(upload), day)
     ok, docs = perform(request, actions.upload_documents, app, files, by=request.user)
     if ok:
         messages.success(request, ngettext("%(n)d document uploaded.", "%(n)d documents uploaded.", len(docs))

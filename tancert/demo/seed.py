@@ -44,9 +44,21 @@ STAFF = [
     ("decider", "认证决定人员 孙强", [Role.DECISION_MAKER]),
     ("certadmin", "证书管理员 周婷", [Role.CERTIFICATE_ADMIN]),
 ]
-# A tiny but valid PDF, so that demo documents open in any viewer.
-SAMPLE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-              b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _sample_pdf() -> bytes:
+    """A blank A4 page written by pypdf: small, and a real PDF (the upload gate parses every PDF)."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    out, writer = BytesIO(), PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+SAMPLE_PDF = _sample_pdf()
 CONDITIONS_MET = {c: {"met": True, "evidence": e} for c, e in (
     ("C1", "查阅排污许可、能耗双控及碳排放相关合规评价记录，未发现违规"),
     ("C2", "暂无适用的行业认证要求"),

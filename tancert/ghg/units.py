@@ -75,6 +75,9 @@ def _dimension_name(q: pint.Quantity) -> str:
     raise UnitError(f"unit of dimension {q.dimensionality} is not used by the engine")
 
 
+MAX_UNIT_CHARS = 64  # the longest unit of the template is a dozen characters
+
+
 @dataclass(frozen=True)
 class UnitInfo:
     text: str
@@ -87,6 +90,8 @@ def unit_scale(text: str) -> UnitInfo:
     """Dimension of `text` and its factor to the canonical unit. Raises UnitError."""
     if text is None or str(text).strip() == "":
         raise UnitError("no unit given")
+    if len(str(text)) > MAX_UNIT_CHARS:  # pint's parser is quadratic or worse: a 30,000-character "unit" took 28 s
+        raise UnitError(f"a unit is a few characters, not {len(str(text)):,}")
     mult, s = _normalise(text)
     ureg = registry()
     try:
@@ -122,6 +127,8 @@ def rate_scale(text: str) -> RateInfo:
     """Parse a factor unit `<numerator>/<denominator>`; numerator may carry a gas (tCO2, kgCO2e, tC)."""
     if text is None or str(text).strip() == "":
         raise UnitError("no factor unit given")
+    if len(str(text)) > MAX_UNIT_CHARS:
+        raise UnitError(f"a factor unit is a few characters, not {len(str(text)):,}")
     s = str(text).strip().translate(_SUPERSCRIPTS).replace(" ", "")
     if s in ("1", "fraction", "-"):
         return RateInfo(str(text), "dimensionless", None, "dimensionless", 1.0)

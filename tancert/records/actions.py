@@ -8,8 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tancert.records import chain, keys
-from tancert.records.filetypes import sniff
+from tancert.records import chain, keys, uploads
 from tancert.records.models import Event, SignedOriginal
 from tancert.scheme.violations import require
 
@@ -19,9 +18,9 @@ def attach_signed_original(event: Event, *, by, filename: str, content: bytes, k
 
     if not getattr(by, "is_office", False):
         raise PermissionDenied(_("Only the body's office staff can attach signed originals."))
-    kind = sniff(content[:16], content)
-    require(kind is not None and kind[0] in ("pdf", "png", "jpeg"), "RR-signed",
-            _("A scan must be a PDF, PNG or JPEG file."), field="file")
+    verdict = uploads.examine(content, allowed=("pdf", "png", "jpeg"))  # a scan: a PDF or an image
+    require(verdict.ok, "RR-signed", verdict.message, field="file", params=verdict.params)
+    kind = (verdict.kind, verdict.media)
     require(bool((kept_at or "").strip()), "RR-signed", _("Say where the paper original is kept."), field="kept_at")
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():

@@ -1,9 +1,11 @@
-"""Recognise uploaded files by their content, never by their name."""
+"""Recognise uploaded files by their content, never by their name. What the content must then be is the
+upload gate's concern (records/uploads.py)."""
 
 from __future__ import annotations
 
-import zipfile
 from io import BytesIO
+
+from tancert.ghg.ziplimits import open_zip
 
 # (signature, offset, type, media type)
 _SIGNATURES = [
@@ -16,6 +18,8 @@ _OOXML = {
     "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 ALLOWED = {"pdf", "png", "jpeg", "docx", "xlsx"}
+# How a kind is named to people (in both languages: these are the formats' own names).
+LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "docx": "Word (docx)", "xlsx": "Excel (xlsx)"}
 
 
 def sniff(head: bytes, whole: bytes | None = None) -> tuple[str, str] | None:
@@ -24,10 +28,11 @@ def sniff(head: bytes, whole: bytes | None = None) -> tuple[str, str] | None:
         if head[off:off + len(sig)] == sig:
             return kind, media
     if head[:4] == b"PK\x03\x04" and whole is not None:
-        try:
-            names = zipfile.ZipFile(BytesIO(whole)).namelist()
-        except zipfile.BadZipFile:
+        zf, _problem = open_zip(BytesIO(whole))  # a zip of a million members is not listed
+        if zf is None:
             return None
+        with zf:
+            names = zf.namelist()
         for prefix, result in _OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 return result

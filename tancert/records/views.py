@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tancert.records import chain
+from tancert.records import chain, uploads
 from tancert.records.actions import attach_signed_original
 from tancert.records.models import Event
 from tancert.ui.actionview import perform
@@ -38,6 +38,6 @@ def attach(request, seq: int):
 
         messages.error(request, _("Choose the scanned file."))
         return redirect("event", seq)
-    perform(request, attach_signed_original, ev, by=request.user, filename=upload.name, content=upload.read(),
+    perform(request, attach_signed_original, ev, by=request.user, filename=upload.name, content=uploads.read(upload),
             kept_at=request.POST.get("kept_at", ""), success=_("Scan attached."))
     return redirect("event", seq)

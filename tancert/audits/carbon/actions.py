@@ -12,11 +12,10 @@ versions used and are never recomputed from the live factor library afterwards.
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -32,7 +31,7 @@ from tancert.audits.models.carbon import (
     SampleCheck,
 )
 from tancert.audits.team import require_team
-from tancert.ghg import InputError, check, freeze
+from tancert.ghg import InputError, check, isolated
 from tancert.ghg.canonical import canonical_json
 from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require
@@ -69,7 +68,8 @@ def _require_team_or_client(audit: Audit, user) -> None:
 
 
 def run_engine(content: bytes, filename: str):
-    """Run the GHG engine on uploaded bytes: a CheckResult, or InputError with every problem."""
+    """The engine on uploaded bytes in this process: a CheckResult, or InputError. For benchmarks and
+    notebooks; the actions use `engine_in_child`, which keeps a hostile file away from the server worker."""
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"inventory{suffix}"
@@ -78,31 +78,16 @@ def run_engine(content: bytes, filename: str):
     return result
 
 
-def _cell(v):
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
-
-
-def sample_rows(result) -> list[dict]:
-    """The proposed sample as plain records (what the auditor needs to look up the documents)."""
-    t = result.inventory.table
-    idx = result.sample.index
-    if idx is None or not len(idx):
-        return []
-    labels = {}
-    out = []
-    for i in idx.tolist():
-        y, m = int(t.year[i]), int(t.month[i])
-        labels[i] = f"{y:04d}" if m == 0 else f"{y:04d}-{m:02d}"
-        out.append({
-            "row": int(t.rows[i]), "source_id": t.t("source_id")[i], "facility": t.t("facility")[i],
-            "period": labels[i], "kind": t.t("kind")[i], "activity": t.t("activity")[i],
-            "quantity": _cell(float(t.num["quantity"][i])), "unit": t.t("unit")[i],
-            "crosscheck_source": t.t("crosscheck_source")[i],
-            "tco2e": _cell(float(result.inventory.co2e[i])),
-        })
-    return out
+def engine_in_child(content: bytes, filename: str, task: str, **options) -> dict:
+    """Run an engine task (tancert/ghg/isolated.py: upload, freeze) on uploaded bytes in a child process
+    bounded by settings.TANCERT_INVENTORY_MEMORY_BYTES and TANCERT_INVENTORY_SECONDS. Raises InputError,
+    also when the file was too large or too complex for those bounds."""
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{Path(filename).stem[:80] or 'inventory'}{suffix}"
+        path.write_bytes(content)
+        return isolated.run(task, path, memory=settings.TANCERT_INVENTORY_MEMORY_BYTES,
+                            seconds=settings.TANCERT_INVENTORY_SECONDS, options=options)
 
 
 def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> InventoryUpload:
@@ -115,20 +100,19 @@ def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> Inve
     require(0 < len(content) <= MAX_UPLOAD_BYTES, "R7.4.3", _("The file is empty or larger than 20 MB."),
             field="file")
     try:
-        result = run_engine(content, filename)
+        answer = engine_in_child(content, filename, "upload", findings_limit=FINDINGS_KEPT)
     except InputError as exc:
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     digest = hashlib.sha256(content).hexdigest()
-    data = result.to_json(findings_limit=FINDINGS_KEPT)
-    rows = sample_rows(result)
+    data, rows = answer["results"], answer["sample"]
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
         version = (locked.inventories.aggregate(m=Max("version"))["m"] or 0) + 1
         up = InventoryUpload(audit=audit, version=version, original_name=Path(filename).name[:255], size=len(content),
-                             sha256=digest, inputs_sha256=result.inputs_sha256, reporting_year=data["year"],
+                             sha256=digest, inputs_sha256=answer["inputs_sha256"], reporting_year=data["year"],
                              total_tco2e=data["total_tco2e"], blocking=bool(data["blocking"]),
-                             results=json.loads(json.dumps(data, default=str)), sample=rows,
-                             sample_rule=result.sample.method, sample_seed=int(result.sample.seed), uploaded_by=by)
+                             results=data, sample=rows, sample_rule=answer["sample_method"],
+                             sample_seed=answer["sample_seed"], uploaded_by=by)
         up.file.save(f"{digest[:12]}{suffix}", ContentFile(content), save=False)
         up.save()
         chain.append("audit.inventory_uploaded", subject=audit, by=by, organisation=audit.organisation_id,
@@ -137,9 +121,9 @@ def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> Inve
                              f"{sum(1 for b in data['findings_summary'] if b['severity'] == 'blocking')} 类，"
                              f"抽样 {len(rows)} 条",
                      data={"version": version, "sha256": digest, "size": len(content), "file": up.original_name,
-                           "inputs_sha256": result.inputs_sha256, "total_tco2e": data["total_tco2e"],
+                           "inputs_sha256": answer["inputs_sha256"], "total_tco2e": data["total_tco2e"],
                            "blocking": bool(data["blocking"]), "sample_rows": [r["row"] for r in rows],
-                           "sample_seed": int(result.sample.seed)})
+                           "sample_seed": answer["sample_seed"]})
     return up
 
 
@@ -290,9 +274,10 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
         content = fh.read()
     require(hashlib.sha256(content).hexdigest() == upload.sha256, "RR",
             _("The stored inventory file does not match its recorded SHA-256."), field="upload")
-    result = run_engine(content, upload.original_name)
-    record = freeze(result)
-    record = json.loads(json.dumps(record, default=str))
+    try:
+        record = engine_in_child(content, upload.original_name, "freeze")
+    except InputError as exc:  # the file was read at upload; only a tighter bound since then refuses it now
+        raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     record_sha = hashlib.sha256(canonical_json(record)).hexdigest()
     figures = _figures(record, upload)
     with transaction.atomic():

@@ -68,7 +68,7 @@ def carbon_upload(request, pk: int):
         return _carbon_page(request, a, upload_form=form, status=400)
     f = form.cleaned_data["file"]
     try:
-        up = carbon.upload_inventory(a, by=request.user, filename=f.name, content=f.read())
+        up = carbon.upload_inventory(a, by=request.user, filename=f.name, content=f.read(carbon.MAX_UPLOAD_BYTES + 1))
     except carbon.InventoryRejected as exc:
         messages.error(request, violation_text(exc))
         return _carbon_page(request, a, upload_form=form, upload_errors=exc.errors, status=422)

@@ -11,7 +11,6 @@ import hashlib
 import uuid as uuidlib
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistAnswer, ChecklistItem, EvidenceEntry
-from tancert.records import chain
-from tancert.records.filetypes import ALLOWED, sniff
+from tancert.records import chain, uploads
+from tancert.records.filetypes import ALLOWED
 from tancert.scheme.violations import RuleViolation, require
 
 CONFORMITY_ZH = {"conforming": "符合", "finding": "发现问题", "not_audited": "未审核"}
@@ -146,18 +145,9 @@ def add_evidence(item: ChecklistItem, *, by, kind: str, text: str = "", person: 
     media = ("", "")
     if kind in EVIDENCE_TYPES:
         require(bool(content), key, _("Attach the file of this evidence."), field="file")
-        limit = settings.TANCERT_MAX_UPLOAD_BYTES
-        require(len(content) <= limit, key, _("The file is larger than %(limit)d MB."), field="file",
-                params={"limit": limit // 2**20})
-        found = sniff(content[:16], content)
-        if kind == EvidenceEntry.PHOTO:
-            require(found is not None and found[0] in EVIDENCE_TYPES[kind], key,
-                    _("A photo must be a JPEG or PNG image; the file's content is not."), field="file")
-        else:
-            require(found is not None and found[0] in EVIDENCE_TYPES[kind], key,
-                    _("The file is not a PDF, PNG, JPEG, Word (docx) or Excel (xlsx) document; its content "
-                      "does not match any of these types."), field="file")
-        media = found
+        verdict = uploads.examine(content, allowed=sorted(EVIDENCE_TYPES[kind]))  # a photo: JPEG or PNG only
+        require(verdict.ok, key, verdict.message, field="file", params=verdict.params)
+        media = (verdict.kind, verdict.media)
     else:
         require(bool(text), key, _("Write the note or what was said in the interview."), field="text")
     if kind == EvidenceEntry.INTERVIEW:

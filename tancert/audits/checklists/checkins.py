@@ -5,18 +5,17 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit, AuditTeamMember
 from tancert.audits.models.checklists import CheckIn, CheckInPhoto
 from tancert.people.models import Role
-from tancert.records import chain
-from tancert.records.filetypes import sniff
+from tancert.records import chain, uploads
 from tancert.scheme.violations import require
 
 KEY = "R7.4"  # the conduct of the audit; check-ins are a CNCA practice, not a keyed scheme rule
@@ -54,13 +53,9 @@ def check_in(audit: Audit, *, by, meeting: str, photos: list[tuple[str, bytes]],
     require(1 <= len(photos) <= MAX_PHOTOS, KEY, _("Attach one to three team photos."), field="photos")
     kinds = []
     for name, content in photos:
-        found = sniff(content[:16], content) if content else None
-        require(found is not None and found[0] in ("png", "jpeg"), KEY,
-                _("%(name)s is not a JPEG or PNG photo (judged by its content)."), field="photos",
-                params={"name": name})
-        require(len(content) <= settings.TANCERT_MAX_UPLOAD_BYTES, KEY, _("The file is larger than %(limit)d MB."),
-                field="photos", params={"limit": settings.TANCERT_MAX_UPLOAD_BYTES // 2**20})
-        kinds.append(found)
+        verdict = uploads.examine(content, allowed=("jpeg", "png"))
+        require(verdict.ok, KEY, format_lazy("{}: {}", name.replace("%", "%%"), verdict.message), field="photos", params=verdict.params)
+        kinds.append((verdict.kind, verdict.media))
     at = at or timezone.now()
     if timezone.is_naive(at):
         at = timezone.make_aware(at)

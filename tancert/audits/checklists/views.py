@@ -17,6 +17,7 @@ from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
 from tancert.audits.team import on_team
+from tancert.records import uploads
 from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
 
@@ -72,7 +73,7 @@ def evidence(request, pk: int, item_id: int):
     perform(request, add_evidence, item, by=request.user, kind=request.POST.get("kind", ""),
             text=request.POST.get("text", ""), person=request.POST.get("person", ""),
             uuid=request.POST.get("uuid") or None, filename=upload.name if upload else "",
-            content=upload.read() if upload else None, success=_("Evidence added."))
+            content=uploads.read(upload) if upload else None, success=_("Evidence added."))
     return redirect(f"{_checklist_url(a)}#item-{item.pk}")
 
 
@@ -92,7 +93,7 @@ def finding_on_item(request, pk: int, item_id: int):
 @require_POST
 def checkin(request, pk: int):
     a = audit_for_staff(request, pk)
-    photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")]
+    photos = [(f.name, uploads.read(f)) for f in request.FILES.getlist("photos")]
     perform(request, checkins.check_in, a, by=request.user, meeting=request.POST.get("meeting", ""), photos=photos,
             location=request.POST.get("location", ""), success=_("Checked in."))
     return redirect("audit", a.pk)

@@ -13,14 +13,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits import grades
 from tancert.audits.models import Audit, Finding
 from tancert.audits.models.checklists import ChecklistItem, EvidenceEntry
 from tancert.audits.team import require_team
-from tancert.records import chain
-from tancert.records.filetypes import ALLOWED, sniff
+from tancert.records import chain, uploads
+from tancert.records.filetypes import ALLOWED
 from tancert.scheme.violations import require
 
 
@@ -104,11 +105,10 @@ def respond_to_finding(finding: Finding, *, by, correction: str, root_cause: str
                                                              "corrective action."), field=name)
     checked = []
     for name, content in files or ():
-        found = sniff(content[:16], content) if content else None
-        require(found is not None and found[0] in ALLOWED and len(content) <= settings.TANCERT_MAX_UPLOAD_BYTES,
-                "R8.1.3-F5", _("%(name)s is not a PDF, PNG, JPEG, Word (docx) or Excel (xlsx) file of at most "
-                               "the upload limit (judged by its content)."), field="files", params={"name": name})
-        checked.append((name, content, found))
+        verdict = uploads.examine(content, allowed=sorted(ALLOWED))
+        require(verdict.ok, "R8.1.3-F5", format_lazy("{}: {}", name.replace("%", "%%"), verdict.message), field="files",
+                params=verdict.params)
+        checked.append((name, content, (verdict.kind, verdict.media)))
     with transaction.atomic():
         finding.correction, finding.root_cause = correction.strip(), root_cause.strip()
         finding.corrective_action, finding.response_evidence = corrective_action.strip(), (evidence or "").strip()

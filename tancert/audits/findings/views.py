@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from tancert.audits.access import audits_for
 from tancert.audits.findings import actions as finding_actions
 from tancert.audits.findings.forms import FindingForm, ResponseForm
+from tancert.records import uploads
 from tancert.ui.actionview import perform, perform_form
 from tancert.ui.walls import get_or_404
 
@@ -29,7 +30,7 @@ def raise_finding(request, pk: int):
 def respond(request, pk: int, finding_id: int):
     a = get_or_404(audits_for(request.user), pk=pk)
     finding = get_or_404(a.findings.all(), pk=finding_id)
-    files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+    files = [(f.name, uploads.read(f)) for f in request.FILES.getlist("files")]
     perform_form(request, ResponseForm, finding_actions.respond_to_finding, finding, by=request.user, files=files,
                  success=_("Your answer has been sent to the audit team."),
                  invalid=_("Fill in the correction, the root cause and the corrective action."))
