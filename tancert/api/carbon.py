@@ -190,6 +190,23 @@ def confirm(request, audit_id: int, version: int, payload: ConfirmIn):
                                                    **payload.dict()))
 
 
+class DismissIn(Schema):
+    rule: str
+    reason: str
+
+
+class DismissedOut(Schema):
+    rule: str
+    reason: str
+
+
+@router.post("/audits/{audit_id}/inventories/{version}/dismiss", response={201: DismissedOut, 422: Problem})
+def dismiss(request, audit_id: int, version: int, payload: DismissIn):
+    """The team leader dismisses a blocking data-quality finding of the engine, with the reason."""
+    d = carbon.dismiss_quality_finding(_upload(request, audit_id, version), by=request.user, **payload.dict())
+    return Status(201, {"rule": d.rule, "reason": d.reason})
+
+
 @router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut, 422: Problem})
 def freeze(request, audit_id: int):
     return Status(201, frozen_out(carbon.freeze_figures(_carbon_audit(request, audit_id), by=request.user)))

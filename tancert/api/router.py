@@ -23,6 +23,7 @@ from tancert.api import (
     marks,
     ops,
     planning,
+    proposals,
     records,
     register,
     transfers,
@@ -72,5 +73,5 @@ def unauthenticated(request, exc):
 # One router per area; the public register needs no login (its own auth=None inside register.py).
 api.add_router("/public", register.router)
 for area in (clients, application_data, contracts, ops, auditors, audits, checklists, planning, carbon,
-             certificates, transfers, marks, exports, records):
+             certificates, proposals, transfers, marks, exports, records):
     api.add_router("", area.router)
