@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -126,9 +126,10 @@ def plan_initial(app, p, start=None):
 @contextmanager
 def clock(when):
     """Run actions as if it were ``when`` — waiting for the day, as the demo seed does (demo/seed.py)."""
+    from datetime import datetime
     from unittest import mock
 
-    start = timezone.now()
+    start = datetime.now(tz=UTC)  # the real time, so that clocks nest
     offset = when - start
     with mock.patch("django.utils.timezone.now", lambda: start.__class__.now(start.tzinfo) + offset):
         yield
