@@ -450,13 +450,10 @@ def expire_certificates(*, today: date | None = None, by=None) -> list[str]:
 
 
 def on_audit_completed(sender, *, audit: Audit, by, **kwargs) -> None:
-    """A closed surveillance audit of a certificate is recorded on it, in the closing transaction; a negative
-    recommendation becomes a suspension proposal (R9.2-T1)."""
-    from tancert.certificates.proposals import actions as proposals
-
+    """A closed surveillance audit of a certificate is recorded on it, in the closing transaction (a negative
+    recommendation becomes a suspension proposal: certificates/proposals, its own receiver)."""
     if audit.kind == Audit.SURVEILLANCE and audit.certificate_id:
         record_surveillance(audit, by=by)
-        proposals.on_audit_completed(audit, by=by)
 
 
 def record_surveillance(audit: Audit, *, by) -> None:

@@ -135,8 +135,9 @@ def report_serious_event(cert: Certificate, *, by, kind: str, description: str, 
     return proposal
 
 
-def on_audit_completed(audit, *, by) -> SuspensionProposal | None:
-    """A surveillance audit closed with a negative recommendation: the CMS has a major defect (T1)."""
+def on_audit_completed(sender, *, audit, by, **kwargs) -> SuspensionProposal | None:
+    """A surveillance audit closed with a negative recommendation: the CMS has a major defect (T1). Connected to
+    ``audit_completed`` (certificates/apps.py), so it runs in the closing transaction."""
     from tancert.audits.models import Audit
 
     if audit.kind != Audit.SURVEILLANCE or not audit.certificate_id or audit.recommendation == Audit.RECOMMEND:
