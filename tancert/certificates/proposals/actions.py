@@ -36,6 +36,12 @@ EVENT_LABELS = [("major_incident", _("a major incident or change affecting the C
                 ("penalty", _("a penalty by a law-enforcement or regulatory authority"))]
 
 
+# Notices and records are in Chinese whatever the language of the session that caused them (RR-language).
+SOURCE_ZH = {SuspensionProposal.NEGATIVE_SURVEILLANCE: "监督审核结论为不推荐", SuspensionProposal.MAJOR_OVERDUE:
+             "严重不符合项逾期未验证关闭", SuspensionProposal.SURVEILLANCE_OVERDUE: "监督审核逾期",
+             SuspensionProposal.SERIOUS_EVENT: "获证组织报告重大事件"}
+
+
 def propose_suspension(cert: Certificate, *, trigger: str, source: str, detail: str, by=None, audit=None,
                        finding=None, reported_by=None) -> SuspensionProposal | None:
     """Put a proposal in the decision makers' queue; None when the certificate is not valid or a proposal
@@ -54,8 +60,8 @@ def propose_suspension(cert: Certificate, *, trigger: str, source: str, detail: 
                          data={"proposal": proposal.pk, "trigger": trigger, "source": source, "detail": detail,
                                "rule": f"R9.2-{trigger}", "audit": audit.pk if audit else None,
                                "finding": finding.number if finding else None})
-            notify(staff_with_role(Role.DECISION_MAKER), f"建议暂停证书 {cert.number}（{trigger}）", detail[:300],
-                   "/decisions/#proposals")
+            notify(staff_with_role(Role.DECISION_MAKER), f"建议暂停证书 {cert.number}（{trigger}）：{SOURCE_ZH[source]}",
+                   detail[:300], "/decisions/#proposals")
     except IntegrityError:
         return None  # an open proposal with this trigger is waiting already
     return proposal
