@@ -13,7 +13,14 @@ from tancert.audits.programme import actions as programme_actions
 from tancert.audits.stage1 import actions as stage1
 from tancert.records.models import Event
 
-from flow import STAGE1_TEXTS, accept_and_contract, complete_application, fill_stage1, issue_plan, plan_initial
+from flow import (
+    STAGE1_TEXTS,
+    accept_and_contract,
+    complete_application,
+    fill_stage1,
+    issue_plan,
+    plan_initial,
+)
 
 pytestmark = pytest.mark.django_db
 
