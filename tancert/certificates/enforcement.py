@@ -55,7 +55,7 @@ def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
             # Without surveillance the CMS's continued operation is not confirmed (R9.3-surveillance): a defect
             # in its operation, T1, for the decision maker to judge.
             proposals.propose_suspension(
-                cert, trigger="T1", source=SuspensionProposal.SURVEILLANCE_OVERDUE,
+                cert, trigger="T1", source=SuspensionProposal.SURVEILLANCE_OVERDUE, basis="R9.3-surveillance",
                 detail=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成（R8.1.1-interval、R9.3-surveillance）")
         proposed.append(cert.number)
     return proposed

@@ -43,7 +43,7 @@ SOURCE_ZH = {SuspensionProposal.NEGATIVE_SURVEILLANCE: "监督审核结论为不
 
 
 def propose_suspension(cert: Certificate, *, trigger: str, source: str, detail: str, by=None, audit=None,
-                       finding=None, reported_by=None) -> SuspensionProposal | None:
+                       finding=None, reported_by=None, basis: str = "") -> SuspensionProposal | None:
     """Put a proposal in the decision makers' queue; None when the certificate is not valid or a proposal
     with this trigger is already open (the detection is then already waiting)."""
     # enforces: R9.2-T1 R9.2-T2 R9.2-T3 R9.2-T4
@@ -58,7 +58,8 @@ def propose_suspension(cert: Certificate, *, trigger: str, source: str, detail: 
             chain.append("certificate.suspension_proposed", subject=cert, by=by, organisation=cert.organisation_id,
                          summary=f"建议暂停证书 {cert.number}（{trigger}：{title}）：{detail[:150]}",
                          data={"proposal": proposal.pk, "trigger": trigger, "source": source, "detail": detail,
-                               "rule": f"R9.2-{trigger}", "audit": audit.pk if audit else None,
+                               "rule": f"R9.2-{trigger}", "basis": basis or f"R9.2-{trigger}",
+                               "audit": audit.pk if audit else None,
                                "finding": finding.number if finding else None})
             notify(staff_with_role(Role.DECISION_MAKER), f"建议暂停证书 {cert.number}（{trigger}）：{SOURCE_ZH[source]}",
                    detail[:300], "/decisions/#proposals")
