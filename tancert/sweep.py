@@ -5,7 +5,7 @@ claims its reminders through ``ops.reminders.remind_once`` so that a second run 
 
 - certificates past their validity expire (R9.2-validity);
 - reviewers are reminded of acceptance deadlines due tomorrow (R7.2-deadline);
-- overdue surveillance and ended suspensions are proposed to decision makers, holders are reminded
+- overdue surveillance, majors unverified after their deadline and ended suspensions are proposed to decision makers, holders are reminded
   when the renewal window opens (certificates/enforcement.py);
 - programme managers are reminded of programme windows closing within 30 days and of overdue ones;
 - the certificate administrators are reminded of the monthly regulator report.
@@ -30,6 +30,7 @@ class SweepReport:
     expired: list[str] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
     suspension_proposed: list[str] = field(default_factory=list)
+    majors_proposed: list[str] = field(default_factory=list)
     withdrawal_proposed: list[str] = field(default_factory=list)
     renewal_reminded: list[str] = field(default_factory=list)
     windows_reminded: list[str] = field(default_factory=list)
@@ -38,6 +39,7 @@ class SweepReport:
     def lines(self) -> list[str]:
         parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
                  ("suspensions proposed (surveillance overdue)", self.suspension_proposed),
+                 ("suspensions proposed (major nonconformity unverified)", self.majors_proposed),
                  ("withdrawals proposed (suspension ended)", self.withdrawal_proposed),
                  ("renewal reminders", self.renewal_reminded),
                  ("programme windows due or overdue", self.windows_reminded),
@@ -51,6 +53,7 @@ def run(today: date | None = None) -> SweepReport:
     report.expired = expire_certificates(today=today)
     report.reminded = acceptance_reminders(today)
     report.suspension_proposed = enforcement.propose_suspensions_for_overdue_surveillance(today)
+    report.majors_proposed = enforcement.propose_suspensions_for_unverified_majors(today)
     report.withdrawal_proposed = enforcement.propose_withdrawals_for_unresolved_suspensions(today)
     report.renewal_reminded = enforcement.remind_renewals(today)
     report.windows_reminded = programme_reminders(today)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, timedelta
 from io import BytesIO
 
 from dateutil.relativedelta import relativedelta
@@ -91,6 +92,9 @@ def qualify_team(p):
                            started_on=today - relativedelta(years=6))
         reg.add_competence(person, by=admin, kind="cms", evaluated_on=today, evidence="CMS 培训合格")
         reg.add_cpd(person, by=admin, year=today.year, content="年度继续教育", hours=24, completed_on=today)
+        if (today - timedelta(days=2)).year != today.year:  # plan_initial's audits lie in the last two days
+            reg.add_cpd(person, by=admin, year=today.year - 1, content="年度继续教育", hours=24,
+                        completed_on=today - timedelta(days=2))
     for person, area, function in ((p.lead, 7, "auditor"), (p.lead, 1, "auditor"), (p.lead, 7, "team_leader"),
                                    (p.expert, 7, "technical_expert")):
         reg.add_competence(person, by=admin, kind="area", area=area, function=function, evaluated_on=today,
@@ -123,14 +127,45 @@ def calculated_days(kind, *, application=None, certificate=None):
     return audit_time_for_application(app, AUDIT_TYPE_OF_KIND[kind]).total_days
 
 
+def issue_plan(audit, p):
+    """The programme manager issues the audit plan (closing needs it, R7.3.1)."""
+    return programme_actions.issue_audit_plan(audit, by=p.planner)
+
+
 def plan_initial(app, p, start=None):
-    today = start or timezone.localdate()
-    s1 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=today,
-                           end_date=today, auditor_days=1.5, team=team(p), application=app)
+    """Stage 1 and stage 2 planned with their audit plans issued. Without ``start`` the audits lie in the
+    last two days (stage 2 ends today), so they can be closed today — their last planned day is reached."""
+    first = start or timezone.localdate() - timedelta(days=2)
+    s1 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=first,
+                           end_date=first, auditor_days=1.5, team=team(p), application=app)
     # 1.5 + 4 ≥ the calculated 5.5 auditor-days of a 120-person client whose CMS runs 6 months (R7.3.3).
-    s2 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=today + timedelta(days=1),
-                           end_date=today + timedelta(days=2), auditor_days=4, team=team(p), application=app)
+    s2 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=first + timedelta(days=1),
+                           end_date=first + timedelta(days=2), auditor_days=4, team=team(p), application=app)
+    issue_plan(s1, p)
+    issue_plan(s2, p)
     return s1, s2
+
+
+@contextmanager
+def clock(when):
+    """Run actions as if it were ``when`` — waiting for the day, as the demo seed does (demo/seed.py)."""
+    from datetime import datetime
+    from unittest import mock
+
+    start = datetime.now(tz=UTC)  # the real time, so that clocks nest
+    offset = when - start
+    with mock.patch("django.utils.timezone.now", lambda: start.__class__.now(start.tzinfo) + offset):
+        yield
+
+
+def closing_day(audit):
+    """Wait until the audit's last planned day is reached (closing needs it): nothing to wait for when it
+    has come already, else the clock moves to the day after the last planned day."""
+    from datetime import datetime, time
+
+    if timezone.localdate() >= audit.end_date:
+        return nullcontext()
+    return clock(timezone.make_aware(datetime.combine(audit.end_date + timedelta(days=1), time(10))))
 
 
 def accept_and_contract(app, p):
@@ -234,15 +269,20 @@ def sign_report(audit, by=None):
 def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND):
     """Fill what closing needs (stage 1 record, or checklist and the verified carbon data), close the audit
     and sign its report — the way the team leader does it."""
+    from tancert.audits.models import AuditPlanDocument
+
     if audit.kind == Audit.STAGE1:
         fill_stage1(audit, by)
     else:
         answer_checklist(audit, by)
         if audit.kind in (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION):
             verify_carbon(audit, by)
-    audits.complete_audit(audit, by=by, conclusion=conclusion, recommendation=recommendation)
-    audit.refresh_from_db()
-    sign_report(audit, by)
+    if not AuditPlanDocument.objects.filter(audit=audit).exists():
+        programme_actions.issue_audit_plan(audit, by=by)  # the team leader may issue it too
+    with closing_day(audit):
+        audits.complete_audit(audit, by=by, conclusion=conclusion, recommendation=recommendation)
+        audit.refresh_from_db()
+        sign_report(audit, by)
 
 
 def through_audits(app, p, *, major: bool = False, start=None):
@@ -253,17 +293,19 @@ def through_audits(app, p, *, major: bool = False, start=None):
     accept_and_contract(app, p)
     s1, s2 = plan_initial(app, p, start)
     fill_stage1(s1, p.lead)
-    audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
-    s1.refresh_from_db()
-    sign_report(s1, p.lead)
+    with closing_day(s1):
+        audits.complete_audit(s1, by=p.lead, conclusion="准备就绪", recommendation=Audit.RECOMMEND)
+        s1.refresh_from_db()
+        sign_report(s1, p.lead)
     answer_checklist(s2, p.lead)
     if major:
         finding_actions.raise_finding(s2, by=p.auditor, grade="major", clause="6.5", description="碳基准未调整",
                                       evidence="碳基准报告 v1")
     verify_carbon(s2, p.lead)
-    audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
-    s2.refresh_from_db()
-    sign_report(s2, p.lead)
+    with closing_day(s2):
+        audits.complete_audit(s2, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
+        s2.refresh_from_db()
+        sign_report(s2, p.lead)
     return s2
 
 

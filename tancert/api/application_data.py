@@ -144,3 +144,21 @@ def remove(request, kind: str, item_id: Id):
         raise Http404
     profile.remove_item(kind, item_id, by=request.user)
     return Status(204, None)
+
+
+class SimpleProcessJudgementIn(Schema):
+    holds: bool
+    reason: str
+
+
+class SimpleProcessJudgementOut(Schema):
+    holds: bool
+    reason: str
+
+
+@router.post("/applications/{app_id}/simple-process-judgement", response=SimpleProcessJudgementOut)
+def judge_simple_process(request, app_id: Id, payload: SimpleProcessJudgementIn):
+    """The programme manager judges the client's grounds for a simple process (R7.4.1-O2)."""
+    app = profile.judge_simple_process(get_or_404(applications_for(request.user), pk=app_id), by=request.user,
+                                       **payload.dict())
+    return {"holds": app.simple_process_judged, "reason": app.simple_process_judgement}

@@ -175,6 +175,23 @@ def confirm(request, audit_id: Id, version: Version, payload: ConfirmIn):
                                                    **payload.dict()))
 
 
+class QualityDismissIn(Schema):
+    rule: str
+    reason: str
+
+
+class DismissedOut(Schema):
+    rule: str
+    reason: str
+
+
+@router.post("/audits/{audit_id}/inventories/{version}/dismiss", response={201: DismissedOut})
+def dismiss(request, audit_id: Id, version: Version, payload: QualityDismissIn):
+    """The team leader dismisses a blocking data-quality finding of the engine, with the reason."""
+    d = carbon.dismiss_quality_finding(_upload(request, audit_id, version), by=request.user, **payload.dict())
+    return Status(201, {"rule": d.rule, "reason": d.reason})
+
+
 @router.post("/audits/{audit_id}/frozen-figures", response={201: FrozenOut})
 def freeze(request, audit_id: Id):
     return Status(201, frozen_out(carbon.freeze_figures(_carbon_audit(request, audit_id), by=request.user)))

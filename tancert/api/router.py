@@ -22,6 +22,7 @@ from tancert.api import (
     marks,
     ops,
     planning,
+    proposals,
     records,
     register,
     transfers,
@@ -54,6 +55,6 @@ errors.install(api)
 errors.document(register.router, public=True, limited=True)
 api.add_router("/public", register.router)
 for area in (clients, application_data, contracts, ops, auditors, audits, checklists, planning, carbon,
-             certificates, transfers, marks, exports, records):
+             certificates, proposals, transfers, marks, exports, records):
     errors.document(area.router)
     api.add_router("", area.router)

@@ -1,5 +1,6 @@
-"""Closing an audit (R7.5.1): the checks that span its features — stage 1 record, checklist, check-ins —
-and the signal the apps above listen to."""
+"""Closing an audit (R7.5.1): the checks that span its features — the audit plan issued, the last planned
+day reached, stage 1 record, checklist, check-ins, verified carbon data — and the signal the apps above
+listen to (docs/audits.md, "Closing an audit")."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
+from tancert.audits.carbon.actions import VERIFIED_KINDS, check_verified
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
@@ -26,6 +27,11 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
     require(bool(conclusion.strip()), "R7.5.1", _("Write the audit conclusion."), field="conclusion")
     require(recommendation in dict(Audit.RECOMMENDATIONS), "R7.5.1", _("Give the team's recommendation."),
             field="recommendation")
+    # The audit plan tells the client what is audited when (R7.3.1: the planned audit); an audit that was
+    # never issued a plan was not carried out as planned.
+    require(audit.plan_documents.exists(), "R7.3.1",
+            _("Issue the audit plan before closing the audit (the audit's planning page)."), field="plan")
+    _require_last_day_reached(audit)
     if audit.kind == Audit.STAGE2:
         stage1_done = audit.application.audits.filter(kind=Audit.STAGE1, status=Audit.COMPLETED).exists()
         require(stage1_done, "R7.4.1-S2", _("Close stage 1 before stage 2."), field="kind")
@@ -39,10 +45,8 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
     checkins.check_complete(audit)
     if audit.kind in VERIFIED_KINDS:
         # The carbon data are verified inside the audit, and only while it is open (the carbon page is
-        # read-only afterwards): the sample checked, the blocking findings confirmed, the figures frozen.
-        require(current_frozen(audit) is not None, "R7.4.3",
-                _("Verify the carbon data before closing the audit: check the sample, confirm the blocking "
-                  "data-quality findings and freeze the figures on the carbon page."), field="carbon")
+        # read-only afterwards): the sample checked, the blocking findings answered, the figures frozen.
+        check_verified(audit)
     with transaction.atomic():
         audit.status, audit.completed_at = Audit.COMPLETED, timezone.now()
         audit.conclusion, audit.recommendation = conclusion.strip(), recommendation
@@ -54,9 +58,24 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
         audit_completed.send(sender=Audit, audit=audit, by=by)
 
 
+# The on-site rule of each audit type: its evidence is collected on the planned days, so it is not closed
+# before the last of them (the local date, settings.TIME_ZONE).
+_ON_SITE_KEY = {Audit.STAGE1: "R7.4.1-S1", Audit.STAGE2: "R7.4.1-S2", Audit.SURVEILLANCE: "R8.1.2",
+                Audit.RECERTIFICATION: "R8.2.1", Audit.SPECIAL: "R8.1.1-extra"}
+
+
+def _require_last_day_reached(audit: Audit) -> None:
+    # enforces: R7.4.1-S1 R7.4.1-S2 R8.1.2 R8.2.1 R8.1.1-extra
+    require(timezone.localdate() >= audit.end_date, _ON_SITE_KEY[audit.kind],
+            _("The audit is planned until %(end)s: it can be closed from that day on."), field="end_date",
+            params={"end": audit.end_date.isoformat()})
+
+
 _OPEN_ITEM_MESSAGES = {
     "unanswered": _("Checklist item %(code)s (%(title)s) is mandatory and not answered yet."),
     "no_reason": _("Checklist item %(code)s is marked not audited without a reason."),
+    "not_audited_mandatory": _("Checklist item %(code)s (%(title)s) is mandatory: \"not audited\" is not an answer, "
+                               "record whether it conforms."),
     "no_evidence": _("Checklist item %(code)s has no evidence entry."),
     "no_finding": _("Checklist item %(code)s is marked as a finding, but no finding was raised on it."),
 }

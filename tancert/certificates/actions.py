@@ -460,7 +460,8 @@ def expire_certificates(*, today: date | None = None, by=None) -> list[str]:
 
 
 def on_audit_completed(sender, *, audit: Audit, by, **kwargs) -> None:
-    """A closed surveillance audit of a certificate is recorded on it, in the closing transaction."""
+    """A closed surveillance audit of a certificate is recorded on it, in the closing transaction (a negative
+    recommendation becomes a suspension proposal: certificates/proposals, its own receiver)."""
     if audit.kind == Audit.SURVEILLANCE and audit.certificate_id:
         record_surveillance(audit, by=by)
 

@@ -9,5 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from tancert.audits.signals import audit_completed
         from tancert.certificates.actions import on_audit_completed
+        from tancert.certificates.proposals.actions import on_audit_completed as propose_on_completion
 
         audit_completed.connect(on_audit_completed, dispatch_uid="certificates.on_audit_completed")
+        audit_completed.connect(propose_on_completion, dispatch_uid="certificates.proposals.on_audit_completed")

@@ -1,7 +1,9 @@
 """What the sweep enforces on certificates (docs/certificates.md), each step idempotent:
 
 - a surveillance audit overdue beyond its window (R8.1.1-interval, R9.3-surveillance) marks the
-  certificate "surveillance overdue" and proposes suspension to the decision makers;
+  certificate "surveillance overdue" and puts a suspension proposal (T1) in the decision makers' queue;
+- a major nonconformity of a surveillance or recertification audit of a valid certificate still unverified
+  after its verification deadline puts a suspension proposal (T4) in the queue (certificates/proposals);
 - a suspension whose deadline passed unresolved proposes withdrawal (CNCA practice);
 - the renewal window opening 90 days before expiry (R9.3-renewal) reminds the holder.
 
@@ -16,8 +18,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tancert.audits.models import Audit
-from tancert.certificates.models import Certificate
+from tancert.audits import grades
+from tancert.audits.findings.actions import verification_deadline
+from tancert.audits.models import Audit, Finding
+from tancert.certificates.models import Certificate, SuspensionProposal
+from tancert.certificates.proposals import actions as proposals
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.ops.reminders import remind_once
 from tancert.people.models import Role
@@ -39,7 +44,6 @@ def next_surveillance_due(cert: Certificate) -> date | None:
 
 def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
     proposed = []
-    deciders = staff_with_role(Role.DECISION_MAKER)
     for cert in Certificate.objects.filter(status=Certificate.VALID).select_related("decision"):
         due = next_surveillance_due(cert)
         if due is None or today <= due:
@@ -48,13 +52,35 @@ def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
             if not remind_once("surveillance_overdue", f"certificate:{cert.pk}", due):
                 continue
             Certificate.objects.filter(pk=cert.pk).update(surveillance_status=Certificate.SURV_OVERDUE)
-            chain.append("certificate.suspension_proposed", subject=cert, by=None, organisation=cert.organisation_id,
-                         summary=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成，建议暂停（R8.1.1-interval）",
-                         data={"due": due.isoformat(), "reason": "surveillance_overdue",
-                               "rule": "R9.3-surveillance"})
-            notify(deciders, f"建议暂停证书 {cert.number}：监督审核逾期", f"监督审核应于 {due} 前完成。",
-                   f"/certificates/{cert.pk}/")
+            # Without surveillance the CMS's continued operation is not confirmed (R9.3-surveillance): a defect
+            # in its operation, T1, for the decision maker to judge.
+            proposals.propose_suspension(
+                cert, trigger="T1", source=SuspensionProposal.SURVEILLANCE_OVERDUE, basis="R9.3-surveillance",
+                detail=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成（R8.1.1-interval、R9.3-surveillance）")
         proposed.append(cert.number)
+    return proposed
+
+
+def propose_suspensions_for_unverified_majors(today: date) -> list[str]:
+    """Majors of a certificate's surveillance or recertification audit unverified after their deadline (T4)."""
+    proposed = []
+    majors = Finding.objects.filter(
+        grade__in=grades.codes_to(grades.VERIFY), audit__kind__in=(Audit.SURVEILLANCE, Audit.RECERTIFICATION),
+        audit__certificate__status=Certificate.VALID).exclude(status=Finding.VERIFIED).select_related(
+        "audit", "audit__certificate")
+    for finding in majors:
+        deadline = verification_deadline(finding.audit)
+        if deadline is None or today <= deadline:
+            continue
+        cert = finding.audit.certificate
+        with transaction.atomic():
+            if not remind_once("major_unverified", f"finding:{finding.pk}", deadline):
+                continue
+            proposals.propose_suspension(
+                cert, trigger="T4", source=SuspensionProposal.MAJOR_OVERDUE, audit=finding.audit, finding=finding,
+                detail=f"{finding.audit.get_kind_display()}的严重不符合项 #{finding.number} 应于 {deadline} 前验证关闭，"
+                       f"但未完成：{finding.description[:150]}")
+        proposed.append(f"{cert.number}#{finding.number}")
     return proposed
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tancert.certificates.marks.urls")),
     path("", include("tancert.certificates.transfer.urls")),
     path("", include("tancert.certificates.register.urls")),
+    path("", include("tancert.certificates.proposals.urls")),
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
     path("certificates/<int:pk>/v<int:version>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/renew/", views.renew, name="certificate_renew"),

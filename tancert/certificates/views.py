@@ -30,6 +30,8 @@ from tancert.certificates.forms import (
 )
 from tancert.certificates.marks.forms import MisuseForm
 from tancert.certificates.models import ChangeRequest, Decision, DecisionVote
+from tancert.certificates.proposals import actions as proposals
+from tancert.certificates.proposals.forms import AcceptProposalForm, DismissProposalForm
 from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
 from tancert.people.models import Role
@@ -50,6 +52,9 @@ def decisions(request):
         "decisions": Decision.objects.filter(organisation__in=organisations_for(user)).select_related(
             "organisation", "decided_by")[:200],
         "can_issue": user.has_role(Role.CERTIFICATE_ADMIN),
+        # R9.2-T1…T4 detected by the system or reported by the holder, waiting for a decision maker.
+        "proposals": proposals.open_proposals() if user.has_role(Role.DECISION_MAKER) else [],
+        "accept_form": AcceptProposalForm(auto_id=False), "dismiss_form": DismissProposalForm(auto_id=False),
     })
 
 

@@ -84,7 +84,10 @@ def offsite_facts(app) -> offsite.OffsiteFacts:
         certificate_refs="、".join(f"{c.standard} {c.number}" for c in held),
         simple_process_declared=app.simple_process,
         simple_process_grounds=app.simple_process_grounds,
+        simple_process_judged=app.simple_process_judged,
         verified_reporting_years=frozenset(y.year for y in org.carbon_market_years.filter(verified=True)),
+        application_date=timezone.localdate(app.submitted_at or app.created_at) if (app.submitted_at or app.created_at)
+        else today,
     )
 
 

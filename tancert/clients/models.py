@@ -91,6 +91,12 @@ class Application(models.Model):
     # R7.4.1-O2: technology evident and processes simple (used by planning for off-site stage 1).
     simple_process = models.BooleanField(_("our technology is evident and our processes simple"), default=False)
     simple_process_grounds = models.TextField(_("grounds"), blank=True)
+    # … judged by the programme manager (yes/no and why): only a judged "yes" meets O2.
+    simple_process_judged = models.BooleanField(_("grounds judged sufficient"), null=True, blank=True)
+    simple_process_judgement = models.TextField(_("reason for the judgement"), blank=True)
+    simple_process_judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                 on_delete=models.PROTECT, related_name="+")
+    simple_process_judged_at = models.DateTimeField(null=True, blank=True)
     # R7.3.1 factors for the audit time: complexity of emission facilities.
     significant_sources = models.PositiveIntegerField(_("significant emission sources"), default=0)
     process_emissions = models.BooleanField(_("process emissions (carbonates, chemical reactions)"), default=False)

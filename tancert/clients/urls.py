@@ -17,6 +17,7 @@ urlpatterns = [
     path("applications/<int:pk>/documents/file/<int:doc_id>/", views.document_download, name="document_download"),
     path("applications/<int:pk>/commitment/", views.commitment, name="commitment"),
     path("applications/<int:pk>/details/", data.details, name="application_details"),
+    path("applications/<int:pk>/simple-process/", data.judge_simple_process, name="application_simple_process"),
     path("applications/<int:pk>/eligibility/", data.eligibility, name="application_eligibility"),
     path("applications/<int:pk>/data/<str:kind>/", data.add_item, name="application_data_add"),
     path("applications/<int:pk>/data/<str:kind>/<int:item_id>/remove/", data.remove_item,

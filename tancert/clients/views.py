@@ -25,7 +25,7 @@ from tancert.clients.forms import (
     SignContractForm,
     SupplementForm,
 )
-from tancert.clients.profile.views import data_forms, data_sections, details_form
+from tancert.clients.profile.views import SimpleProcessJudgementForm, data_forms, data_sections, details_form
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records import uploads
@@ -100,6 +100,8 @@ def application(request, pk: int):
         "commitment_form": CommitmentForm(initial={"signed_by": app.commitment_signed_by,
                                                    "signed_on": app.commitment_date}),
         "supplement_form": SupplementForm(), "review_form": ReviewForm(),
+        "can_judge": request.user.has_role(Role.PROGRAMME_MANAGER) and app.simple_process,
+        "judgement_form": SimpleProcessJudgementForm(auto_id=False),
     })
 
 

@@ -8,7 +8,7 @@ clock (only here, in the demo), oldest first, so the record chain stays in time 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from unittest import mock
 
@@ -70,10 +70,19 @@ CONDITIONS_MET = {c: {"met": True, "evidence": e} for c, e in (
 @contextmanager
 def clock(when: datetime):
     """Run actions as if it were `when` (demo only)."""
-    start = timezone.now()
+    start = datetime.now(tz=UTC)  # the real time, so that clocks nest
     offset = when - start
     with mock.patch("django.utils.timezone.now", lambda: start.__class__.now(start.tzinfo) + offset):
         yield
+
+
+def _closing_day(audit):
+    """An audit closes from its last planned day on: wait for it when the demo's clock is earlier."""
+    from contextlib import nullcontext
+
+    if timezone.localdate() >= audit.end_date:
+        return nullcontext()
+    return clock(at(audit.end_date + timedelta(days=1)))
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -170,11 +179,14 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
     s2 = programme_actions.plan_audit(org, by=staff["planner"], kind=Audit.STAGE2, start_date=day + timedelta(days=30),
                            end_date=day + timedelta(days=29 + span), auditor_days=days2, team=team,
                            application=app)
+    for audit in (s1, s2):  # closing needs the issued audit plan (R7.3.1)
+        programme_actions.issue_audit_plan(audit, by=staff["planner"])
     demo_audit.fill_stage1(s1, staff["lead"])
-    audits.complete_audit(s1, by=staff["lead"], conclusion="碳评审和碳基准建立基本充分，具备第二阶段审核条件",
-                          recommendation=Audit.RECOMMEND)
-    s1.refresh_from_db()
-    demo_audit.sign_report(s1, staff["lead"])
+    with _closing_day(s1):
+        audits.complete_audit(s1, by=staff["lead"], conclusion="碳评审和碳基准建立基本充分，具备第二阶段审核条件",
+                              recommendation=Audit.RECOMMEND)
+        s1.refresh_from_db()
+        demo_audit.sign_report(s1, staff["lead"])
     items = demo_audit.fill_checklist(s2, staff["lead"], staff["auditor"], leave_open=("6.5", "6.6"))
     finding_actions.raise_finding(s2, by=staff["auditor"], grade=Finding.MINOR, clause="6.6", item=items["6.6"],
                          description="部分天然气流量计未纳入计量器具检定计划",
@@ -193,10 +205,11 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
                                   corrective_action="修订计量器具管理程序，每季度核对台账", evidence="检定证书编号 JD-2026-118")
         finding_actions.review_finding_response(minor, by=staff["auditor"], outcome="accept")
         verify_carbon(s2, user, staff["auditor"], staff["lead"])
-        audits.complete_audit(s2, by=staff["lead"], conclusion="碳管理体系符合 T/CCAA 39-2022 要求，运行有效",
-                              recommendation=Audit.RECOMMEND)
-        s2.refresh_from_db()
-        demo_audit.sign_report(s2, staff["lead"])
+        with _closing_day(s2):
+            audits.complete_audit(s2, by=staff["lead"], conclusion="碳管理体系符合 T/CCAA 39-2022 要求，运行有效",
+                                  recommendation=Audit.RECOMMEND)
+            s2.refresh_from_db()
+            demo_audit.sign_report(s2, staff["lead"])
     return s2
 
 
@@ -246,6 +259,7 @@ def seed() -> None:
     with clock(at(recent)):
         org, user = _register("东方水泥集团有限公司", "340200MA4E0004", 10, "cement", employees=1200)
         app = _apply(org, user, "通用硅酸盐水泥熟料及水泥生产相关的碳管理活动", recent - relativedelta(months=12))
+    with clock(at(recent + timedelta(days=10))):  # stage 1 (a week after acceptance) is over
         s2 = _through_stage2(org, user, app, staff, recent, major=True, close=False)
         seed_inventory(s2, user, staff["auditor"])  # inventory uploaded, sample partly checked
     # Accepted, waiting for planning.

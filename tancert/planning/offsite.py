@@ -2,15 +2,20 @@
 
 Computed from the application: any one condition allows stage 1 off the client's site; otherwise
 stage 1 is on site. The result carries the reason in Chinese and English for the audit plan.
+
+O2 is a judgement, not a declaration: the client states its grounds, the programme manager judges whether
+they are sufficient (``simple_process_judged``, recorded by an action of the clients app). O3 counts the three
+years immediately before the application (its year minus 3 … minus 1), not any three consecutive years.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from tancert.scheme.host import gettext_lazy as _
-from tancert.scheme.violations import require
+from tancert.scheme.violations import require, switched_off
 
 
 @dataclass(frozen=True)
@@ -18,8 +23,10 @@ class OffsiteFacts:
     enms_or_ems_certified: bool = False  # O1: an EnMS or EMS certificate held
     certificate_refs: str = ""
     simple_process_declared: bool = False  # O2: technology evident, processes simple …
-    simple_process_grounds: str = ""  # … with sufficient grounds
+    simple_process_grounds: str = ""  # … with grounds the client states
+    simple_process_judged: bool | None = None  # … that the programme manager judged sufficient (None: not yet)
     verified_reporting_years: frozenset[int] = frozenset()  # O3: carbon-market reports verified by a third party
+    application_date: date | None = None  # O3 counts the three years immediately before it
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,27 @@ def consecutive_run(years: Iterable[int], length: int = 3) -> tuple[int, ...] | 
     return None
 
 
+def years_before(application_date: date, length: int = 3) -> tuple[int, ...]:
+    """The ``length`` years immediately before the application: for 2026, (2023, 2024, 2025)."""
+    return tuple(range(application_date.year - length, application_date.year))
+
+
+def o3_run(facts: OffsiteFacts) -> tuple[int, ...] | None:
+    """The three verified years immediately before the application, when all three were verified."""
+    # enforces: R7.4.1-O3
+    if switched_off("R7.4.1-O3") or facts.application_date is None:
+        return consecutive_run(facts.verified_reporting_years)
+    needed = years_before(facts.application_date)
+    return needed if set(needed) <= set(facts.verified_reporting_years) else None
+
+
+def o2_met(facts: OffsiteFacts) -> bool:
+    """The client's grounds, judged sufficient by the programme manager."""
+    declared = facts.simple_process_declared and bool(facts.simple_process_grounds.strip())
+    # enforces: R7.4.1-O2
+    return declared and (facts.simple_process_judged is True or switched_off("R7.4.1-O2"))
+
+
 def stage1_offsite(facts: OffsiteFacts) -> OffsiteDecision:
     """Which of O1–O3 hold, and therefore whether stage 1 may be off site."""
     met, zh, en = [], [], []
@@ -49,15 +77,17 @@ def stage1_offsite(facts: OffsiteFacts) -> OffsiteDecision:
         zh.append(f"持有能源管理体系或环境管理体系认证证书{ref}，文件审核可实现一阶段目的")
         en.append("holds an EnMS or EMS certification" + (f" ({facts.certificate_refs})" if facts.certificate_refs else "")
                   + "; document review can achieve the stage 1 aims")
-    if facts.simple_process_declared and facts.simple_process_grounds.strip():
+    if o2_met(facts):
         met.append("R7.4.1-O2")
-        zh.append(f"技术明晰、过程简单，依据：{facts.simple_process_grounds.strip()}")
-        en.append(f"evident technology and simple processes, grounds: {facts.simple_process_grounds.strip()}")
-    run = consecutive_run(facts.verified_reporting_years)
+        zh.append(f"技术明晰、过程简单（方案管理人员已判定依据充分），依据：{facts.simple_process_grounds.strip()}")
+        en.append(f"evident technology and simple processes (grounds judged sufficient by the programme manager): "
+                  f"{facts.simple_process_grounds.strip()}")
+    run = o3_run(facts)
     if run:
         met.append("R7.4.1-O3")
-        zh.append(f"连续三年（{run[0]}–{run[-1]}）完成碳市场数据报送并通过第三方核查")
-        en.append(f"three consecutive years ({run[0]}–{run[-1]}) of carbon-market reporting verified by a third party")
+        zh.append(f"申请前连续三年（{run[0]}–{run[-1]}）完成碳市场数据报送并通过第三方核查")
+        en.append(f"the three years before the application ({run[0]}–{run[-1]}) of carbon-market reporting verified "
+                  "by a third party")
     if not met:
         return OffsiteDecision(False, (), "不满足 R7.4.1-O1～O3 任一条件，一阶段在受审核方现场进行",
                                "none of R7.4.1-O1…O3 holds: stage 1 is on the auditee's site")
@@ -70,6 +100,6 @@ def require_offsite_allowed(facts: OffsiteFacts) -> OffsiteDecision:
     decision = stage1_offsite(facts)
     require(decision.offsite_allowed, "R7.4.1-S1-offsite",
             _("Stage 1 may be off site only when the client holds an EnMS/EMS certificate (O1), has a simple "
-              "process with stated grounds (O2) or three consecutive years of verified carbon-market reporting "
-              "(O3)."), field="offsite")
+              "process whose grounds the programme manager judged sufficient (O2) or verified carbon-market "
+              "reporting for the three years immediately before the application (O3)."), field="offsite")
     return decision

@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from tancert.audits.models import Audit
 from tancert.people.actions import create_api_token
 from tancert.scheme import rulebook
 
-from flow import PDF, calibrated, code, inventory_bytes
+from flow import PDF, calibrated, closing_day, code, inventory_bytes
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -103,6 +104,8 @@ def test_whole_lifecycle_through_the_api(p):
     assert r.status_code == 422 and r.json()["rule"] == "R7.3.3"  # two people on one day give 2 auditor-days
     two_days = (timezone.localdate() + timedelta(days=1)).isoformat()
     s2 = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3, "end_date": two_days}).json()
+    for audit in (s1, s2):  # the audit plans, which closing needs (R7.3.1)
+        assert post(planner, f"/audits/{audit['id']}/plan-documents", {}).status_code == 201
 
     lead, auditor = bearer(p.lead), bearer(p.auditor)
     # The stage 1 record: every submitted document reviewed, every part filled in (R7.4.1-S1).
@@ -136,9 +139,13 @@ def test_whole_lifecycle_through_the_api(p):
                     {"row": rec["row"], "source_kind": "invoice", "reference": "发票", "result": "agrees",
                      "value_found": rec["quantity"]}).status_code == 201
     r = post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"})
-    assert r.status_code == 422 and r.json()["rule"] == "R7.4.3"
-    assert post(lead, f"/audits/{s2['id']}/frozen-figures").status_code == 201
-    assert post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"}).status_code == 200
+    assert r.status_code == 422 and r.json()["rule"] == "R7.4.1-S2"  # stage 2 runs until tomorrow
+    with closing_day(Audit.objects.get(pk=s2["id"])):  # waiting for the day
+        r = post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"})
+        assert r.status_code == 422 and r.json()["rule"] == "R7.4.3"
+        assert post(lead, f"/audits/{s2['id']}/frozen-figures").status_code == 201
+        r = post(lead, f"/audits/{s2['id']}/complete", {"conclusion": "符合", "recommendation": "recommend"})
+        assert r.status_code == 200
     assert post(lead, f"/audits/{s2['id']}/reports", report).status_code == 201
     decider = bearer(p.decider)
     conditions = {c: {"met": True, "evidence": "证据"} for c in ("C1", "C2", "C3", "C4")}

@@ -38,7 +38,8 @@ def test_overdue_surveillance_proposes_suspension_once(p, cert):
     cert.refresh_from_db()
     assert cert.surveillance_status == Certificate.SURV_OVERDUE and cert.status == Certificate.VALID
     assert Event.objects.filter(action="certificate.suspension_proposed").count() == 1
-    assert Event.objects.get(action="certificate.suspension_proposed").data["rule"] == "R9.3-surveillance"
+    proposed = Event.objects.get(action="certificate.suspension_proposed").data
+    assert proposed["rule"] == "R9.2-T1" and proposed["basis"] == "R9.3-surveillance"  # a proposal in the queue
     assert Notification.objects.filter(recipient=p.decider, subject__contains="监督审核逾期").count() == 1
 
 

@@ -26,6 +26,7 @@ from flow import (
     certify,
     close,
     complete_application,
+    issue_plan,
     team,
     train_team,
 )
@@ -119,6 +120,7 @@ def test_a_change_needing_an_audit_waits_for_a_positive_one(p, cert, rule):
                                 auditor_days=1, team=team(p), certificate=cert)
     with rule("R9.4.2", field="audit"):
         actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核", audit=special)
+    issue_plan(special, p)
     audits.complete_audit(special, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
     actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核通过", audit=special)
     cert.refresh_from_db()

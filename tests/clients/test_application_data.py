@@ -139,3 +139,24 @@ def test_data_pages_add_and_remove(client, p, draft):
     assert not p.org_a.sites.exists()
     page = client.get(f"/applications/{draft.pk}/").content.decode()
     assert 'id="data-target"' in page and 'id="eligibility"' in page
+
+
+def test_the_programme_manager_judges_the_o2_grounds_and_new_grounds_are_judged_anew(p, draft, rule):
+    from django.core.exceptions import PermissionDenied
+
+    from tancert.clients.estimate import stage1_offsite
+
+    with rule("R7.4.1-O2", field="simple_process"):
+        profile.judge_simple_process(draft, by=p.planner, holds=True, reason="仅办公楼用电")
+    profile.update_application(draft, by=p.client_a, simple_process=True, simple_process_grounds="仅办公楼用电，无工艺排放")
+    assert stage1_offsite(draft).offsite_allowed is False  # the client's text alone is not O2
+    with pytest.raises(PermissionDenied):
+        profile.judge_simple_process(draft, by=p.client_a, holds=True, reason="自评")
+    with rule("R7.4.1-O2", field="reason"):
+        profile.judge_simple_process(draft, by=p.planner, holds=True, reason=" ")
+    profile.judge_simple_process(draft, by=p.planner, holds=True, reason="现场资料显示仅有外购电力")
+    assert stage1_offsite(draft).conditions == ("R7.4.1-O2",)
+    assert Event.objects.filter(action="application.simple_process_judged").exists()
+    profile.update_application(draft, by=p.client_a, simple_process_grounds="新增锅炉房")
+    draft.refresh_from_db()
+    assert draft.simple_process_judged is None and stage1_offsite(draft).offsite_allowed is False

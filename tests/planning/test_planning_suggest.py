@@ -168,11 +168,34 @@ def test_planning_every_suggested_team_passes_the_check():
 def test_planning_stage1_offsite_conditions():
     assert stage1_offsite(OffsiteFacts(enms_or_ems_certified=True)).conditions == ("R7.4.1-O1",)
     assert stage1_offsite(OffsiteFacts(simple_process_declared=True)).offsite_allowed is False
-    d = stage1_offsite(OffsiteFacts(simple_process_declared=True, simple_process_grounds="仅办公楼用电"))
+    d = stage1_offsite(OffsiteFacts(simple_process_declared=True, simple_process_grounds="仅办公楼用电",
+                                    simple_process_judged=True))
     assert d.conditions == ("R7.4.1-O2",) and "仅办公楼用电" in d.reason_zh
     d = stage1_offsite(OffsiteFacts(verified_reporting_years=frozenset({2021, 2023, 2024, 2025})))
     assert d.conditions == ("R7.4.1-O3",) and "2023–2025" in d.reason_en
     assert consecutive_run({2020, 2022, 2024}) is None
+
+
+def test_o2_is_the_programme_managers_judgement_not_the_clients_text():
+    # R7.4.1-O2: the client's grounds alone, or grounds judged insufficient, do not allow an off-site stage 1.
+    grounds = dict(simple_process_declared=True, simple_process_grounds="仅办公楼用电")
+    assert stage1_offsite(OffsiteFacts(**grounds)).offsite_allowed is False
+    assert stage1_offsite(OffsiteFacts(**grounds, simple_process_judged=False)).offsite_allowed is False
+    assert stage1_offsite(OffsiteFacts(**grounds, simple_process_judged=True)).conditions == ("R7.4.1-O2",)
+
+
+def test_o3_counts_the_three_years_immediately_before_the_application():
+    # R7.4.1-O3: verified reporting for 2023–2025 allows it for an application in 2026, not one in 2029.
+    from datetime import date
+
+    years = frozenset({2023, 2024, 2025})
+    assert stage1_offsite(OffsiteFacts(verified_reporting_years=years,
+                                       application_date=date(2026, 3, 1))).conditions == ("R7.4.1-O3",)
+    assert stage1_offsite(OffsiteFacts(verified_reporting_years=years,
+                                       application_date=date(2029, 3, 1))).offsite_allowed is False
+    gap = frozenset({2022, 2023, 2024})  # three consecutive, but not the last three before 2026
+    assert stage1_offsite(OffsiteFacts(verified_reporting_years=gap,
+                                       application_date=date(2026, 3, 1))).offsite_allowed is False
     assert START.year == 2026
 
 

@@ -14,7 +14,7 @@ from tancert.audits.models import Audit
 from tancert.audits.models.checklists import ChecklistItem
 from tancert.audits.programme import actions as programme_actions
 
-from flow import accept_and_contract, complete_application, fill_stage1, plan_initial, team
+from flow import accept_and_contract, complete_application, fill_stage1, issue_plan, plan_initial, team
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +120,7 @@ def test_audit_page_says_when_stage2_must_be_repeated(client, p):
     s2 = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.STAGE2, start_date=day + timedelta(days=1),
                             end_date=day + timedelta(days=2), auditor_days=4, team=team(p), application=app)
     fill_stage1(s1, p.lead)
+    issue_plan(s1, p)
     actions.complete_audit(s1, by=p.lead, conclusion="就绪", recommendation=Audit.RECOMMEND)
     finding_actions.raise_finding(s2, by=p.lead, grade="major", description="碳基准未调整", evidence="报告")
     client.force_login(p.decider)

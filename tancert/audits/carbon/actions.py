@@ -2,7 +2,8 @@
 
 upload_inventory → (engine: recompute, every data-quality check, the seeded stratified sample)
 → record_sample_check for each sampled record (a discrepancy raises an R6.2-crosscheck finding)
-→ confirm_data_finding for a blocking data-quality finding → freeze_figures.
+→ confirm_data_finding (or, by the team leader with a reason, dismiss_quality_finding) for each blocking
+data-quality finding → freeze_figures. Closing the audit checks the same again (``check_verified``).
 
 The engine (`tancert.ghg`) is pure; this module gives it a file, stores what it says and keeps
 the record chain. Frozen figures come from `tancert.ghg.freeze`, so they carry the factor
@@ -26,6 +27,7 @@ from tancert.audits.findings.actions import raise_finding
 from tancert.audits.models import Audit, Finding
 from tancert.audits.models.carbon import (
     ConfirmedDataFinding,
+    DismissedDataFinding,
     FrozenCarbonFigures,
     InventoryUpload,
     SampleCheck,
@@ -207,6 +209,8 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
         InventoryUpload.objects.select_for_update().get(pk=upload.pk)
         require(not upload.confirmed.filter(rule=rule).exists(), "R6.2-review",
                 _("This data-quality finding is already an audit finding."), field="rule")
+        require(not upload.dismissed.filter(rule=rule).exists(), "R6.2-review",
+                _("The team leader dismissed this data-quality finding."), field="rule")
         finding = raise_finding(
             audit, by=by, grade=grade, clause=rule,
             description=f"碳数据质量问题（{rule}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
@@ -217,6 +221,69 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
                      summary=f"确认碳数据质量问题 {rule} 为审核发现 #{finding.number}",
                      data={"upload": upload.version, "rule": rule, "finding": finding.number})
     return finding
+
+
+def dismiss_quality_finding(upload: InventoryUpload, *, by, rule: str, reason: str) -> DismissedDataFinding:
+    """The team leader dismisses one of the engine's blocking data-quality findings, giving the reason
+    (R6.2-review): the datum was reviewed and the engine's doubt does not hold. Recorded like a confirmation."""
+    audit = upload.audit
+    require_team(audit, by, leader=True)
+    _require_open(audit)
+    _require_current(upload)
+    block = next((b for b in blocking_rules(upload) if b["rule"] == rule), None)
+    require(block is not None, "R6.2-review", _("The engine reported no blocking finding under this rule."),
+            field="rule")
+    reason = (reason or "").strip()
+    require(bool(reason), "R6.2-review",
+            _("Give the reason why this data-quality finding is not a finding (what was checked)."), field="reason")
+    with transaction.atomic():
+        InventoryUpload.objects.select_for_update().get(pk=upload.pk)
+        require(not upload.confirmed.filter(rule=rule).exists(), "R6.2-review",
+                _("This data-quality finding is already an audit finding."), field="rule")
+        require(not upload.dismissed.filter(rule=rule).exists(), "R6.2-review",
+                _("This data-quality finding is already dismissed."), field="rule")
+        dismissed = DismissedDataFinding.objects.create(upload=upload, rule=rule, reason=reason[:2000],
+                                                        dismissed_by=by)
+        chain.append("audit.data_finding_dismissed", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"组长驳回碳数据质量问题 {rule}：{reason[:120]}",
+                     data={"upload": upload.version, "rule": rule, "reason": dismissed.reason})
+    return dismissed
+
+
+def resolved_rules(upload: InventoryUpload) -> set[str]:
+    """The blocking rules answered: confirmed as an audit finding or dismissed with a reason."""
+    return (set(upload.confirmed.values_list("rule", flat=True))
+            | set(upload.dismissed.values_list("rule", flat=True)))
+
+
+def _require_sample_checked(upload: InventoryUpload) -> None:
+    checked = set(upload.checks.values_list("row", flat=True))
+    missing = [r["row"] for r in upload.sample if r["row"] not in checked]
+    require(not missing, "R6.2-sampling", _("Check every sampled record first; still open: rows %(rows)s."),
+            field="sample", params={"rows": ", ".join(map(str, missing[:20]))})
+
+
+def _require_blocking_resolved(upload: InventoryUpload) -> None:
+    resolved = resolved_rules(upload)
+    for block in blocking_rules(upload):
+        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b
+        require(block["rule"] in resolved, block["rule"],
+                _("The blocking data-quality finding %(rule)s must be confirmed as an audit finding, or dismissed by "
+                  "the team leader with a reason, before the figures are frozen and the audit is closed."),
+                field="rule", params={"rule": block["rule"]})
+
+
+def check_verified(audit: Audit) -> None:
+    """Closing an audit whose carbon data are verified (R7.4.3): the current inventory's sample checked
+    (R6.2-sampling), every blocking data-quality finding answered, and the figures frozen from that inventory."""
+    upload = current_upload(audit)
+    if upload is not None:
+        _require_sample_checked(upload)
+        _require_blocking_resolved(upload)
+    frozen = current_frozen(audit)
+    require(frozen is not None and upload is not None and frozen.upload_id == upload.pk, "R7.4.3",
+            _("Verify the carbon data before closing the audit: check the sample, confirm the blocking "
+              "data-quality findings and freeze the figures on the carbon page."), field="carbon")
 
 
 def _figures(record: dict, upload: InventoryUpload) -> dict:
@@ -250,6 +317,7 @@ def _figures(record: dict, upload: InventoryUpload) -> dict:
                         "finding": c.finding.number if c.finding_id else None} for c in checks],
         },
         "confirmed": [{"rule": c.rule, "finding": c.finding.number} for c in upload.confirmed.select_related("finding")],
+        "dismissed": [{"rule": d.rule, "reason": d.reason} for d in upload.dismissed.order_by("rule")],
         "upload": {"version": upload.version, "file": upload.original_name, "sha256": upload.sha256},
     }
 
@@ -260,16 +328,8 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     _require_open(audit)
     upload = current_upload(audit)
     require(upload is not None, "R7.4.3", _("Upload the inventory before freezing the figures."), field="upload")
-    checked = set(upload.checks.values_list("row", flat=True))
-    missing = [r["row"] for r in upload.sample if r["row"] not in checked]
-    require(not missing, "R6.2-sampling", _("Check every sampled record first; still open: rows %(rows)s."),
-            field="sample", params={"rows": ", ".join(map(str, missing[:20]))})
-    confirmed = set(upload.confirmed.values_list("rule", flat=True))
-    for block in blocking_rules(upload):
-        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b
-        require(block["rule"] in confirmed, block["rule"],
-                _("The blocking data-quality finding %(rule)s must be confirmed as an audit finding before the "
-                  "figures are frozen."), field="rule", params={"rule": block["rule"]})
+    _require_sample_checked(upload)
+    _require_blocking_resolved(upload)
     with upload.file.open("rb") as fh:
         content = fh.read()
     require(hashlib.sha256(content).hexdigest() == upload.sha256, "RR",

@@ -26,3 +26,8 @@ class ConfirmDataFindingForm(forms.Form):
     rule = forms.CharField(widget=forms.HiddenInput)
     grade = forms.ChoiceField(label=_("Grade"), choices=Finding.GRADES, initial=Finding.MINOR)
     evidence = forms.CharField(label=_("Objective evidence"), required=False, max_length=500)
+
+
+class DismissDataFindingForm(forms.Form):
+    rule = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("audits/<int:pk>/carbon/freeze/", v.carbon_freeze, name="audit_carbon_freeze"),
     path("audits/<int:pk>/carbon/uploads/<int:upload_id>/check/", v.carbon_check, name="audit_carbon_check"),
     path("audits/<int:pk>/carbon/uploads/<int:upload_id>/confirm/", v.carbon_confirm, name="audit_carbon_confirm"),
+    path("audits/<int:pk>/carbon/uploads/<int:upload_id>/dismiss/", v.carbon_dismiss, name="audit_carbon_dismiss"),
     path("audits/<int:pk>/carbon/uploads/<int:upload_id>/file/", v.carbon_file, name="audit_carbon_file"),
 ]

@@ -18,6 +18,7 @@ from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
 from tancert.audits.carbon.forms import (
     ConfirmDataFindingForm,
+    DismissDataFindingForm,
     InventoryUploadForm,
     SampleCheckForm,
 )
@@ -41,7 +42,9 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
     checks = {c.row: c for c in up.checks.select_related("finding", "checked_by")} if up else {}
     sample = [r | {"check": checks.get(r["row"])} for r in (up.sample if up else [])]
     confirmed = {c.rule: c for c in up.confirmed.select_related("finding")} if up else {}
-    blocking = [b | {"confirmed": confirmed.get(b["rule"])} for b in carbon.blocking_rules(up)] if up else []
+    dismissed = {d.rule: d for d in up.dismissed.all()} if up else {}
+    blocking = [b | {"confirmed": confirmed.get(b["rule"]), "dismissed": dismissed.get(b["rule"])}
+                for b in carbon.blocking_rules(up)] if up else []
     member = on_team(a, request.user)
     return render(request, "audits/carbon.html", {
         "audit": a, "upload": up, "sample": sample, "blocking": blocking, "member": member,
@@ -50,6 +53,7 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
         "frozen": a.frozen_figures.select_related("frozen_by").order_by("-version"),
         "checked": len(checks), "upload_form": upload_form or InventoryUploadForm(),
         "upload_errors": upload_errors, "check_form": SampleCheckForm(auto_id=False), "confirm_form": ConfirmDataFindingForm(auto_id=False),
+        "dismiss_form": DismissDataFindingForm(auto_id=False), "leader": a.leader() == request.user,
     }, status=status)
 
 
@@ -98,6 +102,16 @@ def carbon_confirm(request, pk: int, upload_id: int):
     a = _carbon_audit(request, pk)
     perform_form(request, ConfirmDataFindingForm, carbon.confirm_data_finding, _upload(a, upload_id),
                  by=request.user, success=_("Finding recorded."), invalid=_("Choose the grade of the finding."))
+    return redirect("audit_carbon", pk)
+
+
+@login_required
+@require_POST
+def carbon_dismiss(request, pk: int, upload_id: int):
+    a = _carbon_audit(request, pk)
+    perform_form(request, DismissDataFindingForm, carbon.dismiss_quality_finding, _upload(a, upload_id),
+                 by=request.user, success=_("Data-quality finding dismissed."),
+                 invalid=_("Give the reason for dismissing it."))
     return redirect("audit_carbon", pk)
 
 

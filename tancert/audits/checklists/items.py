@@ -25,6 +25,9 @@ from tancert.scheme import rulebook
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "policy.json"
 _FOCUS_KIND = {"initial": "initial", "surveillance": "surveillance", "recertification": "recertification"}
+# Audit type → the rule book's focus items it must cover, whatever the policy file says.
+RULE_BOOK_FOCUS = {"stage2": "initial", "surveillance": "surveillance", "recertification": "recertification"}
+_DEFAULT_CLAUSE_KEY = {"stage2": "R7.4.2-F2", "surveillance": "R8.1.3-F1", "recertification": "R8.2.2-F1"}
 
 
 @dataclass(frozen=True)
@@ -88,16 +91,21 @@ def specs_for(audit_kind: str, areas=(), version: str | None = None) -> tuple[st
     """(policy version, items in order, overlays used) for a new checklist of this audit type."""
     policy = load_policy()
     kind = policy["kinds"].get(audit_kind)
-    if kind is None:
+    if kind is None and audit_kind not in RULE_BOOK_FOCUS:
         return policy["version"], [], []
-    mandatory = kind["mandatory"]
-    clause_key = policy["clause_rule_key"][audit_kind]
+    kind = kind or {"focus": None, "clauses": False, "mandatory": {}}
+    mandatory = kind.get("mandatory") or {}
+    clause_key = policy.get("clause_rule_key", {}).get(audit_kind) or _DEFAULT_CLAUSE_KEY.get(audit_kind, "")
     tree = rulebook.clause_tree(version or tree_version())
     specs: list[ItemSpec] = []
-    if kind.get("focus"):
-        for item in rulebook.FOCUS_ITEMS[_FOCUS_KIND[kind["focus"]]]:
+    # The rule book's focus items of an audit type (R7.4.2, R8.1.3, R8.2.2) are always on its checklist and
+    # always mandatory: the policy file may add mandatory items, it cannot turn the rule book's off.
+    focus = RULE_BOOK_FOCUS.get(audit_kind) or kind.get("focus")
+    if focus:
+        for item in rulebook.FOCUS_ITEMS[_FOCUS_KIND[focus]]:
             specs.append(ItemSpec(code=item.key, kind="focus", title_zh=item.title_zh, title_en=item.title_en,
-                                  mandatory=bool(mandatory.get("focus")), rule_key=item.key,
+                                  mandatory=audit_kind in RULE_BOOK_FOCUS or bool(mandatory.get("focus")),
+                                  rule_key=item.key,
                                   clauses=tuple(tree.focus_clause_map.get(item.key, ()))))
     if kind.get("clauses"):
         for c in tree.clauses:
@@ -123,13 +131,14 @@ def specs_for(audit_kind: str, areas=(), version: str | None = None) -> tuple[st
 
 
 def has_checklist(audit_kind: str) -> bool:
-    return policy_kind(audit_kind) is not None
+    return audit_kind in RULE_BOOK_FOCUS or policy_kind(audit_kind) is not None
 
 
 def open_items(audit) -> list:
     """Problems that keep the audit from closing, as (item, reason code) in checklist order.
 
-    reason: "unanswered" (a mandatory item), "no_evidence" (conforming or finding without evidence),
+    reason: "unanswered" (a mandatory item), "not_audited_mandatory" (a mandatory item is answered with
+    conforming or finding, never "not audited"), "no_evidence" (conforming or finding without evidence),
     "no_finding" (marked finding but no finding raised on it), "no_reason" (not audited without a reason).
     """
     checklist = Checklist.objects.filter(audit=audit).first()
@@ -141,6 +150,9 @@ def open_items(audit) -> list:
         if not item.conformity:
             if item.mandatory:
                 problems.append((item, "unanswered"))
+            continue
+        if item.conformity == item.NOT_AUDITED and item.mandatory:
+            problems.append((item, "not_audited_mandatory"))
             continue
         if item.conformity == item.NOT_AUDITED and not item.reason.strip():
             problems.append((item, "no_reason"))

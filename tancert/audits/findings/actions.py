@@ -24,14 +24,19 @@ from tancert.records import chain, uploads
 from tancert.records.filetypes import ALLOWED
 from tancert.scheme.violations import require
 
+# Audits whose late verification means the audit is repeated (the decision cannot rest on it); a
+# surveillance audit's majors unverified after their deadline become a suspension proposal instead (R9.2-T4).
+REPEAT_WHEN_LATE = (Audit.STAGE1, Audit.STAGE2, Audit.RECERTIFICATION)
+
 
 def verification_deadline(audit: Audit) -> date | None:
     """Last day to verify major nonconformities: N months after the last day of stage 2 (or of the
-    recertification audit); settings.TANCERT_MAJOR_VERIFY_MONTHS, default 6 (reference/certification.md §1)."""
+    recertification or surveillance audit); settings.TANCERT_MAJOR_VERIFY_MONTHS, default 6
+    (reference/certification.md §1)."""
     target = audit
     if audit.kind == Audit.STAGE1 and audit.application_id:
         target = audit.application.audits.filter(kind=Audit.STAGE2).exclude(status=Audit.CANCELLED).first()
-    if target is None or target.kind not in (Audit.STAGE2, Audit.RECERTIFICATION):
+    if target is None or target.kind not in (Audit.STAGE2, Audit.RECERTIFICATION, Audit.SURVEILLANCE):
         return None
     return target.end_date + relativedelta(months=settings.TANCERT_MAJOR_VERIFY_MONTHS)
 
@@ -141,7 +146,7 @@ def review_finding_response(finding: Finding, *, by, outcome: str, note: str = "
             _("There is no answer from the client to review."), field="status")
     if outcome == "return":
         require(bool(note.strip()), "R8.1.3-F5", _("Say why the answer is returned."), field="note")
-    if outcome in ("accept", "verify") and finding.needs_verification:
+    if outcome in ("accept", "verify") and finding.needs_verification and finding.audit.kind in REPEAT_WHEN_LATE:
         deadline = verification_deadline(finding.audit)
         require(deadline is None or timezone.localdate() <= deadline, "R7.4.1-S2",
                 _("The time limit for verifying major nonconformities ended on %(deadline)s: stage 2 must be "

@@ -12,6 +12,7 @@ names every model so that they register with the app.
 from tancert.audits.models.audit import Audit, AuditTeamMember, Finding
 from tancert.audits.models.carbon import (
     ConfirmedDataFinding,
+    DismissedDataFinding,
     FrozenCarbonFigures,
     InventoryUpload,
     SampleCheck,
@@ -36,7 +37,7 @@ from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 
 __all__ = [
     "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
-    "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "EvidenceEntry", "Finding",
+    "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding",
     "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

@@ -90,6 +90,20 @@ class ConfirmedDataFinding(models.Model):
         constraints = [models.UniqueConstraint(fields=["upload", "rule"], name="unique_confirmed_rule")]
 
 
+class DismissedDataFinding(models.Model):
+    """A blocking data-quality finding of the engine that the team leader dismissed, with the reason
+    (R6.2-review: every datum reviewed; a blocking finding is either an audit finding or answered here)."""
+
+    upload = models.ForeignKey(InventoryUpload, on_delete=models.PROTECT, related_name="dismissed")
+    rule = models.CharField(max_length=40)
+    reason = models.TextField()
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upload", "rule"], name="unique_dismissed_rule")]
+
+
 class FrozenCarbonFigures(models.Model):
     """The verified figures frozen into the audit: later factor-library changes never rewrite them.
 

@@ -95,7 +95,12 @@ def update_application(app: Application, *, by, **fields) -> Application:
     with transaction.atomic():
         for k, v in changed.items():
             setattr(app, k, v)
-        app.save(update_fields=list(changed))
+        if {"simple_process", "simple_process_grounds"} & set(changed) and app.simple_process_judged is not None:
+            # New grounds are judged anew (R7.4.1-O2): the earlier judgement was about other grounds.
+            app.simple_process_judged, app.simple_process_judgement = None, ""
+            app.simple_process_judged_by, app.simple_process_judged_at = None, None
+            changed |= {"simple_process_judged": None, "simple_process_judgement": ""}
+        app.save(update_fields=list(changed) + ["simple_process_judged_by", "simple_process_judged_at"])
         chain.append("application.updated", subject=app, by=by, organisation=app.organisation_id,
                      summary="修改申请信息：" + "、".join(str(Application._meta.get_field(k).verbose_name)
                                                         for k in changed),
@@ -238,3 +243,26 @@ def remove_item(kind: str, pk: int, *, by) -> None:
         chain.append(f"organisation.{kind}_removed", subject=(kind, pk), by=by, organisation=org_id,
                      summary=f"删除{model._meta.verbose_name}：{label}", data={"kind": kind, "id": pk})
         obj.delete()
+
+
+def judge_simple_process(app: Application, *, by, holds: bool, reason: str) -> Application:
+    """The programme manager judges the client's grounds for O2 (technology evident, processes simple):
+    yes or no, with the reason (R7.4.1-O2). Only a "yes" lets stage 1 be off site under O2."""
+    from tancert.people.actions import require_role
+    from tancert.people.models import Role
+
+    require_role(by, Role.PROGRAMME_MANAGER)
+    require(app.simple_process and bool(app.simple_process_grounds.strip()), "R7.4.1-O2",
+            _("The client has not stated grounds for a simple process: there is nothing to judge."),
+            field="simple_process")
+    reason = (reason or "").strip()
+    require(bool(reason), "R7.4.1-O2", _("Give the reason for the judgement."), field="reason")
+    with transaction.atomic():
+        app.simple_process_judged, app.simple_process_judgement = bool(holds), reason
+        app.simple_process_judged_by, app.simple_process_judged_at = by, timezone.now()
+        app.save(update_fields=["simple_process_judged", "simple_process_judgement", "simple_process_judged_by",
+                                "simple_process_judged_at"])
+        chain.append("application.simple_process_judged", subject=app, by=by, organisation=app.organisation_id,
+                     summary=f"方案管理人员判定“技术明晰、过程简单”的依据{'充分' if holds else '不充分'}：{reason[:120]}",
+                     data={"holds": bool(holds), "reason": reason, "grounds": app.simple_process_grounds})
+    return app

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from tancert.clients import actions
@@ -39,6 +41,23 @@ def details(request, pk: int):
     app = application_in_wall(request, pk)
     perform_form(request, ApplicationDetailsForm, profile.update_application, app, by=request.user,
                  success=_("Saved."), invalid=_("Check the highlighted fields: dates as YYYY-MM-DD, numbers as numbers."))
+    return redirect("application", pk)
+
+
+class SimpleProcessJudgementForm(forms.Form):
+    holds = forms.TypedChoiceField(label=_l("Are the grounds sufficient?"), coerce=lambda v: v == "yes",
+                                   choices=[("yes", _l("yes: technology evident, processes simple")),
+                                            ("no", _l("no: stage 1 on site unless O1 or O3 holds"))])
+    reason = forms.CharField(label=_l("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+@login_required
+@require_POST
+def judge_simple_process(request, pk: int):
+    """The programme manager's judgement of the client's O2 grounds (R7.4.1-O2)."""
+    app = application_in_wall(request, pk)
+    perform_form(request, SimpleProcessJudgementForm, profile.judge_simple_process, app, by=request.user,
+                 success=_("Judgement recorded."), invalid=_("Answer yes or no and give the reason."))
     return redirect("application", pk)
 
 

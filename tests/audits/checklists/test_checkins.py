@@ -12,7 +12,7 @@ from tancert.audits.checklists.checkins import check_in, set_checkin_required
 from tancert.audits.models import Audit
 from tancert.audits.programme import actions as programme_actions
 
-from flow import PNG, answer_checklist, through_audits, verify_carbon
+from flow import PNG, answer_checklist, closing_day, through_audits, verify_carbon
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +29,22 @@ def photo(color=(200, 40, 40)) -> bytes:
 def surveillance(p):
     from django.utils import timezone
 
-    from flow import certify, complete_application, team
+    from flow import certify, complete_application, issue_plan, team
 
     cert = certify(complete_application(p.org_a, p.client_a), p)
     day = timezone.localdate() + timezone.timedelta(days=200)
-    return programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
-                              auditor_days=2.5, team=team(p), certificate=cert)
+    audit = programme_actions.plan_audit(p.org_a, by=p.planner, kind=Audit.SURVEILLANCE, start_date=day, end_date=day,
+                                         auditor_days=2.5, team=team(p), certificate=cert)
+    issue_plan(audit, p)
+    return audit
 
 
 def test_check_ins_are_optional_unless_the_audit_requires_them(p, surveillance, rule):
     set_checkin_required(surveillance, by=p.lead, required=True)
     answer_checklist(surveillance, p.lead)
     with rule("R7.4", field="checkins"):
-        actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
+        with closing_day(surveillance):
+            actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
     with rule("R7.4", field="meeting"):
         check_in(surveillance, by=p.auditor, meeting="closing", photos=[("a.png", photo())])
     opening = check_in(surveillance, by=p.auditor, meeting="opening", photos=[("a.png", photo()), ("b.png", photo())],
@@ -50,10 +53,12 @@ def test_check_ins_are_optional_unless_the_audit_requires_them(p, surveillance, 
     with rule("R7.4", field="meeting"):
         check_in(surveillance, by=p.auditor, meeting="opening", photos=[("a.png", photo())])
     with rule("R7.4", field="checkins"):
-        actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
+        with closing_day(surveillance):
+            actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
     check_in(surveillance, by=p.lead, meeting="closing", photos=[("c.png", photo((0, 0, 200)))])
     verify_carbon(surveillance, p.lead)
-    actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
+    with closing_day(surveillance):
+        actions.complete_audit(surveillance, by=p.lead, conclusion="有效", recommendation=Audit.RECOMMEND)
 
 
 def test_one_to_three_real_photos(p, surveillance, rule):

@@ -13,7 +13,14 @@ from tancert.audits.programme import actions as programme_actions
 from tancert.audits.stage1 import actions as stage1
 from tancert.records.models import Event
 
-from flow import STAGE1_TEXTS, accept_and_contract, complete_application, fill_stage1, plan_initial
+from flow import (
+    STAGE1_TEXTS,
+    accept_and_contract,
+    complete_application,
+    fill_stage1,
+    issue_plan,
+    plan_initial,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,5 +123,6 @@ def test_offsite_stage1_keeps_its_reason(p, rule):
                             end_date=timezone.localdate(), auditor_days=1, team=team(p), application=app,
                             offsite=True, offsite_reason="R7.4.1-O1：持有能源管理体系认证证书")
     fill_stage1(s1, p.lead)
+    issue_plan(s1, p)
     close(s1, p)
     assert Audit.objects.get(pk=s1.pk).offsite_reason.startswith("R7.4.1-O1")
