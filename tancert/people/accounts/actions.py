@@ -26,7 +26,7 @@ def _require_admin_or_self(user: User, by) -> None:
         raise PermissionDenied(_("Your role does not allow this action."))
 
 
-def _require_admin(by) -> None:
+def require_admin(by) -> None:
     if by is None or not by.is_authenticated or not by.has_role(Role.SYSTEM_ADMIN):
         raise PermissionDenied(_("Your role does not allow this action."))
 
@@ -91,7 +91,7 @@ def new_recovery_codes(user: User, *, by) -> list[str]:
 def remove_second_factor(user: User, *, by) -> int:
     """A system administrator removes a user's authenticator and recovery codes (a lost phone); a member of
     staff must set up a new one at the next page. Returns the number of devices removed."""
-    _require_admin(by)
+    require_admin(by)
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
         removed += StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
@@ -105,7 +105,7 @@ def remove_second_factor(user: User, *, by) -> int:
 def unlock(*, by, username: str = "", ip_address: str = "") -> int:
     """A system administrator lifts a lockout (django-axes) of an account or an address before its cool-off
     ends. Returns the number of attempt rows cleared."""
-    _require_admin(by)
+    require_admin(by)
     require(bool(username or ip_address), "SEC-lockout", _("Name the account or the address to unlock."),
             field="username")
     with transaction.atomic():

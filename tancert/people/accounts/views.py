@@ -4,6 +4,8 @@ check and record (docs/security.md)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -20,8 +22,7 @@ from django_otp import login as otp_login
 from tancert.people.accounts import actions, twofactor
 from tancert.people.accounts.forms import ChangePasswordForm, CodeForm, ResetPasswordForm, UnlockForm
 from tancert.people.accounts.lockout import current_lockouts
-from tancert.people.actions import require_role
-from tancert.people.models import Role, User
+from tancert.people.models import User
 from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
 
@@ -48,7 +49,7 @@ def verify(request):
     if user.is_verified() or not twofactor.needs_second_factor(user):
         return redirect(_next(request))
     if not twofactor.has_device(user):
-        return redirect(f"{reverse('otp_enrol')}?next={_next(request)}")
+        return redirect(f"{reverse('otp_enrol')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, device = perform(request, actions.verify_second_factor, user, form.cleaned_data["otp"], form=form)
@@ -143,7 +144,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(**message
 @login_required
 def accounts(request):
     """The system administrator's page: staff accounts with their second factor, and current lockouts."""
-    require_role(request.user, Role.SYSTEM_ADMIN)
+    actions.require_admin(request.user)
     staff = (User.objects.filter(role_grants__isnull=False).distinct().order_by("username")
              .annotate(devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True)))
              .prefetch_related("role_grants"))
@@ -165,7 +166,7 @@ def unlock(request):
 @login_required
 @require_POST
 def remove_second_factor(request, pk: int):
-    require_role(request.user, Role.SYSTEM_ADMIN)
+    actions.require_admin(request.user)
     user = get_or_404(User.objects.all(), pk=pk)
     perform(request, actions.remove_second_factor, user, by=request.user,
             success=_("Second factor removed: %(user)s sets up a new one at the next log-in.") % {
