@@ -85,7 +85,7 @@ def _staff() -> dict[str, User]:
     users = {}
     for username, name, roles in STAFF:
         users[username] = User.objects.filter(username=username).first() or create_staff_user(
-            username, DEMO_PASSWORD, roles=roles, by=None, display_name=name)
+            username, DEMO_PASSWORD, roles=roles, by=None, display_name=name, password_policy=False)
         if not has_device(users[username]):
             enrol_second_factor(users[username], key=demo_otp_key(), code=demo_otp_code(), by=users[username])
     return users

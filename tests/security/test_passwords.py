@@ -72,10 +72,14 @@ def test_staff_accounts_follow_the_policy(password):
 
 
 @pytest.mark.django_db
-def test_the_demo_password_passes_the_policy_without_an_exception():
+def test_the_demo_password_passes_the_policy_but_for_certadmin_where_only_the_seed_may_skip_it():
     from tancert.demo.seed import DEMO_PASSWORD
+    from tancert.scheme.violations import RuleViolation
 
     create_staff_user("admin", DEMO_PASSWORD, roles=[Role.SYSTEM_ADMIN], by=None)
+    with pytest.raises(RuleViolation):
+        create_staff_user("certadmin", DEMO_PASSWORD, roles=[Role.CERTIFICATE_ADMIN], by=None)
+    create_staff_user("certadmin", DEMO_PASSWORD, roles=[Role.CERTIFICATE_ADMIN], by=None, password_policy=False)
 
 
 def _verified(client, user):
