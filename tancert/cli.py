@@ -1,6 +1,7 @@
 """The `tancert` command: wraps Django's manage.py and adds the engine's own commands.
 
     tancert demo [--port N]          seed the demo and serve on 127.0.0.1 (plain http, a local key)
+    tancert otp-code                 the demo staff's current second-factor code
     tancert serve [--port N] …       the production server (gunicorn; README, Running in production)
     tancert rules [--json] …         rule keys with the code that enforces them and the tests
     tancert rules --mutate [KEY …]   switch a key's checks off: does one of its tests fail?
@@ -35,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         from tancert.scheme.coverage import main as rules_main
 
         return rules_main(argv[1:])
-    if argv and argv[0] == "audit-time":
-        argv[0] = "audit_time"  # Django command modules cannot have a hyphen
-    if argv and argv[0] == "demo":
+    if argv and argv[0] in ("audit-time", "otp-code"):
+        argv[0] = argv[0].replace("-", "_")  # Django command modules cannot have a hyphen
+    if argv and argv[0] in ("demo", "otp_code"):
         # The demo serves plain http on 127.0.0.1 with a key of its own (tancert/settings.py, DEMO).
         os.environ.setdefault("TANCERT_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tancert.settings")

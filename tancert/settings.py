@@ -11,6 +11,7 @@ tracebacks.
 from __future__ import annotations
 
 import os
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -208,10 +209,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+
+# --- Accounts and sign-in (docs/security.md): passwords, lockout, second factor for staff ----------
+# One block for the merge: the apps, middleware and backends it adds are appended to the lists above.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
+# OTPMiddleware after AuthenticationMiddleware (it wraps request.user); the staff gate after it; Axes last
+# (it turns a lockout flagged during the request into the lockout page).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+                  "tancert.people.accounts.middleware.StaffSecondFactorMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Axes first: it refuses a locked-out user or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Every path that sets a password runs these (tancert/people/accounts/passwords.py); the display name counts as
+# a personal attribute too.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "email", "display_name", "first_name", "last_name")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("TANCERT_PASSWORD_MIN_LENGTH", 10)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lockout (django-axes): after this many failed sign-ins an account, and separately an address, is locked for
+# the cool-off time; a system administrator can unlock earlier (the accounts page).
+AXES_FAILURE_LIMIT = env_int("TANCERT_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = _timedelta(minutes=env_int("TANCERT_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# A success does not wipe the count: interleaving sign-ins to an own account would otherwise reset the
+# address counter that also holds the failures against someone else's account.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "tancert.people.accounts.lockout.lockout_response"
+# Behind a proxy, the same header as the lookup limit names the client address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(h for h in (env_str("TANCERT_CLIENT_ADDRESS_HEADER", ""), "REMOTE_ADDR") if h)
+# Second factor (django-otp): the issuer shown in the authenticator app; wrong codes slow down exponentially.
+OTP_TOTP_ISSUER = env_str("TANCERT_OTP_ISSUER", "tancert")
+PASSWORD_RESET_TIMEOUT = env_int("TANCERT_PASSWORD_RESET_SECONDS", 3 * 3600)
+# --- end of accounts and sign-in ---------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

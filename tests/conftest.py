@@ -80,6 +80,29 @@ def pytest_runtest_teardown(item, nextitem):
     return (yield)
 
 
+@pytest.fixture(autouse=True)
+def _verified_test_client_logins():
+    """Staff must verify a second factor (docs/security.md). The test client's force_login builds a bare request
+    (no request method) and cannot answer the code page; for those logins only, the user's device — set up through the
+    enrolment action — verifies the session, as the code page would. Real requests (the browser tests, the
+    two-factor tests) go through the code page."""
+    from django.contrib.auth.signals import user_logged_in
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tancert.people.accounts.twofactor import needs_second_factor
+
+    from flow import enrol_second_factor
+
+    def verify(sender, request, user, **kwargs):
+        if request is None or "REQUEST_METHOD" in request.META or not needs_second_factor(user):
+            return
+        request.session[DEVICE_ID_SESSION_KEY] = enrol_second_factor(user).persistent_id
+
+    user_logged_in.connect(verify, dispatch_uid="tests-verified-force-login")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-verified-force-login")
+
+
 @pytest.fixture
 def p(db):
     """All personas, two client organisations A and B."""

@@ -49,6 +49,57 @@ def code(seed: str) -> str:
     return first + check_character(first)
 
 
+def enrol_second_factor(user):
+    """Set up a TOTP device for `user` the real way (the enrolment action with a valid code); returns it."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tancert.people.accounts.actions import enrol_second_factor as enrol
+    from tancert.people.accounts.twofactor import new_secret
+
+    existing = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if existing is not None:
+        return existing
+    key = new_secret()
+    device, _codes = enrol(user, key=key, code=f"{TOTP(bytes.fromhex(key)).token():06d}", by=user)
+    return device
+
+
+def otp_code(user) -> str:
+    """The code `user`'s authenticator app would show now (one not used yet)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tancert.people.accounts.twofactor import current_code
+
+    return current_code(TOTPDevice.objects.get(user=user, confirmed=True))
+
+
+def second_factor(page, username: str) -> None:
+    """After the password, a member of staff enters the code of the authenticator app (docs/security.md): the
+    persona's device is set up through the enrolment action before, and the code is the one the app would
+    show now. Clients are not asked."""
+    from tancert.people.accounts.twofactor import needs_second_factor
+    from tancert.people.models import User
+
+    user = User.objects.get(username=username)
+    if not needs_second_factor(user):
+        return
+    page.wait_for_url("**/accounts/verify/**")
+    page.fill("input[name=otp]", otp_code(user))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def prepare_second_factor(username: str) -> None:
+    """Staff personas have their authenticator set up (the enrolment action) before they log in."""
+    from tancert.people.accounts.twofactor import needs_second_factor
+    from tancert.people.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is not None and needs_second_factor(user):
+        enrol_second_factor(user)
+
+
 def register(name: str, seed: str, username: str):
     return clients.sign_up_organisation(
         name=name, credit_code=code(seed), registered_address="北京市海淀区测试路1号", address="北京市海淀区测试路2号",

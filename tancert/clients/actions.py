@@ -16,6 +16,7 @@ from tancert.clients.models import Application, ApplicationDocument, Organisatio
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people import creditcode
+from tancert.people.accounts.passwords import check_password
 from tancert.people.actions import require_role
 from tancert.people.models import Role, User
 from tancert.records import chain, uploads
@@ -70,6 +71,8 @@ def sign_up_organisation(*, name: str, credit_code: str, registered_address: str
     unknown = [a for a in areas if not (a.isdigit() and int(a) in rulebook.TECHNICAL_AREAS)]
     require(not unknown, "RA", _("Choose technical areas from Appendix A (codes 1–21)."), field="technical_areas")
     require(not User.objects.filter(username=username).exists(), "R7.1-D1", USERNAME_TAKEN, field="username")
+    # The password policy (docs/security.md): the same validators as every other path that sets a password.
+    check_password(password, User(username=username, email=email, display_name=contact_name))
     try:
         return _create_organisation(name=name, code=code, registered_address=registered_address, address=address,
                                     legal_representative=legal_representative, contact_name=contact_name,

@@ -7,6 +7,7 @@ clock (only here, in the demo), oldest first, so the record chain stays in time 
 
 from __future__ import annotations
 
+from base64 import b32decode
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -14,6 +15,7 @@ from unittest import mock
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from django_otp.oath import TOTP
 
 from tancert.audits import actions as audits
 from tancert.audits.findings import actions as finding_actions
@@ -26,6 +28,8 @@ from tancert.clients.profile import actions as profile
 from tancert.demo import audits as demo_audit
 from tancert.demo.carbon import seed_inventory, verify_carbon
 from tancert.demo.certificates import seed_lifecycle  # English version, a change under review
+from tancert.people.accounts.actions import enrol_second_factor
+from tancert.people.accounts.twofactor import has_device
 from tancert.people.actions import create_staff_user
 from tancert.people.auditors import actions as register
 from tancert.people.creditcode import check_character
@@ -34,6 +38,10 @@ from tancert.people.models.auditors import CpdRecord
 from tancert.scheme import industry, rulebook
 
 DEMO_PASSWORD = "tancert-demo"
+# The demo's staff log in with a second factor like everyone's staff (docs/security.md), with one known secret so a
+# visitor can add it to an authenticator app (printed by `tancert demo`) or ask `tancert otp-code` for the code.
+# Published here, so only ever in the demo.
+DEMO_OTP_SECRET = "TANCERTDEMOTOTPSECRETFORDEMOONLY"
 STAFF = [
     ("admin", "系统管理员 王磊", [Role.SYSTEM_ADMIN]),
     ("reviewer", "申请评审员 李静", [Role.APPLICATION_REVIEWER]),
@@ -98,8 +106,20 @@ def _staff() -> dict[str, User]:
     users = {}
     for username, name, roles in STAFF:
         users[username] = User.objects.filter(username=username).first() or create_staff_user(
-            username, DEMO_PASSWORD, roles=roles, by=None, display_name=name)
+            username, DEMO_PASSWORD, roles=roles, by=None, display_name=name, password_policy=False)
+        if not has_device(users[username]):
+            enrol_second_factor(users[username], key=demo_otp_key(), code=demo_otp_code(), by=users[username])
     return users
+
+
+def demo_otp_key() -> str:
+    """The demo secret as django-otp stores it (hex)."""
+    return b32decode(DEMO_OTP_SECRET).hex()
+
+
+def demo_otp_code() -> str:
+    """The code an authenticator app with the demo secret shows now."""
+    return f"{TOTP(b32decode(DEMO_OTP_SECRET)).token():06d}"
 
 
 def _register(name, seed, area, username, employees=300):

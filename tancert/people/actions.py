@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tancert.people.accounts import twofactor
+from tancert.people.accounts.passwords import check_password
 from tancert.people.models import ApiToken, Role, RoleGrant, User
 from tancert.records import chain
 
@@ -23,13 +25,18 @@ def require_role(user, *roles: str) -> None:
 
 
 def create_staff_user(username: str, password: str, *, roles: list[str], by, display_name: str = "",
-                      email: str = "") -> User:
-    """A system administrator (or the set-up, by=None) creates a member of staff."""
+                      email: str = "", password_policy: bool = True) -> User:
+    """A system administrator (or the set-up, by=None) creates a member of staff.
+
+    The password policy applies (docs/security.md); only the demo's seed turns it off (password_policy=False),
+    for its published password, which the policy finds too like the user name `certadmin`."""
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN)
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
+    if password_policy:
+        check_password(password, User(username=username, email=email, display_name=display_name))
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, email=email, display_name=display_name)
         for role in roles:
@@ -65,10 +72,17 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
-    """Create a token for `user`; returns the secret once — only its hash is stored."""
+def create_api_token(user: User, name: str, *, by, otp: str = "") -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns the secret once — only its hash is stored.
+
+    A token of a member of staff (or of anyone with a second factor) needs a current code from the second
+    factor of whoever asks (`otp`), so a stolen password or session cannot mint one (docs/security.md). The
+    server's own command line (by=None) needs none."""
     if by is not None and by.pk != user.pk:
         require_role(by, Role.SYSTEM_ADMIN)
+    if by is not None and (twofactor.needs_second_factor(user) or twofactor.needs_second_factor(by)):
+        # Outside the transaction below: a wrong code must count towards the throttle.
+        twofactor.check_code(by, otp)
     name = (name or "").strip() or "API"
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():

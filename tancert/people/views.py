@@ -4,20 +4,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tancert.people.accounts import twofactor
 from tancert.people.actions import create_api_token, revoke_api_token
+from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
 
 
 @login_required
 def me(request):
-    return render(request, "people/me.html", {"tokens": request.user.api_tokens.filter(revoked_at__isnull=True)})
+    user = request.user
+    recovery_left = sum(d.token_set.count() for d in user.staticdevice_set.filter(confirmed=True))
+    return render(request, "people/me.html", {
+        "tokens": user.api_tokens.filter(revoked_at__isnull=True), "has_device": twofactor.has_device(user),
+        "needs_otp": twofactor.needs_second_factor(user), "recovery_left": recovery_left,
+    })
 
 
 @login_required
 @require_POST
 def token_create(request):
-    _token, secret = create_api_token(request.user, request.POST.get("name", ""), by=request.user)
-    messages.success(request, _("New API token (shown only once): %(secret)s") % {"secret": secret})
+    ok, result = perform(request, create_api_token, request.user, request.POST.get("name", ""), by=request.user,
+                         otp=request.POST.get("otp", ""))
+    if ok:
+        messages.success(request, _("New API token (shown only once): %(secret)s") % {"secret": result[1]})
     return redirect("me")
 
 

@@ -21,4 +21,5 @@ class SignupForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"))
     username = forms.CharField(label=_("User name"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    # The password policy is checked by the action (docs/security.md), on the page and over the API alike.
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)

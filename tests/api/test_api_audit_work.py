@@ -21,7 +21,7 @@ API = "/api/v1"
 
 
 def bearer(user) -> Client:
-    _token, secret = create_api_token(user, "test", by=user)
+    _token, secret = create_api_token(user, "test", by=None)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from flow import prepare_second_factor, second_factor
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "test-pass-123"  # the staff personas' password (tests/conftest.py)
@@ -90,6 +92,7 @@ class People:
 
     def log_in(self, username: str, password: str = PASSWORD):
         """Open the site, follow the log-in link, sign in; returns the page on the user's home."""
+        prepare_second_factor(username)
         page = self.anonymous(username)
         page.goto("/")
         page.click('header a[href="/accounts/login/"]')
@@ -97,6 +100,7 @@ class People:
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("main form button[type=submit]")
+        second_factor(page, username)
         page.wait_for_url(self.base_url + "/")
         return page
 

@@ -13,7 +13,14 @@ from tancert.audits import actions
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import ChecklistAnswer, ChecklistItem, EvidenceEntry
 
-from flow import accept_and_contract, complete_application, fill_stage1, plan_initial
+from flow import (
+    accept_and_contract,
+    complete_application,
+    fill_stage1,
+    plan_initial,
+    prepare_second_factor,
+    second_factor,
+)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "test-pass-123"
@@ -30,12 +37,14 @@ def stage2(p):
 
 
 def log_in(context, username):
+    prepare_second_factor(username)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    second_factor(page, username)
     return page
 
 

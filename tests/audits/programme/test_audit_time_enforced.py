@@ -160,7 +160,7 @@ def test_combined_never_below_80_percent_of_the_sum(cms_extra, others, planned):
 
 
 def test_combined_audit_over_the_api(p, cert):
-    _token, secret = create_api_token(p.planner, "test", by=p.planner)
+    _token, secret = create_api_token(p.planner, "test", by=None)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     day = (today() + timedelta(days=200)).isoformat()
     body = {"organisation_id": cert.organisation_id, "kind": "surveillance", "start_date": day,

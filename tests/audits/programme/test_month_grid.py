@@ -111,7 +111,7 @@ def test_month_grids_over_the_api(p, planned):
     month = planned[1].start_date.strftime("%Y-%m")
 
     def api(user):
-        _t, secret = create_api_token(user, "test", by=user)
+        _t, secret = create_api_token(user, "test", by=None)
         return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     r = api(p.planner).get("/api/v1/planning/calendar/auditors", {"month": month})

@@ -245,7 +245,7 @@ def bearer(user):
 
     from tancert.people.actions import create_api_token
 
-    _token, secret = create_api_token(user, "test", by=user)
+    _token, secret = create_api_token(user, "test", by=None)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

@@ -103,7 +103,7 @@ def test_time_per_site_on_the_audit_page_and_the_api(client, p, stage2):
     fields = {f"site_{i}": d for i, d in zip(ids, ["1", "1", "1", "1", "0"], strict=True)}
     client.post(reverse("audit_issue_plan", args=[stage2.pk]), {"key_points": "", **fields})
     assert [r["days"] for r in stage2.plan_documents.get().content["site_time"]] == ["1", "1", "1", "1", "0"]
-    _t, secret = create_api_token(p.lead, "test", by=p.lead)
+    _t, secret = create_api_token(p.lead, "test", by=None)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     url = f"/api/v1/audits/{stage2.pk}/plan-documents"
     r = api.post(url, {"site_allocation": {str(ids[0]): 4}}, content_type="application/json")

@@ -35,7 +35,7 @@ def login(user) -> Client:
 
 
 def bearer(user) -> Client:
-    _token, secret = create_api_token(user, "test", by=user)
+    _token, secret = create_api_token(user, "test", by=None)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

@@ -134,7 +134,7 @@ def test_snapshots_feed_the_team_check(p):
 
 
 def test_snapshots_of_500_auditors_take_a_fixed_number_of_queries(p, django_assert_max_num_queries):
-    people = [create_staff_user(f"a{i:03d}", "x", roles=[Role.AUDITOR], by=None) for i in range(500)]
+    people = [create_staff_user(f"a{i:03d}", "test-pass-123", roles=[Role.AUDITOR], by=None) for i in range(500)]
     for person in people[:20]:
         full_register(p, person)
         reg.declare_conflict(person, by=person, kind="consulted", organisation_name="某公司",

@@ -25,6 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Open http://127.0.0.1:{port}/   password for every login: {demo.DEMO_PASSWORD}")
         for username, label in demo.LOGINS:
             self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write(f"Staff logins ask for a second-factor code: add the secret {demo.DEMO_OTP_SECRET} (TOTP, "
+                          "6 digits, 30 s) to an authenticator app, or run `tancert otp-code` for the current code.")
         self.stdout.write("  public register: /register/ (no login) · API: /api/v1/docs")
         if not no_serve:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

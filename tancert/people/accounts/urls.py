@@ -1,0 +1,19 @@
+"""Sign-in pages beyond the password, mounted at /accounts/ (docs/security.md)."""
+
+from django.urls import path
+
+from tancert.people.accounts import views
+
+urlpatterns = [
+    path("verify/", views.verify, name="otp_verify"),
+    path("two-factor/", views.enrol, name="otp_enrol"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="otp_recovery_codes"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("users/", views.accounts, name="accounts"),
+    path("users/unlock/", views.unlock, name="accounts_unlock"),
+    path("users/<int:pk>/remove-second-factor/", views.remove_second_factor, name="accounts_remove_second_factor"),
+]
