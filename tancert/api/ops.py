@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from tancert.api.schemas import Count, Day, Id, Year
+from tancert.api.schemas import Day, Id, Year
 from tancert.ops import actions
 from tancert.ops.calendar import add_working_days
 from tancert.ops.models import CalendarDay
@@ -78,7 +78,7 @@ class WorkdaysOut(Schema):
 
 
 @router.get("/workdays", response=WorkdaysOut)
-def workdays(request, start: Day, days: Count = Query(3, ge=0, le=MAX_WORKDAYS)):  # noqa: B008
+def workdays(request, start: Day, days: int = Query(3, ge=0, le=MAX_WORKDAYS)):  # noqa: B008
     """The date `days` Chinese working days after `start`; fallback_years lists years counted Monday–Friday.
     At most a year of working days: the scheme's deadlines are days, not decades (a bigger number is a 422)."""
     result = add_working_days(start, max(0, days))

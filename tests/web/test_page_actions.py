@@ -91,9 +91,13 @@ def test_audit_pages_from_findings_to_certificate(client, p):
                                                          "organisation_address": cert.organisation_address,
                                                          "scope": cert.scope, "reason": "更名"})
     cert.refresh_from_db()
-    assert cert.version == 2 and cert.organisation_name == "甲新材料有限公司"
+    assert cert.version == 1  # a change the body initiates waits for a decision (R9.4.2)
+    change = cert.change_requests.get()
 
     as_user(client, p.decider)
+    client.post(f"/certificates/{cert.pk}/change-decision/{change.pk}/approve/", {"note": "同意更名"})
+    cert.refresh_from_db()
+    assert cert.version == 2 and cert.organisation_name == "甲新材料有限公司"
     later = (timezone.localdate() + timedelta(days=30)).isoformat()
     r = client.post(f"/certificates/{cert.pk}/suspend/", {"trigger": "T3", "reason": "", "respond_by": later},
                     follow=True)
