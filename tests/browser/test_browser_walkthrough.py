@@ -150,8 +150,9 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     planner = people.log_in("planner")
     audit_ids = {}
     # 1.5 + 4 auditor-days: the calculated time of an 85-person client whose CMS runs 8 months (R7.3.3).
-    for kind, start, end, days in (("stage1", today, today, "1.5"),
-                                   ("stage2", today + timedelta(days=1), today + timedelta(days=2), "4")):
+    # Planned so that both have taken place by today: an audit closes only from its last planned day (R7.4.1-S2).
+    for kind, start, end, days in (("stage1", today - timedelta(days=2), today - timedelta(days=2), "1.5"),
+                                   ("stage2", today - timedelta(days=1), today, "4")):
         planner.goto("/")
         planner.click(f'main a[href="/applications/{app_id}/plan/"]')
         planner.wait_for_url(f"**/applications/{app_id}/plan/")
@@ -167,6 +168,8 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
         planner.wait_for_url(re.compile(r"/audits/\d+/$"))
         audit_ids[kind] = int(re.search(r"/audits/(\d+)/$", planner.url).group(1))
         expect(planner.locator("h1 .status.planned")).to_be_visible()
+        submit(planner, "#issue-plan")  # the audit plan goes to the client and the team (R7.3.1)
+        expect(planner.locator(".messages .error")).to_have_count(0)
     planner.context.close()
 
     # --- The team leader closes stage 1, then stage 2, recommending certification -------------------
