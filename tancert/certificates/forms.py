@@ -69,7 +69,9 @@ class ChangeRequestForm(forms.Form):
 
 class ChangeReviewForm(forms.Form):
     note = forms.CharField(label=_("How the change and its evidence were reviewed"), widget=forms.Textarea)
-    audit = forms.IntegerField(label=_("Change audit (number), if one was needed"), required=False)
+    # A bounded number: a giant one would overflow the database's integer (a 500 instead of a form error).
+    audit = forms.IntegerField(label=_("Change audit (number), if one was needed"), required=False, min_value=1,
+                               max_value=2**63 - 1)
 
 
 def sites_text(sites) -> str:

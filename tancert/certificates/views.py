@@ -214,13 +214,19 @@ def change_request(request, pk: int):
     return redirect("certificate", pk)
 
 
-@login_required
-@require_POST
-def change_review(request, pk: int, request_id: int, outcome: str):
+def _change_step(request, pk: int, request_id: int, outcome: str):
+    """The certificate, its change request and the valid review form (None when the form or outcome is bad)."""
     cert = certificate_for(request, pk)
     req = get_or_404(cert.change_requests.all(), pk=request_id)
     form = ChangeReviewForm(request.POST)
-    if not form.is_valid() or outcome not in ("approve", "reject"):
+    return cert, req, form if form.is_valid() and outcome in ("approve", "reject") else None
+
+
+@login_required
+@require_POST
+def change_review(request, pk: int, request_id: int, outcome: str):
+    cert, req, form = _change_step(request, pk, request_id, outcome)
+    if form is None:
         messages.error(request, _("Record how the change was reviewed."))
         return redirect("certificate", pk)
     audit = None
@@ -236,10 +242,8 @@ def change_review(request, pk: int, request_id: int, outcome: str):
 @require_POST
 def change_decide(request, pk: int, request_id: int, outcome: str):
     """A decision maker independent of the client decides the reviewed change (R9.4.2, R7.5)."""
-    cert = certificate_for(request, pk)
-    req = get_or_404(cert.change_requests.all(), pk=request_id)
-    form = ChangeReviewForm(request.POST)
-    if not form.is_valid() or outcome not in ("approve", "reject"):
+    _cert, req, form = _change_step(request, pk, request_id, outcome)
+    if form is None:
         messages.error(request, _("Give the reasons for the decision on the change."))
         return redirect("certificate", pk)
     perform(request, changes.decide_change, req, by=request.user, approve=outcome == "approve",
