@@ -152,3 +152,14 @@ def test_the_api_has_no_direct_change(p, cert):
     assert r.status_code == 200 and r.json()["status"] == "approved"
     cert.refresh_from_db()
     assert cert.version == 2 and cert.scope == "缩小的范围"
+
+
+def test_the_certificate_page_names_the_changed_fields_in_chinese(p, cert, client):
+    """People read "组织地址", never the field's code name organisation_address."""
+    changes.request_change(cert, by=p.client_a, changes={"organisation_address": "山东省烟台市化工产业园区新区路 18 号",
+                                                         "sites": [{"name": "新厂区", "address": "烟台市新区路 18 号"}]},
+                           reason="生产基地整体搬迁")
+    client.force_login(p.client_a)
+    html = client.get(f"/certificates/{cert.pk}/").content.decode()
+    assert "组织地址: 山东省烟台市化工产业园区新区路 18 号" in html and "场所: 新厂区: 烟台市新区路 18 号" in html
+    assert "organisation_address:" not in html and "<li>sites" not in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +189,21 @@ class ChangeRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+
+    def items(self) -> list[tuple[str, str]]:
+        """(label, new value) of each change, as people read it: the certificate field's translated name, and
+        sites as "name: address" (the certificate page shows them so; never the field's code name)."""
+        out = []
+        for field, value in self.changes.items():
+            try:
+                label = str(Certificate._meta.get_field(field).verbose_name)
+            except FieldDoesNotExist:  # a field no longer on the certificate: show its name rather than fail the page
+                label = field
+            if isinstance(value, list):
+                value = "；".join(f"{s.get('name', '')}: {s.get('address', '')}" if isinstance(s, dict) else str(s)
+                                 for s in value)
+            out.append((label, str(value)))
+        return out
 
     class Meta:
         ordering = ["-requested_at"]
