@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from tancert.people.accounts.twofactor import has_device, needs_second_factor
 
-OPEN_NAMES = ("logout", "otp_verify", "otp_enrol")
+# The passkey endpoints guard themselves: registering needs no second factor yet or a verified session
+# (django-otp-webauthn), verifying is the second step itself.
+OPEN_NAMES = ("logout", "otp_verify", "otp_enrol", "passkey_register_begin", "passkey_register_complete",
+              "passkey_verify_begin", "passkey_verify_complete")
 
 
 class StaffSecondFactorMiddleware:
