@@ -82,7 +82,8 @@ class _Safe:
             detail = str(SIGN_IN_FIRST)
         else:
             detail = str(NOT_ACCEPTED)
-        return JsonResponse({"detail": detail, "code": code}, status=max(400, min(exc.status_code, 499)))
+        status = exc.status_code if 400 <= exc.status_code < 500 else 400
+        return JsonResponse({"detail": detail, "code": code}, status=status)
 
 
 class BeginRegistration(_Safe, lib.BeginCredentialRegistrationView):
