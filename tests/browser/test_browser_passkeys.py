@@ -11,11 +11,10 @@ from playwright.sync_api import expect
 
 from tancert.records.models import Event
 
-from conftest import PASSWORD
-
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1366, 390)
+PASSWORD = "test-pass-123"  # the staff personas' password (tests/conftest.py)
 
 
 def virtual_authenticator(page) -> None:

@@ -1,7 +1,7 @@
 """Staff work only in a session verified with the second factor (docs/security.md, Second factor).
 
-After the password, a member of staff without an authenticator is sent to set one up, one with an
-authenticator to enter its code; until then only those pages, logging out and the language switch answer.
+After the password, a member of staff without a second factor is sent to set one up (a passkey or an
+authenticator app), one with a second factor to confirm it (the passkey, or a code); until then only those pages, logging out and the language switch answer.
 The API answers 403 to such a session (a token made with a code is the API's way in).
 """
 

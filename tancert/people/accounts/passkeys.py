@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.http.request import split_domain_port
 from django.utils.translation import gettext_lazy as _
+from django_otp import login as otp_login
 from django_otp_webauthn import exceptions
 from django_otp_webauthn import views as lib
 from django_otp_webauthn.helpers import WebAuthnHelper
@@ -95,8 +96,6 @@ class CompleteRegistration(_Safe, lib.CompleteCredentialRegistrationView):
     record); the codes of a first second factor wait in the session for the page that shows them once."""
 
     def post(self, *args, **kwargs):
-        from django_otp import login as otp_login
-
         user = self.get_user()
         state = self.get_state()
         name = str(self.request.data.get("name", "") or "")[:64] if hasattr(self.request.data, "get") else ""
@@ -128,8 +127,6 @@ class CompleteAuthentication(_Safe, lib.CompleteCredentialAuthenticationView):
             raise exceptions.NotAuthenticated()
 
     def complete_auth(self, device):
-        from django_otp import login as otp_login
-
         if not self.request.user.is_verified():
             self.request.session.cycle_key()
         otp_login(self.request, device)
