@@ -84,3 +84,11 @@ def test_staff_enrol_a_passkey_log_out_and_log_in_with_password_and_passkey(peop
     expect(page.locator("main h1")).to_be_visible()
     assert page.url.endswith("/audits/")
     assert WebAuthnCredential.objects.get(user=p.planner).last_used_at is not None
+
+    # An API token with the passkey instead of a code: the button asks the passkey, then sends the form.
+    page.goto("/me/")
+    page.fill("#token-name", "脚本")
+    with page.expect_navigation(url="**/me/"):
+        page.click("#passkey-verify")
+    expect(page.locator(".messages")).to_contain_text("tc_")
+    assert p.planner.api_tokens.filter(name="脚本", revoked_at__isnull=True).exists()
