@@ -142,11 +142,32 @@ def test_hostile_input_is_a_4xx_and_the_wrong_host_is_told_where_passkeys_work(p
     _post(client, "passkey_register_begin")
     junk = _post(client, "passkey_register_complete", {"id": 1, "response": "x"})
     assert 400 <= junk.status_code < 500 and CHINESE.search(junk.json()["detail"])
+    for body in ([], {"id": "AA", "rawId": "AA", "type": "public-key", "response": {"clientDataJSON": "!!",
+                                                                                  "attestationObject": "AA"}},
+                 {"response": {"clientDataJSON": "e30", "attestationObject": "oA"}, "id": None}):
+        _post(client, "passkey_register_begin")
+        r = _post(client, "passkey_register_complete", body)
+        assert 400 <= r.status_code < 500, (body, r.status_code)
+        _post(client, "passkey_verify_begin")
+        r = _post(client, "passkey_verify_complete", body)
+        assert 400 <= r.status_code < 500, (body, r.status_code)
     on_ip = _password("auditor", host="127.0.0.1")
     assert 'id="passkey-unavailable"' in on_ip.get(reverse("otp_enrol")).content.decode()
     refused = _post(on_ip, "passkey_register_begin")
     assert refused.status_code == 400 and "localhost" in refused.json()["detail"]
     assert not WebAuthnCredential.objects.exists()
+
+
+def test_the_same_passkey_twice_is_a_4xx_and_nothing_half_written(p):
+    key, _codes = _enrolled("reviewer")
+    client = _password("reviewer")
+    assert _verify(client, key).status_code == 200
+    options = _post(client, "passkey_register_begin").json()
+    key.credential_id = WebAuthnCredential.objects.get(user=p.reviewer).credential_id  # a replayed registration
+    again = _post(client, "passkey_register_complete", key.create(options))
+    assert again.status_code == 422 and CHINESE.search(again.json()["detail"])
+    assert WebAuthnCredential.objects.filter(user=p.reviewer).count() == 1
+    assert Event.objects.filter(action="user.passkey_enrolled", subject_id=str(p.reviewer.pk)).count() == 1
 
 
 def test_passkeys_are_removed_on_the_account_page_but_never_the_last_second_factor(p):

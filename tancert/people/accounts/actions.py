@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,6 +18,7 @@ from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require
 
 ALREADY_ENROLLED = _("An authenticator app is already set up for this account.")
+ALREADY_REGISTERED = _("This passkey is already registered.")
 LAST_FACTOR = _("This is your only passkey and you have no authenticator app: add another passkey or the app "
                 "first, then remove this one.")
 
@@ -80,7 +81,11 @@ def enrol_passkey(user: User, *, helper, state: dict, data, name: str = "", by) 
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         first = not twofactor.has_device(user)
-        device = helper.register_complete(user=user, state=state, data=data)
+        try:
+            with transaction.atomic():  # the unique credential ID stands behind the browser's exclude list
+                device = helper.register_complete(user=user, state=state, data=data)
+        except IntegrityError:
+            raise RuleViolation(twofactor.OTP_KEY, ALREADY_REGISTERED, field="passkey") from None
         count = WebAuthnCredential.objects.filter(user=user).count()
         device.name = (name.strip() or f"通行密钥 {count}")[:64]
         device.save(update_fields=["name"])

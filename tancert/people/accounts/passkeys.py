@@ -20,6 +20,7 @@ from django_otp_webauthn import views as lib
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.utils import rewrite_exceptions
+from webauthn.helpers.exceptions import WebAuthnException
 
 from tancert.people.accounts import actions
 from tancert.scheme.violations import RuleViolation
@@ -73,7 +74,7 @@ class _Safe:
         if isinstance(exc, RuleViolation):
             return JsonResponse({"detail": str(exc.message), "code": "refused"}, status=422)
         if not isinstance(exc, exceptions.OTPWebAuthnApiError):
-            if not isinstance(exc, (ValueError, KeyError, TypeError, AttributeError)):
+            if not isinstance(exc, (WebAuthnException, ValueError, KeyError, TypeError, AttributeError)):
                 raise exc
             exc = exceptions.UnprocessableEntity(code="malformed")
         code = exc.code
