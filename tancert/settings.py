@@ -216,6 +216,7 @@ INSTALLED_APPS += [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
 ]
 # OTPMiddleware after AuthenticationMiddleware (it wraps request.user); the staff gate after it; Axes last
@@ -250,6 +251,35 @@ AXES_LOCKOUT_CALLABLE = "tancert.people.accounts.lockout.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(h for h in (env_str("TANCERT_CLIENT_ADDRESS_HEADER", ""), "REMOTE_ADDR") if h)
 # Second factor (django-otp): the issuer shown in the authenticator app; wrong codes slow down exponentially.
 OTP_TOTP_ISSUER = env_str("TANCERT_OTP_ISSUER", "tancert")
+
+
+def _passkey_rp_id(hosts: list[str]) -> str:
+    """The passkeys' relying party ID (docs/security.md, Passkeys): TANCERT_WEBAUTHN_RP_ID, else the first
+    domain name of ALLOWED_HOSTS ("localhost" in the demo). Browsers refuse an IP address as RP ID."""
+    import ipaddress
+
+    for host in hosts:
+        name = host.lstrip(".").lower()
+        if not name or "*" in name or name == "testserver":
+            continue
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return name
+    return "localhost"
+
+
+# Passkeys (django-otp-webauthn) as a second factor after the password, never instead of it. A passkey is
+# bound to its RP ID: changing it later makes every passkey useless (users then enrol again).
+OTP_WEBAUTHN_RP_ID = env_str("TANCERT_WEBAUTHN_RP_ID", "") or _passkey_rp_id(ALLOWED_HOSTS)
+OTP_WEBAUTHN_RP_NAME = env_str("TANCERT_WEBAUTHN_RP_NAME", OTP_TOTP_ISSUER)
+# Origins that may use the passkeys: these, and the page's own origin when its host is the RP ID or below it
+# and it is https or localhost (tancert/people/accounts/passkeys.py).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [o for o in env_str("TANCERT_WEBAUTHN_ORIGINS", "").split(",") if o] or [
+    f"https://{OTP_WEBAUTHN_RP_ID}"]
+OTP_WEBAUTHN_HELPER_CLASS = "tancert.people.accounts.passkeys.Helper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
 PASSWORD_RESET_TIMEOUT = env_int("TANCERT_PASSWORD_RESET_SECONDS", 3 * 3600)
 # --- end of accounts and sign-in ---------------------------------------------------------------
 

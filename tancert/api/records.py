@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from tancert.api.schemas import Id
 from tancert.people.access import is_office
+from tancert.people.accounts import passkeys
 from tancert.people.actions import create_api_token
 from tancert.records import chain, uploads
 from tancert.records.actions import attach_signed_original
@@ -53,8 +54,10 @@ def token(request, payload: TokenIn):
     """Create an API token for yourself; the secret is returned once.
 
     Staff (and anyone who set up a second factor) send `otp`: the current 6-digit code of their authenticator
-    app or a recovery code; a missing or wrong code is 422 with field `otp`, and wrong codes slow down."""
-    t, secret = create_api_token(request.user, payload.name, by=request.user, otp=payload.otp)
+    app or a recovery code; a missing or wrong code is 422 with field `otp`, and wrong codes slow down. In a
+    browser session that has just confirmed a passkey, the passkey stands for the code (once)."""
+    t, secret = create_api_token(request.user, payload.name, by=request.user, otp=payload.otp,
+                                 passkey=not payload.otp and passkeys.take_fresh_confirmation(request))
     return Status(201, {"name": t.name, "prefix": t.prefix, "token": secret})
 
 

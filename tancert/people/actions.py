@@ -72,15 +72,16 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_token(user: User, name: str, *, by, otp: str = "") -> tuple[ApiToken, str]:
+def create_api_token(user: User, name: str, *, by, otp: str = "", passkey: bool = False) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the secret once — only its hash is stored.
 
     A token of a member of staff (or of anyone with a second factor) needs a current code from the second
     factor of whoever asks (`otp`), so a stolen password or session cannot mint one (docs/security.md). The
-    server's own command line (by=None) needs none."""
+    server's own command line (by=None) needs none. `passkey`: the asker confirmed with a passkey moments ago
+    (accounts.passkeys.take_fresh_confirmation), which stands for the code."""
     if by is not None and by.pk != user.pk:
         require_role(by, Role.SYSTEM_ADMIN)
-    if by is not None and (twofactor.needs_second_factor(user) or twofactor.needs_second_factor(by)):
+    if by is not None and not passkey and (twofactor.needs_second_factor(user) or twofactor.needs_second_factor(by)):
         # Outside the transaction below: a wrong code must count towards the throttle.
         twofactor.check_code(by, otp)
     name = (name or "").strip() or "API"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from tancert.people.accounts import twofactor
 from tancert.people.accounts.passwords import check_password
@@ -17,6 +18,9 @@ from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require
 
 ALREADY_ENROLLED = _("An authenticator app is already set up for this account.")
+ALREADY_REGISTERED = _("This passkey is already registered.")
+LAST_FACTOR = _("This is your only passkey and you have no authenticator app: add another passkey or the app "
+                "first, then remove this one.")
 
 
 def _require_admin_or_self(user: User, by) -> None:
@@ -69,6 +73,55 @@ def enrol_second_factor(user: User, *, key: str, code: str, by) -> tuple[TOTPDev
     return device, codes
 
 
+def enrol_passkey(user: User, *, helper, state: dict, data, name: str = "", by) -> tuple[WebAuthnCredential, list]:
+    """Register a passkey from the browser's answer (`data`) to the challenge in `state` (django-otp-webauthn
+    checks origin, RP ID, challenge and signature). A first second factor brings ten recovery codes, shown
+    once; a further passkey keeps the codes. Returns (passkey, new recovery codes or [])."""
+    _require_admin_or_self(user, by)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        first = not twofactor.has_device(user)
+        try:
+            with transaction.atomic():  # the unique credential ID stands behind the browser's exclude list
+                device = helper.register_complete(user=user, state=state, data=data)
+        except IntegrityError:
+            raise RuleViolation(twofactor.OTP_KEY, ALREADY_REGISTERED, field="passkey") from None
+        count = WebAuthnCredential.objects.filter(user=user).count()
+        device.name = (name.strip() or f"通行密钥 {count}")[:64]
+        device.save(update_fields=["name"])
+        codes = _new_recovery_codes(user) if first else []
+        extra = f"及 {len(codes)} 个恢复码" if codes else ""
+        chain.append("user.passkey_enrolled", subject=user, by=by, organisation=user.organisation_id,
+                     summary=f"{user.username} 添加了通行密钥「{device.name}」{extra}",
+                     data={"device": device.persistent_id, "recovery_codes": len(codes)})
+    return device, codes
+
+
+def remove_passkey(user: User, device_id: int, *, by) -> None:
+    """The user (or the system administrator) removes one passkey. The last second factor of a member of
+    staff stays: remove it only after adding another (or ask the system administrator, Lost device)."""
+    _require_admin_or_self(user, by)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        device = WebAuthnCredential.objects.filter(user=user, pk=device_id).first()
+        require(device is not None, twofactor.OTP_KEY, _("This passkey does not exist (any more)."), field="passkey")
+        others = (WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
+                  or TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+        require(others or not twofactor.needs_second_factor(user), twofactor.OTP_KEY, LAST_FACTOR, field="passkey")
+        name = device.name
+        device.delete()
+        chain.append("user.passkey_removed", subject=user, by=by, organisation=user.organisation_id,
+                     summary=f"移除 {user.username} 的通行密钥「{name}」", data={"device": device_id})
+
+
+def record_passkey_failure(user: User, *, reason: str) -> None:
+    """A passkey sign-in the server refused after the browser answered (unknown or someone else's passkey, bad
+    signature, replayed challenge): worth a look in the records."""
+    with transaction.atomic():
+        chain.append("user.passkey_failed", subject=user, by=user, organisation=user.organisation_id,
+                     summary=f"{user.username} 的通行密钥验证未通过", data={"reason": reason[:64]})
+
+
 def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
@@ -89,11 +142,13 @@ def new_recovery_codes(user: User, *, by) -> list[str]:
 
 
 def remove_second_factor(user: User, *, by) -> int:
-    """A system administrator removes a user's authenticator and recovery codes (a lost phone); a member of
+    """A system administrator removes a user's authenticator, passkeys and recovery codes (a lost device); a member of
     staff must set up a new one at the next page. Returns the number of devices removed."""
     require_admin(by)
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+        removed += WebAuthnCredential.objects.filter(user=user).delete()[1].get(
+            "django_otp_webauthn.WebAuthnCredential", 0)
         removed += StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
         if not removed:
             raise RuleViolation(twofactor.OTP_KEY, _("This account has no second factor to remove."), field="otp")

@@ -1,7 +1,7 @@
 """Staff work only in a session verified with the second factor (docs/security.md, Second factor).
 
-After the password, a member of staff without an authenticator is sent to set one up, one with an
-authenticator to enter its code; until then only those pages, logging out and the language switch answer.
+After the password, a member of staff without a second factor is sent to set one up (a passkey or an
+authenticator app), one with a second factor to confirm it (the passkey, or a code); until then only those pages, logging out and the language switch answer.
 The API answers 403 to such a session (a token made with a code is the API's way in).
 """
 
@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from tancert.people.accounts.twofactor import has_device, needs_second_factor
 
-OPEN_NAMES = ("logout", "otp_verify", "otp_enrol")
+# The passkey endpoints guard themselves: registering needs no second factor yet or a verified session
+# (django-otp-webauthn), verifying is the second step itself.
+OPEN_NAMES = ("logout", "otp_verify", "otp_enrol", "passkey_register_begin", "passkey_register_complete",
+              "passkey_verify_begin", "passkey_verify_complete")
 
 
 class StaffSecondFactorMiddleware:

@@ -1,8 +1,8 @@
 """The second factor (django-otp): who needs it, checking a code, the enrolment QR code (docs/security.md,
 Second factor).
 
-Staff (every role) must verify a TOTP code from an authenticator app, or one of their ten recovery codes,
-after the password; clients may. Wrong codes slow down exponentially (django-otp's throttling), so guessing
+Staff (every role) must verify a TOTP code from an authenticator app, a passkey (accounts/passkeys.py), or
+one of their ten recovery codes, after the password; clients may. Wrong codes slow down exponentially (django-otp's throttling), so guessing
 a code is as hopeless over the API as on the page.
 """
 

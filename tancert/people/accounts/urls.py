@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from tancert.people.accounts import views
+from tancert.people.accounts import passkeys, views
 
 urlpatterns = [
     path("verify/", views.verify, name="otp_verify"),
     path("two-factor/", views.enrol, name="otp_enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="otp_recovery_codes"),
+    path("passkeys/register/begin/", passkeys.BeginRegistration.as_view(), name="passkey_register_begin"),
+    path("passkeys/register/complete/", passkeys.CompleteRegistration.as_view(), name="passkey_register_complete"),
+    path("passkeys/verify/begin/", passkeys.BeginAuthentication.as_view(), name="passkey_verify_begin"),
+    path("passkeys/verify/complete/", passkeys.CompleteAuthentication.as_view(), name="passkey_verify_complete"),
+    path("passkeys/recovery-codes/", views.passkey_recovery_codes, name="passkey_recovery_codes"),
+    path("passkeys/<int:pk>/remove/", views.remove_passkey, name="passkey_remove"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),

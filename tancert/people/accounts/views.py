@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from tancert.people.accounts import actions, twofactor
+from tancert.people.accounts import actions, passkeys, twofactor
 from tancert.people.accounts.forms import ChangePasswordForm, CodeForm, ResetPasswordForm, UnlockForm
 from tancert.people.accounts.lockout import current_lockouts
 from tancert.people.models import User
@@ -57,7 +57,9 @@ def verify(request):
             request.session.cycle_key()
             otp_login(request, device)
             return redirect(_next(request))
-    return render(request, "people/accounts/verify.html", {"form": form, "next": _next(request)})
+    return render(request, "people/accounts/verify.html", {
+        "form": form, "next": _next(request), "has_passkey": passkeys.has_passkey(user),
+        "passkeys_available": passkeys.available(request), "rp_id": settings.OTP_WEBAUTHN_RP_ID})
 
 
 @login_required
@@ -82,8 +84,26 @@ def enrol(request):
     url = twofactor.config_url(user, key)
     return render(request, "people/accounts/enrol.html", {
         "form": form, "next": _next(request), "qr": twofactor.qr_svg(url), "secret": twofactor.readable_secret(key),
-        "required": user.is_staff_member,
+        "required": user.is_staff_member, "passkeys_available": passkeys.available(request),
+        "rp_id": settings.OTP_WEBAUTHN_RP_ID,
+        "codes_after": f"{reverse('passkey_recovery_codes')}?{urlencode({'next': _next(request)})}",
     })
+
+
+@login_required
+def passkey_recovery_codes(request):
+    """After a first passkey: its recovery codes, once (the registration left them in the session)."""
+    codes = request.session.pop(passkeys.CODES_KEY, None)
+    if not codes:
+        return redirect(_next(request))
+    return _codes_page(request, codes, _next(request))
+
+
+@login_required
+@require_POST
+def remove_passkey(request, pk: int):
+    perform(request, actions.remove_passkey, request.user, pk, by=request.user, success=_("Passkey removed."))
+    return redirect("me")
 
 
 @login_required
@@ -146,7 +166,9 @@ def accounts(request):
     """The system administrator's page: staff accounts with their second factor, and current lockouts."""
     actions.require_admin(request.user)
     staff = (User.objects.filter(role_grants__isnull=False).distinct().order_by("username")
-             .annotate(devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True)))
+             .annotate(devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
+                       passkeys=Count("webauthncredential", filter=Q(webauthncredential__confirmed=True),
+                                      distinct=True))
              .prefetch_related("role_grants"))
     return render(request, "people/accounts/accounts.html", {
         "staff": staff, "lockouts": current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT})

@@ -27,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {label}")
         self.stdout.write(f"Staff logins ask for a second-factor code: add the secret {demo.DEMO_OTP_SECRET} (TOTP, "
                           "6 digits, 30 s) to an authenticator app, or run `tancert otp-code` for the current code.")
+        self.stdout.write(f"Passkeys: open http://localhost:{port}/ instead (browsers refuse passkeys on an IP address) "
+                          "and add one on your account page.")
         self.stdout.write("  public register: /register/ (no login) · API: /api/v1/docs")
         if not no_serve:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
