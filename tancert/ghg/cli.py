@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
     f = sub.add_parser("factors", help="list and search the factor library")
     f.add_argument("--search", metavar="TEXT", help="substring in any field (id, activity, geography, document …)")
+    f.add_argument("--gaps", action="store_true",
+                   help="what the library does not ship (disputed defaults, combustion CH4/N2O) and why")
     f.add_argument("--json", action="store_true")
     t = sub.add_parser("template", help="write the Excel template")
     t.add_argument("file", metavar="FILE.xlsx")
@@ -79,6 +81,17 @@ def _factors(args) -> int:
     from .library import default_library
 
     lib = default_library()
+    if args.gaps:
+        gaps = lib.gaps()
+        if args.json:
+            _json_out(gaps)
+            return EXIT_OK
+        for g in gaps:
+            cands = " / ".join(f"{c:g}" for c in g["candidates"]) or "—"
+            print(f"{g['table_id']} {g['activity']} {g['parameter']}{' ' + g['gas'] if g['gas'] else ''}: "
+                  f"candidates {cands}\n    {g['reason']}")
+        print(f"{len(gaps)} values not shipped")
+        return EXIT_OK
     found = lib.search(args.search)
     if args.json:
         _json_out([f.as_dict() | {"unverified": f.unverified} for f in found])

@@ -236,6 +236,19 @@ class Library:
                 out.append(f)
         return out
 
+    def gaps(self) -> list[dict]:
+        """What the library does not ship, each with its reason: values without a single default
+        (`value: null`, their candidates) and the table-level `not_shipped` entries (e.g. combustion
+        CH4/N2O, which no guideline in the reference gives)."""
+        out = [{"table_id": f.table_id, "activity": f.activity, "parameter": f.parameter, "gas": f.gas,
+                "candidates": list(f.candidates), "confidence": f.confidence, "reason": f.note}
+               for f in self.factors if f.value is None]
+        for tid, t in self.tables.items():
+            for g in t.get("not_shipped", ()):
+                out.append({"table_id": tid, "activity": g["activity"], "parameter": g["parameter"],
+                            "gas": g.get("gas"), "candidates": [], "confidence": None, "reason": g["reason"]})
+        return out
+
     def normalise_region(self, region: str | None) -> tuple[str | None, str | None]:
         """(province, grid region) for a region text; unknown text gives (None, None)."""
         if not region:

@@ -181,3 +181,30 @@ def test_json_output_of_the_worked_example_is_strict_json(tmp_path, capsys):
     assert main(["check", str(p), "--json", "--monte-carlo", "200"]) == 2
     out = _strict(capsys.readouterr().out)
     assert out["total_tco2e"] == pytest.approx(5985.8, abs=0.05)
+
+
+# ----- coverage: what is not shipped says why
+
+def test_every_value_not_shipped_states_why_and_its_candidates():
+    gaps = default_library().gaps()
+    nulls = [g for g in gaps if g["candidates"]]
+    assert len(nulls) == 9
+    for g in gaps:
+        assert g["reason"].startswith("not shipped") or "reference folder gives no" in g["reason"], g
+        assert "reference" in g["reason"]
+    assert any(g["gas"] == "CH4, N2O" and g["activity"] == "fuel:*" for g in gaps)
+
+
+def test_factors_gaps_command(capsys):
+    assert main(["factors", "--gaps", "--json"]) == 0
+    out = _strict(capsys.readouterr().out)
+    assert {(g["activity"], g["parameter"]) for g in out} >= {("fuel:lng", "NCV"), ("fuel:coke_oven_gas", "CC")}
+
+
+def test_docs_list_every_value_not_shipped():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "ghg.md").read_text(encoding="utf-8")
+    for g in default_library().gaps():
+        if g["candidates"]:
+            assert f"`{g['activity']}` {g['parameter']}" in doc, g
