@@ -229,17 +229,21 @@ def _check_duplicates(inv: Inventory, f: Findings) -> None:
     meter are the same datum entered twice until shown otherwise — counted twice, the total is
     wrong. They are flagged (never dropped: a second delivery of the same size is possible).
 
-    Only rows of a (source, period) cell holding two or more records can repeat one another, so the
-    exact comparison runs on those rows alone (none in a file with one record per source and month)."""
+    Equal records have bit-equal quantities: one sort of the quantities' bits finds the values
+    that occur more than once (usually none in measured data: the check ends there); only the rows
+    holding such a value are compared on the whole key."""
     t = inv.table
     n = len(t)
     if n < 2:
         return
-    spc = inv.source_period_counts()
-    cand = np.flatnonzero(spc.ravel()[inv._group_period_key("source_id")] > 1)
-    if len(cand) < 2:
+    qbits = np.ascontiguousarray(t.num["quantity"]).view(np.uint64)
+    qs_all = np.sort(qbits)
+    twice = qs_all[1:][qs_all[1:] == qs_all[:-1]]
+    if not len(twice):
         return
-    key = t.period[cand].astype(np.int64)
+    live = np.arange(n) if len(twice) * 4 > n else np.flatnonzero(np.isin(qbits, np.unique(twice)))
+    q = qbits[live]
+    key = t.period[live].astype(np.int64)
     radix = max(len(t.period_year), 1)
     for name in DUPLICATE_KEY:
         c = t.t(name)
@@ -247,28 +251,31 @@ def _check_duplicates(inv: Inventory, f: Findings) -> None:
         if radix * size >= 2**62:  # too many levels for one integer: renumber the combined key
             key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
             radix = int(key.max()) + 1
-        key = key * size + c.codes[cand]
+        key = key * size + c.codes[live]
         radix *= size
-    q = np.ascontiguousarray(t.num["quantity"][cand]).view(np.int64)  # exact: the same bits
+    cand = live
     order = np.lexsort((q, key))
     ks, qs = key[order], q[order]
     same = (ks[1:] == ks[:-1]) & (qs[1:] == qs[:-1])
     if not same.any():
         return
-    group = np.cumsum(np.concatenate([[True], ~same])) - 1
-    size = np.bincount(group)
-    dup = size[group] > 1
+    new_group = np.concatenate([[True], ~same])
+    group = np.cumsum(new_group) - 1
+    dup = np.bincount(group)[group] > 1
     rows_sorted = t.rows[cand[order]]
-    members: dict[int, list[int]] = {}
-    for g, r in zip(group[dup].tolist(), rows_sorted[dup].tolist(), strict=True):
-        members.setdefault(g, []).append(r)
-    flagged = sorted((r, g) for g, rs in members.items() for r in rs)
-    row_list = np.array([r for r, _ in flagged], dtype=t.rows.dtype)
-    others = [", ".join(str(x) for x in members[g] if x != r) for r, g in flagged]
+    first = rows_sorted[np.flatnonzero(new_group)]  # per group: its first and second row (sorted order
+    second = rows_sorted[np.minimum(np.flatnonzero(new_group) + 1, len(rows_sorted) - 1)]  # keeps row order)
+    by_row = np.argsort(rows_sorted[dup], kind="stable")
+    row_list = rows_sorted[dup][by_row]
+    g_of = group[dup][by_row]
+
+    def other(k: int) -> str:  # the row this copy repeats (for the first of a group: the second)
+        g = g_of[k]
+        return f"= {first[g] if row_list[k] != first[g] else second[g]}"
+
     f.add("R6.2-review", WARNING,
           "duplicate record: same source, period, kind, activity, quantity, unit and meter as the row(s) named — "
-          "counted twice; remove the copy or record why both are separate data", t.sheet, row_list,
-          [f"= {o}" for o in others],
+          "counted twice; remove the copy or record why both are separate data", t.sheet, row_list, other,
           message_zh="重复记录：与所列行的排放源、期间、类型、活动、数量、单位和计量器具均相同——被重复计入；"
           "请删除重复项，或说明两者为何是不同的数据")
 

@@ -111,6 +111,17 @@ def test_same_quantity_with_another_meter_or_activity_is_not_a_duplicate():
     assert "R6.2-review" not in f.rules()
 
 
+def test_duplicates_among_many_records_are_found_exactly():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    recs = [rec(quantity=float(x), period=f"2024-{i % 12 + 1:02d}", **GOOD)
+            for i, x in enumerate(rng.uniform(1, 100, 6000))]
+    recs += [dict(recs[10]), dict(recs[4321]), dict(recs[20], quantity=5.0), dict(recs[21], quantity=5.0)]
+    f = findings(*recs)
+    assert f.rows_for("R6.2-review") == {11, 6001, 4322, 6002}  # the last two differ in period
+
+
 # ----- unit-parser messages in Chinese
 
 @pytest.mark.parametrize("column, extra", [("unit", {}), ("factor_unit", {"factor": 1}), ("ncv_unit", {"ncv": 1})])
