@@ -46,8 +46,10 @@ def canonical_inputs(ds: Dataset) -> dict:
                 cols[c.key] = [None if math.isnan(x) else x for x in v.tolist()]
     meters = {}
     for k, m in sorted(ds.meters.items()):
+        # the measurement class only when given: records frozen before it existed keep their hash
         meters[k] = {f.name: (getattr(m, f.name).isoformat() if isinstance(getattr(m, f.name), date)
-                              else getattr(m, f.name)) for f in fields(Meter)}
+                              else getattr(m, f.name)) for f in fields(Meter)
+                     if f.name != "measurement_class" or m.measurement_class}
     return {
         "settings": asdict(ds.settings),
         "activity": {"sheet": t.sheet, "rows": [int(r) for r in t.rows.tolist()], "columns": cols},

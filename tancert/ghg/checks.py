@@ -21,7 +21,7 @@ from . import quality, sampling
 from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
-from .model import select
+from .model import DATA_CLASSES, select
 from .sampling import SAMPLE_RULE, Sample, sample_size  # noqa: F401  (re-exported)
 
 CHUNK = 1 << 16  # rows per chunk of a fused element-wise pass (fits the CPU cache)
@@ -92,6 +92,8 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
                        sheet, rows, justified(cls, code, cj),
                        message_zh=f"使用{CLASS_ZH[level]}的活动数据，但未说明采用较低类别的理由")
 
+    _check_meter_class(inv, f, cls)
+
     # R6.3-tiers: factor tier on every datum (fugitive rows use GWP only)
     c = inv.cls
     not_fug = c["kind"] != K_FUGITIVE
@@ -107,6 +109,8 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     for k in REVIEW_FIELDS:
         f.add_mask("R6.2-review", WARNING, f"{k} missing", sheet, rows, blank(k),
                    message_zh=f"活动数据缺少{REVIEW_FIELDS_ZH[k]}（{k}）")
+
+    _check_duplicates(inv, f)
 
     # R6.3-measured: review fields of measured / supplier factors
     ftype = t.t("factor_type")
@@ -215,6 +219,89 @@ def _check_calibration(inv: Inventory, f: Findings, cls) -> None:
                        lambda code=code, out_period=out_period: (mid.codes == code) & select(t.period, out_period),
                        message_zh=f"数据来自校准有效期之外的计量器具 {m.meter_id}（{m.calibrated_on or '?'} – "
                        f"{m.valid_until}）")
+
+
+DUPLICATE_KEY = ("source_id", "kind", "activity", "unit", "meter_id")  # with the period and the quantity
+
+
+def _check_duplicates(inv: Inventory, f: Findings) -> None:
+    """R6.2-review: two records with the same source, period, kind, activity, quantity, unit and
+    meter are the same datum entered twice until shown otherwise — counted twice, the total is
+    wrong. They are flagged (never dropped: a second delivery of the same size is possible).
+
+    Equal records have bit-equal quantities: one sort of the quantities' bits finds the values
+    that occur more than once (usually none in measured data: the check ends there); only the rows
+    holding such a value are compared on the whole key."""
+    t = inv.table
+    n = len(t)
+    if n < 2:
+        return
+    qbits = np.ascontiguousarray(t.num["quantity"]).view(np.uint64)
+    qs_all = np.sort(qbits)
+    twice = qs_all[1:][qs_all[1:] == qs_all[:-1]]
+    if not len(twice):
+        return
+    live = np.arange(n) if len(twice) * 4 > n else np.flatnonzero(np.isin(qbits, np.unique(twice)))
+    q = qbits[live]
+    key = t.period[live].astype(np.int64)
+    radix = max(len(t.period_year), 1)
+    for name in DUPLICATE_KEY:
+        c = t.t(name)
+        size = max(len(c.levels), 1)
+        if radix * size >= 2**62:  # too many levels for one integer: renumber the combined key
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            radix = int(key.max()) + 1
+        key = key * size + c.codes[live]
+        radix *= size
+    cand = live
+    order = np.lexsort((q, key))
+    ks, qs = key[order], q[order]
+    same = (ks[1:] == ks[:-1]) & (qs[1:] == qs[:-1])
+    if not same.any():
+        return
+    new_group = np.concatenate([[True], ~same])
+    group = np.cumsum(new_group) - 1
+    dup = np.bincount(group)[group] > 1
+    rows_sorted = t.rows[cand[order]]
+    first = rows_sorted[np.flatnonzero(new_group)]  # per group: its first and second row (sorted order
+    second = rows_sorted[np.minimum(np.flatnonzero(new_group) + 1, len(rows_sorted) - 1)]  # keeps row order)
+    by_row = np.argsort(rows_sorted[dup], kind="stable")
+    row_list = rows_sorted[dup][by_row]
+    g_of = group[dup][by_row]
+
+    def other(k: int) -> str:  # the row this copy repeats (for the first of a group: the second)
+        g = g_of[k]
+        return f"= {first[g] if row_list[k] != first[g] else second[g]}"
+
+    f.add("R6.2-review", WARNING,
+          "duplicate record: same source, period, kind, activity, quantity, unit and meter as the row(s) named — "
+          "counted twice; remove the copy or record why both are separate data", t.sheet, row_list, other,
+          message_zh="重复记录：与所列行的排放源、期间、类型、活动、数量、单位和计量器具均相同——被重复计入；"
+          "请删除重复项，或说明两者为何是不同的数据")
+
+
+def _check_meter_class(inv: Inventory, f: Findings, cls) -> None:
+    """R6.2-tiers: a record declared in a lower class than its registered meter measures (an
+    estimate where a continuous meter exists): the higher class is available, so it must be used —
+    a justification does not clear it, the meter's reading is the datum to verify."""
+    t = inv.table
+    meters = inv.dataset.meters
+    mid = t.t("meter_id")
+    rank = {c: i for i, c in enumerate(DATA_CLASSES)}
+    for code, name in enumerate(mid.levels):
+        m = meters.get(name)
+        if m is None or not m.measurement_class:
+            continue
+        mr = rank[m.measurement_class]
+        lower = [c for c in cls.levels if c in rank and rank[c] > mr]
+        if not lower:
+            continue
+        f.add_mask("R6.2-tiers", WARNING,
+                   f"record declared {' / '.join(lower)} although meter {name} measures it {m.measurement_class}: "
+                   "use the meter's reading (the higher class)", t.sheet, t.rows,
+                   lambda code=code, lower=lower: (mid.codes == code) & cls.level_mask(lower.__contains__),
+                   message_zh=f"记录声明为{'/'.join(CLASS_ZH[c] for c in lower)}，但计量器具 {name} 为"
+                   f"{CLASS_ZH[m.measurement_class]}：请采用该计量器具的读数（更高的数据类别）")
 
 
 def _month_index(d: dt.date, *, up: bool) -> int:

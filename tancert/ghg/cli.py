@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
     f = sub.add_parser("factors", help="list and search the factor library")
     f.add_argument("--search", metavar="TEXT", help="substring in any field (id, activity, geography, document …)")
+    f.add_argument("--gaps", action="store_true",
+                   help="what the library does not ship (disputed defaults, combustion CH4/N2O) and why")
     f.add_argument("--json", action="store_true")
     t = sub.add_parser("template", help="write the Excel template")
     t.add_argument("file", metavar="FILE.xlsx")
@@ -57,14 +60,41 @@ def main(argv: list[str]) -> int:
     return _check(args)
 
 
+def _json_out(obj) -> None:
+    """Print obj as strict JSON: a non-finite float (an undefined percentage of a zero total) is
+    null — `NaN` and `Infinity` are not JSON and a consumer's parser would reject the document."""
+    json.dump(_finite(obj), sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
+    print()
+
+
+def _finite(o):
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    return o
+
+
 def _factors(args) -> int:
     from .library import default_library
 
     lib = default_library()
+    if args.gaps:
+        gaps = lib.gaps()
+        if args.json:
+            _json_out(gaps)
+            return EXIT_OK
+        for g in gaps:
+            cands = " / ".join(f"{c:g}" for c in g["candidates"]) or "—"
+            print(f"{g['table_id']} {g['activity']} {g['parameter']}{' ' + g['gas'] if g['gas'] else ''}: "
+                  f"candidates {cands}\n    {g['reason']}")
+        print(f"{len(gaps)} values not shipped")
+        return EXIT_OK
     found = lib.search(args.search)
     if args.json:
-        json.dump([f.as_dict() | {"unverified": f.unverified} for f in found], sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        _json_out([f.as_dict() | {"unverified": f.unverified} for f in found])
         return EXIT_OK
     for f in found:
         val = f"{f.value:g}" if f.value is not None else "—（" + " / ".join(f"{c:g}" for c in f.candidates) + "）"
@@ -91,9 +121,7 @@ def _check(args) -> int:
         result = check(Path(args.file), monte_carlo_iterations=args.monte_carlo, seed=args.seed)
     except InputError as exc:
         if args.json:
-            json.dump({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]}, sys.stdout,
-                      ensure_ascii=False, indent=1)
-            print()
+            _json_out({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]})
         head = "输入有误，未导入任何数据：" if args.lang == "zh" else "bad input — nothing imported:"
         print(f"{head}\n{exc.summary(lang=args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -106,8 +134,7 @@ def _check(args) -> int:
 
         Path(args.report).write_bytes(render_pdf(result))
     if args.json:
-        json.dump(result.to_json(findings_limit=args.max_findings), sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        _json_out(result.to_json(findings_limit=args.max_findings))
     else:
         print(statement_text(result))
         if args.report:
@@ -131,8 +158,7 @@ def _replay(args) -> int:
     out = {"replay": "identical" if diff is None else "different", "first_difference": diff,
            "inputs_sha256": record.get("inputs_sha256")}
     if args.json:
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        _json_out(out)
     elif diff is None:
         print(f"replay identical: inputs {record.get('inputs_sha256')}, total "
               f"{record['results']['total_tco2e']:,.3f} tCO2e")

@@ -125,13 +125,27 @@ def parse_period(v) -> tuple[int, int] | None:
     return (y, mo) if 1 <= mo <= 12 else None
 
 
+NOT_FINITE = ("is not a finite number: NaN and infinity are not allowed; give the value or leave the cell blank",
+              "不是有限数值：不接受 NaN（非数字）或无穷大；请填写数值或留空",
+              "more cells that are not finite numbers", "个单元格不是有限数值")
+NOT_NUMBER = ("is not a number", "不是数字", "more cells that are not numbers", "个单元格不是数字")
+
+
 def to_float_column(values, sheet: str, column: str, rows: np.ndarray, errors: ErrorList) -> np.ndarray:
-    """Cells → float64 with NaN for blanks; every non-numeric cell is reported."""
+    """Cells → float64 with NaN for blanks; every non-numeric or non-finite cell is reported.
+
+    A cell that reads as NaN or ±infinity ("NaN", "inf", "1e999") is refused, never taken as a blank:
+    a NaN quantity would make the total NaN, a NaN factor would silently fall back to the library."""
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
-        return values.astype(np.float64, copy=False)
+        out = values.astype(np.float64, copy=False)
+        # bulk columns use NaN for a blank; infinity is refused (two reductions prove the common case)
+        if len(out) and (np.fmax.reduce(out) == np.inf or np.fmin.reduce(out) == -np.inf):
+            _report(np.flatnonzero(np.isinf(out)), out.tolist(), sheet, column, rows, errors, NOT_FINITE)
+        return out
     vals = [np.nan if (v is None or v == "") else v for v in values]
     try:
-        return np.asarray(vals, dtype=np.float64)
+        out = np.asarray(vals, dtype=np.float64)
+        bad = []
     except (ValueError, TypeError):
         out = np.empty(len(vals))
         bad = []
@@ -141,12 +155,24 @@ def to_float_column(values, sheet: str, column: str, rows: np.ndarray, errors: E
             except (ValueError, TypeError):
                 out[i] = np.nan
                 bad.append(i)
-        for i in bad[:20]:
-            errors.add(sheet, int(rows[i]), column, f"{vals[i]!r} is not a number", f"{vals[i]!r} 不是数字")
-        if len(bad) > 20:
-            errors.add(sheet, None, column, f"… and {len(bad) - 20} more cells that are not numbers",
-                       f"……另有 {len(bad) - 20} 个单元格不是数字")
-        return out
+        _report(bad, vals, sheet, column, rows, errors, NOT_NUMBER)
+    if len(out) and not np.isfinite(np.add.reduce(out)):  # some NaN or inf: blanks, or a refused cell
+        given = np.fromiter((v is not None and v != "" for v in values), dtype=bool, count=len(out))
+        nonfinite = ~np.isfinite(out) & given
+        if bad:
+            nonfinite[bad] = False
+        if nonfinite.any():
+            _report(np.flatnonzero(nonfinite), values, sheet, column, rows, errors, NOT_FINITE)
+            out[nonfinite] = np.nan
+    return out
+
+
+def _report(idx, vals, sheet, column, rows, errors: ErrorList, what: tuple[str, str, str, str]) -> None:
+    idx = list(idx)
+    for i in idx[:20]:
+        errors.add(sheet, int(rows[i]), column, f"{vals[i]!r} {what[0]}", message_zh=f"{vals[i]!r} {what[1]}")
+    if len(idx) > 20:
+        errors.add(sheet, None, column, f"… and {len(idx) - 20} {what[2]}", message_zh=f"……另有 {len(idx) - 20} {what[3]}")
 
 
 def _cat(values) -> Categorical:
@@ -191,7 +217,6 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
         bad_rows(np.isnan(q) if blank_q is None else blank_q, "quantity", "required value is empty", "必填值为空")
         bad_rows(q < 0, "quantity", "negative quantity; record exports with flow = export, not a negative number",
                  "数量为负；外供（输出）请记为 flow = export，不要填负数")
-        bad_rows(~np.isfinite(q) & ~np.isnan(q), "quantity", "quantity is not finite", "数量不是有限数值")
 
     # choices, checked once per distinct value
     def choice(key, allowed, what, what_zh, allow_blank=True):
@@ -227,7 +252,7 @@ def build_activity(raw: dict, *, rows: np.ndarray | None, sheet: str, settings: 
             try:
                 parser(u)
             except UnitError as exc:
-                errors.add_rows(sheet, rows[cat.codes == code], key, f"unknown {what}: {exc}", f"未知的{what_zh}：{exc}")
+                errors.add_rows(sheet, rows[cat.codes == code], key, f"unknown {what}: {exc}", f"未知的{what_zh}：{exc.zh}")
 
     kind, act = text["kind"], text["activity"]
     na = max(len(act.levels), 1)

@@ -10,16 +10,29 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .columns import ACTIVITY_COLUMNS, ACTIVITY_KEYS, build_activity, parse_period
+from .columns import ACTIVITY_COLUMNS, ACTIVITY_KEYS, NOT_FINITE, build_activity, parse_period
 from .errors import CellError, ErrorList, InputError
 from .guard import check_workbook
 from .library import Library, default_library
-from .model import CHANGE_SYNONYMS, CHANGES, BoundaryChange, Dataset, Meter, Output, Settings, Source, Target
+from .model import (
+    CHANGE_SYNONYMS,
+    CHANGES,
+    METER_CLASSES,
+    BoundaryChange,
+    Dataset,
+    Meter,
+    Output,
+    Settings,
+    Source,
+    Target,
+    canonical,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,7 @@ SHEETS = {
     "Activity": SheetSpec("Activity", "活动数据", tuple((c.key, c.zh) for c in ACTIVITY_COLUMNS)),
     "Meters": SheetSpec("Meters", "计量器具", (("meter_id", "计量器具编号"), ("accuracy_class", "准确度等级"),
                                               ("accuracy_pct", "准确度%"), ("calibrated_on", "校准日期"),
-                                              ("valid_until", "校准有效期至"))),
+                                              ("valid_until", "校准有效期至"), ("measurement_class", "测量类别"))),
     "Output": SheetSpec("Output", "产量", (("product", "产品"), ("year", "年度"), ("quantity", "产量"),
                                           ("unit", "单位"), ("facility", "设施"))),
     "Targets": SheetSpec("Targets", "目标", (("target_id", "目标编号"), ("indicator", "指标"), ("scope", "范围"),
@@ -213,10 +226,13 @@ def _settings(grid, errors: ErrorList, header_rows) -> Settings:
         if val in ("", None):
             continue
         try:
-            if key in ("reporting_year", "base_year", "sampling_seed"):
-                setattr(s, key, int(float(val)))
-            elif key.endswith("_pct"):
-                setattr(s, key, float(val))
+            if key in ("reporting_year", "base_year", "sampling_seed") or key.endswith("_pct"):
+                x = float(val)
+                if not math.isfinite(x):
+                    errors.add(sheet, rn, "value", f"{key}: {val!r} {NOT_FINITE[0]}",
+                               message_zh=f"{key}：{val!r} {NOT_FINITE[1]}")
+                    continue
+                setattr(s, key, x if key.endswith("_pct") else int(x))
             else:
                 setattr(s, key, str(val).strip())
         except ValueError:
@@ -263,9 +279,12 @@ def _num(rec, key, *, required=False, integer=False):
             raise _Bad(key, "required value is empty", "必填值为空")
         return None
     try:
-        return int(float(v)) if integer else float(v)
+        x = float(v)
     except (TypeError, ValueError):
         raise _Bad(key, f"{v!r} is not a number", f"{v!r} 不是数字") from None
+    if not math.isfinite(x):  # "NaN", "inf", "1e999": never a blank, never a number
+        raise _Bad(key, f"{v!r} {NOT_FINITE[0]}", message_zh=f"{v!r} {NOT_FINITE[1]}")
+    return int(x) if integer else x
 
 
 def _str(rec, key, *, required=False):
@@ -298,7 +317,11 @@ def _source(rec, row):
 
 def _meter(rec, row):
     m = Meter(_str(rec, "meter_id", required=True), _num(rec, "accuracy_pct"), _str(rec, "accuracy_class"),
-              _date(rec, "calibrated_on"), _date(rec, "valid_until"), row)
+              _date(rec, "calibrated_on"), _date(rec, "valid_until"), row, canonical(_str(rec, "measurement_class")))
+    if m.measurement_class and m.measurement_class not in METER_CLASSES:
+        allowed = ", ".join(METER_CLASSES)
+        raise _Bad("measurement_class", f"unknown measurement class {m.measurement_class!r}; use one of: {allowed}",
+                   f"未知的测量类别 {m.measurement_class!r}；请使用以下之一：{allowed}（连续测量、间断测量）")
     if m.valid_until is None:
         raise _Bad("valid_until", "calibration validity (valid_until) is required for a meter",
                    "计量器具必须填写校准有效期（valid_until）")

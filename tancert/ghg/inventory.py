@@ -26,7 +26,7 @@ from .keys import CHUNK, digits_of, factorize
 from .library import Factor, Library, Resolution, default_library
 from .model import CLASS_COLUMNS, DEFAULT_CATEGORY, KINDS, Dataset, blank_view, select  # noqa: F401
 from .sampling import BLOCK
-from .units import CANONICAL, rate_scale, unit_scale
+from .units import CANONICAL, DIMENSION_ZH, rate_scale, unit_scale
 
 C_TO_CO2 = 44.0 / 12.0
 DIMS = list(CANONICAL)
@@ -312,7 +312,7 @@ class Inventory:
             "quantity_canonical": q * float(cl["qscale"][k]),
             "energy_gj": None if np.isnan(cl["energy"][k]) else q * float(cl["energy"][k]),
             "parameters": used, "gas": gas, "gas_t": q * float(cl["mass"][k]),
-            "gwp": self.library.gwp(self.gwp_basis, gas),
+            "gwp": float(cl["gwp"][k]) if "gwp" in cl else self.library.gwp(self.gwp_basis, gas),
             "tco2e": float(self.co2e[i]), "biogenic_co2_t": q * float(cl["bio"][k]),
             "category": int(cl["category"][k]), "resolution": {p: r.reason for p, r in c.resolutions.items()},
         }
@@ -478,7 +478,7 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
         for code in np.unique(D["unit"][mask]).tolist():
             errors.add_rows(sheet, rows_of(mask & (D["unit"] == code)), "unit",
                             f"unit {unit.levels[code]!r} ({DIMS[udim[code]]}) does not fit {what}'s unit",
-                            f"单位 {unit.levels[code]!r}（{DIMS[udim[code]]}）与{what_zh}的单位不匹配")
+                            f"单位 {unit.levels[code]!r}（{DIMENSION_ZH[DIMS[udim[code]]]}）与{what_zh}的单位不匹配")
     if bad_fug.any():
         errors.add_rows(sheet, rows_of(bad_fug), "unit", "fugitive emissions are a mass of gas (t, kg)",
                         "逸散排放的数量必须是气体质量（t、kg）")
@@ -521,8 +521,11 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     mass = np.where(fuel_chain, energy * cc * of * C_TO_CO2,
                     np.where(kind == K_FUGITIVE, qscale, qscale * ef * np.where(kind == K_PROCESS, frac, 1.0)))
     mass = mass * sign
-    bio = lut("biogenic", lambda b: b == "yes", False, bool) & (gas_code == g_co2)
-    co2e_m = np.where(bio, 0.0, mass * gwp[gas_code])
+    biogenic = lut("biogenic", lambda b: b == "yes", False, bool)
+    bio = biogenic & (gas_code == g_co2)
+    gwp_e = _origin_gwp(lib, basis, gases, gas_code, gwp[gas_code], kind, biogenic,
+                        lut("biogenic", lambda b: b == "no", False, bool))
+    co2e_m = np.where(bio, 0.0, mass * gwp_e)
     cat_e = D["category"]
     category = np.where(cat_e == 0, np.array([DEFAULT_CATEGORY.get(k, 6) for k in KINDS])[kind], cat_e).astype(np.int64)
 
@@ -562,18 +565,46 @@ def calculate(ds: Dataset, library: Library | None = None) -> Inventory:
     co2e = np.empty(n)
     q = num["quantity"]
     sums = _GroupSums(t, len(raw.cls_of))
-    for a in range(0, n, CHUNK):
-        np.take(tab, key[a:a + CHUNK], out=co2e[a:a + CHUNK])
-        co2e[a:a + CHUNK] *= q[a:a + CHUNK]
-        sums.add(a, key[a:a + CHUNK], co2e[a:a + CHUNK])
+    with np.errstate(over="ignore"):  # an overflow is refused just below, with its rows
+        for a in range(0, n, CHUNK):
+            np.take(tab, key[a:a + CHUNK], out=co2e[a:a + CHUNK])
+            co2e[a:a + CHUNK] *= q[a:a + CHUNK]
+            sums.add(a, key[a:a + CHUNK], co2e[a:a + CHUNK])
+    if n and not np.isfinite(np.add.reduce(co2e)):  # quantity × factor beyond float range: refuse, never print inf
+        over = ~np.isfinite(co2e)
+        errors.add_rows(sheet, t.rows[over] if over.any() else t.rows[:1], "quantity",
+                        "the emission of this record (or the total) exceeds the range of numbers: check quantity, "
+                        "unit and factor", "该记录（或总量）的排放量超出数值范围：请检查数量、单位和排放因子")
+        errors.raise_if_any()
     cls_arrays = {"combo": combo, "group": group, "kind": kind, "category": category, "gas_code": gas_code,
                   "qscale": qscale, "energy": np.where(fuel_chain, energy, np.nan), "mass": mass,
-                  "co2e": co2e_m, "bio": np.where(bio, mass, 0.0), "tier": tier, "unverified": uses_unverified,
+                  "co2e": co2e_m, "bio": np.where(bio, mass, 0.0), "gwp": gwp_e, "tier": tier, "unverified": uses_unverified,
                   "year": year, "period": D["period"], "count": count}
     inv = Inventory(ds, lib, s.method, basis, gases, combos, raw, cls_arrays, params, given, co2e, D)
     if sums.ok:
         inv._cache["group_sums"] = sums
     return inv
+
+
+def _origin_gwp(lib, basis, gases, gas_code, gwp, kind, biogenic, not_biogenic) -> np.ndarray:
+    """GWP per class with the gas's origin where the set distinguishes it (AR6: CH4 fossil 29.8,
+    non-fossil 27.0, reference/quantification.md §1, checked). Fossil: fuel combustion and fugitive
+    releases not marked biogenic, and any row marked biogenic = no; non-fossil: biogenic = yes; a
+    row of another kind with the mark left blank keeps the set's general value (27.9)."""
+    out = gwp.copy()
+    for i, g in enumerate(gases):
+        of_gas = gas_code == i
+        if not of_gas.any():
+            continue
+        for origin, mask in (("fossil", of_gas & ~biogenic & (not_biogenic | (kind == K_FUEL) | (kind == K_FUGITIVE))),
+                             ("non-fossil", of_gas & biogenic)):
+            if not mask.any():
+                continue
+            try:
+                out[mask] = lib.gwp(basis, f"{g}-{origin}")
+            except KeyError:  # the set has one value for the gas (SAR–AR5, or a gas without origins)
+                pass
+    return out
 
 
 class _GroupSums:

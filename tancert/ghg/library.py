@@ -236,6 +236,19 @@ class Library:
                 out.append(f)
         return out
 
+    def gaps(self) -> list[dict]:
+        """What the library does not ship, each with its reason: values without a single default
+        (`value: null`, their candidates) and the table-level `not_shipped` entries (e.g. combustion
+        CH4/N2O, which no guideline in the reference gives)."""
+        out = [{"table_id": f.table_id, "activity": f.activity, "parameter": f.parameter, "gas": f.gas,
+                "candidates": list(f.candidates), "confidence": f.confidence, "reason": f.note}
+               for f in self.factors if f.value is None]
+        for tid, t in self.tables.items():
+            for g in t.get("not_shipped", ()):
+                out.append({"table_id": tid, "activity": g["activity"], "parameter": g["parameter"],
+                            "gas": g.get("gas"), "candidates": [], "confidence": None, "reason": g["reason"]})
+        return out
+
     def normalise_region(self, region: str | None) -> tuple[str | None, str | None]:
         """(province, grid region) for a region text; unknown text gives (None, None)."""
         if not region:
@@ -291,8 +304,9 @@ class Library:
         """Pick the factor for (activity, parameter, region, year, method) and say why.
 
         Fuel, process and heat: the row's table (if named), then the method's tables in order.
-        Electricity: each lineage of the method in order; within it province → grid region → national;
-        within a geography the exact data year, else the latest earlier data year.
+        Electricity: the row's table (if named), then each lineage of the method in order; within
+        each, province → grid region → national; within a geography the exact data year, else the
+        latest earlier data year.
         """
         m = self.method(method)
         res = Resolution(activity, parameter, None)
@@ -300,29 +314,34 @@ class Library:
         if not cands:
             res.steps.append(f"the library has no {activity} {parameter}")
             return res
-        if activity.startswith("electricity:") and not table:
+        chain = None
+        if activity.startswith("electricity:"):
             province, grid = self.normalise_region(region)
             if region and province is None and grid is None and region not in (NATIONAL, *self.geo_aliases):
                 res.steps.append(f"region {region!r} not recognised; national values only")
             chain = [("province", province), ("grid-region", grid), ("national", NATIONAL)]
+        if table:
+            # a named table narrows the search to that table; the geography chain still applies
+            # inside it (a grid factor of another province is never the "best" value of the table)
+            tc = [f for f in cands if f.table_id == table]
+            if not tc:
+                res.steps.append(f"{table}: no {activity} {parameter}")
+            else:
+                res.factor = (self._walk(tc, chain, table, year, res.steps) if chain
+                              else self._pick(tc, year, table, res.steps))
+                if res.factor:
+                    return res
+        if chain:
             for lin in lineages or m.electricity_lineages:
                 lc = [f for f in cands if f.lineage == lin]
                 if not lc:
                     res.steps.append(f"lineage {lin}: no {activity}")
                     continue
-                for level, name in chain:
-                    if name is None:
-                        continue
-                    gc = [f for f in lc if f.geography_level == level and f.geography == name]
-                    if not gc:
-                        res.steps.append(f"{lin} {level} {name}: no value")
-                        continue
-                    res.factor = self._pick(gc, year, f"{lin} {level} {name}", res.steps)
-                    if res.factor:
-                        return res
+                res.factor = self._walk(lc, chain, lin, year, res.steps)
+                if res.factor:
+                    return res
             return res
-        tables = ((table,) if table else ()) + tuple(t for t in m.tables if t != table)
-        for tid in tables:
+        for tid in (t for t in m.tables if t != table):
             tc = [f for f in cands if f.table_id == tid]
             if not tc:
                 res.steps.append(f"{tid}: no {activity} {parameter}")
@@ -331,6 +350,20 @@ class Library:
             if res.factor:
                 return res
         return res
+
+    def _walk(self, cands: list[Factor], chain, label: str, year: int, steps: list[str]) -> Factor | None:
+        """Province → grid region → national within one set of candidates (a lineage or a table)."""
+        for level, name in chain:
+            if name is None:
+                continue
+            gc = [f for f in cands if f.geography_level == level and f.geography == name]
+            if not gc:
+                steps.append(f"{label} {level} {name}: no value")
+                continue
+            best = self._pick(gc, year, f"{label} {level} {name}", steps)
+            if best:
+                return best
+        return None
 
 
 @lru_cache(maxsize=4)

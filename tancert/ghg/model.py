@@ -15,6 +15,7 @@ import numpy as np
 KINDS = ("fuel", "process", "fugitive", "electricity", "heat", "other")
 DEFAULT_CATEGORY = {"fuel": 1, "process": 1, "fugitive": 1, "electricity": 2, "heat": 2}
 DATA_CLASSES = ("continuous", "intermittent", "estimated")  # R6.2-tiers, best first
+METER_CLASSES = ("continuous", "intermittent")  # a meter measures; estimation is what happens without one
 FACTOR_TYPES = ("default", "measured", "supplier")
 DISTRIBUTIONS = ("normal", "lognormal", "triangular", "uniform")
 FLOWS = ("import", "export")
@@ -24,7 +25,7 @@ SYNONYMS = {
     "燃料燃烧": "fuel", "工业过程": "process", "逸散": "fugitive", "外购电力": "electricity",
     "外购热力": "heat", "其他": "other",
     "连续监测": "continuous", "连续": "continuous", "间歇监测": "intermittent", "间歇": "intermittent",
-    "估算": "estimated",
+    "估算": "estimated", "连续测量": "continuous", "间断测量": "intermittent", "间歇测量": "intermittent",
     "缺省值": "default", "实测值": "measured", "供应商": "supplier",
     "输入": "import", "购入": "import", "输出": "export", "售出": "export",
     "是": "yes", "否": "no", "true": "yes", "false": "no", "1": "yes", "0": "no", "y": "yes", "n": "no",
@@ -270,6 +271,7 @@ class Meter:
     calibrated_on: object = None  # datetime.date
     valid_until: object = None
     row: int = 0
+    measurement_class: str = ""  # METER_CLASSES: how the meter measures (R6.2-tiers); "" = not stated
 
 
 @dataclass

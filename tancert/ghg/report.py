@@ -3,6 +3,7 @@ with an embedded CJK font by tancert.pdfkit (no matplotlib, no network)."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from .engine import CheckResult
@@ -17,21 +18,53 @@ def _n(v: float | None, digits: int = 1) -> str:
     return "—" if v is None else f"{v:,.{digits}f}"
 
 
+def _em(ch: str) -> float:
+    """Width of a character in em: CJK and full-width forms one em, others at most 0.65 em."""
+    return 1.0 if ord(ch) >= 0x2E80 else 0.65
+
+
+def wrap_label(text: str, width_px: float, font_px: float = 11, max_lines: int = 3) -> list[str]:
+    """Split a label into lines no wider than width_px (estimated per character, breaking anywhere:
+    a name may have no spaces); past max_lines the last line ends with "…" (tables show it whole)."""
+    lines, cur, w = [], "", 0.0
+    for ch in text:
+        cw = _em(ch) * font_px
+        if cur and w + cw > width_px:
+            lines.append(cur)
+            cur, w = "", 0.0
+        cur += ch
+        w += cw
+    if cur:
+        lines.append(cur)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and sum(_em(c) for c in last) * font_px + font_px > width_px:
+            last = last[:-1]
+        lines = lines[:max_lines - 1] + [last + "…"]
+    return lines or [""]
+
+
 def bar_chart(items: list[tuple[str, float]], *, width: int = 640, unit: str = "tCO2e") -> str:
-    """Horizontal bars; negative values (net exports) drawn to the left of the axis."""
+    """Horizontal bars; negative values (net exports) drawn to the left of the axis. Labels wrap
+    inside their column (up to three lines), so a long source name never leaves the chart."""
     if not items:
         return ""
-    h_bar, gap, label_w = 18, 6, 200
+    font, line_h, gap, label_w = 11, 13, 6, 200
+    labels = [wrap_label(label, label_w - 8, font) for label, _ in items]
+    heights = [max(18, len(ls) * line_h + 4) for ls in labels]
     vmax = max(abs(v) for _, v in items) or 1.0
-    height = len(items) * (h_bar + gap) + 10
+    height = sum(heights) + gap * len(items) + 10
     scale = (width - label_w - 90) / vmax
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="11">']
-    for i, (label, v) in enumerate(items):
-        y = 5 + i * (h_bar + gap)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="{font}">']
+    y = 5
+    for i, ((_, v), ls, h_bar) in enumerate(zip(items, labels, heights, strict=True)):
         w = abs(v) * scale
-        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{escape(label[:28])}</text>')
+        top = y + (h_bar - len(ls) * line_h) / 2
+        for j, line in enumerate(ls):
+            out.append(f'<text x="{label_w - 6}" y="{top + j * line_h + 10:.1f}" text-anchor="end">{escape(line)}</text>')
         out.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{h_bar}" fill="{COLORS[i % len(COLORS)]}"/>')
-        out.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 13}">{v:,.1f} {unit}</text>')
+        out.append(f'<text x="{label_w + w + 4:.1f}" y="{y + h_bar / 2 + 4:.1f}">{v:,.1f} {unit}</text>')
+        y += h_bar + gap
     out.append("</svg>")
     return "".join(out)
 
@@ -61,9 +94,17 @@ def trend_chart(totals: dict[int, float], baseline: float | None, *, width: int 
     return "".join(out)
 
 
+_KEEP = re.compile(r"^(?:[-−+±]?[\d,.]+%?|R[\d.]+(?:-[\w-]+)?)$")  # a number or a rule key: never broken
+
+
+def _td(c) -> str:
+    text = str(c)
+    return f'<td class="k">{escape(text)}</td>' if _KEEP.match(text) else f"<td>{escape(text)}</td>"
+
+
 def _table(head: list[str], rows: list[list]) -> str:
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(_td(c) for c in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -115,6 +156,8 @@ def render_html(result: CheckResult, *, findings_rows: int = 200) -> str:
     css = ("body{font-size:10pt} h1{font-size:18pt} h2{font-size:14pt;margin-top:18pt} h3{font-size:11pt}"
            "table{border-collapse:collapse;width:100%;font-size:8pt;margin:4pt 0}"
            "th,td{border:0.5pt solid #999;padding:2pt 3pt;vertical-align:top} th{background:#eef}"
+           # a name without spaces (a 200-character source id) breaks anywhere instead of leaving the page
+           "body,td,th,p,li{overflow-wrap:anywhere;word-break:normal} td.k{white-space:nowrap}"
            "@page{size:A4;margin:15mm}")
     return (f'<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>温室气体数据核查报告</title>'
             f"<style>{css}</style></head><body>{''.join(parts)}</body></html>")

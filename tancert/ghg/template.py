@@ -10,7 +10,7 @@ from .columns import ACTIVITY_COLUMNS, ELECTRICITY_ACTIVITIES, HEAT_ACTIVITIES
 from .example import example_dataset
 from .importer import SETTINGS_KEYS, SHEETS, sheet_title
 from .library import Library, default_library
-from .model import DATA_CLASSES, DISTRIBUTIONS, FACTOR_TYPES, FLOWS, KINDS
+from .model import DATA_CLASSES, DISTRIBUTIONS, FACTOR_TYPES, FLOWS, KINDS, METER_CLASSES
 
 DATA_ROWS = 100_000  # rows covered by the validation lists
 SETTINGS_HELP = {
@@ -40,7 +40,8 @@ def _lists(lib: Library) -> dict[str, list[str]]:
     return {
         "kinds": list(KINDS), "activities": fuels + procs + list(ELECTRICITY_ACTIVITIES) + list(HEAT_ACTIVITIES)
         + lib.gases(), "units": ["t", "kg", "Nm3", "10^4Nm3", "MWh", "kWh", "GJ", "TJ", "t*km", "pkm", "m3", "L"],
-        "flows": list(FLOWS), "yesno": ["yes", "no"], "classes": list(DATA_CLASSES), "factor_types": list(FACTOR_TYPES),
+        "flows": list(FLOWS), "yesno": ["yes", "no"], "classes": list(DATA_CLASSES),
+        "meter_classes": list(METER_CLASSES), "factor_types": list(FACTOR_TYPES),
         "tiers": list("abcdef"), "distributions": list(DISTRIBUTIONS), "gases": lib.gases() + ["CO2e"],
         "methods": list(lib.methods), "gwp": ["SAR", "AR4", "AR5", "AR6"], "tables": list(lib.tables),
     }
@@ -123,6 +124,12 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
             j = [k for k, _ in cols].index("activity")
             ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["activities"],
                                                         "error_type": "warning"})
+        if en_name == "Meters":  # R6.2-tiers: how the meter measures
+            j = [k for k, _ in cols].index("measurement_class")
+            ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["meter_classes"],
+                                                        "error_type": "warning"})
+            ws.write_comment(1, j, "continuous (连续测量) / intermittent (间断测量): R6.2-tiers — a record from this "
+                             "meter must not be declared estimated")
         if example:
             _rows(ws, cols, data[key], text, date)
     ex = wb.add_worksheet("示例 Example")

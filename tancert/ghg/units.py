@@ -42,7 +42,16 @@ _POW10 = re.compile(r"^\s*10\^?(-?\d+)\s*\*?\s*(.+)$")
 
 
 class UnitError(ValueError):
-    """A unit string the engine cannot use (unknown, or wrong dimension)."""
+    """A unit string the engine cannot use (unknown, or wrong dimension); `zh` is the Chinese
+    wording of the same message (the unit text itself stays as written)."""
+
+    def __init__(self, message: str, zh: str = ""):
+        super().__init__(message)
+        self.zh = zh or message
+
+
+DIMENSION_ZH = {"mass": "质量", "normal_volume": "标准状况体积", "energy": "能量", "volume": "体积",
+                "freight": "货运周转量", "passenger_distance": "旅客周转量", "dimensionless": "无量纲"}
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +81,8 @@ def _dimension_name(q: pint.Quantity) -> str:
     for name, canon in CANONICAL.items():
         if q.dimensionality == ureg.Quantity(1, canon).dimensionality:
             return name
-    raise UnitError(f"unit of dimension {q.dimensionality} is not used by the engine")
+    raise UnitError(f"unit of dimension {q.dimensionality} is not used by the engine",
+                    f"量纲为 {q.dimensionality} 的单位不被本引擎使用")
 
 
 MAX_UNIT_CHARS = 64  # the longest unit of the template is a dozen characters
@@ -89,20 +99,21 @@ class UnitInfo:
 def unit_scale(text: str) -> UnitInfo:
     """Dimension of `text` and its factor to the canonical unit. Raises UnitError."""
     if text is None or str(text).strip() == "":
-        raise UnitError("no unit given")
+        raise UnitError("no unit given", "未填写单位")
     if len(str(text)) > MAX_UNIT_CHARS:  # pint's parser is quadratic or worse: a 30,000-character "unit" took 28 s
-        raise UnitError(f"a unit is a few characters, not {len(str(text)):,}")
+        raise UnitError(f"a unit is a few characters, not {len(str(text)):,}",
+                        f"单位应为几个字符，而不是 {len(str(text)):,} 个字符")
     mult, s = _normalise(text)
     ureg = registry()
     try:
         q = ureg.Quantity(1.0, s)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
             ValueError, AssertionError) as exc:
-        raise UnitError(f"unknown unit {text!r}") from exc
+        raise UnitError(f"unknown unit {text!r}", f"无法识别的单位 {text!r}") from exc
     try:
         dim = _dimension_name(q)
     except UnitError as exc:
-        raise UnitError(f"unit {text!r}: {exc}") from None
+        raise UnitError(f"unit {text!r}: {exc}", f"单位 {text!r}：{exc.zh}") from None
     # Unit factors are exact decimals; rounding to 15 digits removes binary noise (1 TJ = 1000 GJ,
     # not 1000.0000000000001) so that unit-equivalent inputs give identical results.
     scale = float(f"{mult * q.to(CANONICAL[dim]).magnitude:.15g}")
@@ -126,14 +137,16 @@ class RateInfo:
 def rate_scale(text: str) -> RateInfo:
     """Parse a factor unit `<numerator>/<denominator>`; numerator may carry a gas (tCO2, kgCO2e, tC)."""
     if text is None or str(text).strip() == "":
-        raise UnitError("no factor unit given")
+        raise UnitError("no factor unit given", "未填写因子单位")
     if len(str(text)) > MAX_UNIT_CHARS:
-        raise UnitError(f"a factor unit is a few characters, not {len(str(text)):,}")
+        raise UnitError(f"a factor unit is a few characters, not {len(str(text)):,}",
+                        f"因子单位应为几个字符，而不是 {len(str(text)):,} 个字符")
     s = str(text).strip().translate(_SUPERSCRIPTS).replace(" ", "")
     if s in ("1", "fraction", "-"):
         return RateInfo(str(text), "dimensionless", None, "dimensionless", 1.0)
     if "/" not in s:
-        raise UnitError(f"factor unit {text!r} must be <amount>/<activity unit>, e.g. tCO2/MWh")
+        raise UnitError(f"factor unit {text!r} must be <amount>/<activity unit>, e.g. tCO2/MWh",
+                        f"因子单位 {text!r} 必须写成 <数量>/<活动数据单位>，例如 tCO2/MWh")
     num, den = s.split("/", 1)
     m = _GAS_MASS.match(num)
     if m:
@@ -144,12 +157,15 @@ def rate_scale(text: str) -> RateInfo:
         try:
             info = unit_scale(num)
         except UnitError as exc:
-            raise UnitError(f"factor unit {text!r}: unknown numerator {num!r}") from exc
+            raise UnitError(f"factor unit {text!r}: unknown numerator {num!r}",
+                            f"因子单位 {text!r}：无法识别的分子 {num!r}") from exc
         if info.dimension != "energy":
-            raise UnitError(f"factor unit {text!r}: numerator must be a gas mass (tCO2, kgCO2e …) or an energy")
+            raise UnitError(f"factor unit {text!r}: numerator must be a gas mass (tCO2, kgCO2e …) or an energy",
+                            f"因子单位 {text!r}：分子必须是气体质量（tCO2、kgCO2e 等）或能量")
         gas, num_scale, numerator = None, info.scale, "energy"
     try:
         d = unit_scale(den)
     except UnitError as exc:
-        raise UnitError(f"factor unit {text!r}: unknown activity unit {den!r}") from exc
+        raise UnitError(f"factor unit {text!r}: unknown activity unit {den!r}",
+                        f"因子单位 {text!r}：无法识别的活动数据单位 {den!r}") from exc
     return RateInfo(str(text), numerator, gas, d.dimension, float(f"{num_scale / d.scale:.15g}"))

@@ -40,7 +40,7 @@ def test_r63_tiers_default_needs_justification():
 
 
 def test_r62_review_missing_fields_name_the_field():
-    f = findings(rec(**dict(GOOD, recording_frequency="")), rec(**GOOD))
+    f = findings(rec(**dict(GOOD, recording_frequency="")), rec(**dict(GOOD, period="2024-02")))
     [b] = [b for b in f.blocks if b.rule == "R6.2-review"]
     assert "recording_frequency" in b.message and b.rows.tolist() == [1]
 

@@ -50,7 +50,7 @@ def test_bad_input_exits_one(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["errors"][0] == {"sheet": "活动数据 Activity", "row": 1, "column": "unit",
                                 "message": "unknown unit: unit 'parsec': unit of dimension [length] is not used by the engine",
-                                "message_zh": "未知的单位：unit 'parsec': unit of dimension [length] is not used by the engine"}
+                                "message_zh": "未知的单位：单位 'parsec'：量纲为 [length] 的单位不被本引擎使用"}
     assert main(["check", str(tmp_path / "missing.xlsx")]) == 1
     assert main(["nonsense"]) == 1
 
