@@ -66,3 +66,21 @@ def test_a_giant_id_in_an_api_path_is_refused_never_a_500(client, everyone):
                 if status not in allowed:
                     wrong.append(f"{user.username} {op.key} {value}: {status}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_query_parameters_out_of_range_are_clamped_never_a_500(client, p):
+    from flow import complete_application
+
+    app = complete_application(p.org_a, p.client_a, submit=False)
+    giant = "9" * 30
+    client.force_login(p.planner)
+    for url in ("/audits/calendar/", "/audits/calendar/auditors/", "/audits/mine/"):
+        for month in (f"2027-{giant}", f"{giant}-01", "2027-13", "2027-00", "-1--1", "x" * 5000):
+            assert client.get(url, {"month": month}).status_code in (200, 403), (url, month)
+    for page in (giant, "-1", "0", "x", ""):
+        assert client.get("/audits/calendar/auditors/", {"page": page, "q": "x" * 5000}).status_code == 200, page
+    assert client.get("/register/", {"q": "甲" * 10000}).status_code == 200
+    client.force_login(p.client_a)
+    for day in ("9999-12-31", "0001-01-01", giant, "2026-02-30"):
+        response = client.get(f"/applications/{app.pk}/eligibility/", {"cms_started_on": day})
+        assert response.status_code == 200, day

@@ -64,8 +64,12 @@ def _count(address: str, minute: int) -> int:
 def _redis(url: str):
     """One connection pool per URL and process (redis-py's client is thread-safe)."""
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
-    return redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=1)
+    # No retries: a retried INCR whose answer was lost would count one lookup twice; a failure falls back to the
+    # database count instead (_count).
+    return redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
 
 
 def _redis_errors() -> tuple[type[Exception], ...]:

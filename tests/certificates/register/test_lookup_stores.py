@@ -90,6 +90,8 @@ def test_two_workers_share_one_count_in_redis(redis_store, settings, monkeypatch
     monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # one minute for all 16
     settings.TANCERT_LOOKUPS_PER_MINUTE = 10
     results: list[bool] = []
+    fallbacks: list[str] = []
+    monkeypatch.setattr(lookup, "_count_in_database", lambda *a: fallbacks.append("database") or 1)
 
     def worker():
         lookup._redis.cache_clear()  # each worker its own pool
@@ -100,6 +102,7 @@ def test_two_workers_share_one_count_in_redis(redis_store, settings, monkeypatch
         t.start()
     for t in threads:
         t.join()
+    assert not fallbacks, "Redis did not answer in time"
     assert results.count(True) == 10 and results.count(False) == 6
 
 
