@@ -353,6 +353,9 @@ TANCERT_PLAN_REQUIRES_PAYMENT = env_bool("TANCERT_PLAN_REQUIRES_PAYMENT", True)
 # the client address (e.g. HTTP_X_FORWARDED_FOR).
 TANCERT_LOOKUPS_PER_MINUTE = env_int("TANCERT_LOOKUPS_PER_MINUTE", 60)
 TANCERT_CLIENT_ADDRESS_HEADER = env_str("TANCERT_CLIENT_ADDRESS_HEADER", "")
+# The lookup count lives in the database; with a Redis URL (redis://host:6379/0) in Redis instead, shared by
+# every worker and server that names the same Redis (docs/security.md, "Rate limit").
+TANCERT_REDIS_URL = env_str("REDIS_URL", "")
 # D5 (credit-system screenshot) older than this many days gives a warning.
 TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
 # Uploads (docs/architecture.md, "Uploads"): the cap of any uploaded file in bytes; under it a cap per type,

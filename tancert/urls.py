@@ -1,8 +1,12 @@
 """Every app's URL map, included once; the API under /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from tancert.api.router import api
+from tancert.ui.converters import IdConverter
+
+# Before the includes below: every app's routes take their ids as `<id:…>` (bounded, tancert/ui/converters.py).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,8 +6,8 @@ from tancert.audits import views
 
 urlpatterns = [
     path("audits/", views.audits, name="audits"),
-    path("audits/<int:pk>/", views.audit, name="audit"),
-    path("audits/<int:pk>/complete/", views.complete, name="audit_complete"),
+    path("audits/<id:pk>/", views.audit, name="audit"),
+    path("audits/<id:pk>/complete/", views.complete, name="audit_complete"),
     path("", include("tancert.audits.findings.urls")),
     path("", include("tancert.audits.checklists.urls")),
     path("", include("tancert.audits.stage1.urls")),

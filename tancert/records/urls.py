@@ -4,6 +4,6 @@ from tancert.records import views
 
 urlpatterns = [
     path("records/", views.records, name="records"),
-    path("records/<int:seq>/", views.event, name="event"),
-    path("records/<int:seq>/attach/", views.attach, name="event_attach"),
+    path("records/<id:seq>/", views.event, name="event"),
+    path("records/<id:seq>/attach/", views.attach, name="event_attach"),
 ]

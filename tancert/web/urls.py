@@ -11,5 +11,5 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("organisations/<id:pk>/", views.organisation, name="organisation"),
 ]

@@ -3,11 +3,11 @@ from django.urls import path
 from tancert.audits.carbon import views as v
 
 urlpatterns = [
-    path("audits/<int:pk>/carbon/", v.carbon_page, name="audit_carbon"),
-    path("audits/<int:pk>/carbon/upload/", v.carbon_upload, name="audit_carbon_upload"),
-    path("audits/<int:pk>/carbon/freeze/", v.carbon_freeze, name="audit_carbon_freeze"),
-    path("audits/<int:pk>/carbon/uploads/<int:upload_id>/check/", v.carbon_check, name="audit_carbon_check"),
-    path("audits/<int:pk>/carbon/uploads/<int:upload_id>/confirm/", v.carbon_confirm, name="audit_carbon_confirm"),
-    path("audits/<int:pk>/carbon/uploads/<int:upload_id>/dismiss/", v.carbon_dismiss, name="audit_carbon_dismiss"),
-    path("audits/<int:pk>/carbon/uploads/<int:upload_id>/file/", v.carbon_file, name="audit_carbon_file"),
+    path("audits/<id:pk>/carbon/", v.carbon_page, name="audit_carbon"),
+    path("audits/<id:pk>/carbon/upload/", v.carbon_upload, name="audit_carbon_upload"),
+    path("audits/<id:pk>/carbon/freeze/", v.carbon_freeze, name="audit_carbon_freeze"),
+    path("audits/<id:pk>/carbon/uploads/<id:upload_id>/check/", v.carbon_check, name="audit_carbon_check"),
+    path("audits/<id:pk>/carbon/uploads/<id:upload_id>/confirm/", v.carbon_confirm, name="audit_carbon_confirm"),
+    path("audits/<id:pk>/carbon/uploads/<id:upload_id>/dismiss/", v.carbon_dismiss, name="audit_carbon_dismiss"),
+    path("audits/<id:pk>/carbon/uploads/<id:upload_id>/file/", v.carbon_file, name="audit_carbon_file"),
 ]

@@ -80,8 +80,8 @@ class MonthGrid:
 def parse_month(text: str | None, today: date) -> date:
     """"2027-01" → 2027-01-01; anything else (missing, malformed, out of range) → today's month."""
     try:
-        year, month = (int(x) for x in (text or "").split("-"))
-        if 2000 <= year <= 2100:
+        year, month = (int(x) for x in (text or "")[:7].split("-"))  # "YYYY-MM": a giant month never reaches date()
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
             return date(year, month, 1)
     except ValueError:
         pass

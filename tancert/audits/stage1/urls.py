@@ -3,5 +3,5 @@ from django.urls import path
 from tancert.audits.stage1 import views
 
 urlpatterns = [
-    path("audits/<int:pk>/stage1/", views.stage1_record, name="audit_stage1"),
+    path("audits/<id:pk>/stage1/", views.stage1_record, name="audit_stage1"),
 ]

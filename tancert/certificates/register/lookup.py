@@ -5,11 +5,17 @@ atomic insert-or-increment, so every worker process and every server shares one 
 cache would multiply the limit by the number of workers. Rows of past minutes are purged when a new
 minute's row is written. Over the limit the caller raises `Refused`: the register answers 429 with
 Retry-After (seconds to the next window) and the refused lookup is logged too (docs/certificates.md).
+
+With `REDIS_URL` set, the same windows are counted in Redis instead (one INCR and EXPIRE per lookup in a
+MULTI block, so concurrent workers never lose a count), which takes the count off the database of a busy
+register; an unreachable Redis falls back to the database count rather than to no limit (docs/security.md).
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from functools import cache
 
 from django.conf import settings
 from django.db import connection
@@ -17,6 +23,9 @@ from django.utils.translation import gettext as _
 
 from tancert.certificates.models import LookupLog, LookupWindow
 from tancert.scheme.violations import switched_off
+
+log_ = logging.getLogger(__name__)
+REDIS_PREFIX = "tancert:lookup:"
 
 
 class Refused(Exception):
@@ -41,6 +50,46 @@ def client_address(request) -> str:
 
 
 def _count(address: str, minute: int) -> int:
+    """This address's lookups in this minute, the current one included, from the configured store."""
+    url = getattr(settings, "TANCERT_REDIS_URL", "")
+    if url:
+        try:
+            return _count_in_redis(url, address, minute)
+        except _redis_errors() as exc:
+            log_.warning("lookup limit: Redis unreachable (%s), counting in the database", exc)
+    return _count_in_database(address, minute)
+
+
+@cache
+def _redis(url: str):
+    """One connection pool per URL and process (redis-py's client is thread-safe)."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # No retries: a retried INCR whose answer was lost would count one lookup twice; a failure falls back to the
+    # database count instead (_count).
+    return redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
+
+
+def _redis_errors() -> tuple[type[Exception], ...]:
+    import redis
+
+    return (redis.RedisError, OSError)
+
+
+def _count_in_redis(url: str, address: str, minute: int) -> int:
+    """INCR and EXPIRE in one MULTI: atomic for every worker; the key outlives its minute by one, then Redis
+    drops it (no purge needed)."""
+    key = f"{REDIS_PREFIX}{minute}:{address}"
+    pipe = _redis(url).pipeline(transaction=True)
+    pipe.incr(key)
+    pipe.expire(key, 120)
+    hits, _ = pipe.execute()
+    return int(hits)
+
+
+def _count_in_database(address: str, minute: int) -> int:
     """This address's lookups in this minute, the current one included: one statement, atomic in SQLite
     and PostgreSQL alike (the unique constraint arbitrates concurrent first lookups)."""
     table = connection.ops.quote_name(LookupWindow._meta.db_table)

@@ -7,5 +7,5 @@ urlpatterns = [
     path("register/seal-key.pem", views.seal_public_key, name="seal_public_key"),
     path("register/records/head", views.records_head, name="records_head"),
     path("register/<str:number>/", views.register_certificate, name="register_certificate"),
-    path("register/<str:number>/v<int:version>/", views.register_version, name="register_version"),
+    path("register/<str:number>/v<id:version>/", views.register_version, name="register_version"),
 ]

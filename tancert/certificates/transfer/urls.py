@@ -4,5 +4,5 @@ from tancert.certificates.transfer import views
 
 urlpatterns = [
     path("transfers/", views.transfers, name="transfers"),
-    path("transfers/<int:pk>/", views.transfer_page, name="transfer"),
+    path("transfers/<id:pk>/", views.transfer_page, name="transfer"),
 ]

@@ -21,5 +21,5 @@ urlpatterns = [
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("users/", views.accounts, name="accounts"),
     path("users/unlock/", views.unlock, name="accounts_unlock"),
-    path("users/<int:pk>/remove-second-factor/", views.remove_second_factor, name="accounts_remove_second_factor"),
+    path("users/<id:pk>/remove-second-factor/", views.remove_second_factor, name="accounts_remove_second_factor"),
 ]

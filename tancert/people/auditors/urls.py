@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.dashboard, name="auditors"),
     path("cpd-plan/", views.cpd_plan, name="auditors_cpd_plan"),
     path("qualification-types/", views.qualification_type, name="auditors_qualification_type"),
-    path("<int:pk>/", views.person, name="auditor"),
-    path("<int:pk>/<str:kind>/add/", views.add, name="auditor_add"),
-    path("<int:pk>/<str:kind>/<int:item_id>/remove/", views.remove, name="auditor_remove"),
-    path("<int:pk>/cpd/<int:item_id>/complete/", views.cpd_complete, name="auditor_cpd_complete"),
+    path("<id:pk>/", views.person, name="auditor"),
+    path("<id:pk>/<str:kind>/add/", views.add, name="auditor_add"),
+    path("<id:pk>/<str:kind>/<id:item_id>/remove/", views.remove, name="auditor_remove"),
+    path("<id:pk>/cpd/<id:item_id>/complete/", views.cpd_complete, name="auditor_cpd_complete"),
 ]
