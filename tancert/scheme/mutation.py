@@ -206,7 +206,7 @@ def main(argv: list[str]) -> int:
         if write:  # after every key, so that an interrupted full run keeps what it proved
             save(done)
 
-    results = mutate(keys, root, echo=echo_and_save, jobs=jobs)
+    results = mutate(keys, root, echo=echo_and_save, jobs=jobs, history=Path(write) if write else None)
     if as_json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:
