@@ -97,3 +97,10 @@ def test_the_written_file_keeps_its_format_and_adds_the_test_times(tmp_path):
     assert proof.load_file(path) == {"K": {"mutation": "killed", "fingerprint": "f"}}
     proof.save(path, {"K": {"mutation": "killed", "fingerprint": "g"}})  # no times given: the old ones stay
     assert proof.load_test_seconds(path) == {"t.py::a": 1.5}
+
+
+def test_parallel_workers_return_every_key_in_the_order_asked(monkeypatch):
+    _runs(monkeypatch, [(1, "FAILED t.py::a - boom\n")] * 2)
+    results = mutation.mutate(["R8.2.1", "R8.1.2"], jobs=2)
+    assert [r["key"] for r in results] == ["R8.2.1", "R8.1.2"]
+    assert all(r["mutation"] == "killed" and "_seconds" not in r for r in results)

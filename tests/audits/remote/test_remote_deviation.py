@@ -17,6 +17,7 @@ from tancert.audits.models import Audit, RemoteDeviation
 from tancert.audits.programme import actions as programme_actions
 from tancert.audits.programme.plandoc import plan_content
 from tancert.audits.remote import actions as remote
+from tancert.audits.report import actions as report
 from tancert.people.actions import create_api_token, create_staff_user
 from tancert.people.models import Role
 from tancert.records.models import Event
@@ -74,6 +75,11 @@ def test_an_approved_deviation_changes_the_method_of_that_audit_and_is_recorded(
     assert doc.content["method"] == "FS02"
     assert doc.content["remote_deviation"].startswith("远程审核偏离，已于 ")
     assert "批准" in doc.content["remote_deviation"] and "IAF MD4:2023" in doc.content["remote_deviation"]
+    # …and so does the audit report (its content, stored with each signed version).
+    content = report.build_content(stage2, objectives="目的", deviations="", evaluation="评价",
+                                   recommendation=Audit.RECOMMEND)
+    assert content["remote_deviation"] == doc.content["remote_deviation"]
+    assert "回转窑计量器具校准状态无法远程确认" in content["remote_deviation"]
 
 
 def test_without_an_approved_deviation_the_on_site_gates_still_hold(p, stage2, allowed, rule):
