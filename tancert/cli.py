@@ -4,7 +4,7 @@
     tancert otp-code                 the demo staff's current second-factor code
     tancert serve [--port N] …       the production server (gunicorn; README, Running in production)
     tancert rules [--json] …         rule keys with the code that enforces them and the tests
-    tancert rules --mutate [KEY …]   switch a key's checks off: does one of its tests fail?
+    tancert rules --mutate [KEY …]   switch a key's checks off: does one of its tests fail? (--jobs N)
     tancert records verify|export    the record chain, its signatures and signed checkpoints
     tancert records rotate-key       a new records signing key (old public keys stay in the keyring)
     tancert token USERNAME           a new API token

@@ -25,6 +25,7 @@ from tancert.api import (
     proposals,
     records,
     register,
+    remote,
     transfers,
 )
 from tancert.people.actions import user_for_token
@@ -54,7 +55,7 @@ errors.install(api)
 # One router per area; the public register needs no login (its own auth=None inside register.py).
 errors.document(register.router, public=True, limited=True)
 api.add_router("/public", register.router)
-for area in (clients, application_data, contracts, ops, auditors, audits, checklists, planning, carbon,
+for area in (clients, application_data, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
              certificates, proposals, transfers, marks, exports, records):
     errors.document(area.router)
     api.add_router("", area.router)

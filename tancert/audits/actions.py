@@ -12,6 +12,7 @@ from tancert.audits.carbon.actions import VERIFIED_KINDS, check_verified
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
+from tancert.audits.remote import actions as remote
 from tancert.audits.signals import audit_completed
 from tancert.audits.stage1 import actions as stage1
 from tancert.audits.team import require_team
@@ -32,6 +33,7 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
     require(audit.plan_documents.exists(), "R7.3.1",
             _("Issue the audit plan before closing the audit (the audit's planning page)."), field="plan")
     _require_last_day_reached(audit)
+    remote.require_method_allowed(audit)
     if audit.kind == Audit.STAGE2:
         stage1_done = audit.application.audits.filter(kind=Audit.STAGE1, status=Audit.COMPLETED).exists()
         require(stage1_done, "R7.4.1-S2", _("Close stage 1 before stage 2."), field="kind")

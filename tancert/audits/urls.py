@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("tancert.audits.programme.urls")),
     path("", include("tancert.audits.carbon.urls")),
     path("", include("tancert.audits.report.urls")),
+    path("", include("tancert.audits.remote.urls")),
 ]

@@ -16,6 +16,7 @@ from tancert.audits.forms import CompleteForm
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import CheckIn, Checklist
 from tancert.audits.programme.views import audit_panel
+from tancert.audits.remote.views import remote_panel
 from tancert.audits.stage1 import actions as stage1
 from tancert.people.models import Role
 from tancert.records.models import Event
@@ -48,6 +49,7 @@ def audit(request, pk: int):
         "events": Event.objects.filter(subject_type="audit", subject_id=str(a.pk)).order_by("seq")
         if not user.is_client else [],
         **audit_panel(request, a),  # programme entry, team confirmation, audit plan (views_planning)
+        **remote_panel(user, a),  # the remote audit deviation (IAF MD4)
     })
 
 

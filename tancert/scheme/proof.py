@@ -1,8 +1,8 @@
 """The committed mutation result (``docs/mutation.json``) and the fingerprints that tell when it is stale.
 
 A key counts as *enforced and tested* only when switching its checks off made one of its tests fail
-(``tancert rules --mutate``, scheme/mutation.py). That run takes about twenty minutes for the whole rule
-book, so its result is committed, key by key, with a *fingerprint*: a hash of the source of every function
+(``tancert rules --mutate``, scheme/mutation.py). That run takes minutes for the whole rule book (once
+``killed_by`` is known, docs/performance.md), so its result is committed, key by key, with a *fingerprint*: a hash of the source of every function
 that checks the key (a raising call, a call carrying the key, an ``# enforces:`` marker) and of every test
 that names it. When one of them changes, the result of that key is stale: ``tancert rules --check-mutation``
 fails, and ``./dev test`` re-runs the mutation of the stale keys (a bounded number) and writes the file.
@@ -25,8 +25,9 @@ FILE = Path("docs") / "mutation.json"
 CHECK_KINDS = ("raise", "call", "marker")
 
 ABOUT = ("Result of `tancert rules --mutate` per rule key: killed (a test fails when the key's checks are "
-         "switched off), survived, no-tests, not-enforced or error; with the fingerprint of the key's "
-         "checking functions and tests at the time of the run. Written by `tancert rules --mutate --write "
+         "switched off; killed_by names the first failing test, run first next time), survived, no-tests, "
+         "not-enforced or error; with the fingerprint of the key's checking functions and tests at the time "
+         "of the run. test_seconds: each test's last time in a mutation run (the fastest run first). Written by `tancert rules --mutate --write "
          "docs/mutation.json`; `tancert rules --check-mutation` fails when a fingerprint no longer matches.")
 
 
@@ -108,9 +109,24 @@ def load_file(path: Path) -> dict[str, dict]:
     return keys if isinstance(keys, dict) else {}
 
 
-def save(path: Path, results: dict[str, dict]) -> Path:
+def load_test_seconds(path: Path) -> dict[str, float]:
+    """Test id → seconds it took in its last mutation run (setup included; scheme/mutation.py orders by it)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    seconds = data.get("test_seconds") if isinstance(data, dict) else None
+    return {str(k): float(v) for k, v in seconds.items() if isinstance(v, int | float)} if isinstance(
+        seconds, dict) else {}
+
+
+def save(path: Path, results: dict[str, dict], test_seconds: dict[str, float] | None = None) -> Path:
+    """Write the results; ``test_seconds`` (kept from the file when not given) is an added top-level field,
+    so that a reader of ``keys`` alone sees the format it always saw."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"about": ABOUT, "keys": dict(sorted(results.items()))}
+    if test_seconds is None:
+        test_seconds = load_test_seconds(path)
+    data = {"about": ABOUT, "keys": dict(sorted(results.items())), "test_seconds": dict(sorted(test_seconds.items()))}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 

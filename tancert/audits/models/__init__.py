@@ -7,6 +7,7 @@ names every model so that they register with the app.
 - programme.py: the audit programme, its entries, team confirmations, audit plan PDFs (R8.1-programme)
 - carbon.py: carbon data verification — inventory versions, sample checks, frozen figures (R6, R7.4.3)
 - report.py: the signed audit report versions (R7.5.1)
+- remote.py: the approved deviation to remote audit techniques for one audit (IAF MD4)
 """
 
 from tancert.audits.models.audit import Audit, AuditTeamMember, Finding
@@ -32,12 +33,13 @@ from tancert.audits.models.programme import (
     ProgrammeEntry,
     TeamConfirmation,
 )
+from tancert.audits.models.remote import RemoteDeviation
 from tancert.audits.models.report import AuditReport
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 
 __all__ = [
     "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding",
-    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "SampleCheck",
+    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

@@ -31,6 +31,7 @@ from tancert.audits.models import (
 )
 from tancert.audits.programme import sitetime, teamcheck, timing
 from tancert.audits.programme.plandoc import plan_content, render_plan_pdf
+from tancert.audits.remote import actions as remote
 from tancert.clients.estimate import application_for
 from tancert.clients.models import Application, Organisation
 from tancert.people.actions import require_role
@@ -362,6 +363,7 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
     require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.3",
             _("The plan of a closed audit cannot be issued again."), field="status")
     require(audit.team.filter(role="leader").exists(), "R7.3.2", _("The audit has no team leader."), field="team")
+    remote.require_method_allowed(audit)  # the plan states the method: on site, or under an approved deviation
     key_points = (key_points or "").strip()
     rows = sitetime.check_allocation(audit, site_allocation) if site_allocation is not None else None
     content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip(), site_time=rows)

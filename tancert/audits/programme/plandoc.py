@@ -14,6 +14,7 @@ from django.utils import translation
 from tancert.audits.models import Audit
 from tancert.audits.programme import sitetime
 from tancert.audits.programme.timing import combined_systems
+from tancert.audits.remote import actions as remote
 from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
 from tancert.pdfkit import html_to_pdf
 from tancert.people.models.auditors import CcaaRegistration
@@ -87,6 +88,7 @@ def plan_content(audit: Audit, *, key_points: str, site_days: str = "", site_tim
         "site_time": [r.as_dict() for r in rows], "required_visits": sitetime.required_visits(audit, len(rows)),
         "site_days": site_days, "key_points": key_points, "justification": justification(audit),
         "combined_with": list(audit.combined_with or []),
+        "remote_deviation": remote.statement_zh(audit),  # IAF MD4: how far ICT is used, and on whose approval
     }
 
 

@@ -17,6 +17,7 @@ from tancert.audits.access import audits_for
 from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
+from tancert.audits.remote import actions as remote
 from tancert.audits.team import require_team
 from tancert.ghg.report import bar_chart, trend_chart
 from tancert.pdfkit import html_to_pdf
@@ -198,6 +199,7 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "clause_tree": rulebook.DEFAULT_CLAUSE_TREE_VERSION,
             "start": audit.start_date.isoformat(), "end": audit.end_date.isoformat(),
             "method": audit.get_method_display(), "offsite": audit.offsite, "offsite_reason": audit.offsite_reason,
+            "remote_deviation": remote.statement_zh(audit),  # IAF MD4: the report states how far ICT was used
             "auditor_days": str(audit.auditor_days), "scope": audit.scope, "team": team,
             "objectives": objectives.strip(), "deviations": deviations.strip() or "无",
             "evaluation": evaluation.strip(), "conclusion": audit.conclusion,
