@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 22
 GAP = 8
-WIDTH = 320  # the drawing's own units; the SVG scales to its box (viewBox), so phones see it whole
-BAR_X = 110
+WIDTH = 480  # the drawing's own units; the SVG scales to its box (viewBox), so phones see it whole
+BAR_X = 100
 BAR_SPACE = WIDTH - BAR_X - 40
 
 
@@ -29,6 +29,8 @@ class BarChart:
     width: int
     height: int
     total: int
+    bar_x: int = BAR_X
+    bar_height: int = BAR_HEIGHT
 
 
 def bars(rows: list[tuple[str, str, int]]) -> BarChart:
