@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BAR_HEIGHT = 22
+BAR_HEIGHT = 28
 GAP = 8
 WIDTH = 480  # the drawing's own units; the SVG scales to its box (viewBox), so phones see it whole
-BAR_X = 100
+BAR_X = 120
 BAR_SPACE = WIDTH - BAR_X - 40
 
 
