@@ -23,6 +23,7 @@ from tancert.certificates import enforcement
 from tancert.certificates.actions import expire_certificates
 from tancert.certificates.export import regulator as export
 from tancert.clients.reminders import remind_acceptance_deadlines as acceptance_reminders
+from tancert.ops.reminders import SWEEP_RAN, remind_once
 
 
 @dataclass
@@ -58,4 +59,6 @@ def run(today: date | None = None) -> SweepReport:
     report.renewal_reminded = enforcement.remind_renewals(today)
     report.windows_reminded = programme_reminders(today)
     report.export_reminded = export.remind(today)
+    # The day's run leaves its mark, so the administrator's home shows when the sweep last ran.
+    remind_once(SWEEP_RAN, "sweep", today)
     return report

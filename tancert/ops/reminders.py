@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 
 from tancert.ops.models import Reminder
 
+SWEEP_RAN = "sweep_ran"  # the mark `tancert sweep` leaves once a day (the administrator's home reads it)
+
 
 def remind_once(kind: str, key: str, due: date) -> bool:
     """Claim the reminder; False when an earlier run (or a worker running at the same time) already sent it.

@@ -3,27 +3,29 @@ organisation's file (its applications, audits, certificates and record history).
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tancert.audits.access import audits_for
 from tancert.audits.models import Audit
 from tancert.certificates.access import certificates_for
-from tancert.certificates.committee import decision_queue
-from tancert.certificates.models import Certificate, Decision
 from tancert.clients.access import applications_for, organisations_for
 from tancert.clients.actions import sign_up_organisation
-from tancert.clients.models import Application
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records.models import Event
 from tancert.records.retention import retention_until
 from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
+from tancert.web import charts, queues
 from tancert.web.forms import SignupForm
+from tancert.web.nextstep import client_steps
 
 
 def home(request):
@@ -37,59 +39,76 @@ def home(request):
 
 def client_home(request):
     org = request.user.organisation
-    applications = org.applications.all()
-    open_app = applications.exclude(status__in=[Application.REJECTED, Application.WITHDRAWN]).first()
-    findings = [f for a in org.audits.all() for f in a.findings.all() if f.is_nonconformity and f.status in
-                ("open", "returned")]
+    today = timezone.localdate()
+    steps = [with_href(s) for s in client_steps(queues.client_state(org, today), today)]
     return render(request, "web/client_home.html", {
-        "org": org, "application": open_app, "applications": applications,
+        "org": org, "today": today, "steps": steps, "next": steps[0] if steps else None, "later": steps[1:],
+        "applications": org.applications.all(),
         "audits": org.audits.exclude(status=Audit.CANCELLED), "certificates": org.certificates.all(),
-        "open_findings": findings, "next_step": client_next_step(open_app, findings, org),
     })
 
 
-def client_next_step(app, findings, org) -> str:
-    """One sentence telling the client what to do next."""
-    if findings:
-        return _("Answer the open nonconformities with your correction and corrective action.")
-    if app is None:
-        if org.certificates.filter(status=Certificate.VALID).exists():
-            return _("Your certificate is valid. Keep your CMS running; surveillance audits come yearly.")
-        return _("Start an application for certification.")
-    return {
-        Application.DRAFT: _("Complete the application: fill in the data, upload the 11 documents, sign the "
-                             "commitment and submit."),
-        Application.SUBMITTED: _("The certification body is reviewing your application (3 working days)."),
-        Application.SUPPLEMENT: _("The reviewer asked for a supplement: see the request, upload the documents and "
-                                  "submit again."),
-        Application.ACCEPTED: _("Your application is accepted. The body plans your audits; watch for the audit "
-                                "plan."),
-    }.get(app.status, "")
+def with_href(step):
+    href = reverse(step.url, args=step.args) + (f"#{step.anchor}" if step.anchor else "")
+    return dataclasses.replace(step, href=href)
 
 
 def staff_home(request):
+    """Each role's queue, most urgent first (docs/web.md, "Homes as work queues")."""
     user = request.user
-    ctx = {"today": timezone.localdate()}
+    today = timezone.localdate()
+    ctx = {"today": today}
     if user.has_role(Role.APPLICATION_REVIEWER):
-        ctx["review_queue"] = Application.objects.filter(status=Application.SUBMITTED).select_related(
-            "organisation").order_by("review_deadline")
+        ctx["review_queue"] = queues.reviewer_queue(today)
     if user.has_role(Role.APPLICATION_REVIEWER, Role.CERTIFICATE_ADMIN):
-        from tancert.clients.models import Contract
-
-        ctx["awaiting_payment"] = Contract.objects.filter(status=Contract.SIGNED).select_related(
-            "application__organisation").order_by("signed_at")
+        ctx["awaiting_payment"] = queues.unpaid_contracts()
     if user.has_role(Role.PROGRAMME_MANAGER):
-        ctx["to_plan"] = Application.objects.filter(status=Application.ACCEPTED).exclude(
-            audits__kind=Audit.STAGE2).select_related("organisation")
+        ctx["to_plan"] = queues.applications_to_plan(today)
+        ctx["surveillance_due"] = queues.surveillance_due(today)
     if user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
-        ctx["my_audits"] = Audit.objects.filter(team__user=user).exclude(
-            status__in=[Audit.COMPLETED, Audit.CANCELLED]).select_related("organisation").distinct()
+        ctx["leader"] = queues.leader_queues(user, today)
+        ctx["mine"] = queues.my_audits(user, today)
     if user.has_role(Role.DECISION_MAKER):
-        ctx["to_decide"] = decision_queue(user)
+        ctx["decider"] = queues.decider_queues(user, today)
     if user.has_role(Role.CERTIFICATE_ADMIN):
-        ctx["to_issue"] = Decision.objects.filter(outcome__in=[Decision.GRANT, Decision.GRANT_REDUCED],
-                                                  certificates__isnull=True).select_related("organisation")
+        ctx["to_issue"] = queues.certificates_to_issue(today)
+    if is_office(user):
+        ctx["overdue_findings"] = queues.overdue_findings(today)
+        counts = queues.certificate_counts()
+        ctx["cert_chart"] = charts.bars(counts)
+    if user.has_role(Role.SYSTEM_ADMIN):
+        ctx["admin"] = queues.admin_status(today)
+    ctx["summary"] = summary(ctx)
     return render(request, "web/staff_home.html", ctx)
+
+
+def summary(ctx: dict) -> list[tuple[str, int, int, str]]:
+    """The counts at the top of the staff home: (label, how many, how many overdue, anchor)."""
+    rows = []
+
+    def add(label, items, anchor):
+        items = list(items)
+        rows.append((label, len(items), sum(1 for r in items if getattr(r, "overdue", False)), anchor))
+
+    if "review_queue" in ctx:
+        add(_("Applications to review"), ctx["review_queue"], "review")
+    if "to_plan" in ctx:
+        add(_("Applications to plan"), ctx["to_plan"], "plan")
+        add(_("Surveillance due"), ctx["surveillance_due"], "surveillance")
+    if "leader" in ctx:
+        add(_("Answers to review"), ctx["leader"]["answers"], "answers")
+        add(_("Reports to sign"), ctx["leader"]["to_sign"], "reports")
+        add(_("Audits today"), ctx["mine"]["today"], "mine")
+    if "decider" in ctx:
+        add(_("Audits to decide"), ctx["decider"]["to_decide"], "decide")
+        add(_("Suspension proposals"), ctx["decider"]["proposals"], "proposals")
+        add(_("Evidence on suspensions"), ctx["decider"]["evidence"], "evidence")
+    if "to_issue" in ctx:
+        add(_("Certificates to issue"), ctx["to_issue"], "issue")
+    if "overdue_findings" in ctx:
+        rows.append((_("Overdue nonconformity answers"), len(ctx["overdue_findings"]), len(ctx["overdue_findings"]),
+                     "overdue-findings"))
+    return rows
 
 
 def signup(request):

@@ -17,6 +17,12 @@ from flow import prepare_second_factor, second_factor
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "test-pass-123"  # the staff personas' password (tests/conftest.py)
+TICK_CONFIRMATIONS = """
+window.tancertConfirm = true;
+const tick = () => document.querySelectorAll("input[data-confirm-box]").forEach((box) => { box.checked = true; });
+document.addEventListener("DOMContentLoaded", tick);
+document.addEventListener("htmx:load", tick);
+"""
 
 
 def _require_chromium() -> None:
@@ -82,18 +88,23 @@ class People:
                 self.csp_violations.append(f"{page.url}: {msg.text}")
         page.on("console", console)
 
-    def anonymous(self, who: str = "visitor"):
+    def anonymous(self, who: str = "visitor", *, confirm_dialogs: bool = False):
         context = self._new_context(base_url=self.base_url)
         context.set_default_timeout(15_000)
+        if not confirm_dialogs:
+            # Irreversible steps ask before they are sent (docs/web.md, "Confirmations"). Tests about other
+            # things take the no-script path: the person ticks the confirmation box. The dialog itself is
+            # tested in test_browser_home.py (log_in(…, confirm_dialogs=True)).
+            context.add_init_script(TICK_CONFIRMATIONS)
         page = context.new_page()
         self._watch(page)
         self.pages.append((who, page))
         return page
 
-    def log_in(self, username: str, password: str = PASSWORD):
+    def log_in(self, username: str, password: str = PASSWORD, *, confirm_dialogs: bool = False):
         """Open the site, follow the log-in link, sign in; returns the page on the user's home."""
         prepare_second_factor(username)
-        page = self.anonymous(username)
+        page = self.anonymous(username, confirm_dialogs=confirm_dialogs)
         page.goto("/")
         page.click('header a[href="/accounts/login/"]')
         page.wait_for_url("**/accounts/login/")

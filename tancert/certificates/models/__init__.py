@@ -6,7 +6,7 @@ package names every model so that they register with the app.
 - register.py: the public lookup log (R9.2-lookup)
 - marks.py: mark misuse (R11.1)
 - export.py: the regulator reports
-- proposals.py: suspension proposals from detected events (R9.2-T1…T4)
+- proposals.py: suspension proposals from detected events (R9.2-T1…T4), the holder's evidence to lift one
 """
 
 from tancert.certificates.models.certificate import (
@@ -18,9 +18,9 @@ from tancert.certificates.models.certificate import (
 )
 from tancert.certificates.models.export import RegulatorExport
 from tancert.certificates.models.marks import MarkMisuse
-from tancert.certificates.models.proposals import SuspensionProposal
+from tancert.certificates.models.proposals import SuspensionEvidence, SuspensionProposal
 from tancert.certificates.models.register import LookupLog, LookupWindow
 from tancert.certificates.models.transfer import TransferReview
 
 __all__ = ["Certificate", "CertificateVersion", "ChangeRequest", "Decision", "DecisionVote", "LookupLog",
-           "LookupWindow", "MarkMisuse", "RegulatorExport", "SuspensionProposal", "TransferReview"]
+           "LookupWindow", "MarkMisuse", "RegulatorExport", "SuspensionEvidence", "SuspensionProposal", "TransferReview"]

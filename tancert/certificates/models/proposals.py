@@ -48,3 +48,17 @@ class SuspensionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate.number} {self.trigger} {self.source}"
+
+
+class SuspensionEvidence(models.Model):
+    """What the holder sends to lift a suspension (R9.2-suspend: the cause is corrected within the deadline):
+    a message, shown to the decision makers, who restore or withdraw the certificate."""
+
+    certificate = models.ForeignKey("certificates.Certificate", on_delete=models.PROTECT,
+                                    related_name="suspension_evidence")
+    message = models.TextField(_("what was corrected, and the evidence"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.certificates.models import Certificate, SuspensionProposal
+from tancert.certificates.models import Certificate, SuspensionEvidence, SuspensionProposal
 from tancert.ops.notify import notify, staff_with_role
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -152,3 +152,24 @@ def on_audit_completed(sender, *, audit, by, **kwargs) -> SuspensionProposal | N
     return propose_suspension(audit.certificate, trigger="T1", source=SuspensionProposal.NEGATIVE_SURVEILLANCE,
                               detail=f"第 {audit.sequence} 次监督审核结论为不推荐保持认证：{audit.conclusion[:200]}",
                               by=by, audit=audit)
+
+
+def send_suspension_evidence(cert: Certificate, *, by, message: str) -> SuspensionEvidence:
+    """The holder of a suspended certificate sends what it corrected (R9.2-suspend: the cause is removed within
+    the deadline). The decision makers see it on their home page and restore or withdraw the certificate; the
+    message is kept with the record. Only the holder sends, and only while the certificate is suspended."""
+    if not (by.is_authenticated and by.is_client and by.organisation_id == cert.organisation_id):
+        raise PermissionDenied(_("Only the certificate holder sends evidence on its suspension."))
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(_("Say what was corrected and where the evidence is."), code="required")
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=cert.pk)
+        if locked.status != Certificate.SUSPENDED:
+            raise PermissionDenied(_("The certificate is not suspended."))
+        evidence = SuspensionEvidence.objects.create(certificate=locked, message=message, sent_by=by)
+        chain.append("certificate.suspension_evidence", subject=locked, by=by, organisation=locked.organisation_id,
+                     summary=f"获证组织提交解除暂停的证据：{message[:150]}", data={"message": message})
+        notify(staff_with_role(Role.DECISION_MAKER), f"证书 {locked.number} 的持有人提交了解除暂停的证据",
+               body=message[:1000], link="/")
+    return evidence

@@ -20,3 +20,8 @@ class SeriousEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=EVENT_LABELS)
     occurred_on = forms.DateField(label=_("Day of the event"), widget=DateInput)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, max_length=4000)
+
+
+class SuspensionEvidenceForm(forms.Form):
+    message = forms.CharField(label=_("What was corrected, and the evidence"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 4}))

@@ -3,16 +3,23 @@ proposal from the decisions queue; the holder reports a serious event on its cer
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.certificates.access import certificates_for
 from tancert.certificates.models import SuspensionProposal
 from tancert.certificates.proposals import actions
-from tancert.certificates.proposals.forms import AcceptProposalForm, DismissProposalForm, SeriousEventForm
+from tancert.certificates.proposals.forms import (
+    AcceptProposalForm,
+    DismissProposalForm,
+    SeriousEventForm,
+    SuspensionEvidenceForm,
+)
 from tancert.people.models import Role
 from tancert.ui.actionview import perform_form
 from tancert.ui.walls import get_or_404
@@ -52,3 +59,18 @@ def serious_event(request, pk: int):
         if ok:
             return redirect("certificate", pk)
     return render(request, "certificates/serious_event.html", {"cert": cert, "form": SeriousEventForm()})
+
+
+@login_required
+def suspension_evidence(request, pk: int):
+    """The holder of a suspended certificate sends what it corrected; the decision makers see it on their home."""
+    cert = get_or_404(certificates_for(request.user), pk=pk)
+    if not (request.user.is_client and request.user.organisation_id == cert.organisation_id):
+        raise PermissionDenied
+    form = SuspensionEvidenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.send_suspension_evidence(cert, by=request.user, message=form.cleaned_data["message"])
+        messages.success(request, _("Your evidence was sent to the certification body."))
+        return redirect("home")
+    return render(request, "certificates/suspension_evidence.html", {
+        "cert": cert, "form": form, "sent": cert.suspension_evidence.all()[:20], "today": timezone.localdate()})
