@@ -114,7 +114,7 @@ BY_NAME = {
     "audit_id": lambda w: w.audit.pk, "cert_id": lambda w: w.cert.pk, "decision_id": lambda w: _pk(w.decision),
     "seq": lambda w: w.event.seq, "doc_id": lambda w: w.doc.pk, "finding_id": lambda w: _pk(w.finding),
     "upload_id": lambda w: _pk(w.upload), "entry_id": lambda w: _pk(w.evidence), "version": lambda w: 1,
-    "request_id": lambda w: MISSING, "proposal_id": lambda w: MISSING, "review_id": lambda w: MISSING,
+    "request_id": lambda w: MISSING, "deviation_id": lambda w: MISSING, "proposal_id": lambda w: MISSING, "review_id": lambda w: MISSING,
     "number": lambda w: w.cert.number, "code": lambda w: w.doc.code, "outcome": lambda w: "accept",
     "change": lambda w: "suspend", "day": lambda w: "2026-01-01", "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password", "note_id": lambda w: _pk(w.note), "user_id": lambda w: w.p.lead.pk,
@@ -258,6 +258,15 @@ WEB: dict[str, E] = {
     "certificate_english": E({'client_a', 'certadmin'}),
     "certificate_change_decide": E(missing=True),
     "certificate_lifecycle": E({*OFFICE, *TEAM, 'client_a'}),
+    "certificate_evidence": E({'client_a'}),  # the page; sending needs a suspended certificate (the action's check)
+    "passkey_recovery_codes": E(ANY),  # nothing waiting: back to where the user came from
+    "passkey_register_begin": E(ANY),
+    "passkey_register_complete": E(ANY),
+    "passkey_verify_begin": E(ANY),
+    "passkey_verify_complete": E(ANY),
+    "passkey_remove": E(ANY, ids={"pk": MISSING}),  # someone's own passkeys only: a missing one is a message
+    "remote_deviation_request": E({*OFFICE, *TEAM}),
+    "remote_deviation_decide": E(missing=True),
 }
 
 API: dict[str, E] = {
@@ -321,6 +330,9 @@ API: dict[str, E] = {
     "GET /audits/{audit_id}": E({*OFFICE, *TEAM, 'client_a'}),
     "GET /audits/{audit_id}/findings": E({*OFFICE, *TEAM, 'client_a'}),
     "POST /audits/{audit_id}/findings": E(ANY),
+    "GET /audits/{audit_id}/remote-deviations": E({*OFFICE, *TEAM}),
+    "POST /audits/{audit_id}/remote-deviations": E(ANY),
+    "POST /audits/{audit_id}/remote-deviations/{deviation_id}/decision": E(ANY),
     "POST /audits/{audit_id}/complete": E(ANY),
     "POST /findings/{finding_id}/response": E(ANY),
     "POST /findings/{finding_id}/review": E(ANY),
