@@ -231,7 +231,15 @@ def statements(inv: Inventory, perf: Performance, sums: dict[int, dict]) -> list
         if t["status"] == "no data":
             out.append(f"[R7.4.2-F7] 目标 {t['target_id']}：无数据。")
             continue
-        out.append(f"[R7.4.2-F7] 目标 {t['target_id']}（{t['indicator']}，{t['target_year']} 年较 {t['base_year']} 年降低 "
+        out.append(f"[R7.4.2-F7] 目标 {t['target_id']}（{_indicator_zh(t['indicator'])}，{t['target_year']} 年较 {t['base_year']} 年降低 "
                    f"{t['reduction_pct']:g}%）：已降低 {t['achieved_reduction_pct']:.1f}%，完成 "
                    f"{t['achievement_pct']:.0f}%，{STATUS_ZH[t['status']]}。")
     return out
+
+
+def _indicator_zh(indicator: str) -> str:
+    """"absolute" → 绝对排放, "intensity:熟料" → 熟料排放强度: a Chinese sentence names no indicator code."""
+    if indicator == "absolute":
+        return "绝对排放"
+    kind, _, product = indicator.partition(":")
+    return f"{product}排放强度" if kind == "intensity" and product else indicator
