@@ -243,7 +243,7 @@ def give_commitment(app: Application, *, by, signed_by: str, signed_on: date) ->
         app.commitment_date = signed_on
         app.save(update_fields=["commitment_signed_by", "commitment_date"])
         chain.append("application.commitment_given", subject=app, by=by, organisation=app.organisation_id,
-                     summary=f"{signed_by} 签署承诺：获证后及时报告重大碳管理相关事故（R7.1-C5）",
+                     summary=f"{signed_by} 签署承诺：获证后及时报告重大碳管理相关事故",
                      data={"signed_by": signed_by, "date": signed_on.isoformat()})
 
 

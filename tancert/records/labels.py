@@ -51,12 +51,25 @@ ACTIONS = {
     "user.recovery_codes_renewed": "更新恢复码", "user.role_granted": "授予角色", "user.role_revoked": "撤销角色",
     "user.staff_created": "创建员工账号", "user.token_created": "创建接口令牌", "user.token_revoked": "吊销接口令牌",
     "user.unlocked": "解除账号锁定", "user.password_changed": "修改密码", "user.password_reset": "重置密码",
+    "application.action_plan_added": "增加碳管理措施计划", "application.target_added": "增加碳目标",
+    "organisation.certification_added": "登记已获认证", "organisation.market_year_added": "登记碳市场报送年度",
+    "organisation.site_added": "增加场所",
+    "register.competence_added": "登记能力评价", "register.conflict_declared": "声明利益冲突",
+    "register.cpd_added": "登记继续教育", "register.experience_added": "登记工作经历",
+    "register.qualification_added": "登记资格", "register.registration_added": "登记 CCAA 注册",
+    "register.unavailability_added": "登记不可安排日期",
 }
+# Removals are named by what was removed (register.cpd_removed → 删除继续教育).
+REMOVED = {"registration": "CCAA 注册", "qualification": "资格", "experience": "工作经历", "competence": "能力评价",
+           "cpd": "继续教育", "conflict": "利益冲突声明", "unavailability": "不可安排日期", "site": "场所",
+           "certification": "已获认证", "market_year": "碳市场报送年度", "target": "碳目标", "action_plan": "碳管理措施计划"}
 
 
 def action_label(action: str) -> str:
     """The Chinese label of a record action; its subject's label for one this table does not know yet."""
     if action in ACTIONS:
         return ACTIONS[action]
-    subject = action.split(".", 1)[0]
+    subject, _, verb = action.partition(".")
+    if verb.endswith("_removed") and verb[: -len("_removed")] in REMOVED:
+        return f"删除{REMOVED[verb[: -len('_removed')]]}"
     return f"{SUBJECTS.get(subject, '系统')}记录"

@@ -42,6 +42,11 @@ class Event(models.Model):
         return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"
 
     @property
+    def actor_label(self) -> str:
+        """Who acted, as people read it: the system's own steps (sweep, seeding) are 系统, not "system"."""
+        return "系统" if self.actor_name == "system" else self.actor_name
+
+    @property
     def action_label(self) -> str:
         """What happened, in Chinese (records/labels.py); the code stays for staff who search by it."""
         from tancert.records.labels import action_label

@@ -38,12 +38,14 @@ ALLOWED_WORDS = {
     "TJ", "kg", "Nm3", "Nm³", "m3", "m³", "km",
     # standards, schemes and bodies by their official codes
     "GB", "ISO", "IEC", "CCAA", "CNAS", "IAF", "MD", "CEC", "CMS", "HFC", "PFC",
-    # file formats, named so that the reader picks the right download
-    "PDF", "PNG", "SVG", "ZIP", "QR",
+    # file formats, named so that the reader picks the right file
+    "PDF", "PNG", "SVG", "ZIP", "JPEG", "JSON", "Excel", "xlsx", "json", "QR",
+    # the carbonates by their chemical formulas, as the reference (quantification.md §5) names them
+    "CaCO3", "MgCO3", "Na2CO3", "NaHCO3", "FeCO3", "CaMg", "CO3",
 }
 # Codes that are one token with punctuation inside (checked before splitting into words).
 ALLOWED_PATTERNS = [
-    r"CEC-7048CMS-A/2",
+    r"CEC-\s?7048\s?CMS-\s?A/\s?2",
     r"T/CCAA\s*\d+(-\d{4})?",
     r"GB/T\s*\d+(\.\d+)?(-\d{4})?",
     r"ISO(/IEC)?\s*\d+(-\d+)?(:\d{4})?",
@@ -56,7 +58,7 @@ ALLOWED_PATTERNS = [
     r"https?://\S+",  # addresses
     r"(?<![\w/])/[a-z0-9_./-]+/",  # a page's own address, shown to be copied (the public register page)
     # the factor library's identifiers (table/activity/parameter), looked up in the library by them
-    r"[A-Z][A-Z0-9.-]+/ ?[a-z_]+:[\w-]+/ ?[A-Za-z_]+(/ ?\w+)*",
+    r"[A-Z][A-Z0-9.-]+/\s*[a-z_]+:[\w-]+/\s*[A-Za-z_]+(/\s*\w+)*",
     r"\b[0-9a-f]{12,}\b",  # record hashes and fingerprints
     r"[\w.-]+\.(pdf|png|jpg|jpeg|json|xlsx|zip|pem|svg)\b",  # file names as the client uploaded them
 ]
@@ -107,7 +109,15 @@ SKIPPED = {
 
 # Leaks not fixed yet, by URL name: each word listed here is a known debt, not an allowance. The test fails
 # when a listed word no longer appears (take it off the list), so the list only shrinks.
-PENDING: dict[str, set[str]] = {}
+PENDING: dict[str, set[str]] = {
+    # the password page belongs to the accounts work (tancert/people/accounts): "API 令牌" → "接口令牌"
+    "password_change": {"API"},
+    # the factor library's reference documents are named in English in tancert/ghg/data (document and
+    # clause of each factor); they need Chinese names in the library
+    "audit_report_pdf": {"Annex", "Announcement", "No", "average", "emission", "factor", "mass", "molar",
+                         "national", "not", "notice", "number", "provincial", "recorded", "reference", "reporting",
+                         "stoichiometry", "table"},
+}
 
 
 def _patterns(resolver=None, prefix=""):
@@ -200,14 +210,19 @@ def _text(response, *, staff: bool = False) -> str:
     return "\n".join(parser.parts)
 
 
+def _cut(text: str, token: str) -> str:
+    """``token`` taken out where it stands alone (R5 is cut, AR5 is left whole)."""
+    return re.sub(rf"(?<![\w.-]){re.escape(token)}(?![\w-])", " ", text)
+
+
 def latin_words(text: str, *, staff: bool, names) -> list[str]:
     """The Latin-script words of ``text`` outside the allow-list (rule keys only for staff)."""
     for name in names:
-        text = text.replace(name, " ")
+        text = _cut(text, name) if name.isascii() else text.replace(name, " ")
     if staff:
         # rule keys, and record action codes shown small beside their Chinese label (records/labels.py)
         for key in sorted([*rulebook.all_keys(), *ACTIONS], key=len, reverse=True):
-            text = text.replace(key, " ")
+            text = _cut(text, key)
     for pattern in ALLOWED_PATTERNS:
         text = re.sub(pattern, " ", text)
     return [w for w in TOKEN.findall(text)

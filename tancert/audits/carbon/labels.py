@@ -13,10 +13,15 @@ CATEGORIES = {"1": "类别1 直接排放", "2": "类别2 输入能源间接排�
 SAMPLE_METHOD = SAMPLE_METHOD_ZH  # the engine's method (sampling.py, R6.2-sampling) in Chinese
 
 
+# Activities the library names by kind alone (electricity from the grid, purchased heat).
+OWN_NAMES = {"electricity:grid": "电网", "heat:purchased": "外购热力", "heat:steam": "蒸汽"}
+
+
 def activity(kind: str, name: str) -> str:
     """"fuel", "natural_gas" → "燃料燃烧 · 天然气"; a name the library does not know is the client's own text."""
     kind_zh = KINDS.get(kind, kind)
-    return f"{kind_zh} · {ACTIVITY_NAMES.get(f'{kind}:{name}', name)}" if name else kind_zh
+    key = f"{kind}:{name}"
+    return f"{kind_zh} · {ACTIVITY_NAMES.get(key) or OWN_NAMES.get(key, name)}" if name else kind_zh
 
 
 def sample_method(rule: str) -> str:

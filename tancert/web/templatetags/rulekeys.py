@@ -114,3 +114,20 @@ def evidence_kind(code) -> str:
 def without_key(statement) -> str:
     """The engine's sentence without its leading "[R7.5.1] " citation (a key is for staff)."""
     return re.sub(r"^\[[A-Z][\w.-]*\]\s*", "", str(statement or ""))
+
+
+@register.filter
+def version_label(version) -> str:
+    """A rule table's or policy's version id as people read it: "policy-2026-12" → "2026-12 版"."""
+    version = str(version or "")
+    return re.sub(r"^[a-z_]+-", "", version) + " 版" if re.match(r"^[a-z_]+-\d", version) else version
+
+
+@register.filter
+def indicator_zh(indicator) -> str:
+    """"absolute" → 绝对排放, "intensity:熟料" → 熟料排放强度."""
+    indicator = str(indicator or "")
+    if indicator == "absolute":
+        return "绝对排放"
+    kind, _, product = indicator.partition(":")
+    return f"{product}排放强度" if kind == "intensity" and product else indicator
