@@ -114,9 +114,9 @@ PENDING: dict[str, set[str]] = {
     "password_change": {"API"},
     # the factor library's reference documents are named in English in tancert/ghg/data (document and
     # clause of each factor); they need Chinese names in the library
-    "audit_report_pdf": {"Annex", "Announcement", "No", "average", "emission", "factor", "mass", "molar",
-                         "national", "not", "notice", "number", "provincial", "recorded", "reference", "reporting",
-                         "stoichiometry", "table"},
+    "audit_report_pdf": {"Annex", "Announcement", "MEE", "NBS", "No", "average", "emission", "factor", "grid",
+                         "mass", "molar", "national", "not", "notice", "number", "older", "provincial", "recorded",
+                         "reference", "reporting", "stoichiometry", "table"},
 }
 
 
