@@ -185,6 +185,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% rule key %} and |basis on every template: rule keys for staff only (docs/i18n.md).
+            "builtins": ["tancert.web.templatetags.rulekeys"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

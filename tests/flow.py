@@ -279,7 +279,7 @@ def check_whole_sample(upload, by, *, discrepancy_row=None):
             continue
         bad = rec["row"] == discrepancy_row
         carbon.record_sample_check(upload, by=by, row=rec["row"], source_kind="invoice",
-                                   reference=f"发票 No.{rec['row']:04d}",
+                                   reference=f"发票第 {rec['row']:04d} 号",
                                    value_found=(rec["quantity"] * 1.2 if bad else rec["quantity"]),
                                    result="discrepancy" if bad else "agrees")
 

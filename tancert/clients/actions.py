@@ -243,7 +243,7 @@ def give_commitment(app: Application, *, by, signed_by: str, signed_on: date) ->
         app.commitment_date = signed_on
         app.save(update_fields=["commitment_signed_by", "commitment_date"])
         chain.append("application.commitment_given", subject=app, by=by, organisation=app.organisation_id,
-                     summary=f"{signed_by} 签署承诺：获证后及时报告重大碳管理相关事故（R7.1-C5）",
+                     summary=f"{signed_by} 签署承诺：获证后及时报告重大碳管理相关事故",
                      data={"signed_by": signed_by, "date": signed_on.isoformat()})
 
 
@@ -319,7 +319,7 @@ def submit_application(app: Application, *, by) -> Application:
         app.save(update_fields=["status", "submitted_at", "complete_at", "review_deadline"])
         chain.append("application.submitted", subject=app, by=by, organisation=app.organisation_id,
                      summary=("补充材料后重新提交申请" if resubmission else "提交认证申请")
-                     + f"，受理期限 {app.review_deadline.isoformat()}（R7.2-deadline）",
+                     + f"，受理期限 {app.review_deadline.isoformat()}",
                      data={"deadline": app.review_deadline.isoformat(), "resubmission": resubmission,
                            "documents": {c: d.sha256 or "n/a" for c, d in app.current_documents().items()}})
         notify(staff_with_role(Role.APPLICATION_REVIEWER), f"新的认证申请待评审：{app.organisation.name}",

@@ -22,7 +22,11 @@ from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
 from .model import DATA_CLASSES, select
-from .sampling import SAMPLE_RULE, Sample, sample_size  # noqa: F401  (re-exported)
+from .sampling import SAMPLE_METHOD_ZH, SAMPLE_RULE, Sample, sample_size  # noqa: F401  (re-exported)
+
+# Method titles in Chinese for message_zh (a Chinese message names no method in English; the other methods'
+# titles in data/methods.json are Chinese already).
+METHOD_TITLES_ZH = {"iso14064-1": "ISO 14064-1:2018 组织层面温室气体清单（采用国家缺省值）"}
 
 CHUNK = 1 << 16  # rows per chunk of a fused element-wise pass (fits the CPU cache)
 REVIEW_FIELDS = ("data_source", "monitoring_method", "monitoring_frequency", "recording_frequency",
@@ -148,10 +152,10 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     sample = draw_sample(inv, ds.settings.sampling_seed)
     f.add("R6.2-sampling", INFO, f"verify {sample.size} of {sample.population} records: {sample.method}; "
           f"seed {sample.seed}", sheet, None,
-          message_zh=f"抽样核查 {sample.population} 条记录中的 {sample.size} 条：{sample.method}；随机种子 {sample.seed}")
+          message_zh=f"抽样核查 {sample.population} 条记录中的 {sample.size} 条：{SAMPLE_METHOD_ZH}；随机种子 {sample.seed}")
     m = inv.library.method(ds.settings.method)
     f.add("R5.a", INFO, f"method {m.id} ({m.title}); GWP basis {inv.gwp_basis}", sheet_title("Settings"), None,
-          message_zh=f"量化方法 {m.id}（{m.title}）；全球变暖潜势（GWP）依据 {inv.gwp_basis}")
+          message_zh=f"量化方法：{METHOD_TITLES_ZH.get(m.id, m.title)}；全球变暖潜势依据 IPCC {inv.gwp_basis}")
     return f, sample
 
 

@@ -1,5 +1,8 @@
 """The worked example (docs/ghg.md, the template's example sheet, tests): a cement plant in
-Guangdong with a base year 2020 and a reporting year 2024, in the JSON dataset shape."""
+Guangdong with a base year 2020 and a reporting year 2024, in the JSON dataset shape.
+
+What the audit pages and the report show of it (cross-check sources, activities, products) is in Chinese
+only, as a Chinese client would write it (docs/i18n.md, Language discipline)."""
 
 from __future__ import annotations
 
@@ -20,27 +23,27 @@ def example_dataset() -> dict:
     for year, scale in ((2020, 1.0), (2024, 0.9)):
         for m in range(1, 13):
             add(year, m, source_id="S1", kind="fuel", activity="natural_gas", quantity=round(8.5 * scale, 3),
-                unit="10^4Nm3", meter_id="FM-01", crosscheck_source="燃气发票 gas invoice",
+                unit="10^4Nm3", meter_id="FM-01", crosscheck_source="燃气发票",
                 crosscheck_quantity=round(8.5 * scale, 3))
             add(year, m, source_id="S3", kind="electricity", activity="grid", quantity=round(420 * scale, 1),
-                unit="MWh", meter_id="EM-01", crosscheck_source="电费发票 power invoice",
+                unit="MWh", meter_id="EM-01", crosscheck_source="电费发票",
                 crosscheck_quantity=round(420 * scale, 1))
         add(year, 0, source_id="S2", kind="fuel", activity="diesel", quantity=round(30 * scale, 2), unit="t",
             data_class="estimated", class_justification="车辆加油卡汇总 fuel-card totals, no meter",
-            crosscheck_source="加油卡账单 fuel-card statement", crosscheck_quantity=round(30 * scale, 2))
+            crosscheck_source="加油卡账单", crosscheck_quantity=round(30 * scale, 2))
         add(year, 0, source_id="S4", kind="process", activity="limestone", quantity=round(5000 * scale), unit="t",
             fraction=0.95, data_class="intermittent", class_justification="belt scale, weekly reading",
-            crosscheck_source="采购合同 purchase contract", crosscheck_quantity=round(5000 * scale), meter_id="BS-01",
+            crosscheck_source="采购合同", crosscheck_quantity=round(5000 * scale), meter_id="BS-01",
             factor_uncertainty_pct=1, ad_uncertainty_pct=2)
         add(year, 0, source_id="S5", kind="fugitive", activity="HFC-134a", quantity=12, unit="kg",
             data_class="estimated", class_justification="refill records of the chillers",
-            crosscheck_source="维保记录 maintenance record", crosscheck_quantity=12)
-        add(year, 0, source_id="S6", kind="other", activity="road freight of clinker", quantity=round(250000 * scale),
+            crosscheck_source="维保记录", crosscheck_quantity=12)
+        add(year, 0, source_id="S6", kind="other", activity="熟料公路运输", quantity=round(250000 * scale),
             unit="t*km", factor=0.078, factor_unit="kgCO2e/t*km", category=3, factor_type="supplier", factor_tier="c",
             factor_source="物流商声明 carrier declaration", factor_monitoring_method="fleet fuel records",
             factor_monitoring_frequency="annual", factor_recording_frequency="annual",
             factor_missing_data_handling="not applicable", data_class="estimated",
-            class_justification="carrier statement", crosscheck_source="运单 waybills",
+            class_justification="carrier statement", crosscheck_source="运单",
             crosscheck_quantity=round(250000 * scale), factor_uncertainty_pct=20, ad_uncertainty_pct=5)
     # one record whose meter calibration lapsed, to show a blocking finding in the example
     acts[-8]["meter_id"] = "EM-02"
@@ -63,11 +66,11 @@ def example_dataset() -> dict:
             {"meter_id": "BS-01", "accuracy_class": "0.5", "accuracy_pct": 0.5, "calibrated_on": "2019-01-01", "valid_until": "2026-12-31", "measurement_class": "intermittent"},
             {"meter_id": "EM-02", "accuracy_class": "0.5S", "accuracy_pct": 0.5, "calibrated_on": "2022-01-01", "valid_until": "2024-06-30", "measurement_class": "continuous"},
         ],
-        "output": [{"product": "clinker", "year": 2020, "quantity": 100000, "unit": "t"},
-                   {"product": "clinker", "year": 2024, "quantity": 95000, "unit": "t"}],
+        "output": [{"product": "熟料", "year": 2020, "quantity": 100000, "unit": "t"},
+                   {"product": "熟料", "year": 2024, "quantity": 95000, "unit": "t"}],
         "targets": [{"target_id": "T1", "indicator": "absolute", "scope": "total", "base_year": 2020, "target_year": 2025,
                      "reduction_pct": 12},
-                    {"target_id": "T2", "indicator": "intensity:clinker", "scope": "total", "base_year": 2020,
+                    {"target_id": "T2", "indicator": "intensity:熟料", "scope": "total", "base_year": 2020,
                      "target_year": 2025, "reduction_pct": 8}],
         "boundary_changes": [],
     }

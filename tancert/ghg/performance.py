@@ -205,7 +205,7 @@ def statements(inv: Inventory, perf: Performance, sums: dict[int, dict]) -> list
     cur = sums.get(ry, {})
     out = []
     if cur:
-        out.append(f"[R7.5.1] {ry} 年温室气体排放总量 {cur['total_tco2e']:,.1f} tCO2e（{inv.gwp_basis}，方法 {s.method}），"
+        out.append(f"[R7.5.1] {ry} 年温室气体排放总量 {cur['total_tco2e']:,.1f} tCO2e（IPCC {inv.gwp_basis}，{_method_zh(s.method)}），"
                    f"类别1 {cur['by_category']['1']:,.1f}，类别2 {cur['by_category']['2']:,.1f}；"
                    f"生物质 CO2 另行报告 {cur['biogenic_co2_t']:,.1f} t。")
     if perf.baseline_used is not None:
@@ -231,7 +231,22 @@ def statements(inv: Inventory, perf: Performance, sums: dict[int, dict]) -> list
         if t["status"] == "no data":
             out.append(f"[R7.4.2-F7] 目标 {t['target_id']}：无数据。")
             continue
-        out.append(f"[R7.4.2-F7] 目标 {t['target_id']}（{t['indicator']}，{t['target_year']} 年较 {t['base_year']} 年降低 "
+        out.append(f"[R7.4.2-F7] 目标 {t['target_id']}（{_indicator_zh(t['indicator'])}，{t['target_year']} 年较 {t['base_year']} 年降低 "
                    f"{t['reduction_pct']:g}%）：已降低 {t['achieved_reduction_pct']:.1f}%，完成 "
                    f"{t['achievement_pct']:.0f}%，{STATUS_ZH[t['status']]}。")
     return out
+
+
+def _indicator_zh(indicator: str) -> str:
+    """"absolute" → 绝对排放, "intensity:熟料" → 熟料排放强度: a Chinese sentence names no indicator code."""
+    if indicator == "absolute":
+        return "绝对排放"
+    kind, _, product = indicator.partition(":")
+    return f"{product}排放强度" if kind == "intensity" and product else indicator
+
+
+def _method_zh(method: str) -> str:
+    """The quantification method as a Chinese sentence names it (the method id is a code)."""
+    from .checks import METHOD_TITLES_ZH
+
+    return "按" + METHOD_TITLES_ZH.get(method, method.upper().replace("GBT", "GB/T ") if method.startswith("gbt") else method)

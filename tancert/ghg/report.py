@@ -89,7 +89,7 @@ def trend_chart(totals: dict[int, float], baseline: float | None, *, width: int 
     if baseline:
         yb = height - bottom - baseline / vmax * plot_h
         out.append(f'<line x1="{left}" y1="{yb:.1f}" x2="{width - 10}" y2="{yb:.1f}" stroke="#d62728" stroke-dasharray="6,4"/>')
-        out.append(f'<text x="{left + 4}" y="{yb - 4:.1f}" fill="#d62728">基准 baseline {baseline:,.0f}</text>')
+        out.append(f'<text x="{left + 4}" y="{yb - 4:.1f}" fill="#d62728">基准 {baseline:,.0f}</text>')
     out.append("</svg>")
     return "".join(out)
 

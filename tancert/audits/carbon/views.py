@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
+from tancert.audits.carbon import labels
 from tancert.audits.carbon.forms import (
     ConfirmDataFindingForm,
     DismissDataFindingForm,
@@ -40,7 +41,8 @@ def _carbon_audit(request, pk: int) -> Audit:
 def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, status=200):
     up = carbon.current_upload(a)
     checks = {c.row: c for c in up.checks.select_related("finding", "checked_by")} if up else {}
-    sample = [r | {"check": checks.get(r["row"])} for r in (up.sample if up else [])]
+    sample = [r | {"check": checks.get(r["row"]), "activity_zh": labels.activity(r.get("kind", ""), r.get("activity", ""))}
+              for r in (up.sample if up else [])]
     confirmed = {c.rule: c for c in up.confirmed.select_related("finding")} if up else {}
     dismissed = {d.rule: d for d in up.dismissed.all()} if up else {}
     blocking = [b | {"confirmed": confirmed.get(b["rule"]), "dismissed": dismissed.get(b["rule"])}
@@ -54,6 +56,10 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
         "checked": len(checks), "upload_form": upload_form or InventoryUploadForm(),
         "upload_errors": upload_errors, "check_form": SampleCheckForm(auto_id=False), "confirm_form": ConfirmDataFindingForm(auto_id=False),
         "dismiss_form": DismissDataFindingForm(auto_id=False), "leader": a.leader() == request.user,
+        "findings_summary": [b | {"severity_zh": labels.severity(b["severity"])}
+                             for b in (up.results.get("findings_summary", []) if up else [])],
+        "categories": [(labels.CATEGORIES.get(k, k), v) for k, v in (up.results.get("by_category", {}) if up else {}).items()],
+        "sample_method": labels.sample_method(up.sample_rule) if up else "",
     }, status=status)
 
 

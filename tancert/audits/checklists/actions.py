@@ -22,6 +22,7 @@ from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistAnswer, ChecklistItem, EvidenceEntry
 from tancert.records import chain, uploads
 from tancert.records.filetypes import ALLOWED
+from tancert.scheme import rulebook
 from tancert.scheme.violations import RuleViolation, require
 
 CONFORMITY_ZH = {"conforming": "符合", "finding": "发现问题", "not_audited": "未审核"}
@@ -70,7 +71,7 @@ def start_checklist(audit: Audit, *, by) -> Checklist | None:
                           title_en=s.title_en, status=s.status, clauses=list(s.clauses), rule_key=s.rule_key,
                           mandatory=s.mandatory) for i, s in enumerate(specs, start=1)])
         chain.append("checklist.created", subject=audit, by=by, organisation=audit.organisation_id,
-                     summary=f"建立审核检查表：条款树 {version}，{len(specs)} 项"
+                     summary=f"建立审核检查表：条款清单{rulebook.clause_tree_label(version)}，{len(specs)} 项"
                              + ("，行业叠加 " + "、".join(o["id"] for o in overlays) if overlays else ""),
                      data={"tree_version": version, "policy_version": policy_version, "overlays": overlays,
                            "items": [s.code for s in specs]})

@@ -376,7 +376,7 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
         doc.pdf.save(f"audit-plan-{audit.pk}-v{version}.pdf", ContentFile(pdf), save=False)
         doc.save()
         chain.append("audit.plan_issued", subject=audit, by=by, organisation=audit.organisation_id,
-                     summary=f"发布{audit.get_kind_display()}审核计划（第 {version} 版），SHA-256 {digest[:16]}…",
+                     summary=f"发布{audit.get_kind_display()}计划（第 {version} 版），SHA-256 {digest[:16]}…",
                      data={"version": version, "pdf_sha256": digest, "method": audit.method,
                            "key_points": key_points, "site_time": content["site_time"]})
     return doc

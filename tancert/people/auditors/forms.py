@@ -31,7 +31,11 @@ def _date(label, required=True):
 
 
 def _areas():
-    return [("", "—")] + [(str(code), f"{code} {area.name_zh} / {area.name_en}")
+    # The area in the reader's language only (docs/i18n.md): Chinese pages show no English.
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    return [("", "—")] + [(str(code), f"{code} {area.name_en if english else area.name_zh}")
                           for code, area in sorted(rulebook.TECHNICAL_AREAS.items())]
 
 

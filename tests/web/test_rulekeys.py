@@ -1,0 +1,48 @@
+"""Rule keys for staff only; clients and documents get the clause in Chinese (docs/i18n.md, Language discipline)."""
+
+from types import SimpleNamespace
+
+from django.template import Context, Template
+
+from tancert.records.labels import action_label
+from tancert.scheme import rulebook
+
+STAFF = SimpleNamespace(is_authenticated=True, is_client=False)
+CLIENT = SimpleNamespace(is_authenticated=True, is_client=True)
+
+
+def render(source: str, user=None) -> str:
+    return Template(source).render(Context({"user": user} if user else {}))
+
+
+def test_staff_see_the_key_with_the_rule_text_on_hover():
+    html = render('{% rule "R7.2-deadline" %}', STAFF)
+    assert 'class="rule"' in html and ">R7.2-deadline<" in html
+    assert f'title="{rulebook.rule("R7.2-deadline").title_zh}' in html
+
+
+def test_clients_anonymous_visitors_and_documents_see_no_key():
+    assert render('{% rule "R7.2-deadline" %}', CLIENT) == ""
+    assert render('{% rule "R7.2-deadline" %}', SimpleNamespace(is_authenticated=False)) == ""
+    assert render('{% rule "R7.2-deadline" %}') == ""  # a PDF is rendered without a request
+
+
+def test_body_policy_is_shown_to_staff_in_chinese():
+    assert ">本机构规定<" in render('{% rule "body policy" %}', STAFF)
+
+
+def test_a_document_names_the_clause_not_the_key():
+    assert render('{{ "R7.3.3"|basis }}') == "认证规则第7.3.3条"
+    assert render('{{ "RB"|basis }}') == "认证规则附录B"
+    assert render('{{ "body policy"|basis }}') == "本机构规定"
+    assert render('{{ "IAF MD5"|basis }}') == "IAF MD5"
+
+
+def test_record_actions_have_chinese_labels():
+    assert action_label("certificate.issued") == "颁发证书"
+    assert action_label("register.cpd_removed") == "删除继续教育"
+    assert action_label("certificate.something_new") == "证书记录"  # never a bare code
+
+
+def test_clause_tree_versions_read_in_chinese():
+    assert rulebook.clause_tree_label("inferred-2026-11") == "推定版（2026-11）"
