@@ -11,8 +11,12 @@ from django.utils.html import format_html
 from tancert.scheme.violations import RuleViolation
 
 
-def violation_text(v: RuleViolation):
-    return format_html('{} <span class="rule">{}</span>', v.message, v.key)
+def violation_text(v: RuleViolation, user=None):
+    """The message, with its rule key for staff (a small reference they can look up). A client or visitor
+    reads only what to do: a key means nothing to them (docs/i18n.md, Language discipline)."""
+    if user is not None and user.is_authenticated and not getattr(user, "is_client", True):
+        return format_html('{} <span class="rule">{}</span>', v.message, v.key)
+    return format_html("{}", v.message)
 
 
 def perform(request, func, *args, form=None, success: str | None = None, **kwargs):
@@ -21,9 +25,9 @@ def perform(request, func, *args, form=None, success: str | None = None, **kwarg
         result = func(*args, **kwargs)
     except RuleViolation as v:
         if form is not None and v.field in form.fields:
-            form.add_error(v.field, violation_text(v))
+            form.add_error(v.field, violation_text(v, request.user))
         else:
-            messages.error(request, violation_text(v))
+            messages.error(request, violation_text(v, request.user))
         return False, v
     if success:
         messages.success(request, success)

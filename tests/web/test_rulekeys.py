@@ -46,3 +46,14 @@ def test_record_actions_have_chinese_labels():
 
 def test_clause_tree_versions_read_in_chinese():
     assert rulebook.clause_tree_label("inferred-2026-11") == "推定版（2026-11）"
+
+
+def test_an_error_message_names_its_key_to_staff_only():
+    """A refused step tells a client what to do; staff also see the key to look the rule up."""
+    from tancert.scheme.violations import RuleViolation
+    from tancert.ui.actionview import violation_text
+
+    v = RuleViolation("R12", "请上传碳排放清单。", field="file")  # an informative key: no mutation switches it
+    assert "R12" in str(violation_text(v, STAFF)) and "请上传碳排放清单。" in str(violation_text(v, STAFF))
+    assert str(violation_text(v, CLIENT)) == "请上传碳排放清单。"
+    assert str(violation_text(v, SimpleNamespace(is_authenticated=False))) == "请上传碳排放清单。"

@@ -80,10 +80,10 @@ def carbon_upload(request, pk: int):
     try:
         up = carbon.upload_inventory(a, by=request.user, filename=f.name, content=f.read(carbon.MAX_UPLOAD_BYTES + 1))
     except carbon.InventoryRejected as exc:
-        messages.error(request, violation_text(exc))
+        messages.error(request, violation_text(exc, request.user))
         return _carbon_page(request, a, upload_form=form, upload_errors=exc.errors, status=422)
     except RuleViolation as exc:
-        messages.error(request, violation_text(exc))
+        messages.error(request, violation_text(exc, request.user))
         return _carbon_page(request, a, upload_form=form, status=422)
     messages.success(request, _("Inventory version %(v)s uploaded and recomputed.") % {"v": up.version})
     return redirect("audit_carbon", pk)

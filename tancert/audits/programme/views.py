@@ -82,7 +82,7 @@ def _show_problems(form, problems) -> None:
             roles[u.pk] = name
     for pr in problems:
         v: RuleViolation = pr.to_violation()
-        form.add_error(roles.get(pr.auditor_id, "leader"), violation_text(v))
+        form.add_error(roles.get(pr.auditor_id, "leader"), violation_text(v, request.user))
 
 
 @login_required
