@@ -40,6 +40,9 @@ class Sample:
     population: int
     strata: dict[str, dict] = field(default_factory=dict)  # source → {"population", "sample", "rows"}
     index: np.ndarray | None = None  # row positions in the activity table
+    # rows flagged by the screening (screening.py), added to the random draw: sheet row → reasons
+    # [{"rule", "message", "message_zh"}]
+    forced: dict[int, list[dict]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -47,7 +50,8 @@ class Sample:
 
     def as_dict(self) -> dict:
         return {"method": self.method, "seed": self.seed, "population": self.population, "size": self.size,
-                "strata": self.strata}
+                "strata": self.strata} | ({"forced": [{"row": r, "reasons": v} for r, v in sorted(self.forced.items())]}
+                                          if self.forced else {})
 
 
 def sample_size(n: int) -> int:

@@ -1,0 +1,285 @@
+"""Fraud and anomaly screening (R6.2-crosscheck, R6.3-measured): patterns of falsified carbon data.
+
+The MEE's 2022 enforcement cases were back-dated laboratory reports faking monthly coal tests,
+reports issued in one batch, invented moisture data. None of these is proof; each is a reason to
+verify the record itself. So every screening finding is a *warning* with its rule key, and every
+activity record it concerns is forced into the R6.2 sample with the reason (`Screen.forced`, read by
+checks.draw_sample) — the random draw stays as it is, the flagged records are added to it.
+
+Rules (docs/ghg.md §"Fraud and anomaly screening"; the numbers below are this body's own
+screening parameters, not scheme or guideline values — no reference gives bounds or thresholds):
+
+  lab-dates     R6.2-crosscheck  sampled_on ≤ tested_on ≤ issued_on; sampling inside the month reported
+  lab-batch     R6.2-crosscheck  ≥ BATCH_SAME_DAY monthly reports of one source and parameter issued on one day
+  lab-late      R6.2-crosscheck  report issued after the day its value was used (used_on)
+  bounds        R6.3-measured    own NCV / CC outside [lo, hi] × the guideline default of the fuel; moisture
+                                 outside 0–100 % (physics: a mass fraction)
+  outlier       R6.2-crosscheck  Hampel test on each monthly series: |x − median| > HAMPEL_K × max(1.4826·MAD,
+                                 MAD_FLOOR·|median|)
+  constant      R6.2-crosscheck  ≥ MIN_SERIES monthly values, all equal
+  round         R6.2-crosscheck  ≥ MIN_SERIES monthly values, every one with at most ROUND_DIGITS significant digits
+
+Series are taken per (source, activity, unit, year) over monthly records (the months' sums, so
+several deliveries in a month are one value), and per (source, parameter, unit, year) over the
+laboratory values. Energy balance (fuel in vs product out) is not screened: the Output sheet holds
+annual product quantities without their energy content, so no physical balance can be formed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .findings import WARNING, Findings
+from .importer import sheet_title
+from .inventory import Inventory
+
+# screening parameters of the certification body (not factors, not from a guideline: see the module doc)
+MIN_SERIES = 6  # monthly values a series needs before it is screened
+HAMPEL_K = 3.5  # robust z beyond which a month is an outlier
+MAD_FLOOR = 0.05  # relative floor of the robust scale: a near-constant series does not flag 1 % wiggles
+BATCH_SAME_DAY = 3  # monthly reports of one source and parameter issued on one day
+ROUND_DIGITS = 2  # significant digits of a "too round" value
+BANDS = {"NCV": (0.6, 1.4), "CC": (0.8, 1.25)}  # × the guideline default of the fuel
+MOISTURE_PCT = (0.0, 100.0)  # physical: a mass fraction, %
+PARAMETER_ZH = {"ncv": "低位发热量", "cc": "单位热值含碳量", "moisture": "全水分", "quantity": "活动数据"}
+
+
+@dataclass
+class Screen:
+    """Activity-row positions forced into the sample, each with its reasons (rule, English, Chinese)."""
+
+    forced: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+    def force(self, positions, rule: str, en: str, zh: str) -> None:
+        for p in np.asarray(positions, np.int64).tolist():
+            reasons = self.forced.setdefault(p, [])
+            if (rule, en, zh) not in reasons:
+                reasons.append((rule, en, zh))
+
+
+def screen(inv: Inventory, f: Findings) -> Screen:
+    s = Screen()
+    t = inv.table
+    if len(t):
+        _activity_series(inv, f, s)
+        _bounds(inv, f, s)
+    _lab_reports(inv, f, s)
+    return s
+
+
+# ----- monthly series
+
+def hampel(x: np.ndarray) -> np.ndarray:
+    """Outlier mask of a series: robust z against the median and the MAD (scaled to σ for normal
+    data), the scale floored at MAD_FLOOR × |median|."""
+    med = np.median(x)
+    scale = max(1.4826 * float(np.median(np.abs(x - med))), MAD_FLOOR * abs(float(med)))
+    if scale == 0:
+        return np.zeros(len(x), bool)
+    return np.abs(x - med) > HAMPEL_K * scale
+
+
+def too_round(x: np.ndarray) -> bool:
+    """Every value non-zero with at most ROUND_DIGITS significant digits (e.g. 420, 8.5, 1300)."""
+    if not len(x) or (x == 0).any():
+        return False
+    e = np.floor(np.log10(np.abs(x))) - (ROUND_DIGITS - 1)
+    step = 10.0 ** e
+    return bool(np.all(np.isclose(np.round(x / step) * step, x, rtol=1e-12, atol=0)))
+
+
+def series_flags(values: np.ndarray) -> tuple[np.ndarray, bool, bool]:
+    """(outlier mask, constant, too round) of one monthly series."""
+    if len(values) < MIN_SERIES:
+        return np.zeros(len(values), bool), False, False
+    const = bool(np.all(values == values[0])) and values[0] != 0
+    return (np.zeros(len(values), bool) if const else hampel(values)), const, (not const and too_round(values))
+
+
+def _activity_series(inv: Inventory, f: Findings, s: Screen) -> None:
+    t = inv.table
+    month = t.month
+    monthly = np.flatnonzero(month > 0)
+    if not len(monthly):
+        return
+    src, act, unit = t.t("source_id"), t.t("activity"), t.t("unit")
+    year = t.year[monthly].astype(np.int64)
+    key = np.unique(np.stack([src.codes[monthly], act.codes[monthly], unit.codes[monthly], year]), axis=1,
+                    return_inverse=True)[1].reshape(-1)
+    ng = int(key.max()) + 1
+    gm = key * 12 + (month[monthly] - 1)  # (series, month)
+    q = t.num["quantity"][monthly]
+    sums = np.bincount(gm, weights=q, minlength=ng * 12).reshape(ng, 12)
+    present = np.bincount(gm, minlength=ng * 12).reshape(ng, 12) > 0
+    order = np.argsort(key, kind="stable")
+    bounds = np.searchsorted(key[order], np.arange(ng + 1))
+    ncv = t.num["ncv"][monthly]
+    ncv_given = ~np.isnan(ncv)
+    for g in range(ng):
+        months = np.flatnonzero(present[g])
+        rows_g = monthly[order[bounds[g]:bounds[g + 1]]]
+        i0 = rows_g[0]
+        label = f"{src[i0]} · {act[i0]} · {unit[i0]} · {int(t.year[i0])}"
+        _flag_series(t, f, s, "quantity", label, sums[g, months], months + 1, rows_g, month)
+        with_ncv = rows_g[ncv_given[order[bounds[g]:bounds[g + 1]]]]
+        if len(with_ncv) >= MIN_SERIES:  # the row's own NCV, month by month (a monthly lab value)
+            m_of = month[with_ncv]
+            um = np.unique(m_of)
+            mean = np.bincount(m_of, weights=t.num["ncv"][with_ncv], minlength=13)[um] / np.bincount(m_of)[um]
+            _flag_series(t, f, s, "ncv", label, mean, um, with_ncv, month)
+
+
+def _flag_series(t, f: Findings, s: Screen, what: str, label: str, values: np.ndarray, months: np.ndarray,
+                 rows_g: np.ndarray, month: np.ndarray) -> None:
+    out, const, rnd = series_flags(values)
+    zh_what = PARAMETER_ZH[what]
+    if out.any():
+        bad = months[out]
+        hit = rows_g[np.isin(month[rows_g], bad)]
+        med = float(np.median(values))
+        detail = ", ".join(f"{m:02d}: {v:g}" for m, v in zip(bad.tolist(), values[out].tolist(), strict=True))
+        en = f"{what} of month(s) {detail} far from the series median {med:g} ({label}): obtain the source document"
+        zh = f"{zh_what}在月份 {detail} 远离序列中位数 {med:g}（{label}）：请调取原始凭证核对"
+        f.add("R6.2-crosscheck", WARNING, "screening — outlier in a monthly series: " + en, t.sheet, t.rows[hit],
+              message_zh="筛查——月度序列异常值：" + zh)
+        s.force(hit, "R6.2-crosscheck", "outlier: " + en, "异常值：" + zh)
+    if const:
+        en = f"{what} identical in all {len(values)} months ({values[0]:g}; {label}): measured data vary"
+        zh = f"{zh_what}在全部 {len(values)} 个月完全相同（{values[0]:g}；{label}）：实测数据应有波动"
+        f.add("R6.2-crosscheck", WARNING, "screening — constant monthly series: " + en, t.sheet, t.rows[rows_g],
+              message_zh="筛查——月度序列恒定：" + zh)
+        s.force(rows_g, "R6.2-crosscheck", "constant series: " + en, "序列恒定：" + zh)
+    if rnd:
+        en = (f"{what} of every month has at most {ROUND_DIGITS} significant digits ({label}): "
+              "readings look estimated or invented")
+        zh = f"{zh_what}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label}）：读数疑似估算或编造"
+        f.add("R6.2-crosscheck", WARNING, "screening — too-round monthly series: " + en, t.sheet, t.rows[rows_g],
+              message_zh="筛查——月度序列过于整齐：" + zh)
+        s.force(rows_g, "R6.2-crosscheck", "too round: " + en, "过于整齐：" + zh)
+
+
+# ----- physical / plausibility bounds
+
+def _bounds(inv: Inventory, f: Findings, s: Screen) -> None:
+    """R6.3-measured: a row's own NCV or CC against the guideline default of its fuel (band: BANDS,
+    the body's screening parameter). A fuel whose library value is missing is not screened."""
+    for p, (lo, hi) in BANDS.items():
+        given = inv.cls_given[p] & (inv.cls["count"] > 0)
+        if not given.any():
+            continue
+        ref = np.array([c.factor(p).per_canonical if c.factor(p) is not None else np.nan for c in inv.combos]
+                       or [np.nan])[inv.cls["combo"]]
+        used = inv.cls_params[p]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = used / ref
+        bad = given & ~np.isnan(ratio) & ((ratio < lo) | (ratio > hi))
+        if not bad.any():
+            continue
+        rows = np.flatnonzero(inv.rows_where(bad))
+        combo = inv.combo[rows]
+
+        def detail(k, combo=combo, p=p):
+            fac = inv.combos[combo[k]].factor(p)
+            return f"default {fac.label()}"
+
+        en = f"screening — own {p} outside {lo:g}–{hi:g} × the guideline default of the fuel (body's plausibility band)"
+        zh = f"筛查——自有{_zh(p)}超出该燃料指南缺省值的 {lo:g}–{hi:g} 倍（本机构的合理性范围）"
+        f.add("R6.3-measured", WARNING, en, inv.table.sheet, inv.table.rows[rows], detail, message_zh=zh)
+        s.force(rows, "R6.3-measured", en, zh)
+
+
+def _zh(p: str) -> str:
+    return {"NCV": "低位发热量", "CC": "单位热值含碳量"}[p]
+
+
+# ----- laboratory reports
+
+def _lab_reports(inv: Inventory, f: Findings, s: Screen) -> None:
+    labs = inv.dataset.lab_reports
+    if not labs:
+        return
+    sheet = sheet_title("LabReports")
+    t = inv.table
+    rows_of = _activity_rows_by_source_period(t) if len(t) else {}
+
+    def flag(reports, en, zh):
+        f.add("R6.2-crosscheck", WARNING, "screening — laboratory report: " + en, sheet, [r.row for r in reports],
+              [f"{r.report_id}" for r in reports], message_zh="筛查——化验报告：" + zh)
+        for r in reports:
+            hit = rows_of.get((r.source_id, r.year, r.month), ())
+            s.force(hit, "R6.2-crosscheck", f"laboratory report {r.report_id}: {en}", f"化验报告 {r.report_id}：{zh}")
+
+    order = [r for r in labs if _out_of_order(r)]
+    if order:
+        flag(order, "dates out of order (sampling ≤ testing ≤ report date)", "日期顺序错误（采样 ≤ 检测 ≤ 报告日期）")
+    outside = [r for r in labs if r.sampled_on and not _in_period(r.sampled_on, r.year, r.month)]
+    if outside:
+        flag(outside, "sampled outside the period it reports", "采样日期不在报告所属期间内")
+    late = [r for r in labs if r.used_on and r.issued_on and r.issued_on > r.used_on]
+    if late:
+        flag(late, "issued after its value was used (used_on): the value cannot have come from this report",
+             "报告日期晚于数据使用日期：所用数值不可能来自该报告")
+    batches: dict[tuple, list] = {}
+    for r in labs:
+        if r.month:
+            batches.setdefault((r.source_id, r.parameter, r.issued_on), []).append(r)
+    for (_, _, day), group in batches.items():
+        if len({(r.year, r.month) for r in group}) >= BATCH_SAME_DAY:
+            flag(group, f"{len(group)} monthly reports issued on the same day {day}",
+                 f"{len(group)} 份月度报告在同一天（{day}）出具")
+    bad_moist = [r for r in labs if r.parameter == "moisture" and r.value is not None
+                 and not (MOISTURE_PCT[0] <= r.value < MOISTURE_PCT[1])]
+    if bad_moist:
+        f.add("R6.3-measured", WARNING, "screening — moisture outside 0–100 % (a mass fraction)", sheet,
+              [r.row for r in bad_moist], [r.report_id for r in bad_moist],
+              message_zh="筛查——全水分超出 0–100 %（质量分数）")
+        for r in bad_moist:
+            s.force(rows_of.get((r.source_id, r.year, r.month), ()), "R6.3-measured", "moisture outside 0–100 %",
+                    "全水分超出 0–100 %")
+    series: dict[tuple, list] = {}
+    for r in labs:
+        if r.month and r.value is not None:
+            series.setdefault((r.source_id, r.parameter, r.unit, r.year), []).append(r)
+    for (src, par, unit, year), group in series.items():
+        group.sort(key=lambda r: r.month)
+        vals = np.array([r.value for r in group])
+        out, const, rnd = series_flags(vals)
+        label = f"{src} · {par} · {unit} · {year}"
+        zh_par = PARAMETER_ZH[par]
+        if out.any():
+            flag([g for g, o in zip(group, out.tolist(), strict=True) if o],
+                 f"{par} far from the series median {float(np.median(vals)):g} ({label})",
+                 f"{zh_par}远离序列中位数 {float(np.median(vals)):g}（{label}）")
+        if const:
+            flag(group, f"{par} identical in all {len(vals)} months ({vals[0]:g}; {label})",
+                 f"{zh_par}在全部 {len(vals)} 个月完全相同（{vals[0]:g}；{label}）")
+        if rnd:
+            flag(group, f"{par} of every month has at most {ROUND_DIGITS} significant digits ({label})",
+                 f"{zh_par}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label}）")
+
+
+def _out_of_order(r) -> bool:
+    d = [x for x in (r.sampled_on, r.tested_on, r.issued_on) if x]
+    return any(a > b for a, b in zip(d, d[1:], strict=False))
+
+
+def _in_period(day: dt.date, year: int, month: int) -> bool:
+    return day.year == year and (month == 0 or day.month == month)
+
+
+def _activity_rows_by_source_period(t) -> dict[tuple[str, int, int], np.ndarray]:
+    """Activity-row positions per (source, year, month)."""
+    src = t.t("source_id")
+    nper = max(len(t.period_year), 1)
+    key = src.codes.astype(np.int64) * nper + t.period
+    order = np.argsort(key, kind="stable")
+    u, start = np.unique(key[order], return_index=True)
+    ends = [*start[1:].tolist(), len(order)]
+    out = {}
+    for k, a, b in zip(u.tolist(), start.tolist(), ends, strict=True):
+        sc, pc = divmod(k, nper)
+        out[(src.levels[sc], int(t.period_year[pc]), int(t.period_month[pc]))] = order[a:b]
+    return out
