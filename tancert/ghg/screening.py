@@ -75,6 +75,7 @@ def screen(inv: Inventory, f: Findings) -> Screen:
 def hampel(x: np.ndarray) -> np.ndarray:
     """Outlier mask of a series: robust z against the median and the MAD (scaled to σ for normal
     data), the scale floored at MAD_FLOOR × |median|."""
+    x = np.asarray(x, float)
     med = np.median(x)
     scale = max(1.4826 * float(np.median(np.abs(x - med))), MAD_FLOOR * abs(float(med)))
     if scale == 0:
@@ -84,6 +85,7 @@ def hampel(x: np.ndarray) -> np.ndarray:
 
 def too_round(x: np.ndarray) -> bool:
     """Every value non-zero with at most ROUND_DIGITS significant digits (e.g. 420, 8.5, 1300)."""
+    x = np.asarray(x, float)
     if not len(x) or (x == 0).any():
         return False
     e = np.floor(np.log10(np.abs(x))) - (ROUND_DIGITS - 1)
@@ -93,6 +95,7 @@ def too_round(x: np.ndarray) -> bool:
 
 def series_flags(values: np.ndarray) -> tuple[np.ndarray, bool, bool]:
     """(outlier mask, constant, too round) of one monthly series."""
+    values = np.asarray(values, float)
     if len(values) < MIN_SERIES:
         return np.zeros(len(values), bool), False, False
     const = bool(np.all(values == values[0])) and values[0] != 0
@@ -251,14 +254,14 @@ def _lab_reports(inv: Inventory, f: Findings, s: Screen) -> None:
         zh_par = PARAMETER_ZH[par]
         if out.any():
             flag([g for g, o in zip(group, out.tolist(), strict=True) if o],
-                 f"{par} far from the series median {float(np.median(vals)):g} ({label})",
-                 f"{zh_par}远离序列中位数 {float(np.median(vals)):g}（{label}）")
+                 f"outlier: {par} far from the series median {float(np.median(vals)):g} ({label})",
+                 f"异常值：{zh_par}远离序列中位数 {float(np.median(vals)):g}（{label}）")
         if const:
-            flag(group, f"{par} identical in all {len(vals)} months ({vals[0]:g}; {label})",
-                 f"{zh_par}在全部 {len(vals)} 个月完全相同（{vals[0]:g}；{label}）")
+            flag(group, f"constant series: {par} identical in all {len(vals)} months ({vals[0]:g}; {label})",
+                 f"序列恒定：{zh_par}在全部 {len(vals)} 个月完全相同（{vals[0]:g}；{label}）")
         if rnd:
-            flag(group, f"{par} of every month has at most {ROUND_DIGITS} significant digits ({label})",
-                 f"{zh_par}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label}）")
+            flag(group, f"too-round series: {par} of every month has at most {ROUND_DIGITS} significant digits ({label})",
+                 f"过于整齐：{zh_par}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label}）")
 
 
 def _out_of_order(r) -> bool:
