@@ -35,10 +35,11 @@ import numpy as np
 from .findings import WARNING, Findings
 from .importer import sheet_title
 from .inventory import Inventory
+from .keys import factorize
 
 # screening parameters of the certification body (not factors, not from a guideline: see the module doc)
 MIN_SERIES = 6  # monthly values a series needs before it is screened
-HAMPEL_K = 3.5  # robust z beyond which a month is an outlier
+HAMPEL_K = 3.0  # robust z beyond which a month is an outlier (the usual Hampel choice)
 MAD_FLOOR = 0.05  # relative floor of the robust scale: a near-constant series does not flag 1 % wiggles
 BATCH_SAME_DAY = 3  # monthly reports of one source and parameter issued on one day
 ROUND_DIGITS = 2  # significant digits of a "too round" value
@@ -102,42 +103,85 @@ def series_flags(values: np.ndarray) -> tuple[np.ndarray, bool, bool]:
     return (np.zeros(len(values), bool) if const else hampel(values)), const, (not const and too_round(values))
 
 
+def series_matrix_flags(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """series_flags on every row of a (series × 12 months) matrix at once (NaN: month absent):
+    (outlier mask per cell, constant per series, too round per series)."""
+    present = ~np.isnan(m)
+    live = present.sum(axis=1) >= MIN_SERIES
+    out = np.zeros(m.shape, bool)
+    const = np.zeros(len(m), bool)
+    rnd = np.zeros(len(m), bool)
+    if not live.any():
+        return out, const, rnd
+    x = m[live]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        med = np.nanmedian(x, axis=1)
+        dev = np.abs(x - med[:, None])
+        scale = np.maximum(1.4826 * np.nanmedian(dev, axis=1), MAD_FLOOR * np.abs(med))
+        c = (np.nanmax(x, axis=1) == np.nanmin(x, axis=1)) & (med != 0)
+        o = (dev > HAMPEL_K * scale[:, None]) & (scale[:, None] > 0) & ~c[:, None]
+        ax = np.abs(x)
+        step = 10.0 ** (np.floor(np.log10(np.where(ax > 0, ax, 1.0))) - (ROUND_DIGITS - 1))
+        is_round = np.isclose(np.round(x / step) * step, x, rtol=1e-12, atol=0) & (ax > 0)
+        r = np.all(is_round | np.isnan(x), axis=1) & ~c & ~np.any(ax == 0, axis=1)
+    out[live], const[live], rnd[live] = o, c, r
+    return out, const, rnd
+
+
 def _activity_series(inv: Inventory, f: Findings, s: Screen) -> None:
+    """Monthly series per (source, activity, unit, year): the months' sums of the quantity and the
+    months' means of a row's own NCV, screened as one matrix (no loop over series)."""
     t = inv.table
-    month = t.month
-    monthly = np.flatnonzero(month > 0)
-    if not len(monthly):
+    if not (t.period_month > 0).any():
         return
     src, act, unit = t.t("source_id"), t.t("activity"), t.t("unit")
-    year = t.year[monthly].astype(np.int64)
-    key = np.unique(np.stack([src.codes[monthly], act.codes[monthly], unit.codes[monthly], year]), axis=1,
-                    return_inverse=True)[1].reshape(-1)
-    ng = int(key.max()) + 1
-    gm = key * 12 + (month[monthly] - 1)  # (series, month)
-    q = t.num["quantity"][monthly]
-    sums = np.bincount(gm, weights=q, minlength=ng * 12).reshape(ng, 12)
-    present = np.bincount(gm, minlength=ng * 12).reshape(ng, 12) > 0
-    order = np.argsort(key, kind="stable")
-    bounds = np.searchsorted(key[order], np.arange(ng + 1))
-    ncv = t.num["ncv"][monthly]
-    ncv_given = ~np.isnan(ncv)
-    for g in range(ng):
-        months = np.flatnonzero(present[g])
-        rows_g = monthly[order[bounds[g]:bounds[g + 1]]]
-        i0 = rows_g[0]
-        label = f"{src[i0]} · {act[i0]} · {unit[i0]} · {int(t.year[i0])}"
-        _flag_series(t, f, s, "quantity", label, sums[g, months], months + 1, rows_g, month)
-        with_ncv = rows_g[ncv_given[order[bounds[g]:bounds[g + 1]]]]
-        if len(with_ncv) >= MIN_SERIES:  # the row's own NCV, month by month (a monthly lab value)
-            m_of = month[with_ncv]
-            um = np.unique(m_of)
-            mean = np.bincount(m_of, weights=t.num["ncv"][with_ncv], minlength=13)[um] / np.bincount(m_of)[um]
-            _flag_series(t, f, s, "ncv", label, mean, um, with_ncv, month)
+    parts = [(src.codes, len(src.levels)), (act.codes, len(act.levels)), (unit.codes, len(unit.levels)),
+             (t.period, len(t.period_year))]
+    cls, digits, _ = factorize(parts, len(t))  # one class per (source, activity, unit, period)
+    per = digits[:, 3]
+    pm, py = t.period_month[per], t.period_year[per]
+    keep = pm > 0
+    ser_key = np.stack([digits[:, 0], digits[:, 1], digits[:, 2], py])
+    _, ser = np.unique(ser_key[:, keep], axis=1, return_inverse=True)
+    ser = ser.reshape(-1)
+    sid = np.full(len(digits), -1, np.int64)
+    sid[keep] = ser
+    nser = int(ser.max()) + 1 if len(ser) else 0
+    q = np.bincount(cls, weights=t.num["quantity"], minlength=len(digits))
+    ncv = t.num["ncv"]
+    given = ~np.isnan(ncv)
+    for what in ("quantity", "ncv"):
+        if what == "quantity":
+            val = q
+        else:
+            if not given.any():
+                continue
+            n_given = np.bincount(cls[given], minlength=len(digits))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                val = np.bincount(cls[given], weights=ncv[given], minlength=len(digits)) / n_given
+            val[n_given == 0] = np.nan
+        m = np.full((nser, 12), np.nan)
+        m[sid[keep], pm[keep] - 1] = val[keep]
+        out, const, rnd = series_matrix_flags(m)
+        flagged = np.flatnonzero(out.any(axis=1) | const | rnd)
+        if not len(flagged):
+            continue
+        for g in flagged.tolist():
+            cg = np.flatnonzero(sid == g)
+            c0 = cg[0]
+            label = (f"{src.levels[digits[c0, 0]]} · {act.levels[digits[c0, 1]]} · {unit.levels[digits[c0, 2]]} · "
+                     f"{int(py[c0])}")
+            months = np.flatnonzero(~np.isnan(m[g])) + 1
+            rows_g = np.flatnonzero(np.isin(cls, cg))
+            if what == "ncv":
+                rows_g = rows_g[given[rows_g]]
+            _flag_series(t, f, s, what, label, m[g, months - 1], months, rows_g, t.month,
+                         (out[g, months - 1], bool(const[g]), bool(rnd[g])))
 
 
 def _flag_series(t, f: Findings, s: Screen, what: str, label: str, values: np.ndarray, months: np.ndarray,
-                 rows_g: np.ndarray, month: np.ndarray) -> None:
-    out, const, rnd = series_flags(values)
+                 rows_g: np.ndarray, month: np.ndarray, flags) -> None:
+    out, const, rnd = flags
     zh_what = PARAMETER_ZH[what]
     if out.any():
         bad = months[out]
