@@ -46,11 +46,11 @@ def draw_sample(inv: Inventory, seed: int, screen: screening.Screen | None = Non
     src = t.t("source_id")
     counts = inv.source_period_counts().sum(axis=1) if len(t) else np.zeros(len(src.levels), np.int64)
     sample = sampling.draw(src.codes, src.levels, counts, seed, t.rows, inv.source_block_counts() if len(t) else None)
-    if screen is not None and screen.forced:
-        pos = np.fromiter(screen.forced, np.int64, len(screen.forced))
+    if screen is not None and screen.blocks:
+        pos = screen.index
         sample.index = np.union1d(sample.index if sample.index is not None else np.zeros(0, np.int64), pos)
-        sample.forced = {int(t.rows[p]): [{"rule": r, "message": en, "message_zh": zh} for r, en, zh in v]
-                         for p, v in screen.forced.items()}
+        sample.forced_index = pos
+        sample._reasons = lambda: screen.reasons(t.rows)
     return sample
 
 
@@ -154,8 +154,8 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
 
     screen = screening.screen(inv, f)  # fraud and anomaly screening: flagged rows join the sample
     sample = draw_sample(inv, ds.settings.sampling_seed, screen)
-    extra = (f" (including {len(sample.forced)} flagged by the screening)", f"（含筛查标记的 {len(sample.forced)} 条）"
-             ) if sample.forced else ("", "")
+    n_forced = 0 if sample.forced_index is None else len(sample.forced_index)
+    extra = (f" (including {n_forced} flagged by the screening)", f"（含筛查标记的 {n_forced} 条）") if n_forced else ("", "")
     f.add("R6.2-sampling", INFO, f"verify {sample.size} of {sample.population} records{extra[0]}: {sample.method}; "
           f"seed {sample.seed}", sheet, None,
           message_zh=f"抽样核查 {sample.population} 条记录中的 {sample.size} 条{extra[1]}：{sample.method}；"

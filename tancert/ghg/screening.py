@@ -50,15 +50,34 @@ PARAMETER_ZH = {"ncv": "低位发热量", "cc": "单位热值含碳量", "moistu
 
 @dataclass
 class Screen:
-    """Activity-row positions forced into the sample, each with its reasons (rule, English, Chinese)."""
+    """Activity-row positions forced into the sample with their reasons: kept as (positions, reason)
+    blocks — a screening that flags 100,000 rows stores arrays — and turned into a row → reasons
+    mapping only when read (`reasons`)."""
 
-    forced: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+    blocks: list[tuple[np.ndarray, tuple[str, str, str]]] = field(default_factory=list)
 
     def force(self, positions, rule: str, en: str, zh: str) -> None:
-        for p in np.asarray(positions, np.int64).tolist():
-            reasons = self.forced.setdefault(p, [])
-            if (rule, en, zh) not in reasons:
-                reasons.append((rule, en, zh))
+        pos = np.asarray(positions, np.int64)
+        if len(pos):
+            self.blocks.append((pos, (rule, en, zh)))
+
+    @property
+    def index(self) -> np.ndarray:
+        """The forced row positions, ascending, each once."""
+        if not self.blocks:
+            return np.zeros(0, np.int64)
+        return np.unique(np.concatenate([p for p, _ in self.blocks]))
+
+    def reasons(self, rows: np.ndarray) -> dict[int, list[dict]]:
+        """Sheet row (rows[position]) → [{"rule", "message", "message_zh"}], each reason once."""
+        out: dict[int, list[dict]] = {}
+        for pos, (rule, en, zh) in self.blocks:
+            reason = {"rule": rule, "message": en, "message_zh": zh}
+            for r in rows[pos].tolist():
+                lst = out.setdefault(int(r), [])
+                if reason not in lst:
+                    lst.append(reason)
+        return dict(sorted(out.items()))
 
 
 def screen(inv: Inventory, f: Findings) -> Screen:
@@ -166,15 +185,22 @@ def _activity_series(inv: Inventory, f: Findings, s: Screen) -> None:
         flagged = np.flatnonzero(out.any(axis=1) | const | rnd)
         if not len(flagged):
             continue
-        for g in flagged.tolist():
-            cg = np.flatnonzero(sid == g)
-            c0 = cg[0]
+        # rows of every flagged series at once: one pass over the rows, one sort of the flagged ones
+        is_flagged = np.zeros(nser + 1, bool)
+        is_flagged[flagged] = True
+        row_ser = np.where(sid >= 0, sid, nser)[cls]
+        hit = np.flatnonzero(is_flagged[row_ser] & (given if what == "ncv" else True))
+        hit = hit[np.argsort(row_ser[hit], kind="stable")]
+        starts = np.searchsorted(row_ser[hit], flagged)
+        ends = np.searchsorted(row_ser[hit], flagged, side="right")
+        first_cls = np.full(nser, -1, np.int64)
+        first_cls[sid[keep][::-1]] = np.flatnonzero(keep)[::-1]
+        for g, a, b in zip(flagged.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            c0 = first_cls[g]
             label = (f"{src.levels[digits[c0, 0]]} · {act.levels[digits[c0, 1]]} · {unit.levels[digits[c0, 2]]} · "
                      f"{int(py[c0])}")
             months = np.flatnonzero(~np.isnan(m[g])) + 1
-            rows_g = np.flatnonzero(np.isin(cls, cg))
-            if what == "ncv":
-                rows_g = rows_g[given[rows_g]]
+            rows_g = hit[a:b]
             _flag_series(t, f, s, what, label, m[g, months - 1], months, rows_g, t.month,
                          (out[g, months - 1], bool(const[g]), bool(rnd[g])))
 
@@ -185,7 +211,9 @@ def _flag_series(t, f: Findings, s: Screen, what: str, label: str, values: np.nd
     zh_what = PARAMETER_ZH[what]
     if out.any():
         bad = months[out]
-        hit = rows_g[np.isin(month[rows_g], bad)]
+        sel = np.zeros(13, bool)
+        sel[bad] = True
+        hit = rows_g[sel[month[rows_g]]]
         med = float(np.median(values))
         detail = ", ".join(f"{m:02d}: {v:g}" for m, v in zip(bad.tolist(), values[out].tolist(), strict=True))
         en = f"{what} of month(s) {detail} far from the series median {med:g} ({label}): obtain the source document"
