@@ -38,14 +38,14 @@ KINDS = ("outlier", "constant", "round", "bounds", "lab-dates", "lab-batch", "la
 NCV_GAS = 389.31  # GJ/10^4Nm3, the library's natural-gas default (GB/T 32151.34 Table C.1)
 
 
-def clean(rng: np.random.Generator, n_sources: int) -> dict:
+def clean(rng: np.random.Generator, n_sources: int, noise: float = 0.04) -> dict:
     acts, labs = [], []
     for s in range(n_sources):
         sid = f"S{s:03d}"
         base = rng.uniform(5, 500)
         phase = rng.uniform(0, 2 * np.pi)
         for m in range(1, 13):
-            q = base * (1 + 0.15 * np.sin(2 * np.pi * m / 12 + phase)) * (1 + rng.normal(0, 0.04))
+            q = base * (1 + 0.15 * np.sin(2 * np.pi * m / 12 + phase)) * (1 + rng.normal(0, noise))
             ncv = NCV_GAS * (1 + rng.normal(0, 0.015))
             acts.append({"facility": "F", "source_id": sid, "period": f"2024-{m:02d}", "kind": "fuel",
                          "activity": "natural_gas", "quantity": round(float(q), 3), "unit": "10^4Nm3",
@@ -119,15 +119,16 @@ def main() -> int:
     ap.add_argument("--inventories", type=int, default=40, help="inventories per kind")
     ap.add_argument("--sources", type=int, default=25, help="sources per inventory")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--noise", type=float, default=0.04, help="month-to-month noise (σ, relative) of the clean series")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
-    print(f"{a.inventories} inventories per kind × {a.sources} sources × 12 months, seed {a.seed}")
+    print(f"{a.inventories} inventories per kind × {a.sources} sources × 12 months, seed {a.seed}, noise {a.noise:g}")
     print(f"{'kind':<10} {'recall':>8} {'FP rate':>8}   (injected / clean sources)")
     worst = (1.0, 0.0)
     for kind in KINDS:
         hit = inj = fp = negatives = 0
         for _ in range(a.inventories):
-            data = clean(rng, a.sources)
+            data = clean(rng, a.sources, a.noise)
             target = f"S{int(rng.integers(a.sources)):03d}"
             inject(rng, data, kind, target)
             flags = flagged_sources(data)[kind]

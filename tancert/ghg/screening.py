@@ -40,7 +40,7 @@ from .keys import factorize
 # screening parameters of the certification body (not factors, not from a guideline: see the module doc)
 MIN_SERIES = 6  # monthly values a series needs before it is screened
 HAMPEL_K = 3.0  # robust z beyond which a month is an outlier (the usual Hampel choice)
-MAD_FLOOR = 0.05  # relative floor of the robust scale: a near-constant series does not flag 1 % wiggles
+MAD_FLOOR = 0.10  # relative floor of the robust scale: a month must be ≥ 30 % off the median to be an outlier
 BATCH_SAME_DAY = 3  # monthly reports of one source and parameter issued on one day
 ROUND_DIGITS = 2  # significant digits of a "too round" value
 BANDS = {"NCV": (0.6, 1.4), "CC": (0.8, 1.25)}  # × the guideline default of the fuel
