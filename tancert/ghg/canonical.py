@@ -14,7 +14,7 @@ import numpy as np
 from .columns import ACTIVITY_COLUMNS, TEXT_KEYS, build_activity
 from .errors import ErrorList
 from .library import Library
-from .model import BoundaryChange, Dataset, Meter, Output, Settings, Source, Target
+from .model import BoundaryChange, Dataset, LabReport, Meter, Output, Settings, Source, Target
 
 
 def _num(v):
@@ -60,7 +60,9 @@ def canonical_inputs(ds: Dataset) -> dict:
         "outputs": [asdict(o) | {"quantity": _num(o.quantity)} for o in ds.outputs],
         "targets": [asdict(x) for x in ds.targets],
         "boundary_changes": [asdict(b) | {"base_year_tco2e": _num(b.base_year_tco2e)} for b in ds.boundary_changes],
-    }
+    } | ({"lab_reports": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(r).items()}
+                          for r in ds.lab_reports]}
+         if ds.lab_reports else {})  # only when given: records frozen before the sheet existed keep their hash
 
 
 def canonical_json(obj) -> bytes:
@@ -96,6 +98,7 @@ def dataset_from_canonical(d: dict, library: Library, origin: str = "") -> Datas
               for k, m in d["meters"].items()}
     return Dataset(settings, table, [Source(**s) for s in d["sources"]], meters, [Output(**o) for o in d["outputs"]],
                    [Target(**x) for x in d["targets"]], [BoundaryChange(**b) for b in d["boundary_changes"]],
-                   origin)
+                   origin, [LabReport(**(r | {k: day(r[k]) for k in ("sampled_on", "tested_on", "issued_on", "used_on")}))
+                            for r in d.get("lab_reports", [])])
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 
 import numpy as np
 
-from . import quality, sampling
+from . import quality, sampling, screening
 from .findings import BLOCKING, INFO, WARNING, Findings
 from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
@@ -42,13 +42,20 @@ REVIEW_FIELDS_ZH = {"data_source": "数据来源", "monitoring_method": "监测�
 CLASS_ZH = {"continuous": "连续测量", "intermittent": "间断测量", "estimated": "估算"}
 
 
-def draw_sample(inv: Inventory, seed: int) -> Sample:
+def draw_sample(inv: Inventory, seed: int, screen: screening.Screen | None = None) -> Sample:
     """R6.2-sampling: stratified by source, ⌈√n_s⌉ per stratum without replacement, reproducible
-    for a seed — the rule and how it is drawn: tancert.ghg.sampling."""
+    for a seed — the rule and how it is drawn: tancert.ghg.sampling. Rows the screening flagged
+    (screening.py) are added to the draw, each with why: the random part stays as drawn."""
     t = inv.table
     src = t.t("source_id")
     counts = inv.source_period_counts().sum(axis=1) if len(t) else np.zeros(len(src.levels), np.int64)
-    return sampling.draw(src.codes, src.levels, counts, seed, t.rows, inv.source_block_counts() if len(t) else None)
+    sample = sampling.draw(src.codes, src.levels, counts, seed, t.rows, inv.source_block_counts() if len(t) else None)
+    if screen is not None and screen.blocks:
+        pos = screen.index
+        sample.index = np.union1d(sample.index if sample.index is not None else np.zeros(0, np.int64), pos)
+        sample.forced_index = pos
+        sample._reasons = lambda: screen.reasons(t.rows)
+    return sample
 
 
 def _all_blank(cat) -> bool:
@@ -149,10 +156,14 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
     quality.check_representativeness(inv, f)  # R6.1-a
     quality.check_accuracy(inv, f)  # R6.1-c
 
-    sample = draw_sample(inv, ds.settings.sampling_seed)
-    f.add("R6.2-sampling", INFO, f"verify {sample.size} of {sample.population} records: {sample.method}; "
+    screen = screening.screen(inv, f)  # fraud and anomaly screening: flagged rows join the sample
+    sample = draw_sample(inv, ds.settings.sampling_seed, screen)
+    n_forced = 0 if sample.forced_index is None else len(sample.forced_index)
+    extra = (f" (including {n_forced} flagged by the screening)", f"（含筛查标记的 {n_forced} 条）") if n_forced else ("", "")
+    f.add("R6.2-sampling", INFO, f"verify {sample.size} of {sample.population} records{extra[0]}: {sample.method}; "
           f"seed {sample.seed}", sheet, None,
-          message_zh=f"抽样核查 {sample.population} 条记录中的 {sample.size} 条：{SAMPLE_METHOD_ZH}；随机种子 {sample.seed}")
+          message_zh=f"抽样核查 {sample.population} 条记录中的 {sample.size} 条{extra[1]}：{SAMPLE_METHOD_ZH}；"
+          f"随机种子 {sample.seed}")
     m = inv.library.method(ds.settings.method)
     f.add("R5.a", INFO, f"method {m.id} ({m.title}); GWP basis {inv.gwp_basis}", sheet_title("Settings"), None,
           message_zh=f"量化方法：{METHOD_TITLES_ZH.get(m.id, m.title)}；全球变暖潜势依据 IPCC {inv.gwp_basis}")

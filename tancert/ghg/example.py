@@ -74,3 +74,18 @@ def example_dataset() -> dict:
                      "target_year": 2025, "reduction_pct": 8}],
         "boundary_changes": [],
     }
+
+
+# worked example of the optional LabReports sheet (the template's "化验报告示例 LabReportsExample" sheet):
+# monthly gas-quality reports of S1, sampled in the month, tested and issued after, used after issue
+EXAMPLE_LAB_REPORTS = [
+    {"report_id": "GQ-2024-01", "source_id": "S1", "period": "2024-01", "parameter": "ncv", "value": 389.6,
+     "unit": "GJ/10^4Nm3", "laboratory": "某检测中心 Test Centre", "sampled_on": "2024-01-15",
+     "tested_on": "2024-01-17", "issued_on": "2024-01-22", "used_on": "2024-02-05"},
+    {"report_id": "GQ-2024-02", "source_id": "S1", "period": "2024-02", "parameter": "ncv", "value": 388.9,
+     "unit": "GJ/10^4Nm3", "laboratory": "某检测中心 Test Centre", "sampled_on": "2024-02-14",
+     "tested_on": "2024-02-16", "issued_on": "2024-02-21", "used_on": "2024-03-05"},
+    {"report_id": "CQ-2024-01", "source_id": "S1", "period": "2024-01", "parameter": "moisture", "value": 0.8,
+     "unit": "%", "laboratory": "某检测中心 Test Centre", "sampled_on": "2024-01-15",
+     "tested_on": "2024-01-17", "issued_on": "2024-01-22", "used_on": "2024-02-05"},
+]

@@ -23,9 +23,12 @@ from .library import Library, default_library
 from .model import (
     CHANGE_SYNONYMS,
     CHANGES,
+    LAB_PARAMETERS,
+    LAB_SYNONYMS,
     METER_CLASSES,
     BoundaryChange,
     Dataset,
+    LabReport,
     Meter,
     Output,
     Settings,
@@ -65,6 +68,12 @@ SHEETS = {
     "BoundaryChanges": SheetSpec("BoundaryChanges", "边界变更", (("facility", "设施"), ("change", "变更"),
                                                               ("year", "年度"), ("base_year_tco2e", "基准年排放tCO2e"),
                                                               ("note", "说明"))),
+    # optional: the laboratory reports behind measured NCV / carbon content / moisture (screening.py)
+    "LabReports": SheetSpec("LabReports", "化验报告", (("report_id", "报告编号"), ("source_id", "排放源编号"),
+                                                     ("period", "期间"), ("parameter", "检测项目"), ("value", "检测值"),
+                                                     ("unit", "单位"), ("laboratory", "检测机构"),
+                                                     ("sampled_on", "采样日期"), ("tested_on", "检测日期"),
+                                                     ("issued_on", "报告日期"), ("used_on", "数据使用日期"))),
 }
 
 
@@ -106,7 +115,7 @@ def _read_csv(p: Path) -> list[list]:
 
 
 def _snake(en: str) -> str:
-    return "boundary_changes" if en == "BoundaryChanges" else en.lower()
+    return {"BoundaryChanges": "boundary_changes", "LabReports": "lab_reports"}.get(en, en.lower())
 
 
 def _read_workbook(p: Path) -> dict[str, list[list]]:
@@ -135,10 +144,13 @@ def from_dict(data: dict, *, origin: str = "", library: Library | None = None) -
     settings = data.get("settings", {})
     grids["Settings"] = [["key", "value"]] + [[k, v] for k, v in settings.items()]
     for en, key in (("Activity", "activity"), ("Sources", "sources"), ("Meters", "meters"), ("Output", "output"),
-                    ("Targets", "targets"), ("BoundaryChanges", "boundary_changes")):
+                    ("Targets", "targets"), ("BoundaryChanges", "boundary_changes"), ("LabReports", "lab_reports")):
         recs = data.get(key)
         if recs is None:
             continue
+        if not isinstance(recs, list) or not all(isinstance(r, dict) for r in recs):
+            raise InputError([CellError(origin, None, key, f"{key!r} must be a list of objects",
+                                        f"{key!r} 必须是对象（object）列表")])
         cols = list(dict.fromkeys(k for r in recs for k in r))
         grids[en] = [cols] + [[r.get(c, "") for c in cols] for r in recs]
     return from_grids(grids, origin=origin, library=library, header_rows=1, record_numbers=True)
@@ -196,12 +208,13 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
     outputs = _records(grids, "Output", errors, header_rows, _output, record_numbers)
     targets = _records(grids, "Targets", errors, header_rows, _target, record_numbers)
     changes = _records(grids, "BoundaryChanges", errors, header_rows, _change, record_numbers)
+    labs = _records(grids, "LabReports", errors, header_rows, _lab_report, record_numbers)
     if settings.method not in lib.methods:
         known = ", ".join(lib.methods)
         errors.add(sheet_title("Settings"), None, "method", f"unknown method {settings.method!r}; use one of: {known}",
                    f"未知的方法学 {settings.method!r}；请使用以下之一：{known}")
     errors.raise_if_any()
-    return Dataset(settings, table, sources, meters, outputs, targets, changes, origin)
+    return Dataset(settings, table, sources, meters, outputs, targets, changes, origin, labs)
 
 
 def _settings(grid, errors: ErrorList, header_rows) -> Settings:
@@ -365,3 +378,27 @@ def _change(rec, row):
     return BoundaryChange(_str(rec, "facility", required=ch in ("acquired", "divested")), ch,
                           _num(rec, "year", required=True, integer=True), _num(rec, "base_year_tco2e"),
                           _str(rec, "note"), row)
+
+
+def _lab_report(rec, row):
+    """A LabReports row, as strict as the other sheets: a real period, a known parameter, a finite
+    number, real dates (their order is screened, not refused: a back-dated report is evidence)."""
+    period = rec.get("period", "")
+    ym = parse_period(period) if period not in ("", None) else None
+    if ym is None:
+        raise _Bad("period", f"{period!r} is not a period (YYYY-MM or YYYY)", f"{period!r} 不是期间（YYYY-MM 或 YYYY）")
+    par = _str(rec, "parameter", required=True)
+    par = LAB_SYNONYMS.get(par, par.lower())
+    if par not in LAB_PARAMETERS:
+        allowed = ", ".join(LAB_PARAMETERS)
+        raise _Bad("parameter", f"unknown parameter {par!r}; use one of: {allowed}",
+                   f"未知的检测项目 {par!r}；请使用以下之一：{allowed}（低位发热量、单位热值含碳量、全水分）")
+    value = _num(rec, "value", required=True)
+    if value < 0:
+        raise _Bad("value", "a measured value cannot be negative", "检测值不能为负数")
+    issued = _date(rec, "issued_on")
+    if issued is None:
+        raise _Bad("issued_on", "the report date (issued_on) is required", "必须填写报告日期（issued_on）")
+    return LabReport(_str(rec, "report_id", required=True), _str(rec, "source_id", required=True), ym[0], ym[1], par,
+                     value, _str(rec, "unit"), _str(rec, "laboratory"), _date(rec, "sampled_on"),
+                     _date(rec, "tested_on"), issued, _date(rec, "used_on"), row)

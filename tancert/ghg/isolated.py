@@ -81,9 +81,11 @@ def sample_records(result) -> list[dict]:
     if idx is None or not len(idx):
         return []
     out = []
+    forced = result.sample.forced
     for i in idx.tolist():
         y, m = int(t.year[i]), int(t.month[i])
-        out.append({
+        why = forced.get(int(t.rows[i]))
+        out.append(({"screening": why} if why else {}) | {
             "row": int(t.rows[i]), "source_id": t.t("source_id")[i], "facility": t.t("facility")[i],
             "period": f"{y:04d}" if m == 0 else f"{y:04d}-{m:02d}", "kind": t.t("kind")[i],
             "activity": t.t("activity")[i], "quantity": _cell(float(t.num["quantity"][i])), "unit": t.t("unit")[i],

@@ -322,6 +322,32 @@ class BoundaryChange:
     row: int = 0
 
 
+LAB_PARAMETERS = ("ncv", "cc", "moisture")  # what a laboratory report states (LabReports sheet)
+LAB_SYNONYMS = {"低位发热量": "ncv", "发热量": "ncv", "单位热值含碳量": "cc", "含碳量": "cc", "元素碳含量": "cc",
+                "全水分": "moisture", "水分": "moisture", "收到基水分": "moisture"}
+
+
+@dataclass
+class LabReport:
+    """One laboratory (chemical analysis) report behind a measured fuel parameter: the R6.2-crosscheck
+    evidence the MEE's falsification cases turned on (back-dated or batch-issued monthly coal tests,
+    invented moisture). Dates are datetime.date or None."""
+
+    report_id: str
+    source_id: str
+    year: int
+    month: int  # 0: a report covering the year
+    parameter: str  # LAB_PARAMETERS
+    value: float | None = None
+    unit: str = ""
+    laboratory: str = ""
+    sampled_on: object = None
+    tested_on: object = None
+    issued_on: object = None
+    used_on: object = None  # the day the value went into the ledger / the submitted report
+    row: int = 0
+
+
 @dataclass
 class Dataset:
     settings: Settings
@@ -332,3 +358,4 @@ class Dataset:
     targets: list[Target] = field(default_factory=list)
     boundary_changes: list[BoundaryChange] = field(default_factory=list)
     origin: str = ""  # file name, for messages
+    lab_reports: list[LabReport] = field(default_factory=list)

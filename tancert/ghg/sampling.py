@@ -41,6 +41,16 @@ class Sample:
     population: int
     strata: dict[str, dict] = field(default_factory=dict)  # source → {"population", "sample", "rows"}
     index: np.ndarray | None = None  # row positions in the activity table
+    # rows flagged by the screening (screening.py), added to the random draw: `forced` maps their
+    # sheet row → reasons [{"rule", "message", "message_zh"}], built when first read
+    forced_index: np.ndarray | None = None  # their positions
+    _reasons: object = None  # a function giving `forced`, called on first read
+
+    @property
+    def forced(self) -> dict[int, list[dict]]:
+        if callable(self._reasons):
+            self._reasons = self._reasons()
+        return self._reasons or {}
 
     @property
     def size(self) -> int:
@@ -48,7 +58,8 @@ class Sample:
 
     def as_dict(self) -> dict:
         return {"method": self.method, "seed": self.seed, "population": self.population, "size": self.size,
-                "strata": self.strata}
+                "strata": self.strata} | ({"forced": [{"row": r, "reasons": v} for r, v in self.forced.items()]}
+                                          if self.forced else {})
 
 
 def sample_size(n: int) -> int:

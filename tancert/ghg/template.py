@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from .columns import ACTIVITY_COLUMNS, ELECTRICITY_ACTIVITIES, HEAT_ACTIVITIES
-from .example import example_dataset
+from .example import EXAMPLE_LAB_REPORTS, example_dataset
 from .importer import SETTINGS_KEYS, SHEETS, sheet_title
 from .library import Library, default_library
-from .model import DATA_CLASSES, DISTRIBUTIONS, FACTOR_TYPES, FLOWS, KINDS, METER_CLASSES
+from .model import DATA_CLASSES, DISTRIBUTIONS, FACTOR_TYPES, FLOWS, KINDS, LAB_PARAMETERS, METER_CLASSES
 
 DATA_ROWS = 100_000  # rows covered by the validation lists
 SETTINGS_HELP = {
@@ -32,6 +32,19 @@ SOURCE_HELP = [
     ("technology（工艺/技术/设备类型）", "排放源的工艺、技术或设备类型；与活动数据表 factor_technology（因子适用工艺/设备）比较。"
      " Process, technology or equipment type of the source; compared with the Activity sheet's factor_technology (R6.1-a)."),
 ]
+LAB_HELP = {
+    "report_id": "化验报告编号 report number (required)",
+    "source_id": "排放源编号，同排放源表 source id as in Sources (required)",
+    "period": "报告所属期间 YYYY-MM（或 YYYY） month the report covers (required)",
+    "parameter": "ncv 低位发热量 / cc 单位热值含碳量 / moisture 全水分 (required)",
+    "value": "检测值，有限非负数 measured value, finite, ≥ 0 (required)",
+    "unit": "单位，如 GJ/t, tC/GJ, % unit",
+    "laboratory": "检测机构 laboratory",
+    "sampled_on": "采样日期 YYYY-MM-DD sampling date (within the period)",
+    "tested_on": "检测日期 YYYY-MM-DD testing date (≥ sampling date)",
+    "issued_on": "报告日期 YYYY-MM-DD report date (required, ≥ testing date)",
+    "used_on": "数据使用/报送日期 YYYY-MM-DD day the value went into the ledger or submitted report (≥ report date)",
+}
 
 
 def _lists(lib: Library) -> dict[str, list[str]]:
@@ -44,6 +57,7 @@ def _lists(lib: Library) -> dict[str, list[str]]:
         "meter_classes": list(METER_CLASSES), "factor_types": list(FACTOR_TYPES),
         "tiers": list("abcdef"), "distributions": list(DISTRIBUTIONS), "gases": lib.gases() + ["CO2e"],
         "methods": list(lib.methods), "gwp": ["SAR", "AR4", "AR5", "AR6"], "tables": list(lib.tables),
+        "lab_parameters": list(LAB_PARAMETERS),
     }
 
 
@@ -132,6 +146,19 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
                              "meter must not be declared estimated")
         if example:
             _rows(ws, cols, data[key], text, date)
+    # optional LabReports sheet (fraud screening, docs/ghg.md): empty in both templates; its worked
+    # example sits on a sheet the importer does not read, so the example workbook's inputs stay the
+    # worked example's
+    lab_cols = SHEETS["LabReports"].columns
+    for name, records in ((sheet_title("LabReports"), []), ("化验报告示例 LabReportsExample", EXAMPLE_LAB_REPORTS)):
+        ws = wb.add_worksheet(name)
+        _header(ws, lab_cols, zh, en)
+        j = [k for k, _ in lab_cols].index("parameter")
+        ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["lab_parameters"],
+                                                    "error_type": "warning"})
+        for k, (key, _) in enumerate(lab_cols):
+            ws.write_comment(1, k, LAB_HELP[key])
+        _rows(ws, lab_cols, records, text, date)
     ex = wb.add_worksheet("示例 Example")
     _header(ex, SHEETS["Activity"].columns, zh, en)
     _rows(ex, SHEETS["Activity"].columns, data["activity"][:30], text, date)
@@ -158,7 +185,7 @@ def _rows(ws, cols, records, text, date) -> None:
             v = r.get(key, "")
             if v in ("", None):
                 continue
-            if key in ("calibrated_on", "valid_until"):
+            if key in ("calibrated_on", "valid_until", "sampled_on", "tested_on", "issued_on", "used_on"):
                 ws.write_datetime(i, j, dt.datetime.fromisoformat(v), date)
             elif isinstance(v, str):
                 ws.write_string(i, j, v, text)  # text cells: Excel must not turn "2024-01" into a date

@@ -25,7 +25,13 @@ def test_client_upload_is_a_recorded_version_with_the_engine_result(p):
     assert up.total_tco2e == pytest.approx(5985.8, abs=0.1)
     assert up.blocking  # EM-02's calibration lapsed in the example
     # R6.2-sampling: seeded, stratified by source, ⌈√n⌉ per stratum; the rule is stated
-    assert len(up.sample) == 18 and "⌈√n⌉" in up.sample_rule and up.sample_seed == 20240101
+    assert "⌈√n⌉" in up.sample_rule and up.sample_seed == 20240101
+    assert sum(s["sample"] for s in up.results["sample"]["strata"].values()) == 18  # the random draw
+    # the fraud screening adds what it flags, with why: the example's gas and power are twelve
+    # identical months (constant series), so their 48 records join the 18 drawn ones
+    flagged = [r for r in up.sample if r.get("screening")]
+    assert len(flagged) == 48 and len(up.sample) == 56
+    assert all(x["rule"] == "R6.2-crosscheck" and "恒定" in x["message_zh"] for r in flagged for x in r["screening"])
     assert {r["source_id"] for r in up.sample} == {"S1", "S2", "S3", "S4", "S5", "S6"}
     ev = Event.objects.get(action="audit.inventory_uploaded")
     assert ev.data["sha256"] == up.sha256 and ev.data["version"] == 1
@@ -121,7 +127,8 @@ def test_freeze_needs_the_whole_sample_and_the_blocking_findings_confirmed(p, ru
     assert f["performance"]["baseline_used"] == pytest.approx(7496.9, abs=0.1)
     assert [t["target_id"] for t in f["performance"]["targets"]] == ["T1", "T2"]
     assert f["uncertainty"]["total"]["u_pct"] > 0 and f["factors_used"]
-    assert f["inputs_sha256"] == up.inputs_sha256 and f["verification"]["checked"] == 18
+    # the whole sample: the 18 drawn and the 48 the screening added overlap in 56 records
+    assert f["inputs_sha256"] == up.inputs_sha256 and f["verification"]["checked"] == 56
     assert Event.objects.get(action="audit.figures_frozen").data["record_sha256"] == frozen.record_sha256
 
 
