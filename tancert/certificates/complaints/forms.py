@@ -40,6 +40,10 @@ class ComplaintDecisionForm(forms.Form):
         ("", "—"), ("T1", "T1"), ("T2", "T2"), ("T3", "T3"), ("T4", "T4")])
 
 
+class AppealForm(forms.Form):
+    grounds = forms.CharField(label=_("Grounds of the appeal"), max_length=TEXT_MAX, widget=forms.Textarea)
+
+
 class AppealDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
     reasons = forms.CharField(label=_("Reasons"), max_length=TEXT_MAX, widget=forms.Textarea)

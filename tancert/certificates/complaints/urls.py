@@ -8,6 +8,7 @@ urlpatterns = [
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
     path("complaints/<int:pk>/<str:step>/", views.complaint_step, name="complaint_step"),
+    path("complaints/appeals/new/", views.appeal_new, name="appeal_new"),
     path("complaints/appeals/<int:pk>/", views.appeal, name="appeal"),
     path("complaints/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
 ]

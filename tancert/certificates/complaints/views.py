@@ -10,21 +10,24 @@ import io
 
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tancert.certificates.access import certificates_for
 from tancert.certificates.complaints import actions
 from tancert.certificates.complaints.access import appeals_for, complaints_for
 from tancert.certificates.complaints.forms import (
     AppealDecisionForm,
+    AppealForm,
     ComplaintDecisionForm,
     FindingsForm,
     InvestigatorForm,
     PublicComplaintForm,
 )
-from tancert.certificates.models import Certificate, Complaint
+from tancert.certificates.models import Certificate, Complaint, Decision
 from tancert.certificates.register import lookup
 from tancert.certificates.register.views import rate_limited
 from tancert.ui.actionview import perform, perform_form
@@ -62,9 +65,16 @@ def complaints(request):
         qs = qs.filter(state=state)
     if request.GET.get("format") == "xlsx":
         return _xlsx(qs)
+    appealable = suspended = ()
+    if request.user.is_client:
+        # What the client may appeal (CB-appeal-window is checked by the action when it does).
+        appealable = Decision.objects.filter(organisation_id=request.user.organisation_id,
+                                             outcome__in=[Decision.REFUSE, Decision.GRANT_REDUCED])[:50]
+        suspended = certificates_for(request.user).filter(
+            status__in=[Certificate.SUSPENDED, Certificate.WITHDRAWN])[:50]
     return render(request, "certificates/complaints/list.html", {
         "complaints": qs[:500], "appeals": appeals_for(request.user)[:500], "state": state,
-        "states": Complaint.STATES})
+        "states": Complaint.STATES, "appealable": appealable, "suspended": suspended})
 
 
 def _xlsx(qs) -> HttpResponse:
@@ -106,6 +116,31 @@ def complaint_step(request, pk: int, step: str):
     perform_form(request, form_class, action, c, by=request.user, success=_("Saved."),
                  invalid=_("Please correct the form."))
     return redirect("complaint", pk=c.pk)
+
+
+@login_required
+def appeal_new(request):
+    """The client appeals a decision (?decision=ID: refusal, reduced scope) or its certificate's suspension or
+    withdrawal (?certificate=ID&kind=suspension|withdrawal)."""
+    if not request.user.is_client:
+        raise PermissionDenied
+    decision = certificate = None
+    kind = request.GET.get("kind", "")
+    if request.GET.get("decision", "").isdigit():
+        decision = get_or_404(Decision.objects.filter(organisation_id=request.user.organisation_id),
+                              pk=int(request.GET["decision"][:18]))
+    elif request.GET.get("certificate", "").isdigit():
+        certificate = get_or_404(certificates_for(request.user), pk=int(request.GET["certificate"][:18]))
+    else:
+        raise Http404
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, result = perform(request, actions.lodge_appeal, by=request.user, decision=decision,
+                             certificate=certificate, kind=kind, form=form, **form.cleaned_data)
+        if ok:
+            return redirect("appeal", pk=result.pk)
+    return render(request, "certificates/complaints/appeal_new.html",
+                  {"form": form, "decision": decision, "certificate": certificate})
 
 
 @login_required
