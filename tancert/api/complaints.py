@@ -87,11 +87,11 @@ def complaint(request, complaint_id: Id):
     return complaint_out(get_or_404(complaints_for(request.user), pk=complaint_id))
 
 
-class InvestigatorIn(Schema):
+class ComplaintInvestigatorIn(Schema):
     investigator_id: Id
 
 
-class FindingsIn(Schema):
+class ComplaintFindingsIn(Schema):
     findings: Text
 
 
@@ -103,14 +103,14 @@ class ComplaintDecisionIn(Schema):
 
 
 @router.post("/complaints/{complaint_id}/investigator", response=ComplaintOut)
-def investigator(request, complaint_id: Id, payload: InvestigatorIn):
+def investigator(request, complaint_id: Id, payload: ComplaintInvestigatorIn):
     c = get_or_404(complaints_for(request.user), pk=complaint_id)
     person = get_or_404(User.objects.filter(organisation__isnull=True), pk=payload.investigator_id)
     return complaint_out(actions.assign_investigator(c, by=request.user, investigator=person))
 
 
 @router.post("/complaints/{complaint_id}/findings", response=ComplaintOut)
-def findings(request, complaint_id: Id, payload: FindingsIn):
+def findings(request, complaint_id: Id, payload: ComplaintFindingsIn):
     c = get_or_404(complaints_for(request.user), pk=complaint_id)
     return complaint_out(actions.record_findings(c, by=request.user, findings=payload.findings))
 

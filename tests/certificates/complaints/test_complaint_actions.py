@@ -78,7 +78,8 @@ def test_investigator_must_not_be_involved(p, cert, rule, judge):
     assert c.state == Complaint.INVESTIGATING
 
 
-def test_decided_by_someone_not_involved_after_investigation_and_answered(p, cert, rule, judge, mailoutbox):
+def test_decided_by_someone_not_involved_after_investigation_and_answered(p, cert, rule, judge, mailoutbox,
+                                                                          django_capture_on_commit_callbacks):
     c = actions.assign_investigator(public_complaint(cert), by=p.planner, investigator=p.outsider)
     with rule("CB-complaint-decide", field="outcome"):
         actions.decide_complaint(c, by=judge, outcome="not_upheld", response="经调查不成立")
@@ -89,7 +90,8 @@ def test_decided_by_someone_not_involved_after_investigation_and_answered(p, cer
         actions.decide_complaint(c, by=p.decider, outcome="not_upheld", response="经调查不成立")
     with rule("CB-complaint-decide", field="response"):
         actions.decide_complaint(c, by=judge, outcome="not_upheld", response=" ")
-    c = actions.decide_complaint(c, by=judge, outcome="not_upheld", response="经调查不成立")
+    with django_capture_on_commit_callbacks(execute=True):
+        c = actions.decide_complaint(c, by=judge, outcome="not_upheld", response="经调查不成立")
     assert c.state == Complaint.DECIDED and c.decided_by == judge
     assert any(c.reference in m.subject and m.to == ["wang@example.com"] for m in mailoutbox)
 
