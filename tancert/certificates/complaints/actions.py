@@ -161,7 +161,8 @@ def lodge_complaint(*, by, name: str, contact: str, text: str, certificate: Cert
 
 
 def _locked(c: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("certificate", "audit").get(pk=c.pk)
+    # Only the complaint's row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    return Complaint.objects.select_for_update().get(pk=c.pk)
 
 
 def assign_investigator(c: Complaint, *, by, investigator) -> Complaint:
