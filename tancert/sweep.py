@@ -8,7 +8,8 @@ claims its reminders through ``ops.reminders.remind_once`` so that a second run 
 - overdue surveillance, majors unverified after their deadline and ended suspensions are proposed to decision makers, holders are reminded
   when the renewal window opens (certificates/enforcement.py);
 - programme managers are reminded of programme windows closing within 30 days and of overdue ones;
-- the certificate administrators are reminded of the monthly regulator report.
+- the certificate administrators are reminded of the monthly regulator report;
+- programme managers are reminded of complaints not answered by their due day (CB-complaint-decide).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 from tancert.audits.programme.reminders import remind_programme_windows as programme_reminders
 from tancert.certificates import enforcement
 from tancert.certificates.actions import expire_certificates
+from tancert.certificates.complaints.actions import remind_complaints
 from tancert.certificates.export import regulator as export
 from tancert.clients.reminders import remind_acceptance_deadlines as acceptance_reminders
 from tancert.ops.reminders import SWEEP_RAN, remind_once
@@ -36,6 +38,7 @@ class SweepReport:
     renewal_reminded: list[str] = field(default_factory=list)
     windows_reminded: list[str] = field(default_factory=list)
     export_reminded: list[str] = field(default_factory=list)
+    complaints_reminded: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
@@ -44,7 +47,8 @@ class SweepReport:
                  ("withdrawals proposed (suspension ended)", self.withdrawal_proposed),
                  ("renewal reminders", self.renewal_reminded),
                  ("programme windows due or overdue", self.windows_reminded),
-                 ("regulator report reminders", self.export_reminded)]
+                 ("regulator report reminders", self.export_reminded),
+                 ("complaints due", self.complaints_reminded)]
         return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
 
 
@@ -59,6 +63,7 @@ def run(today: date | None = None) -> SweepReport:
     report.renewal_reminded = enforcement.remind_renewals(today)
     report.windows_reminded = programme_reminders(today)
     report.export_reminded = export.remind(today)
+    report.complaints_reminded = remind_complaints(today)
     # The day's run leaves its mark, so the administrator's home shows when the sweep last ran.
     remind_once(SWEEP_RAN, "sweep", today)
     return report

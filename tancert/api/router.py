@@ -16,6 +16,7 @@ from tancert.api import (
     certificates,
     checklists,
     clients,
+    complaints,
     contracts,
     errors,
     exports,
@@ -55,7 +56,9 @@ errors.install(api)
 # One router per area; the public register needs no login (its own auth=None inside register.py).
 errors.document(register.router, public=True, limited=True)
 api.add_router("/public", register.router)
+errors.document(complaints.public_router, public=True, limited=True)
+api.add_router("/public", complaints.public_router)
 for area in (clients, application_data, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
-             certificates, proposals, transfers, marks, exports, records):
+             certificates, proposals, complaints, transfers, marks, exports, records):
     errors.document(area.router)
     api.add_router("", area.router)

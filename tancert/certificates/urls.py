@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tancert.certificates.export.urls")),
     path("", include("tancert.certificates.marks.urls")),
     path("", include("tancert.certificates.transfer.urls")),
+    path("", include("tancert.certificates.complaints.urls")),
     path("", include("tancert.certificates.register.urls")),
     path("", include("tancert.certificates.proposals.urls")),
     path("certificates/<id:pk>/", views.certificate, name="certificate"),

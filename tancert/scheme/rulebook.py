@@ -32,6 +32,11 @@ from types import MappingProxyType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RULES_FILE = DATA_DIR / "rules.json"
+# The certification body's own duties (ISO/IEC 17021-1 and Chinese regulation), kept apart from the scheme's
+# keys: they are not in CEC-7048CMS-A/2, their key starts with "CB" and their section is the key "CB"
+# (docs/obligations.md). ``tancert rules`` reports them like the scheme's keys, in a section of their own.
+DUTIES_FILE = DATA_DIR / "duties.json"
+DUTY_PREFIX = "CB"
 TABLES_FILE = DATA_DIR / "tables.json"
 CLAUSE_TREE_GLOB = "clauses-tccaa39-2022-*.json"
 DEFAULT_CLAUSE_TREE_VERSION = "inferred-2026-11"
@@ -198,8 +203,9 @@ def _read_json(path: Path) -> dict:
 def load_rules() -> Mapping[str, Rule]:
     """All rules from ``rules.json``, key → Rule, in document order (read once, read-only)."""
     data = _read_json(RULES_FILE)
+    duties = _read_json(DUTIES_FILE) if DUTIES_FILE.exists() else {"rules": []}
     rules: dict[str, Rule] = {}
-    for row in data["rules"]:
+    for row in [*data["rules"], *duties["rules"]]:
         r = Rule(**row)
         if r.key in rules:
             raise ValueError(f"duplicate rule key {r.key!r} in {RULES_FILE}")
@@ -280,6 +286,16 @@ def rule(key: str) -> Rule:
         raise KeyError(
             f"unknown rule key {key!r} — not a key of CEC-7048CMS-A2.en.md ({len(rules)} keys){hint}"
         ) from None
+
+
+def is_duty(key: str) -> bool:
+    """A duty of the body (duties.json), not a key of the scheme."""
+    return key == DUTY_PREFIX or key.startswith(DUTY_PREFIX + "-")
+
+
+def scheme_keys() -> tuple[str, ...]:
+    """The keys of CEC-7048CMS-A/2 alone, in document order."""
+    return tuple(k for k in load_rules() if not is_duty(k))
 
 
 def all_keys() -> tuple[str, ...]:
@@ -388,6 +404,8 @@ __all__ = [
     "clause_tree",
     "clause_tree_versions",
     "focus_clause_map",
+    "is_duty",
     "load_rules",
     "rule",
+    "scheme_keys",
 ]

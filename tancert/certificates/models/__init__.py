@@ -6,6 +6,7 @@ package names every model so that they register with the app.
 - register.py: the public lookup log (R9.2-lookup)
 - marks.py: mark misuse (R11.1)
 - export.py: the regulator reports
+- complaints.py: complaints and appeals (ISO/IEC 17021-1 §9.8, §9.7)
 - proposals.py: suspension proposals from detected events (R9.2-T1…T4), the holder's evidence to lift one
 """
 
@@ -16,11 +17,13 @@ from tancert.certificates.models.certificate import (
     Decision,
     DecisionVote,
 )
+from tancert.certificates.models.complaints import Appeal, Complaint
 from tancert.certificates.models.export import RegulatorExport
 from tancert.certificates.models.marks import MarkMisuse
 from tancert.certificates.models.proposals import SuspensionEvidence, SuspensionProposal
 from tancert.certificates.models.register import LookupLog, LookupWindow
 from tancert.certificates.models.transfer import TransferReview
 
-__all__ = ["Certificate", "CertificateVersion", "ChangeRequest", "Decision", "DecisionVote", "LookupLog",
-           "LookupWindow", "MarkMisuse", "RegulatorExport", "SuspensionEvidence", "SuspensionProposal", "TransferReview"]
+__all__ = ["Appeal", "Certificate", "CertificateVersion", "ChangeRequest", "Complaint", "Decision", "DecisionVote",
+           "LookupLog", "LookupWindow", "MarkMisuse", "RegulatorExport", "SuspensionEvidence", "SuspensionProposal",
+           "TransferReview"]
