@@ -73,7 +73,7 @@ def _next_surveillance(org) -> int:
     return cert.audits.filter(kind=Audit.SURVEILLANCE).exclude(status=Audit.CANCELLED).count() + 1
 
 
-def _show_problems(form, problems) -> None:
+def _show_problems(form, problems, user) -> None:
     """Each problem next to the team field of the person it names (team-level ones on the leader)."""
     roles = {}
     for name in ("leader", "auditors", "experts"):
@@ -82,7 +82,7 @@ def _show_problems(form, problems) -> None:
             roles[u.pk] = name
     for pr in problems:
         v: RuleViolation = pr.to_violation()
-        form.add_error(roles.get(pr.auditor_id, "leader"), violation_text(v, request.user))
+        form.add_error(roles.get(pr.auditor_id, "leader"), violation_text(v, user))
 
 
 @login_required
@@ -113,7 +113,7 @@ def plan(request, application_id: int):
         need = teamcheck.need_for(org, start=d["start_date"], end=d["end_date"], auditor_days=d["auditor_days"])
         problems = teamcheck.team_problems(need, team) if d["end_date"] >= d["start_date"] else []
         if problems:
-            _show_problems(form, problems)
+            _show_problems(form, problems, request.user)
         elif request.method == "POST":
             cert = None if d["kind"] in (Audit.STAGE1, Audit.STAGE2) else programme_actions._active_certificate(org)
             ok, audit = perform(request, programme_actions.plan_audit, org, by=request.user, form=form, kind=d["kind"],
