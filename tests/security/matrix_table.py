@@ -107,14 +107,14 @@ def _pk(obj):
 PK_BY_SEGMENT = {
     "audits": lambda w: w.audit.pk, "applications": lambda w: w.app.pk, "certificates": lambda w: w.cert.pk,
     "organisations": lambda w: w.org.pk, "auditors": lambda w: w.p.lead.pk, "transfers": lambda w: MISSING,
-    "decisions": lambda w: MISSING, "me": lambda w: _pk(w.token), "accounts": lambda w: w.p.lead.pk,
+    "decisions": lambda w: MISSING, "complaints": lambda w: MISSING, "me": lambda w: _pk(w.token), "accounts": lambda w: w.p.lead.pk,
 }
 BY_NAME = {
     "org_id": lambda w: w.org.pk, "application_id": lambda w: w.app.pk, "app_id": lambda w: w.app.pk,
     "audit_id": lambda w: w.audit.pk, "cert_id": lambda w: w.cert.pk, "decision_id": lambda w: _pk(w.decision),
     "seq": lambda w: w.event.seq, "doc_id": lambda w: w.doc.pk, "finding_id": lambda w: _pk(w.finding),
     "upload_id": lambda w: _pk(w.upload), "entry_id": lambda w: _pk(w.evidence), "version": lambda w: 1,
-    "request_id": lambda w: MISSING, "deviation_id": lambda w: MISSING, "proposal_id": lambda w: MISSING, "review_id": lambda w: MISSING,
+    "request_id": lambda w: MISSING, "deviation_id": lambda w: MISSING, "complaint_id": lambda w: MISSING, "appeal_id": lambda w: MISSING, "step": lambda w: "investigator", "proposal_id": lambda w: MISSING, "review_id": lambda w: MISSING,
     "number": lambda w: w.cert.number, "code": lambda w: w.doc.code, "outcome": lambda w: "accept",
     "change": lambda w: "suspend", "day": lambda w: "2026-01-01", "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password", "note_id": lambda w: _pk(w.note), "user_id": lambda w: w.p.lead.pk,
@@ -267,6 +267,14 @@ WEB: dict[str, E] = {
     "passkey_remove": E(ANY, ids={"pk": MISSING}),  # someone's own passkeys only: a missing one is a message
     "remote_deviation_request": E({*OFFICE, *TEAM}),
     "remote_deviation_decide": E(missing=True),
+    "complaints_process": E(PUBLIC),
+    "complaint_public": E(PUBLIC),  # anyone may complain about a certificate in the register
+    "complaints": E(ANY),  # each sees only their own (access.complaints_for)
+    "complaint": E(missing=True),
+    "complaint_step": E(missing=True),
+    "appeal_new": E({'client_a', 'client_b'}),
+    "appeal": E(missing=True),
+    "appeal_decide": E(missing=True),
 }
 
 API: dict[str, E] = {
@@ -331,6 +339,17 @@ API: dict[str, E] = {
     "GET /audits/{audit_id}/findings": E({*OFFICE, *TEAM, 'client_a'}),
     "POST /audits/{audit_id}/findings": E(ANY),
     "GET /audits/{audit_id}/remote-deviations": E({*OFFICE, *TEAM}),
+    "GET /complaints": E(ANY),  # each sees only their own
+    "GET /complaints/{complaint_id}": E(missing=True),
+    "POST /complaints": E(ANY),
+    "POST /complaints/{complaint_id}/investigator": E(ANY),
+    "POST /complaints/{complaint_id}/findings": E(ANY),
+    "POST /complaints/{complaint_id}/decision": E(ANY),
+    "GET /appeals": E(ANY),
+    "GET /appeals/{appeal_id}": E(missing=True),
+    "POST /appeals": E(ANY),
+    "POST /appeals/{appeal_id}/decision": E(ANY),
+    "POST /public/certificates/{number}/complaints": E(PUBLIC),
     "POST /audits/{audit_id}/remote-deviations": E(ANY),
     "POST /audits/{audit_id}/remote-deviations/{deviation_id}/decision": E(ANY),
     "POST /audits/{audit_id}/complete": E(ANY),
