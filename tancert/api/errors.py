@@ -121,6 +121,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, ValidationError):  # the parser refused a value (api/parser.py): name it
+            return invalid_input(request, exc.__cause__)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     @api.exception_handler(lookup.Refused)

@@ -29,6 +29,7 @@ from tancert.api import (
     remote,
     transfers,
 )
+from tancert.api.parser import NulFreeParser
 from tancert.people.actions import user_for_token
 
 
@@ -47,6 +48,7 @@ api = NinjaAPI(
                 "the scheme's rule key.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api-v1",
+    parser=NulFreeParser(),
 )
 
 

@@ -6,6 +6,7 @@ cookie set by the switch in the header) changes the language.
 """
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -17,3 +18,38 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NulRefusedMiddleware:
+    """Refuse a request whose address, query or form fields carry the NUL character (0x00) with a 400.
+
+    PostgreSQL cannot compare or store NUL in text, so a NUL reaching a lookup (/register/<number>/, a search)
+    would end in a database error — a 500 on PostgreSQL while SQLite answered. Django's form fields refuse it
+    already; this covers the path, the query string and url-encoded bodies before any view runs. File uploads
+    (multipart) are not read here: a file may hold any bytes. JSON bodies: api/parser.py (docs/security.md).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path.startswith("/api/")
+        if "\x00" in request.path or (not api and "%00" in request.META.get("QUERY_STRING", "")) \
+                or self._form_has_nul(request):
+            if api:  # the API's error body, with a code every operation declares (api/errors.py)
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                message = _("The text contains a NUL character (0x00); remove it.")
+                return JsonResponse({"detail": message, "message": message, "field": None}, status=422)
+            raise BadRequest("NUL character in the request")  # Django answers with the 400 page
+        return self.get_response(request)
+
+    @staticmethod
+    def _form_has_nul(request) -> bool:
+        if request.method != "POST" or not request.content_type == "application/x-www-form-urlencoded":
+            return False
+        try:
+            return b"%00" in request.body or b"\x00" in request.body
+        except RequestDataTooBig:  # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE itself, later
+            return False

@@ -272,7 +272,7 @@ WEB: dict[str, E] = {
     "complaints": E(ANY),  # each sees only their own (access.complaints_for)
     "complaint": E(missing=True),
     "complaint_step": E(missing=True),
-    "appeal_new": E({'client_a', 'client_b'}),
+    "appeal_new": E(missing=True),  # the form opens for a decision or certificate action to appeal (?decision=…)
     "appeal": E(missing=True),
     "appeal_decide": E(missing=True),
 }

@@ -1,6 +1,7 @@
 """Sign-in pages beyond the password, mounted at /accounts/ (docs/security.md)."""
 
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from tancert.people.accounts import passkeys, views
 
@@ -8,10 +9,10 @@ urlpatterns = [
     path("verify/", views.verify, name="otp_verify"),
     path("two-factor/", views.enrol, name="otp_enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="otp_recovery_codes"),
-    path("passkeys/register/begin/", passkeys.BeginRegistration.as_view(), name="passkey_register_begin"),
-    path("passkeys/register/complete/", passkeys.CompleteRegistration.as_view(), name="passkey_register_complete"),
-    path("passkeys/verify/begin/", passkeys.BeginAuthentication.as_view(), name="passkey_verify_begin"),
-    path("passkeys/verify/complete/", passkeys.CompleteAuthentication.as_view(), name="passkey_verify_complete"),
+    path("passkeys/register/begin/", require_POST(passkeys.BeginRegistration.as_view()), name="passkey_register_begin"),
+    path("passkeys/register/complete/", require_POST(passkeys.CompleteRegistration.as_view()), name="passkey_register_complete"),
+    path("passkeys/verify/begin/", require_POST(passkeys.BeginAuthentication.as_view()), name="passkey_verify_begin"),
+    path("passkeys/verify/complete/", require_POST(passkeys.CompleteAuthentication.as_view()), name="passkey_verify_complete"),
     path("passkeys/recovery-codes/", views.passkey_recovery_codes, name="passkey_recovery_codes"),
     path("passkeys/<id:pk>/remove/", views.remove_passkey, name="passkey_remove"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
