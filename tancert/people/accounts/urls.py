@@ -1,18 +1,26 @@
 """Sign-in pages beyond the password, mounted at /accounts/ (docs/security.md)."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from tancert.people.accounts import passkeys, views
 
+
+def _ceremony(view):
+    """A passkey step: the browser's script POSTs it after the password (no passwordless sign-in), so anyone
+    not signed in goes to the login and a GET is a 405 (the persona matrix, docs/security.md)."""
+    return login_required(require_POST(view.as_view()))
+
+
 urlpatterns = [
     path("verify/", views.verify, name="otp_verify"),
     path("two-factor/", views.enrol, name="otp_enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="otp_recovery_codes"),
-    path("passkeys/register/begin/", require_POST(passkeys.BeginRegistration.as_view()), name="passkey_register_begin"),
-    path("passkeys/register/complete/", require_POST(passkeys.CompleteRegistration.as_view()), name="passkey_register_complete"),
-    path("passkeys/verify/begin/", require_POST(passkeys.BeginAuthentication.as_view()), name="passkey_verify_begin"),
-    path("passkeys/verify/complete/", require_POST(passkeys.CompleteAuthentication.as_view()), name="passkey_verify_complete"),
+    path("passkeys/register/begin/", _ceremony(passkeys.BeginRegistration), name="passkey_register_begin"),
+    path("passkeys/register/complete/", _ceremony(passkeys.CompleteRegistration), name="passkey_register_complete"),
+    path("passkeys/verify/begin/", _ceremony(passkeys.BeginAuthentication), name="passkey_verify_begin"),
+    path("passkeys/verify/complete/", _ceremony(passkeys.CompleteAuthentication), name="passkey_verify_complete"),
     path("passkeys/recovery-codes/", views.passkey_recovery_codes, name="passkey_recovery_codes"),
     path("passkeys/<id:pk>/remove/", views.remove_passkey, name="passkey_remove"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
