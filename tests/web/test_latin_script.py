@@ -104,6 +104,16 @@ SKIPPED = {
     "certificate_english": "POST only", "certificate_change_decide": "POST only",
     "certificate_lifecycle": "POST only",
     "certificate_pdf_en": "the English certificate, in English on purpose (R9.1 second language)",
+    "passkey_register_begin": "POST only (JSON for the browser's passkey prompt)",
+    "passkey_register_complete": "POST only (JSON for the browser's passkey prompt)",
+    "passkey_verify_begin": "POST only (JSON for the browser's passkey prompt)",
+    "passkey_verify_complete": "POST only (JSON for the browser's passkey prompt)",
+    "passkey_remove": "POST only",
+    "remote_deviation_request": "POST only", "remote_deviation_decide": "POST only",
+    "complaint_step": "POST only", "appeal_decide": "POST only",
+    "complaint": "no complaint in this world (complaints has the list)",
+    "appeal": "no appeal in this world (complaints has the list)",
+    "appeal_new": "opens for a decision to appeal (?decision=…); none was refused in this world",
 }
 
 
@@ -146,6 +156,7 @@ def world(p):
         "certificate_pdf": [cert.pk, 1], "register_certificate": [cert.number],
         "register_version": [cert.number, 1], "event": [Event.objects.order_by("-seq").first().seq],
         "contract_pdf": [app.pk], "auditor": [p.lead.pk], "application_eligibility": [app.pk],
+        "complaint_public": [cert.number], "certificate_evidence": [cert.pk],
     }
     return args
 
