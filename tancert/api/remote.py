@@ -30,7 +30,7 @@ class DeviationIn(Schema):
     not_remote: Text
 
 
-class DecisionIn(Schema):
+class DeviationDecisionIn(Schema):
     approve: bool
     reason: Text
 
@@ -85,7 +85,7 @@ def request_deviation(request, audit_id: Id, payload: DeviationIn):
 
 
 @router.post("/audits/{audit_id}/remote-deviations/{deviation_id}/decision", response=DeviationOut)
-def decide_deviation(request, audit_id: Id, deviation_id: Id, payload: DecisionIn):
+def decide_deviation(request, audit_id: Id, deviation_id: Id, payload: DeviationDecisionIn):
     audit = _staff_audit(request, audit_id)
     dev = get_or_404(audit.remote_deviations.all(), pk=deviation_id)
     return _out(actions.decide_deviation(dev, by=request.user, approve=payload.approve, reason=payload.reason))
