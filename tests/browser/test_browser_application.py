@@ -87,8 +87,8 @@ def test_client_applies_reviewer_requests_supplement_then_accepts(people, p, tmp
 
     # --- Details: the eligibility panel follows what the client types (htmx, unsaved) -----------------
     details = 'form[action$="/details/"]'
-    c2 = client.locator("#eligibility .rule", has_text=re.compile(r"^R7\.1-C2$"))
-    expect(client.locator("#eligibility .rule", has_text=re.compile(r"^R7\.1-C5$"))).to_be_visible()
+    c2 = client.locator('#eligibility [data-rule="R7.1-C2"]')
+    expect(client.locator('#eligibility [data-rule="R7.1-C5"]')).to_be_visible()
     expect(c2).to_have_count(0)
     client.fill(f"{details} input[name=cms_started_on]", (today - relativedelta(months=1)).isoformat())
     expect(c2).to_be_visible()  # running for one month only: not eligible (R7.1-C2)
@@ -98,10 +98,10 @@ def test_client_applies_reviewer_requests_supplement_then_accepts(people, p, tmp
     client.fill(f"{details} input[name=cms_started_on]", (today - relativedelta(months=8)).isoformat())
     expect(c2).to_have_count(0)  # corrected: the problem is gone before anything is saved
     client.check(f"{details} input[name=licences_applicable]")
-    expect(client.locator("#eligibility .rule", has_text=re.compile(r"^R7\.1-C3$"))).to_be_visible()
+    expect(client.locator('#eligibility [data-rule="R7.1-C3"]')).to_be_visible()
     client.fill(f"{details} textarea[name=licences]", "排污许可证 91110108MA0A0001001P，有效期至 2028-06-30")
     client.locator(f"{details} textarea[name=licences]").blur()
-    expect(client.locator("#eligibility .rule", has_text=re.compile(r"^R7\.1-C3$"))).to_have_count(0)
+    expect(client.locator('#eligibility [data-rule="R7.1-C3"]')).to_have_count(0)
     submit(client, details)
     expect(client.locator(".messages .error")).to_have_count(0)
     expect(client.locator(f"{details} input[name=base_year]")).to_have_value("2024")
