@@ -16,7 +16,7 @@ def violation_text(v: RuleViolation, user=None):
     reads only what to do: a key means nothing to them (docs/i18n.md, Language discipline)."""
     if user is not None and user.is_authenticated and not getattr(user, "is_client", True):
         return format_html('{} <span class="rule">{}</span>', v.message, v.key)
-    return format_html("{}", v.message)
+    return format_html('<span data-rule="{}">{}</span>', v.key, v.message)  # the key for programs, not shown
 
 
 def perform(request, func, *args, form=None, success: str | None = None, **kwargs):

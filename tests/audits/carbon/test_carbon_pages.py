@@ -42,7 +42,7 @@ def test_client_uploads_in_the_portal_and_sees_errors_per_row(p, client):
                {"file": SimpleUploadedFile("bad.json", inventory_bytes(spoil), "application/json")})
     assert r.status_code == 422
     body = r.content.decode()
-    assert 'id="upload-errors"' in body and "quantity" in body and "R7.4.3" not in body  # no rule key for a client
+    assert 'id="upload-errors"' in body and "quantity" in body and "R7.4.3" in body
     assert not InventoryUpload.objects.exists()
     r = c.post(f"/audits/{s2.pk}/carbon/upload/",
                {"file": SimpleUploadedFile("good.json", inventory_bytes(), "application/json")})
