@@ -58,3 +58,17 @@ def test_an_error_message_names_its_key_to_staff_only():
     shown = '<span data-rule="R12">请上传碳排放清单。</span>'  # the key only in an attribute, never as text
     assert str(violation_text(v, CLIENT)) == shown
     assert str(violation_text(v, SimpleNamespace(is_authenticated=False))) == shown
+
+
+def test_every_recorded_action_has_its_own_chinese_label():
+    """Each action the code appends (chain.append("x.y", …)) reads as itself on the records page, not as the
+    generic 系统记录 / 证书记录 fallback."""
+    import re
+    from pathlib import Path
+
+    from tancert.records.labels import ACTIONS
+
+    root = Path(__file__).resolve().parents[2] / "tancert"
+    appended = {m for f in root.rglob("*.py")
+                for m in re.findall(r'chain\.append\(\s*"([a-z_]+\.[a-z_]+)"', f.read_text(encoding="utf-8"))}
+    assert appended and sorted(appended - set(ACTIONS)) == []
