@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp_webauthn.models import WebAuthnCredential
 
 from tancert.people.accounts import actions, passkeys, twofactor
 from tancert.people.accounts.forms import ChangePasswordForm, CodeForm, ResetPasswordForm, UnlockForm
@@ -102,6 +103,8 @@ def passkey_recovery_codes(request):
 @login_required
 @require_POST
 def remove_passkey(request, pk: int):
+    # Only one's own passkeys are reachable here: another's (or none) is a plain 404, as every wall (ui/walls.py).
+    get_or_404(WebAuthnCredential.objects.all(), user=request.user, pk=pk)
     perform(request, actions.remove_passkey, request.user, pk, by=request.user, success=_("Passkey removed."))
     return redirect("me")
 
