@@ -215,6 +215,7 @@ class VerificationSignIn(Schema):
     recommendation: str
     deviations: str = ""
     combined_with: str = ""
+    cms_specific: str = ""  # required in a combined audit (R10-common)
     focus_notes: dict[str, str] = {}
 
 

@@ -164,7 +164,7 @@ def _finding_rows(audit: Audit) -> list[dict]:
 
 
 def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation: str, recommendation: str,
-                  combined_with: str = "", focus_notes: dict | None = None) -> dict:
+                  combined_with: str = "", focus_notes: dict | None = None, cms_specific: str = "") -> dict:
     """Everything the report states, in Chinese, as plain data (stored with the signed version)."""
     focus_notes = focus_notes or {}
     frozen = current_frozen(audit)
@@ -206,6 +206,7 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "recommendation": str(dict(Audit.RECOMMENDATIONS)[recommendation]), "recommendation_code": recommendation,
             # Without a text of the leader's, the systems the audit was planned as combined with (R10-time).
             "combined_with": combined_with.strip() or "、".join(x["name"] for x in audit.combined_with or []),
+            "cms_specific": cms_specific.strip(),
             "focus": focus, "findings": findings,
             "other_items": [i for i in items if i.get("kind") != "focus"],
             "carbon": carbon,
@@ -224,7 +225,7 @@ def render_pdf(content: dict, *, version: int, signed_by: str, signed_at: str, f
 
 
 def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommendation: str, deviations: str = "",
-                combined_with: str = "", focus_notes: dict | None = None) -> AuditReport:
+                combined_with: str = "", focus_notes: dict | None = None, cms_specific: str = "") -> AuditReport:
     """The team leader signs the report: a new PDF/A version, recorded with its SHA-256."""
     require_team(audit, by, leader=True)
     require(audit.status in (Audit.IN_PROGRESS, Audit.COMPLETED), "R7.5.1",
@@ -241,7 +242,13 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
                 _("Freeze the verified carbon figures before signing the report: it must state carbon performance "
                   "quantitatively."), field="frozen")
     content = build_content(audit, objectives=objectives, deviations=deviations, evaluation=evaluation,
-                            recommendation=recommendation, combined_with=combined_with, focus_notes=focus_notes)
+                            recommendation=recommendation, combined_with=combined_with, focus_notes=focus_notes,
+                            cms_specific=cms_specific)
+    # A combined audit (planned so, or stated by the leader) must keep the CMS's own requirements and key audit
+    # points identifiable in the report, in words of their own (R10-common), not only a mark on shared text.
+    require(not content["combined_with"] or bool(content["cms_specific"]), COMBINED_RULE,
+            _("This is a combined audit: describe the carbon management system's specific requirements and key audit "
+              "points, as audited, in their own section of the report."), field="cms_specific")
     # R10-common: in a combined audit the CMS-specific points stay identifiable (marked in the PDF).
     content["cms_specific_marked"] = bool(content["combined_with"])
     content["combined_rule"] = COMBINED_RULE if content["combined_with"] else None
@@ -264,6 +271,7 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
                            "frozen_version": frozen.version if frozen else None,
                            "inputs_sha256": frozen.inputs_sha256 if frozen else None,
                            "recommendation": recommendation, "combined_with": content["combined_with"],
+                           "cms_specific": bool(content["cms_specific"]),
                            "focus_items": [f["key"] for f in content["focus"]]})
     return report
 

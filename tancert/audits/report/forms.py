@@ -14,6 +14,9 @@ class SignReportForm(forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 2}))
     combined_with = forms.CharField(label=_("Combined with other management systems (leave empty if not)"),
                                     required=False, max_length=300)
+    cms_specific = forms.CharField(
+        label=_("Combined audit: the CMS's specific requirements and key audit points, as audited"), required=False,
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     evaluation = forms.CharField(label=_("Evaluation of the CMS's role in improving carbon performance"),
                                  widget=forms.Textarea(attrs={"rows": 4}))
     recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Audit.RECOMMENDATIONS)
@@ -31,5 +34,6 @@ class SignReportForm(forms.Form):
     def action_kwargs(self) -> dict:
         d = self.cleaned_data
         return {"objectives": d["objectives"], "deviations": d["deviations"], "combined_with": d["combined_with"],
+                "cms_specific": d["cms_specific"],
                 "evaluation": d["evaluation"], "recommendation": d["recommendation"],
                 "focus_notes": {key: d[name] for name, key in self.focus_keys if d.get(name)}}

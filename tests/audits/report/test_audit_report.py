@@ -95,13 +95,18 @@ def test_report_needs_objectives_evaluation_and_the_leader(p, rule):
             report.sign_report(s2, by=who, **SIGN)
 
 
-def test_combined_audit_keeps_cms_points_identifiable(p):
-    """R10-common: the CMS-specific sections are marked when the audit is combined."""
+def test_combined_audit_keeps_cms_points_identifiable(p, rule):
+    """R10-common: a combined audit's report states the CMS-specific requirements and key audit points in their own
+    words, and the CMS-specific sections are marked."""
     s2, _frozen = verified_and_frozen(p)
-    r = report.sign_report(s2, by=p.lead, **SIGN, combined_with="GB/T 23331-2020 能源管理体系")
+    with rule("R10-common", field="cms_specific"):
+        report.sign_report(s2, by=p.lead, **SIGN, combined_with="GB/T 23331-2020 能源管理体系")
+    r = report.sign_report(s2, by=p.lead, **SIGN, combined_with="GB/T 23331-2020 能源管理体系",
+                           cms_specific="关键审核点：锅炉燃气计量、碳排放数据质量控制计划的执行。")
+    assert r.content["cms_specific"].startswith("关键审核点")
     assert r.content["cms_specific_marked"] and r.content["combined_rule"] == "R10-common"
     text = pdf_text(r.pdf.open("rb").read())
-    assert "GB/T 23331-2020" in text and "结合审核" in text and "R10-common" not in text  # no key in a client document
+    assert "GB/T 23331-2020" in text and "结合审核" in text and "锅炉燃气计量" in text and "R10-common" not in text  # no key in a client document
     assert text.count("CMS") >= 1 + len(rulebook.FOCUS_ITEMS["initial"])
 
 
