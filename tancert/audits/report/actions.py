@@ -246,7 +246,7 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
                             cms_specific=cms_specific)
     # A combined audit (planned so, or stated by the leader) must keep the CMS's own requirements and key audit
     # points identifiable in the report, in words of their own (R10-common), not only a mark on shared text.
-    require(not content["combined_with"] or bool(content["cms_specific"]), COMBINED_RULE,
+    require(not content["combined_with"] or bool(content["cms_specific"]), "R10-common",
             _("This is a combined audit: describe the carbon management system's specific requirements and key audit "
               "points, as audited, in their own section of the report."), field="cms_specific")
     # R10-common: in a combined audit the CMS-specific points stay identifiable (marked in the PDF).
