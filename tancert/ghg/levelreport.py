@@ -35,7 +35,7 @@ def findings_table(findings: list[dict]) -> str:
         return "<p>无发现。</p>"
     return table(["规则", "检查项", "级别", "说明", "位置"],
                  [[f["rule"], f["check"], SEVERITY_ZH[f["severity"]], f["message_zh"],
-                   f"{f['sheet']}{' 第 %d 行' % f['row'] if f['row'] else ''}"] for f in findings])
+                   f"{f['sheet']} 第 {f['row']} 行" if f["row"] else f["sheet"]] for f in findings])
 
 
 def render(title: str, sections: list[str]) -> bytes:
