@@ -22,7 +22,6 @@ from tancert.ghg.units import UnitError, unit_scale
 
 from .workbook import SHEETS, Event, from_dict, from_grids
 
-RULE = "R5.d"
 C_PER_CO2 = 44 / 12
 _GAS_MASS = re.compile(r"^(t|kg|g)(CO2e|CO2)?$")
 _MASS = {"t": 1.0, "kg": 1e-3, "g": 1e-6}
@@ -161,10 +160,10 @@ def run(e: Event) -> Result:
             continue
         used.setdefault(prov["id"], prov)
         if any(m in str(prov["source"]) for m in ("示例", "EXAMPLE")):
-            f.add(RULE, "emission-factor", WARNING, f"factor {prov['id']} is an illustrative value; enter a sourced one",
+            f.add("R5.d", "emission-factor", WARNING, f"factor {prov['id']} is an illustrative value; enter a sourced one",
                   f"因子 {prov['id']} 为示例值；请填写有来源的因子", _t("Factors"), x.row if x else None)
         if prov["confidence"] == "unverified":
-            f.add(RULE, "emission-factor", WARNING, f"factor {prov['id']} is unverified in the reference",
+            f.add("R5.d", "emission-factor", WARNING, f"factor {prov['id']} is unverified in the reference",
                   f"因子 {prov['id']} 在参考资料中未核实", _t("Emissions"), r.row)
         rows.append({"row": r.row, "phase": r.phase, "category": r.category, "source": r.source, "quantity": r.quantity,
                      "unit": r.unit, "factor_id": prov["id"], "tco2e": round(t, 6)})
@@ -173,13 +172,13 @@ def run(e: Event) -> Result:
     offsets = _ledger(e, f)
     res = Result(e, rows, offsets, f, list(used.values()))
     if res.balance > 0:
-        f.add(RULE, "neutrality", BLOCKING,
+        f.add("R5.d", "neutrality", BLOCKING,
               f"emissions {res.total:,.3f} tCO2e exceed the retired offsets {res.retired:,.3f} tCO2e by "
               f"{res.balance:,.3f} tCO2e: the event is not carbon neutral",
               f"排放量 {res.total:,.3f} tCO2e 超过已注销的抵销量 {res.retired:,.3f} tCO2e，差额 {res.balance:,.3f} tCO2e："
               "该活动未实现碳中和", _t("Offsets"), None)
     g = guide()["guide"]
-    f.add(RULE, "guide", INFO, f"accounted by {g['title_en']} ({g['issuer']} {g['year']}; {g['confidence']})",
+    f.add("R5.d", "guide", INFO, f"accounted by {g['title_en']} ({g['issuer']} {g['year']}; {g['confidence']})",
           f"依据《{g['title_zh']}》（{g['year']}；可信度 {g['confidence']}）核算", _t("Settings"), None)
     return res
 
@@ -189,13 +188,13 @@ def _check_completeness(e: Event, rows: list[dict], f: Findings) -> None:
     present = {r["category"] for r in rows}
     for key, cat in g["categories"].items():
         if key not in present:
-            f.add(RULE, "completeness", WARNING, f"no emissions in the guide's category {cat['en']}; state why it is "
+            f.add("R5.d", "completeness", WARNING, f"no emissions in the guide's category {cat['en']}; state why it is "
                   "excluded (the guide's completeness principle, Art. 7)",
                   f"指南的排放源类别“{cat['zh']}”没有排放数据；请说明排除理由（指南第七条完整性原则）", _t("Emissions"), None)
     phases = {r["phase"] for r in rows}
     for key, ph in g["phases"].items():
         if key not in phases:
-            f.add(RULE, "completeness", WARNING, f"no emissions in the {ph['en']} phase", f"{ph['zh']}阶段没有排放数据",
+            f.add("R5.d", "completeness", WARNING, f"no emissions in the {ph['en']} phase", f"{ph['zh']}阶段没有排放数据",
                   _t("Emissions"), None)
 
 
@@ -207,23 +206,23 @@ def _ledger(e: Event, f: Findings) -> list[dict]:
         counted = True
         key = o.serial.replace(" ", "").upper()
         if key in seen:
-            counted = not f.add(RULE, "serial", BLOCKING,
+            counted = not f.add("R5.d", "serial", BLOCKING,
                                 f"serial {o.serial} was already used in row {seen[key]}: a retired unit offsets once",
                                 f"序列号 {o.serial} 已在第 {seen[key]} 行使用：同一注销单位只能抵销一次", _t("Offsets"), o.row)
         else:
             seen[key] = o.row
         if not kinds[o.type]["counts"]:
             counted = False
-            f.add(RULE, "offset-type", WARNING, f"{o.type} {o.serial} is not counted: {kinds[o.type]['why']}",
+            f.add("R5.d", "offset-type", WARNING, f"{o.type} {o.serial} is not counted: {kinds[o.type]['why']}",
                   f"{kinds[o.type]['zh']} {o.serial} 不计入抵销量：绿证不在指南所列的抵销方式中（参考资料 levels.md §5）",
                   _t("Offsets"), o.row)
         if not o.evidence or o.retired_on is None:
             counted = counted and not f.add(
-                RULE, "retirement", BLOCKING, f"{o.serial}: no retirement (cancellation) evidence or date — not counted",
+                "R5.d", "retirement", BLOCKING, f"{o.serial}: no retirement (cancellation) evidence or date — not counted",
                 f"{o.serial}：缺少注销证明或注销日期——不计入抵销量", _t("Offsets"), o.row)
         elif o.retired_on.year < o.vintage:
             counted = counted and not f.add(
-                RULE, "retirement", BLOCKING, f"{o.serial}: retired on {o.retired_on}, before its vintage {o.vintage}",
+                "R5.d", "retirement", BLOCKING, f"{o.serial}: retired on {o.retired_on}, before its vintage {o.vintage}",
                 f"{o.serial}：注销日期 {o.retired_on} 早于其年份 {o.vintage}", _t("Offsets"), o.row)
         out.append({"row": o.row, "type": o.type, "serial": o.serial, "vintage": o.vintage, "tco2e": o.quantity,
                     "unit": o.unit, "retired_on": o.retired_on.isoformat() if o.retired_on else None,
