@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from tancert.ghg.levelreport import findings_table, n, render, table
+from tancert.ghg.levelreport import confidence_zh, findings_table, n, render, table
 
 from .engine import guide
 
@@ -29,7 +29,7 @@ def render_pdf(result) -> bytes:
                    [[g["offsets"][o["type"]]["zh"], o["serial"], o["vintage"], f"{n(o['tco2e'])} {o['unit']}",
                      o["retired_on"] or "—", o["evidence"] or "—", "是" if o["counted"] else "否"] for o in d["offsets"]])
     factors = table(["因子", "数值", "单位", "来源", "可信度"],
-                    [[f["id"], f["value"], f["unit"], f["source"], f["confidence"]] for f in d["factors_used"]])
+                    [[f["id"], f["value"], f["unit"], f["source"], confidence_zh(f["confidence"])] for f in d["factors_used"]])
     return render("大型活动碳中和声明", [
         head, verdict, "<h2>按排放源类别</h2>", cats, "<h2>按阶段</h2>", phases, "<h2>抵销台账</h2>", ledger,
         "<h2>所用因子</h2>", factors, "<h2>检查发现（R5.d）</h2>", findings_table(d["findings"]),

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from html import escape
 
-from tancert.ghg.levelreport import findings_table, n, render, table
+from tancert.ghg.levelreport import confidence_zh, findings_table, n, render, table
 
 
 def render_pdf(result) -> bytes:
     d = result.to_json()
     m = d["methodology"]
     head = table(["项目", "内容"], [
-        ["项目名称", d["project"]], ["方法学", f"{m['code']} {m['name_zh']}（版本 {m['version']}，可信度 {m['confidence']}）"],
+        ["项目名称", d["project"]], ["方法学", f"{m['code']} {m['name_zh']}（版本 {m['version']}，可信度 {confidence_zh(m['confidence'])}）"],
         ["方法学来源", m["source"]], ["项目边界", d["boundary"]], ["基准线情景", d["baseline_scenario"]],
         ["计入期", f"{d['crediting_period']['start']} 至 {d['crediting_period']['end']}"]])
     totals = table(["基准线排放 BE", "项目排放 PE", "泄漏 LE", "减排量 ER = BE − PE − LE"],
@@ -23,7 +23,7 @@ def render_pdf(result) -> bytes:
                       n(p["leakage_tco2e"]), n(p["reductions_tco2e"]), "是" if p["in_crediting_period"] else "否"]
                      for p in d["by_period"]], {2, 3, 4, 5})
     factors = table(["因子", "数值", "单位", "来源", "可信度"],
-                    [[f["id"], f["value"], f["unit"], f["source"], f["confidence"]] for f in d["factors_used"]])
+                    [[f["id"], f["value"], f["unit"], f["source"], confidence_zh(f["confidence"])] for f in d["factors_used"]])
     return render("项目温室气体减排量报告", [
         head, "<h2>计入期合计（tCO2e）</h2>", totals, "<h2>各监测期</h2>", periods,
         f"<h2>基准线与公式</h2><p>{escape(m['baseline'])}</p><p>{escape(m['project_emissions'])}</p>",
