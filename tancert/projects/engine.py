@@ -9,6 +9,7 @@ crediting-period and double-claim. Only periods inside the crediting period coun
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +68,10 @@ def run(p: Project) -> Result:
     f = Findings()
     used: dict[str, dict] = {}
     _check_plan(p, meth, f)
-    _check_calibration(p, f)
+    errors = _check_calibration(p, f)
     rows = []
     for per in p.periods:
-        values = _values(p, meth, per, f)
+        values = _values(p, meth, per, f, errors)
         be, pe, extra = _emissions(p, meth, per, values, f, used)
         le = values.get("LE", 0.0)
         inside = p.crediting_start <= per.start and per.end <= p.crediting_end
@@ -94,7 +95,10 @@ def run(p: Project) -> Result:
 
 # ----- values per period
 
-def _values(p: Project, meth: Methodology, per: Period, f: Findings) -> dict[str, float]:
+def _values(p: Project, meth: Methodology, per: Period, f: Findings, uncalibrated: dict[int, float]
+            ) -> dict[str, float]:
+    """Each parameter's value in the period; a reading outside its meter's calibration is adjusted conservatively
+    by the meter's error (uncalibrated: reading row → error as a fraction; levels.md §3.2)."""
     out = {}
     names = list(meth.parameters) + (["LE"] if "LE" in p.plan else [])
     for name in names:
@@ -103,7 +107,9 @@ def _values(p: Project, meth: Methodology, per: Period, f: Findings) -> dict[str
         if plan is not None and plan.type == "default":
             out[name] = plan.value or 0.0
             continue
-        rs = [r.value for r in p.readings if r.period == per.id and r.parameter == name]
+        sign = {"down": -1.0, "up": 1.0}.get(spec.conservative if spec else "", 0.0)
+        rs = [r.value * (1 + sign * uncalibrated.get(r.row, 0.0))
+              for r in p.readings if r.period == per.id and r.parameter == name]
         if not rs:
             out[name] = 0.0
             if plan is not None:  # a parameter missing from the plan is reported once, by _check_plan
@@ -270,7 +276,15 @@ def _check_frequency(p: Project, plan, f: Findings) -> None:
                   f"{plan.name}：监测期 {per.id} 中 {cursor} 至 {per.end} 没有读数", _t("Readings"), None)
 
 
-def _check_calibration(p: Project, f: Findings) -> None:
+def _error(accuracy_class: str) -> float | None:
+    """The maximum permissible error of an accuracy class as a fraction ("0.5S" → 0.005), None if unreadable."""
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)", accuracy_class or "")
+    return float(m.group(1)) / 100 if m and float(m.group(1)) < 10 else None
+
+
+def _check_calibration(p: Project, f: Findings) -> dict[int, float]:
+    """Readings outside their meter's calibration: a blocking finding each, and the error to adjust them by."""
+    out: dict[int, float] = {}
     for r in p.readings:
         plan = p.plan.get(r.parameter)
         mid = r.meter_id or (plan.meter_id if plan else "")
@@ -281,11 +295,19 @@ def _check_calibration(p: Project, f: Findings) -> None:
             f.add("R5.c", "calibration", BLOCKING, f"meter {mid} of this reading is not in the Meters sheet",
                   f"该读数的计量器具 {mid} 不在计量器具工作表中", _t("Readings"), r.row)
         elif m.calibrated_on is None or m.valid_until is None or r.start < m.calibrated_on or r.end > m.valid_until:
-            f.add("R5.c", "calibration", BLOCKING,
+            err = _error(m.accuracy_class)
+            if err is not None:
+                out[r.row] = err
+            if f.add("R5.c", "calibration", BLOCKING,
                   f"meter {mid} was not in calibration for {r.start} – {r.end} (calibrated {m.calibrated_on or '—'}, "
-                  f"valid until {m.valid_until or '—'}); the methodology's conservative adjustment applies",
+                  f"valid until {m.valid_until or '—'}); the reading is adjusted conservatively by the class error "
+                  "(export × (1 − e), import and consumption × (1 + e))",
                   f"计量器具 {mid} 在 {r.start} 至 {r.end} 不在校准有效期内（校准日期 {m.calibrated_on or '—'}，有效期至 "
-                  f"{m.valid_until or '—'}）；须按方法学作保守调整", _t("Readings"), r.row)
+                  f"{m.valid_until or '—'}）；已按准确度等级误差作保守调整（上网电量 ×(1 − e)，下网电量和消耗量 ×(1 + e)）", _t("Readings"), r.row) and err is None:
+                f.add("R5.c", "calibration", BLOCKING,
+                      f"meter {mid}: accuracy class {m.accuracy_class or '—'} gives no error to adjust the reading by",
+                      f"计量器具 {mid}：准确度等级 {m.accuracy_class or '—'} 无法确定调整所用的误差", _t("Meters"), m.row)
+    return out
 
 
 # ----- crediting period and double claiming

@@ -27,6 +27,7 @@ class Parameter:
     meter: bool
     name_zh: str
     name_en: str
+    conservative: str = ""  # "down" or "up": the direction of an out-of-calibration adjustment
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Methodology:
     def describe(self) -> dict:
         keep = ("name_zh", "name_en", "effective", "source", "confidence", "baseline", "project_emissions",
                 "leakage", "weights", "weights_confidence", "factor_source", "equations_confidence",
-                "equations_note", "monitoring", "crediting_years_max")
+                "equations_note", "monitoring", "calibration_adjustment", "crediting_years_max")
         return {"code": self.code, "version": self.version, "table_sha256": table_sha256()} | {
             k: self.raw[k] for k in keep if k in self.raw}
 
@@ -75,7 +76,7 @@ def methodologies() -> dict[str, Methodology]:
         if m["kind"] not in KINDS:
             raise ValueError(f"{code}: unknown kind {m['kind']}")
         params = {k: Parameter(k, p["unit"], p["type"], p["aggregate"], p.get("frequency", ""), bool(p.get("meter")),
-                               p["name_zh"], p["name_en"]) for k, p in m["parameters"].items()}
+                               p["name_zh"], p["name_en"], p.get("conservative", "")) for k, p in m["parameters"].items()}
         out[code] = Methodology(code, m["kind"], m["name_zh"], m["name_en"], m["effective"], m["source"],
                                 m["confidence"], m["baseline"], m["project_emissions"], m["leakage"],
                                 int(m["crediting_years_max"]), params, dict(m.get("weights", {})), m)

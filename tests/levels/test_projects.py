@@ -131,6 +131,17 @@ def test_each_check_blocks_with_its_rule(change, check):
     assert ("R5.c", check) in _checks(check_dict(doc))
 
 
+def test_readings_outside_calibration_are_adjusted_conservatively():
+    doc = project_example()
+    _calibration(doc)  # October to December out of calibration; class 0.5S → e = 0.5 %
+    r = check_dict(doc)
+    assert ("R5.c", "calibration") in _checks(r)
+    h2 = r.to_json()["by_period"][1]
+    # by hand: 3 × 9,900 + 3 × (10,000 × 0.995 − 100 × 1.005) = 59,248.5 MWh × 0.6 tCO2/MWh
+    assert h2["net_mwh"] == pytest.approx(59_248.5)
+    assert h2["baseline_tco2e"] == pytest.approx(35_549.1)
+
+
 def test_reductions_outside_the_crediting_period_are_not_counted():
     doc = setting(project_example(), "crediting_start", "2024-07-01")
     d = check_dict(doc).to_json()
