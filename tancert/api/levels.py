@@ -2,7 +2,8 @@
 
 Stateless: the workbook is uploaded through the upload gate (records/uploads.py: type by content, size cap,
 zip limits), checked by the pure engine (tancert/projects, tancert/events) and answered as the CLI's `--json`;
-nothing is stored. A file the engine cannot read is 422 with its errors by sheet, row and column (English and
+nothing is stored, except by
+`/events/register`: the client's own event offsets, each serial once in the platform. A file the engine cannot read is 422 with its errors by sheet, row and column (English and
 Chinese). Any signed-in user may check a workbook: it shows nothing of anyone else's.
 """
 
@@ -12,11 +13,13 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
+from tancert.clients.offsets.actions import register_event_offsets
 from tancert.events import engine as events
 from tancert.events.template import write_template as event_template
 from tancert.ghg.errors import InputError
@@ -28,7 +31,7 @@ router = Router(tags=["project reductions and event neutrality"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _run(file: UploadedFile, check):
+def _run(file: UploadedFile, check, then=None):
     content = read(file)
     verdict = examine(content, allowed=("xlsx",))
     if not verdict.ok:
@@ -44,6 +47,8 @@ def _run(file: UploadedFile, check):
             return Status(422, {"detail": _("The workbook has %(n)d errors; nothing was computed. Correct them and "
                                             "upload it again.") % {"n": len(exc.errors)}, "field": "file",
                                 "errors": errors})
+    if then is not None:
+        return then(result, content)
     return result.to_json()
 
 
@@ -57,6 +62,21 @@ def project_check(request, file: File[UploadedFile]):
 def event_check(request, file: File[UploadedFile]):
     """Event carbon neutrality from a workbook (`tancert event template`): the keys of `tancert event check --json`."""
     return _run(file, events.check)
+
+
+@router.post("/events/register", response={201: dict})
+def event_register(request, file: File[UploadedFile]):
+    """The client registers its event's retired offsets: each serial offsets once in the whole platform (422 with
+    the serials already used); answers the check as `/events/check` plus `registered` (the serials recorded)."""
+    user = request.user
+    if not user.is_client or user.organisation_id is None:
+        raise PermissionDenied(_("Only the organisation itself registers the offsets of its event."))
+
+    def register(result, content):
+        rows = register_event_offsets(user.organisation, by=user, result=result, content=content)
+        return Status(201, result.to_json() | {"registered": [r.serial_as_given for r in rows]})
+
+    return _run(file, events.check, register)
 
 
 def _template(write, example: bool, name: str):

@@ -263,3 +263,7 @@ class Contract(models.Model):
     paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+")
     paid_at = models.DateTimeField(null=True, blank=True)
+
+
+# Retired offsets of events (R5.d) live in their own folder; imported here so that Django registers the model.
+from tancert.clients.offsets.models import RetiredOffset  # noqa: E402, F401

@@ -57,3 +57,40 @@ def test_bad_files_are_422_and_located(c, tmp_path):
     e = r.json()["errors"][0]
     assert (e["sheet"], e["row"], e["column"]) == ("排放 Emissions", 4, "quantity")
     assert "不是数字" in e["message_zh"] and "not a number" in e["message"]
+
+
+def _client(user):
+    _t, secret = create_api_token(user, "t", by=user if user.is_client else None)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def test_a_serial_offsets_once_in_the_whole_platform(p, tmp_path):
+    from tancert.clients.offsets.models import RetiredOffset
+    from tancert.events.template import write_template
+    from tancert.records.models import Event
+
+    content = write_template(tmp_path / "e.xlsx", example=True).read_bytes()
+    r = _upload(_client(p.reviewer), "/events/register", content)
+    assert r.status_code == 403  # staff register nothing for an organisation
+    r = _upload(_client(p.client_a), "/events/register", content)
+    assert r.status_code == 201, r.content
+    assert r.json()["registered"] == ["示例-CCER-0001", "示例-CEA-0001"]  # the green certificate does not count
+    assert Event.objects.filter(action="organisation.event_offsets_registered", organisation_id=p.org_a.pk).count() == 1
+    other = _client(p.client_b)
+    before = Event.objects.count()
+    r = _upload(other, "/events/register", content)  # the same serials for another event
+    assert r.status_code == 422 and r.json()["rule"] == "R5.d"
+    assert "示例-CCER-0001" in r.json()["message_zh"]
+    assert RetiredOffset.objects.count() == 2 and Event.objects.count() == before  # nothing half-written
+
+
+def test_the_database_refuses_a_serial_twice(p):
+    from django.db import IntegrityError, transaction
+
+    from tancert.clients.offsets.models import RetiredOffset
+
+    row = {"serial": "CCER-1", "serial_as_given": "CCER-1", "kind": "CCER", "vintage": 2024, "tco2e": 1.0,
+           "event_name": "x", "workbook_sha256": "0" * 64}
+    RetiredOffset.objects.create(organisation=p.org_a, **row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RetiredOffset.objects.create(organisation=p.org_b, **row)
