@@ -13,6 +13,8 @@
     tancert audit-time FILE.json     audit time with its justification (--json)
     tancert seal verify FILE         check a certificate's integrity seal offline
     tancert ghg …                    the GHG engine (no database needed)
+    tancert project template|check … project emission reductions, R5.c (docs/projects.md)
+    tancert event template|check …   large-event carbon neutrality, R5.d (docs/events.md)
     tancert <any manage.py command>  e.g. migrate, createsuperuser, runserver
 """
 
@@ -28,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
         from tancert.ghg.cli import main as ghg_main
 
         return ghg_main(argv[1:])
+    if argv and argv[0] in ("project", "event"):  # the project and event engines (no database needed)
+        if argv[0] == "project":
+            from tancert.projects.cli import main as level_main
+        else:
+            from tancert.events.cli import main as level_main
+
+        return level_main(argv[1:])
     if argv and argv[0] == "rules" and "--mutate" in argv:  # switch a key's checks off, run its tests
         from tancert.scheme.mutation import main as mutate_main
 

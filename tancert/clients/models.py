@@ -7,6 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# Retired offsets of events (R5.d) live in their own folder; imported here so that Django registers the model.
+from tancert.clients.offsets.models import RetiredOffset  # noqa: F401
+
 
 class Organisation(models.Model):
     name = models.CharField(_("legal name"), max_length=200)
@@ -263,3 +266,4 @@ class Contract(models.Model):
     paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+")
     paid_at = models.DateTimeField(null=True, blank=True)
+

@@ -15,6 +15,7 @@ SUBJECTS = {
 }
 
 ACTIONS = {
+    "organisation.event_offsets_registered": "登记活动碳中和抵销",
     "application.commitment_given": "签署申请承诺", "application.created": "创建认证申请",
     "application.document_not_applicable": "申请文件标为不适用", "application.document_uploaded": "上传申请文件",
     "application.simple_process_judged": "判定技术明晰、过程简单", "application.submitted": "提交认证申请",

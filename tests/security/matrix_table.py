@@ -285,6 +285,11 @@ API: dict[str, E] = {
     "GET /public/records/head": E(PUBLIC),
     "POST /organisations/register": E(PUBLIC),
     "GET /organisations": E(ANY),
+    "POST /projects/check": E(ANY),  # stateless: a workbook in, its figures out; nothing of anyone else's
+    "POST /events/check": E(ANY),
+    "POST /events/register": E(ANY),  # a body is needed first; the wall (clients only) is in tests/levels
+    "GET /projects/template": E(ANY),
+    "GET /events/template": E(ANY),
     "GET /organisations/{org_id}": E({*OFFICE, *TEAM, 'client_a'}),
     "PATCH /organisations/{org_id}": E({'client_a'}),
     "GET /organisations/{org_id}/records": E({*OFFICE, 'client_a', 'decider_who_audited'}),
