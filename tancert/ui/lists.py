@@ -211,9 +211,14 @@ def _headers(spec: ListSpec, query: Query) -> list[dict]:
 
 
 def _row(spec: ListSpec, obj) -> list[dict]:
-    return [{"text": text(col.value(obj)), "link": col.link(obj) if col.link else "",
-             "badge": col.badge(obj) if col.badge else "", "code": col.code(obj) if col.code else ""}
-            for col in spec.columns]
+    out = []
+    for col in spec.columns:
+        value = col.value(obj)
+        out.append({"text": text(value), "link": col.link(obj) if col.link else "",
+                    "badge": col.badge(obj) if col.badge else "", "code": col.code(obj) if col.code else "",
+                    # dates and numbers on one line: a date broken after its year reads as two values
+                    "nowrap": isinstance(value, (date, int, float, Decimal)) and not isinstance(value, bool)})
+    return out
 
 
 def page(request, spec: ListSpec, qs: QuerySet, template: str, context: dict | None = None):

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from tancert.audits.checklists import items as checklists
 from tancert.audits.checklists.actions import add_evidence, answer_remaining_conforming, start_checklist
-from tancert.audits.programme import actions as programme_actions
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import ChecklistAnswer, ChecklistItem, EvidenceEntry
+from tancert.audits.programme import actions as programme_actions
 from tancert.records.models import Event
 from tancert.scheme.violations import RuleViolation
 
