@@ -6,6 +6,9 @@ from tancert.audits import views
 
 urlpatterns = [
     path("audits/", views.audits, name="audits"),
+    path("audits/export.xlsx", views.audits_export, name="audits_export"),
+    path("findings/", views.findings, name="findings"),
+    path("findings/export.xlsx", views.findings_export, name="findings_export"),
     path("audits/<id:pk>/", views.audit, name="audit"),
     path("audits/<id:pk>/complete/", views.complete, name="audit_complete"),
     path("", include("tancert.audits.findings.urls")),

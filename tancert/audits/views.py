@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.audits import actions
-from tancert.audits.access import audits_for
+from tancert.audits.access import audits_for, findings_for
 from tancert.audits.checklists import items as checklist_items
 from tancert.audits.findings import actions as finding_actions
 from tancert.audits.findings.forms import FindingForm, ResponseForm
 from tancert.audits.forms import CompleteForm
+from tancert.audits.listing import AUDITS, FINDINGS
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import CheckIn, Checklist
 from tancert.audits.programme.views import audit_panel
@@ -20,14 +21,30 @@ from tancert.audits.remote.views import remote_panel
 from tancert.audits.stage1 import actions as stage1
 from tancert.people.models import Role
 from tancert.records.models import Event
+from tancert.ui import lists
 from tancert.ui.actionview import perform_form
 from tancert.ui.walls import get_or_404
 
 
 @login_required
 def audits(request):
-    qs = audits_for(request.user).select_related("organisation").order_by("-start_date")
-    return render(request, "audits/audits.html", {"audits": qs})
+    return lists.page(request, AUDITS, audits_for(request.user).select_related("organisation"), "audits/audits.html")
+
+
+@login_required
+def audits_export(request):
+    return lists.export(request, AUDITS, audits_for(request.user).select_related("organisation"))
+
+
+@login_required
+def findings(request):
+    return lists.page(request, FINDINGS, findings_for(request.user).select_related("audit__organisation"),
+                      "audits/findings.html")
+
+
+@login_required
+def findings_export(request):
+    return lists.export(request, FINDINGS, findings_for(request.user).select_related("audit__organisation"))
 
 
 @login_required

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audits/<id:audit_id>/decide/", views.decide, name="decide"),
     path("certificates/", views.certificates, name="certificates"),
     path("certificates/dashboard/", views.dashboard_page, name="certificate_dashboard"),
+    path("certificates/export.xlsx", views.certificates_export, name="certificates_export"),
     path("", include("tancert.certificates.export.urls")),
     path("", include("tancert.certificates.marks.urls")),
     path("", include("tancert.certificates.transfer.urls")),

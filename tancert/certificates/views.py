@@ -28,6 +28,7 @@ from tancert.certificates.forms import (
     SuspendForm,
     sites_text,
 )
+from tancert.certificates.listing import CERTIFICATES
 from tancert.certificates.marks.forms import MisuseForm
 from tancert.certificates.models import ChangeRequest, Decision, DecisionVote
 from tancert.certificates.proposals import actions as proposals
@@ -38,6 +39,7 @@ from tancert.people.models import Role
 from tancert.planning.programme import renewal_window
 from tancert.records import uploads
 from tancert.records.models import Event
+from tancert.ui import lists
 from tancert.ui.actionview import perform, perform_form
 from tancert.ui.walls import get_or_404
 
@@ -89,8 +91,12 @@ def issue(request, decision_id: int):
 
 @login_required
 def certificates(request):
-    qs = certificates_for(request.user).select_related("organisation")
-    return render(request, "certificates/certificates.html", {"certificates": qs})
+    return lists.page(request, CERTIFICATES, certificates_for(request.user), "certificates/certificates.html")
+
+
+@login_required
+def certificates_export(request):
+    return lists.export(request, CERTIFICATES, certificates_for(request.user))
 
 
 @login_required

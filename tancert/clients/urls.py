@@ -7,7 +7,9 @@ from tancert.clients.profile import views as data
 urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<id:pk>/archive.zip", views.organisation_archive_download, name="organisation_archive"),
+    path("organisations/export.xlsx", views.organisations_export, name="organisations_export"),
     path("applications/", views.applications, name="applications"),
+    path("applications/export.xlsx", views.applications_export, name="applications_export"),
     path("applications/new/", views.application_new, name="application_new"),
     path("applications/<id:pk>/", views.application, name="application"),
     path("applications/<id:pk>/documents/<str:code>/upload/", views.document_upload, name="document_upload"),

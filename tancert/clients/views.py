@@ -25,12 +25,14 @@ from tancert.clients.forms import (
     SignContractForm,
     SupplementForm,
 )
+from tancert.clients.listing import APPLICATIONS, ORGANISATIONS
 from tancert.clients.profile.views import SimpleProcessJudgementForm, data_forms, data_sections, details_form
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records import uploads
 from tancert.records.archive import organisation_archive
 from tancert.scheme import rulebook
+from tancert.ui import lists
 from tancert.ui.actionview import perform, perform_form
 from tancert.ui.walls import get_or_404
 
@@ -39,7 +41,12 @@ from tancert.ui.walls import get_or_404
 def organisations(request):
     if request.user.is_client:
         return redirect("organisation", request.user.organisation_id)
-    return render(request, "clients/organisations.html", {"organisations": organisations_for(request.user)})
+    return lists.page(request, ORGANISATIONS, organisations_for(request.user), "clients/organisations.html")
+
+
+@login_required
+def organisations_export(request):
+    return lists.export(request, ORGANISATIONS, organisations_for(request.user))
 
 
 @login_required
@@ -55,8 +62,13 @@ def organisation_archive_download(request, pk: int):
 
 @login_required
 def applications(request):
-    qs = applications_for(request.user).select_related("organisation").order_by("review_deadline", "-created_at")
-    return render(request, "clients/applications.html", {"applications": qs})
+    return lists.page(request, APPLICATIONS, applications_for(request.user).select_related("organisation"),
+                      "clients/applications.html")
+
+
+@login_required
+def applications_export(request):
+    return lists.export(request, APPLICATIONS, applications_for(request.user).select_related("organisation"))
 
 
 @login_required

@@ -6,7 +6,9 @@ from django.views.decorators.http import require_POST
 
 from tancert.records import chain, uploads
 from tancert.records.actions import attach_signed_original
+from tancert.records.listing import RECORDS
 from tancert.records.models import Event
+from tancert.ui import lists
 from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
 
@@ -15,9 +17,14 @@ from tancert.ui.walls import get_or_404
 def records(request):
     if not request.user.is_office:
         raise PermissionDenied
-    return render(request, "records/records.html", {
-        "result": chain.verify(), "events": Event.objects.order_by("-seq")[:100],
-    })
+    return lists.page(request, RECORDS, Event.objects.all(), "records/records.html", {"result": chain.verify()})
+
+
+@login_required
+def records_export(request):
+    if not request.user.is_office:
+        raise PermissionDenied
+    return lists.export(request, RECORDS, Event.objects.all())
 
 
 @login_required

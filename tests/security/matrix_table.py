@@ -275,6 +275,17 @@ WEB: dict[str, E] = {
     "appeal_new": E(missing=True),  # the form opens for a decision or certificate action to appeal (?decision=…)
     "appeal": E(missing=True),
     "appeal_decide": E(missing=True),
+    # The lists' exports (ui/lists.py): the rows of the page behind the same wall (a client its own, an outsider none).
+    "records_export": E({*OFFICE, 'decider_who_audited'}),
+    "organisations_export": E(ANY),
+    "applications_export": E(ANY),
+    "audits_export": E(ANY),
+    "findings": E(ANY),  # each sees the findings of the audits behind its wall
+    "findings_export": E(ANY),
+    "certificates_export": E(ANY),
+    "complaints_export": E(ANY),
+    "auditors_export": E({*OFFICE, 'decider_who_audited'}),
+    "checklist_conform_rest": E({*TEAM}),  # A's audit is closed: the action's message, nothing written
 }
 
 API: dict[str, E] = {

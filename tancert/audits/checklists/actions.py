@@ -248,3 +248,55 @@ def answer_items(audit: Audit, *, by, answers: dict[str, tuple[str, str]]) -> No
             _mark_in_progress(audit)
             chain.append("checklist.answered", subject=audit, by=by, organisation=audit.organisation_id,
                          summary=f"检查表 {len(done)} 项一并填写", data={"answers": done})
+
+
+def bulk_candidates(items) -> list[ChecklistItem]:
+    """The items "the remaining items conform" answers: still unanswered, and not a focus item. The focus items of
+    the audit type (R7.4.2-F…, R8.1.3-F…, R8.2.2-F…) are the scheme's own points of the audit; each is judged on its
+    own evidence, one by one, never in a batch (docs/audits.md §2)."""
+    return [i for i in items if not i.conformity and i.kind != ChecklistItem.FOCUS]
+
+
+def answer_remaining_conforming(audit: Audit, *, by, note: str = "", codes=None) -> list[ChecklistItem]:
+    """"The remaining items conform": every item of :func:`bulk_candidates` (only those of ``codes`` when given —
+    what the auditor saw and confirmed) is answered conforming in one transaction, with one answer and one record
+    event per item, as if answered one by one. An item without evidence gets ``note`` as its evidence entry, so
+    that closing the audit finds evidence on every conforming item (audits/actions.py); the note is then required.
+    Sent twice (a double click), the second finds nothing left and changes nothing."""
+    _require_member(audit, by)
+    _require_open(audit, "R7.4.2")
+    note = (note or "").strip()[:2000]
+    wanted = {str(c)[:40] for c in codes} if codes is not None else None
+    with transaction.atomic():
+        checklist = Checklist.objects.filter(audit=audit).first()
+        locked = ChecklistItem.objects.select_for_update().filter(checklist=checklist, conformity="").order_by(
+            "position") if checklist else ChecklistItem.objects.none()
+        items = [i for i in bulk_candidates(locked) if wanted is None or i.code in wanted]
+        require(bool(items), "R7.4.2", _("No unanswered item is left to answer together. Focus items are answered "
+                                         "one by one, each on its own evidence."), field="items")
+        with_evidence = set(EvidenceEntry.objects.filter(item__in=items).values_list("item_id", flat=True))
+        bare = [i.code for i in items if i.pk not in with_evidence]
+        require(bool(note) or not bare, "R7.4.2",
+                _("Items %(codes)s have no evidence yet: write what you saw, read or heard that shows they conform "
+                  "(it is recorded as evidence on each of them)."), field="note",
+                params={"codes": "、".join(bare[:10]) + ("…" if len(bare) > 10 else "")})
+        now = timezone.now()
+        for item in items:
+            item.conformity, item.reason, item.auditor = ChecklistItem.CONFORMING, "", by
+            item.version += 1
+            item.updated_at = now
+            item.save(update_fields=["conformity", "reason", "auditor", "version", "updated_at"])
+            entry_uuid = uuidlib.uuid4()
+            ChecklistAnswer.objects.create(uuid=entry_uuid, item=item, conformity=item.conformity, reason="",
+                                           version=item.version, by=by)
+            added = item.pk not in with_evidence
+            if added:
+                EvidenceEntry.objects.create(uuid=uuidlib.uuid4(), item=item, kind=EvidenceEntry.NOTE, text=note,
+                                             observed_at=now, recorded_by=by)
+            chain.append("checklist.answered", subject=audit, by=by, organisation=audit.organisation_id,
+                         summary=f"检查表 {item.code}：符合（其余条目一并确认）",
+                         data={"item": item.code, "conformity": item.conformity, "version": item.version,
+                               "uuid": str(entry_uuid), "together": len(items),
+                               "evidence": note if added else ""})
+        _mark_in_progress(audit)
+    return items

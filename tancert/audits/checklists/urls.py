@@ -4,6 +4,7 @@ from tancert.audits.checklists import views as v
 
 urlpatterns = [
     path("audits/<id:pk>/checklist/", v.checklist, name="audit_checklist"),
+    path("audits/<id:pk>/checklist/conform-rest/", v.conform_rest, name="checklist_conform_rest"),
     path("audits/<id:pk>/checklist/<id:item_id>/answer/", v.answer, name="checklist_answer"),
     path("audits/<id:pk>/checklist/<id:item_id>/evidence/", v.evidence, name="checklist_evidence"),
     path("audits/<id:pk>/checklist/<id:item_id>/finding/", v.finding_on_item, name="checklist_finding"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,13 @@ from tancert.audits import grades
 from tancert.audits.access import audit_for_staff
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklist_items
-from tancert.audits.checklists.actions import add_evidence, answer_item, start_checklist
+from tancert.audits.checklists.actions import (
+    add_evidence,
+    answer_item,
+    answer_remaining_conforming,
+    bulk_candidates,
+    start_checklist,
+)
 from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
@@ -32,12 +39,57 @@ def checklist(request, pk: int):
         ok, cl = perform(request, start_checklist, a, by=request.user)
     items = []
     if cl is not None:
-        items = cl.items.select_related("auditor").prefetch_related("evidence__recorded_by", "findings")
+        items = list(cl.items.select_related("auditor").prefetch_related("evidence__recorded_by", "findings"))
+    problems = {i.pk: why for i, why in checklist_items.open_items(a)}
+    rest = bulk_candidates(items)
     return render(request, "audits/checklist.html", {
         "audit": a, "checklist": cl, "items": items, "member": member and is_open,
         "conformities": ChecklistItem.CONFORMITIES, "evidence_kinds": EvidenceEntry.KINDS,
-        "grades": grades.choices(), "problems": {i.pk: why for i, why in checklist_items.open_items(a)},
+        "grades": grades.choices(), "problems": problems, "groups": sections(cl, items, problems),
+        "rest": rest, "rest_bare": [i for i in rest if not i.evidence.all()],
+        "focus_open": [i for i in items if not i.conformity and i.kind == ChecklistItem.FOCUS],
     })
+
+
+def sections(cl, items, problems) -> list[dict]:
+    """The checklist in sections a phone can fold: the focus items, each chapter of the criterion, the industry
+    overlays. A section with nothing left to answer and no problem starts folded."""
+    from tancert.scheme import rulebook
+
+    try:
+        tree = rulebook.clause_tree(cl.tree_version) if cl else None
+    except KeyError:
+        tree = None
+    groups: dict[str, dict] = {}
+    for item in items:
+        if item.kind == ChecklistItem.CLAUSE:
+            chapter = item.code.split(".")[0]
+            try:
+                clause = tree.clause(chapter) if tree else None
+                title = "" if clause is None else clause.title_zh if (get_language() or "zh").startswith("zh") \
+                    else clause.title_en
+            except (KeyError, AttributeError):
+                title = ""
+            key, title = f"clause-{chapter}", _("Clause %(n)s %(title)s") % {"n": chapter, "title": title}
+        elif item.kind == ChecklistItem.FOCUS:
+            key, title = "focus", _("Focus items")
+        else:
+            key, title = "overlay", _("Industry overlay")
+        g = groups.setdefault(key, {"key": key, "title": title.strip(), "items": [], "answered": 0, "open": False})
+        g["items"].append(item)
+        g["answered"] += bool(item.conformity)
+        g["open"] = g["open"] or not item.conformity or item.pk in problems
+    return list(groups.values())
+
+
+@login_required
+@require_POST
+def conform_rest(request, pk: int):
+    """"The remaining items conform" (confirmed on the page, docs/web.md "Confirmations")."""
+    a = audit_for_staff(request, pk)
+    perform(request, answer_remaining_conforming, a, by=request.user, note=request.POST.get("note", ""),
+            codes=request.POST.getlist("codes")[:1000] or None, success=_("The remaining items are recorded as conforming."))
+    return redirect(_checklist_url(a))
 
 
 def _item(request, pk, item_id):

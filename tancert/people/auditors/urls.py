@@ -6,6 +6,7 @@ from tancert.people.auditors import views
 
 urlpatterns = [
     path("", views.dashboard, name="auditors"),
+    path("export.xlsx", views.export, name="auditors_export"),
     path("cpd-plan/", views.cpd_plan, name="auditors_cpd_plan"),
     path("qualification-types/", views.qualification_type, name="auditors_qualification_type"),
     path("<id:pk>/", views.person, name="auditor"),

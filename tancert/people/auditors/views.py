@@ -28,9 +28,10 @@ from tancert.people.auditors.forms import (
     RegistrationForm,
     UnavailabilityForm,
 )
+from tancert.people.auditors.listing import AUDITORS
+from tancert.people.auditors.listing import people as auditor_list
 from tancert.people.auditors.snapshots import (
     REGISTER_ROLES,
-    overview,
     people_for,
     register_warnings,
     snapshots,
@@ -38,6 +39,7 @@ from tancert.people.auditors.snapshots import (
 from tancert.people.models import Role
 from tancert.people.models.auditors import CpdPlan, QualificationType, client_organisations
 from tancert.scheme import rulebook
+from tancert.ui import lists
 from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
 
@@ -117,12 +119,19 @@ def dashboard(request):
         raise PermissionDenied
     year = timezone.localdate().year
     editor = actions.can_edit(user)
-    return render(request, "people/auditors.html", {
-        "rows": overview(), "year": year, "plan": CpdPlan.objects.filter(year=year).first(),
+    return lists.page(request, AUDITORS, auditor_list(), "people/auditors.html", {
+        "year": year, "plan": CpdPlan.objects.filter(year=year).first(),
         "editor": editor, "plan_form": CpdPlanForm() if editor else None,
         "types": QualificationType.objects.all(),
         "type_form": QualificationTypeForm() if user.has_role(Role.SYSTEM_ADMIN) else None,
     })
+
+
+@login_required
+def export(request):
+    if not is_office(request.user):
+        raise PermissionDenied
+    return lists.export(request, AUDITORS, auditor_list())
 
 
 @login_required
