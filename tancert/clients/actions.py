@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, ApplicationDocument, Organisation
+from tancert.clients.scopes.actions import scope_problems
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people import creditcode
@@ -277,6 +278,7 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
     if app.industry_code is None:  # R7.3.2 draws the team's technical area from it
         problems.append(RuleViolation("RA", _("Choose your industry (Appendix A technical area) in the application "
                                               "data."), field="industry_code"))
+    problems.extend(scope_problems(app))  # R5.b–d: a level recorded without its standard or what it covers
     return problems
 
 
