@@ -4,6 +4,7 @@ and what it covers (R5.b–d). The form only carries the input; the rules are sc
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from tancert.scheme import levels as catalogue
 COVERS = {"product": _("Products covered (one per line)"), "project": _("Emission-reduction projects covered (one per "
                                                                           "line)"),
           "activity": _("Events covered (one per line)")}
+LEVEL = {"product": _("Product level"), "project": _("Project level"), "activity": _("Activity (event) level")}
 COVERED = {"product": _("Our CMS covers the product level (product carbon footprints)"),
            "project": _("Our CMS covers the project level (project emission reductions)"),
            "activity": _("Our CMS covers the activity level (events and their carbon neutrality)")}
@@ -35,10 +37,13 @@ class ScopeLevelsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for level in catalogue.OPTIONAL:
             self.fields[level] = forms.BooleanField(label=COVERED[level], required=False)
-            self.fields[f"{level}_standard"] = forms.ChoiceField(label=_("Quantification standard"),
+            # The level in each label: the error list at the top names the field without its fieldset.
+            self.fields[f"{level}_standard"] = forms.ChoiceField(label=format_lazy("{}：{}", LEVEL[level],
+                                                                                   _("Quantification standard")),
                                                                  choices=standard_choices(level), required=False)
             self.fields[f"{level}_standard_name"] = forms.CharField(
-                label=_("Designation and title of the standard you name"), required=False,
+                label=format_lazy("{}：{}", LEVEL[level], _("Designation and title of the standard you name")),
+                required=False,
                 max_length=catalogue.MAX_TEXT)
             self.fields[f"{level}_covers"] = forms.CharField(label=COVERS[level], required=False,
                                                              widget=forms.Textarea(attrs={"rows": 3}))
