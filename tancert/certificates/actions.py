@@ -19,6 +19,7 @@ from tancert.certificates.models import Certificate, CertificateVersion, Decisio
 from tancert.clients import actions as clients
 from tancert.clients.estimate import application_for
 from tancert.clients.models import Application
+from tancert.clients.scopes.actions import check_levels, set_scope_levels
 from tancert.clients.scopes.actions import entries as scope_entries
 from tancert.ops.notify import notify, organisation_users
 from tancert.people.actions import require_role
@@ -367,6 +368,13 @@ def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | N
                                          # the industry and its requirement carry over (R7.3.2, R3)
                                          industry_code=previous.industry_code if previous else None,
                                          industry_requirement=previous.industry_requirement if previous else "")
+        if previous is not None:
+            # The levels carry over too (R5.b–d), those still complete; the client reviews them in the draft.
+            carried, _incomplete = check_levels({r.level: {"standard": r.standard, "standard_name": r.standard_name,
+                                                          "covers": r.covers} for r in previous.scope_levels.all()})
+            if carried:
+                set_scope_levels(app, by=by, levels={c.level: {"standard": c.standard, "standard_name": c.standard_name,
+                                                               "covers": c.covers} for c in carried})
         locked = _locked(Certificate, cert.pk)
         require(locked.renewal_application_id is None, "R9.3-renewal",
                 _("A renewal application for this certificate exists already."), field="certificate")

@@ -3,10 +3,14 @@ show the levels and standards the application recorded — the real way, through
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
 from tancert.audits.models import Audit
+from tancert.certificates import actions as certs
+from tancert.clients.scopes.actions import entries as scope_entries
 
 from flow import certify, complete_application
 
@@ -41,3 +45,6 @@ def test_a_certified_cms_with_product_and_event_levels(p):
     assert "聚乙烯树脂" in page and "年度供应商大会" in page
     public = Client().get(f"/register/{cert.number}/").content.decode()
     assert "GB/T 24067-2024" in public and "DB44/T 2639-2025" in public
+    # The renewal application carries the levels over (R9.3-renewal), as a draft the client reviews.
+    renewal = certs.apply_for_renewal(cert, by=p.client_a, today=cert.expiry_date - timedelta(days=30))
+    assert [e["level"] for e in scope_entries(renewal)] == ["organisation", "product", "activity"]
