@@ -116,7 +116,7 @@ def complete_application(org, user, *, submit: bool = True, industry_code: int =
                                      cms_started_on=timezone.localdate() - relativedelta(months=6),
                                      industry_code=industry_code, industry_requirement=industry_requirement)
     if scope_levels:
-        from tancert.clients.scopes.actions import set_scope_levels
+        from tancert.clients.profile.actions import set_scope_levels
 
         set_scope_levels(app, by=user, levels=scope_levels)
     for meta in rulebook.APPLICATION_DOCUMENTS:

@@ -10,7 +10,8 @@ from pydantic import Field
 
 from tancert.api.schemas import Id
 from tancert.clients.access import applications_for
-from tancert.clients.scopes import actions as scopes
+from tancert.clients.profile import actions as profile
+from tancert.clients.scopes import rules as scopes
 from tancert.scheme import levels as catalogue
 from tancert.ui.walls import get_or_404
 
@@ -77,7 +78,7 @@ def put_scope_levels(request, app_id: Id, payload: ScopeLevelsIn):
     or without what it covers is a 422 with the level's rule key (R5.b, R5.c, R5.d) and the field."""
     app = get_or_404(applications_for(request.user), pk=app_id)
     given = scopes.levels_from_list([item.dict() for item in payload.levels])
-    scopes.set_scope_levels(app, by=request.user, levels=given)
+    profile.set_scope_levels(app, by=request.user, levels=given)
     app.refresh_from_db()
     return _out(app)
 

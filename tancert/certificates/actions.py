@@ -19,8 +19,9 @@ from tancert.certificates.models import Certificate, CertificateVersion, Decisio
 from tancert.clients import actions as clients
 from tancert.clients.estimate import application_for
 from tancert.clients.models import Application
-from tancert.clients.scopes.actions import check_levels, set_scope_levels
-from tancert.clients.scopes.actions import entries as scope_entries
+from tancert.clients.profile.actions import set_scope_levels
+from tancert.clients.scopes.rules import check_levels
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.ops.notify import notify, organisation_users
 from tancert.people.actions import require_role
 from tancert.people.models import Role

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, ApplicationDocument, Organisation
-from tancert.clients.scopes.actions import scope_problems
+from tancert.clients.scopes.rules import scope_problems
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people import creditcode
@@ -278,7 +278,6 @@ def eligibility_problems(app: Application, on: date | None = None) -> list[RuleV
     if app.industry_code is None:  # R7.3.2 draws the team's technical area from it
         problems.append(RuleViolation("RA", _("Choose your industry (Appendix A technical area) in the application "
                                               "data."), field="industry_code"))
-    problems.extend(scope_problems(app))  # R5.b–d: a level recorded without its standard or what it covers
     return problems
 
 
@@ -308,7 +307,8 @@ def document_warnings(app: Application, on: date | None = None) -> list[str]:
 def submit_application(app: Application, *, by) -> Application:
     """Submit (or resubmit after a supplement). Documents complete → the 3-working-day clock starts."""
     _editable(app, by)
-    problems = eligibility_problems(app)
+    # R5.b–d: a level recorded without its standard or what it covers blocks the submission too.
+    problems = eligibility_problems(app) + scope_problems(app)
     if problems:
         raise problems[0]
     now = timezone.now()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from tancert.clients.scopes.actions import level_codes
+from tancert.clients.scopes.rules import level_codes
 from tancert.planning import audittime, offsite
 
 VALID_SYSTEM_CODES = {"EnMS": "enms", "EMS": "ems", "QMS": "qms", "OHSMS": "ohsms"}

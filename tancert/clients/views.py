@@ -26,7 +26,7 @@ from tancert.clients.forms import (
     SupplementForm,
 )
 from tancert.clients.profile.views import SimpleProcessJudgementForm, data_forms, data_sections, details_form
-from tancert.clients.scopes.actions import entries as scope_entries
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records import uploads

@@ -25,7 +25,7 @@ from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
 from tancert.clients.contracts import actions as contracts
 from tancert.clients.profile import actions as profile
-from tancert.clients.scopes.actions import set_scope_levels
+from tancert.clients.profile.actions import set_scope_levels
 from tancert.demo import audits as demo_audit
 from tancert.demo.carbon import seed_inventory, verify_carbon
 from tancert.demo.certificates import seed_lifecycle  # English version, a change under review

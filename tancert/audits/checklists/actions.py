@@ -21,7 +21,7 @@ from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistAnswer, ChecklistItem, EvidenceEntry
 from tancert.clients.estimate import application_for
-from tancert.clients.scopes.actions import entries as scope_entries
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.records import chain, uploads
 from tancert.records.filetypes import ALLOWED
 from tancert.scheme import rulebook

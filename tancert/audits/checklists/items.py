@@ -112,7 +112,7 @@ def level_specs(audit_kind: str, levels, clause_key: str) -> list[ItemSpec]:
 def specs_for(audit_kind: str, areas=(), version: str | None = None,
               levels=()) -> tuple[str, list[ItemSpec], list[dict]]:
     """(policy version, items in order, overlays used) for a new checklist of this audit type; ``levels`` are
-    the covered levels as clients/scopes/actions.entries gives them."""
+    the covered levels as clients/scopes/rules.entries gives them."""
     policy = load_policy()
     kind = policy["kinds"].get(audit_kind)
     if kind is None and audit_kind not in RULE_BOOK_FOCUS:

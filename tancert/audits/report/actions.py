@@ -20,7 +20,7 @@ from tancert.audits.models.report import AuditReport
 from tancert.audits.remote import actions as remote
 from tancert.audits.team import require_team
 from tancert.clients.estimate import application_for
-from tancert.clients.scopes.actions import entries as scope_entries
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.ghg.report import bar_chart, trend_chart
 from tancert.pdfkit import html_to_pdf
 from tancert.records import chain

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.estimate import estimate_for_application
 from tancert.clients.models import Application, Contract
-from tancert.clients.scopes.actions import entries as scope_entries
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role

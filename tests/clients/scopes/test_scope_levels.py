@@ -10,10 +10,12 @@ from django.test import Client
 from tancert.clients import actions as clients
 from tancert.clients import estimate
 from tancert.clients.models import ScopeLevel
-from tancert.clients.scopes import actions as scopes
+from tancert.clients.profile.actions import set_scope_levels
+from tancert.clients.scopes import rules as scopes
 from tancert.people.actions import create_api_token
 from tancert.records.labels import ACTIONS
 from tancert.records.models import Event
+from tancert.scheme.violations import RuleViolation
 
 from flow import complete_application
 
@@ -32,7 +34,7 @@ def draft(p):
 def test_recorded_levels_are_read_by_audit_time_and_recorded_in_chinese(p, draft):
     days_org_only = estimate.audit_time_for_application(draft).planned_days
     assert estimate.profile_for_application(draft).scope_levels == frozenset({"organisation"})
-    scopes.set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT, "project": PROJECT})
+    set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT, "project": PROJECT})
     assert estimate.profile_for_application(draft).scope_levels == frozenset({"organisation", "product", "project"})
     result = estimate.audit_time_for_application(draft)
     assert result.planned_days > days_org_only
@@ -44,9 +46,9 @@ def test_recorded_levels_are_read_by_audit_time_and_recorded_in_chinese(p, draft
     assert "application.scope_levels_set" in ACTIONS
     assert "产品层面（GB/T 24067-2024" in event.summary and "聚乙烯树脂、聚丙烯树脂" in event.summary
     # Saving the same set again changes nothing and records nothing; leaving a level out removes it.
-    scopes.set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT, "project": PROJECT})
+    set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT, "project": PROJECT})
     assert Event.objects.filter(action="application.scope_levels_set").count() == 1
-    scopes.set_scope_levels(draft, by=p.client_a, levels={"project": PROJECT})
+    set_scope_levels(draft, by=p.client_a, levels={"project": PROJECT})
     assert list(draft.scope_levels.values_list("level", flat=True)) == ["project"]
 
 
@@ -61,9 +63,9 @@ def test_recorded_levels_are_read_by_audit_time_and_recorded_in_chinese(p, draft
     ("activity", {"standard": "mee-event-guide", "covers": []}, "R5.d", "activity_covers"),
 ])
 def test_a_level_without_its_standard_or_what_it_covers_is_refused(p, draft, rule, level, spec, key, field):
-    scopes.set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT})
+    set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT})
     with rule(key, field=field):
-        scopes.set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT, level: spec})
+        set_scope_levels(draft, by=p.client_a, levels={"product": PRODUCT, level: spec})
     assert list(draft.scope_levels.values_list("level", flat=True)) == ["product"]  # nothing half-written
 
 
@@ -71,7 +73,7 @@ def test_a_level_without_its_standard_or_what_it_covers_is_refused(p, draft, rul
 def test_an_incomplete_level_blocks_the_submission(p, draft, rule, level, key):
     # A level stored before the check existed (or whose standard left the catalogue) cannot be submitted.
     ScopeLevel.objects.create(application=draft, level=level, standard="withdrawn", covers=["甲"])
-    assert key in {v.key for v in clients.eligibility_problems(draft)}
+    assert key in {v.key for v in scopes.scope_problems(draft)}
     with rule(key, field=f"{level}_standard"):
         clients.submit_application(draft, by=p.client_a)
 
@@ -79,11 +81,12 @@ def test_an_incomplete_level_blocks_the_submission(p, draft, rule, level, key):
 def test_only_the_client_changes_its_levels_and_only_in_a_draft(p, draft, rule):
     for user in (p.client_b, p.reviewer):
         with pytest.raises(PermissionDenied):
-            scopes.set_scope_levels(draft, by=user, levels={"product": PRODUCT})
-    scopes.set_scope_levels(draft, by=p.client_a, levels={"activity": EVENT})
+            set_scope_levels(draft, by=user, levels={"product": PRODUCT})
+    set_scope_levels(draft, by=p.client_a, levels={"activity": EVENT})
     clients.submit_application(draft, by=p.client_a)
-    with rule("R7.2-supplement", field="status"):
-        scopes.set_scope_levels(draft, by=p.client_a, levels={})
+    with pytest.raises(RuleViolation, match="under review") as refused:  # the draft gate of the application data
+        set_scope_levels(draft, by=p.client_a, levels={})
+    assert refused.value.field == "status"
     assert scopes.level_codes(draft) == {"organisation", "activity"}
 
 

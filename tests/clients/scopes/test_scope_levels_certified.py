@@ -10,7 +10,7 @@ from django.test import Client
 
 from tancert.audits.models import Audit
 from tancert.certificates import actions as certs
-from tancert.clients.scopes.actions import entries as scope_entries
+from tancert.clients.scopes.rules import entries as scope_entries
 
 from flow import certify, complete_application
 

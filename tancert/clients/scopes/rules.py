@@ -1,23 +1,17 @@
-"""The levels of carbon management an application covers (R5.a–d, docs/scope-levels.md): record them, read them
-for audit time, checklist, report and certificate, and refuse a submission whose levels are incomplete."""
+"""The rules of an application's scope levels (R5.a–d, docs/scope-levels.md) that other parts read: the levels as
+shown and frozen, the codes for audit time, the checks of a set of levels and the problems that block a
+submission. No state change here (the action is profile/actions.set_scope_levels, beside the other application data), so the application's own actions may import
+it without a circle."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, ScopeLevel
-from tancert.records import chain
 from tancert.scheme import levels as catalogue
 from tancert.scheme.violations import RuleViolation, require
-
-
-def _require_own(by, app: Application) -> None:
-    if not by.is_authenticated or by.organisation_id != app.organisation_id:
-        raise PermissionDenied(_("Only the organisation's own users can do this."))
 
 
 def _rows(app: Application) -> list[ScopeLevel]:
@@ -70,36 +64,6 @@ def check_levels(levels: Mapping[str, Mapping | None]) -> tuple[list[catalogue.C
         except RuleViolation as v:
             problems.append(v)
     return chosen, problems
-
-
-def set_scope_levels(app: Application, *, by, levels: Mapping[str, Mapping | None]) -> list[ScopeLevel]:
-    """Record the levels beyond the organisation that the CMS covers: {level: {"standard", "standard_name",
-    "covers"}}; a level left out (or None) is not covered. The whole set is replaced, while the application is a
-    draft or under supplement (R7.2-supplement)."""
-    _require_own(by, app)
-    chosen, problems = check_levels(levels)
-    if problems:
-        raise problems[0]
-    with transaction.atomic():
-        # The application row is the lock: two saves at once replace the set one after the other, and
-        # one_scope_level_per_application stands behind it.
-        locked = Application.objects.select_for_update().get(pk=app.pk)
-        require(locked.status in (Application.DRAFT, Application.SUPPLEMENT), "R7.2-supplement",
-                _("The application is under review; it can be changed only when the reviewer asks for a "
-                  "supplement."), field="status")
-        before = entries(locked)
-        locked.scope_levels.all().delete()
-        rows = ScopeLevel.objects.bulk_create([
-            ScopeLevel(application=locked, level=c.level, standard=c.standard, standard_name=c.standard_name,
-                       covers=list(c.covers)) for c in chosen])
-        after = entries(locked)
-        if after != before:
-            chain.append("application.scope_levels_set", subject=locked, by=by, organisation=locked.organisation_id,
-                         summary="确定碳管理覆盖的量化层面：" + catalogue.text_zh(after),
-                         data={"levels": [{"level": c.level, "standard": c.standard, "standard_name": c.standard_name,
-                                           "covers": list(c.covers)} for c in chosen],
-                               "catalogue": catalogue.version()})
-    return rows
 
 
 def scope_problems(app: Application) -> list[RuleViolation]:
