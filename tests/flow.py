@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 from dateutil.relativedelta import relativedelta
@@ -106,11 +107,18 @@ def register(name: str, seed: str, username: str):
         username=username, password="test-pass-123", employees=120, technical_areas=["7"])
 
 
-def complete_application(org, user, *, submit: bool = True, industry_code: int = 7, industry_requirement: str = ""):
+def complete_application(org, user, *, submit: bool = True, industry_code: int = 7, industry_requirement: str = "",
+                         scope_levels: dict | None = None):
     # Industry 7 (chemicals, Appendix A): the team must cover it (R7.3.2) — qualify_team evaluates the lead.
+    # scope_levels: {level: {"standard", "standard_name", "covers"}} beyond the organisation (R5.b–d); none by
+    # default, an organisation-only CMS.
     app = clients.create_application(org, by=user, scope="化工产品生产相关的碳管理活动",
                                      cms_started_on=timezone.localdate() - relativedelta(months=6),
                                      industry_code=industry_code, industry_requirement=industry_requirement)
+    if scope_levels:
+        from tancert.clients.profile.actions import set_scope_levels
+
+        set_scope_levels(app, by=user, levels=scope_levels)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         clients.upload_document(app, meta.code, by=user, filename=f"{meta.code}.pdf", content=PDF,
                                 document_date=timezone.localdate() if meta.dated else None)
@@ -189,9 +197,11 @@ def plan_initial(app, p, start=None):
     first = start or timezone.localdate() - timedelta(days=2)
     s1 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE1, start_date=first,
                            end_date=first, auditor_days=1.5, team=team(p), application=app)
-    # 1.5 + 4 ≥ the calculated 5.5 auditor-days of a 120-person client whose CMS runs 6 months (R7.3.3).
+    # 1.5 + 4 ≥ the calculated 5.5 auditor-days of a 120-person client whose CMS runs 6 months (R7.3.3); more when
+    # the CMS covers further levels (R5.b–d).
+    stage2_days = max(4, calculated_days(Audit.STAGE2, application=app) - Decimal("1.5"))
     s2 = programme_actions.plan_audit(app.organisation, by=p.planner, kind=Audit.STAGE2, start_date=first + timedelta(days=1),
-                           end_date=first + timedelta(days=2), auditor_days=4, team=team(p), application=app)
+                           end_date=first + timedelta(days=2), auditor_days=stage2_days, team=team(p), application=app)
     issue_plan(s1, p)
     issue_plan(s2, p)
     return s1, s2

@@ -28,6 +28,7 @@ from tancert.api import (
     records,
     register,
     remote,
+    scope_levels,
     transfers,
 )
 from tancert.api.parser import NulFreeParser
@@ -61,7 +62,7 @@ errors.document(register.router, public=True, limited=True)
 api.add_router("/public", register.router)
 errors.document(complaints.public_router, public=True, limited=True)
 api.add_router("/public", complaints.public_router)
-for area in (clients, application_data, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
+for area in (clients, application_data, scope_levels, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
              certificates, proposals, complaints, transfers, marks, exports, records, levels):
     errors.document(area.router)
     api.add_router("", area.router)

@@ -17,7 +17,11 @@ from tancert.certificates import seal as sealing
 from tancert.certificates.documents import render_certificate_pdf
 from tancert.certificates.models import Certificate, CertificateVersion, Decision, DecisionVote
 from tancert.clients import actions as clients
+from tancert.clients.estimate import application_for
 from tancert.clients.models import Application
+from tancert.clients.profile.actions import set_scope_levels
+from tancert.clients.scopes.rules import check_levels
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.ops.notify import notify, organisation_users
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -172,6 +176,7 @@ def certificate_content(cert: Certificate) -> dict:
         "organisation_address": cert.organisation_address,
         "credit_code": cert.credit_code,
         "scope": cert.scope,
+        "scope_levels": cert.scope_levels,
         "criterion": cert.criterion,
         "issue_date": cert.issue_date.isoformat(),
         "expiry_date": cert.expiry_date.isoformat(),
@@ -222,6 +227,15 @@ def _freeze_version(cert: Certificate) -> CertificateVersion:
     version.pdf.save(f"{cert.number}-v{cert.version}.pdf", ContentFile(pdf), save=False)
     version.save()
     return version
+
+
+def levels_of(decision: Decision) -> list[dict]:
+    """The levels the certified CMS covers (R5.a–d), frozen into the certificate from the application the decision
+    was taken on; [] for a transfer without an application here."""
+    app = decision.audit.application if decision.audit_id and decision.audit.application_id else decision.application
+    if app is None and decision.audit_id and decision.audit.certificate_id:
+        app = application_for(certificate=decision.audit.certificate)
+    return scope_entries(app)
 
 
 def renewed_certificate(decision: Decision) -> Certificate | None:
@@ -307,7 +321,7 @@ def _create_certificate(decision, *, by, org, number, criterion, cycle, first_is
     cert = Certificate.objects.create(
         number=number or next_number(today, cycle), organisation=org, decision=decision,
         organisation_name=org.name, organisation_address=org.address, credit_code=org.credit_code,
-        scope=decision.scope, criterion=criterion,
+        scope=decision.scope, scope_levels=levels_of(decision), criterion=criterion,
         sites=[{"name": s.name, "address": s.address} for s in org.sites.all()], cycle=cycle,
         first_issue_date=first_issue, issue_date=today, expiry_date=expiry, status_changed_at=timezone.now(),
         origin=Certificate.TRANSFER if transfer is not None else Certificate.INITIAL,
@@ -355,6 +369,13 @@ def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | N
                                          # the industry and its requirement carry over (R7.3.2, R3)
                                          industry_code=previous.industry_code if previous else None,
                                          industry_requirement=previous.industry_requirement if previous else "")
+        if previous is not None:
+            # The levels carry over too (R5.b–d), those still complete; the client reviews them in the draft.
+            carried, _incomplete = check_levels({r.level: {"standard": r.standard, "standard_name": r.standard_name,
+                                                          "covers": r.covers} for r in previous.scope_levels.all()})
+            if carried:
+                set_scope_levels(app, by=by, levels={c.level: {"standard": c.standard, "standard_name": c.standard_name,
+                                                               "covers": c.covers} for c in carried})
         locked = _locked(Certificate, cert.pk)
         require(locked.renewal_application_id is None, "R9.3-renewal",
                 _("A renewal application for this certificate exists already."), field="certificate")

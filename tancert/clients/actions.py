@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, ApplicationDocument, Organisation
+from tancert.clients.scopes.rules import scope_problems
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.people import creditcode
@@ -306,7 +307,8 @@ def document_warnings(app: Application, on: date | None = None) -> list[str]:
 def submit_application(app: Application, *, by) -> Application:
     """Submit (or resubmit after a supplement). Documents complete → the 3-working-day clock starts."""
     _editable(app, by)
-    problems = eligibility_problems(app)
+    # R5.b–d: a level recorded without its standard or what it covers blocks the submission too.
+    problems = eligibility_problems(app) + scope_problems(app)
     if problems:
         raise problems[0]
     now = timezone.now()

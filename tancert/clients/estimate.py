@@ -10,6 +10,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from tancert.clients.scopes.rules import level_codes
 from tancert.planning import audittime, offsite
 
 VALID_SYSTEM_CODES = {"EnMS": "enms", "EMS": "ems", "QMS": "qms", "OHSMS": "ohsms"}
@@ -34,6 +35,8 @@ def profile_for_application(app, audit_type: str = "initial") -> audittime.Clien
         continuous_measurement_systems=app.continuous_measurement_systems,
         cms_months=_months_running(app),
         certified_systems=frozenset(VALID_SYSTEM_CODES[c.standard] for c in held if c.standard in VALID_SYSTEM_CODES),
+        # R7.3.1 / R7.3.3 "scope of carbon management": the levels the CMS covers (R5.a–d).
+        scope_levels=level_codes(app),
     )
 
 

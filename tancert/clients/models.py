@@ -267,3 +267,25 @@ class Contract(models.Model):
                                          related_name="+")
     paid_at = models.DateTimeField(null=True, blank=True)
 
+
+class ScopeLevel(models.Model):
+    """A level beyond the organisation that the client's CMS covers, with the quantification standard chosen and
+    what it covers (R5.b product, R5.c project, R5.d activity/event; scheme/levels.py). The organisation level
+    (R5.a) is always covered and has no row."""
+
+    PRODUCT, PROJECT, ACTIVITY = "product", "project", "activity"
+    LEVELS = [(PRODUCT, _("product level")), (PROJECT, _("project level")), (ACTIVITY, _("activity (event) level"))]
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scope_levels")
+    level = models.CharField(_("level"), max_length=20, choices=LEVELS)
+    standard = models.CharField(_("quantification standard"), max_length=40)
+    standard_name = models.CharField(_("standard named by the client"), max_length=200, blank=True)
+    covers = models.JSONField(_("covers"), default=list)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "level"], name="one_scope_level_per_application"),
+            models.CheckConstraint(condition=models.Q(level__in=["product", "project", "activity"]),
+                                   name="scope_level_known"),
+        ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("applications/<id:pk>/documents/file/<id:doc_id>/", views.document_download, name="document_download"),
     path("applications/<id:pk>/commitment/", views.commitment, name="commitment"),
     path("applications/<id:pk>/details/", data.details, name="application_details"),
+    path("applications/<id:pk>/scope-levels/", data.scope_levels, name="application_scope_levels"),
     path("applications/<id:pk>/simple-process/", data.judge_simple_process, name="application_simple_process"),
     path("applications/<id:pk>/eligibility/", data.eligibility, name="application_eligibility"),
     path("applications/<id:pk>/data/<str:kind>/", data.add_item, name="application_data_add"),

@@ -27,6 +27,7 @@ from tancert.clients.forms import (
 )
 from tancert.clients.listing import APPLICATIONS, ORGANISATIONS
 from tancert.clients.profile.views import SimpleProcessJudgementForm, data_forms, data_sections, details_form
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.people.access import is_office
 from tancert.people.models import Role
 from tancert.records import uploads
@@ -97,7 +98,7 @@ def application(request, pk: int):
     editable = is_owner and app.status in ("draft", "supplement_requested")
     org = app.organisation
     return render(request, "clients/application.html", {
-        "app": app, "org": org, "documents": documents, "is_owner": is_owner, "editable": editable,
+        "app": app, "org": org, "documents": documents, "scope_levels": scope_entries(app), "is_owner": is_owner, "editable": editable,
         "problems": actions.eligibility_problems(app) if editable else [],
         "warnings": actions.document_warnings(app),
         "deadline_fallback": bool(app.complete_at and actions.deadline_uses_fallback(timezone.localdate(app.complete_at))),

@@ -25,6 +25,7 @@ from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
 from tancert.clients.contracts import actions as contracts
 from tancert.clients.profile import actions as profile
+from tancert.clients.profile.actions import set_scope_levels
 from tancert.demo import audits as demo_audit
 from tancert.demo.carbon import seed_inventory, verify_carbon
 from tancert.demo.certificates import seed_lifecycle  # English version, a change under review
@@ -152,7 +153,7 @@ def _profile(org, user, app, *, market_years: int = 0, enms: bool = False):
 DEMO_REQUIREMENTS = {1: "企业温室气体排放核算方法与报告指南 发电设施", 7: "GB/T 32151.10", 10: "GB/T 32151.8"}
 
 
-def _apply(org, user, scope, started: date, submit=True, **profile_kw):
+def _apply(org, user, scope, started: date, submit=True, levels=None, **profile_kw):
     # The industry (Appendix A) is the area the organisation signed up with; the team covers it (R7.3.2). The
     # power, chemical and cement companies also name their industry accounting guideline as requirement (R3).
     area = int(org.technical_areas[0])
@@ -161,6 +162,8 @@ def _apply(org, user, scope, started: date, submit=True, **profile_kw):
     app = clients.create_application(org, by=user, scope=scope, cms_started_on=started, industry_code=area,
                                      industry_requirement=requirement)
     _profile(org, user, app, **profile_kw)
+    if levels:  # the levels beyond the organisation its CMS covers (R5.b–d, docs/scope-levels.md)
+        set_scope_levels(app, by=user, levels=levels)
     for meta in rulebook.APPLICATION_DOCUMENTS:
         if meta.code == "D4" and org.employees < 100:
             clients.mark_document_not_applicable(app, meta.code, by=user, reason="本组织无需额外行政许可")
@@ -285,12 +288,14 @@ def seed() -> None:
     # Accepted, waiting for planning.
     with clock(at(today - timedelta(days=5))):
         org, user = _register("江南精密机械股份有限公司", "320500MA5F0005", 12, "machinery", employees=460)
-        app = _apply(org, user, "精密数控机床零部件设计和制造相关的碳管理活动", today - relativedelta(months=7))
+        app = _apply(org, user, "精密数控机床零部件设计和制造相关的碳管理活动", today - relativedelta(months=7),
+                     levels={"product": {"standard": "gbt24067", "covers": ["数控车床主轴箱", "精密滚珠丝杠副"]}})
         _accept_and_contract(app, user, staff)
     # Applied: submitted, under review.
     org, user = _register("华北绿能电力有限公司", "130100MA6G0006", 1, "power", employees=220)
     power = org
-    _apply(org, user, "燃气热电联产（发电、供热）相关的碳管理活动", today - relativedelta(months=9), market_years=3)
+    _apply(org, user, "燃气热电联产（发电、供热）相关的碳管理活动", today - relativedelta(months=9), market_years=3,
+           levels={"project": {"standard": "iso14064-2", "covers": ["厂区屋顶分布式光伏项目"]}})
     # Just registered, draft application.
     org, user = _register("新苗食品有限公司", "440300MA7H0007", 14, "food", employees=80)
     _apply(org, user, "烘焙食品生产相关的碳管理活动", today - relativedelta(months=4), submit=False)

@@ -20,6 +20,7 @@ ACTIONS = {
     "application.document_not_applicable": "申请文件标为不适用", "application.document_uploaded": "上传申请文件",
     "application.simple_process_judged": "判定技术明晰、过程简单", "application.submitted": "提交认证申请",
     "application.supplement_requested": "要求补充申请材料", "application.updated": "更新申请信息",
+    "application.scope_levels_set": "确定碳管理量化层面",
     "application.accepted": "受理认证申请", "application.rejected": "不予受理认证申请",
     "audit.checked_in": "审核签到", "audit.checkin_setting": "设置审核签到", "audit.completed": "审核结束",
     "audit.data_finding_confirmed": "确认数据质量发现", "audit.data_finding_dismissed": "排除数据质量发现",

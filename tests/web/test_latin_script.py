@@ -167,6 +167,7 @@ def world(p):
         "certificate_pdf": [cert.pk, 1], "register_certificate": [cert.number],
         "register_version": [cert.number, 1], "event": [Event.objects.order_by("-seq").first().seq],
         "contract_pdf": [app.pk], "auditor": [p.lead.pk], "application_eligibility": [app.pk],
+        "application_scope_levels": [app.pk],
         "complaint_public": [cert.number], "certificate_evidence": [cert.pk],
     }
     return args

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistAnswer, ChecklistItem, EvidenceEntry
+from tancert.clients.estimate import application_for
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.records import chain, uploads
 from tancert.records.filetypes import ALLOWED
 from tancert.scheme import rulebook
@@ -59,7 +61,11 @@ def start_checklist(audit: Audit, *, by) -> Checklist | None:
     if existing is not None or not checklists.has_checklist(audit.kind):
         return existing
     version = checklists.tree_version()
-    policy_version, specs, overlays = checklists.specs_for(audit.kind, audit.organisation.technical_areas, version)
+    # R5.b–d: the levels the CMS covers, from the application that describes the client (surveillance: the one
+    # the certificate was decided on).
+    levels = scope_entries(application_for(audit.application, audit.certificate))
+    policy_version, specs, overlays = checklists.specs_for(audit.kind, audit.organisation.technical_areas, version,
+                                                           levels=levels)
     with transaction.atomic():
         checklist, created = Checklist.objects.get_or_create(
             audit=audit, defaults={"tree_version": version, "policy_version": policy_version,
@@ -72,7 +78,9 @@ def start_checklist(audit: Audit, *, by) -> Checklist | None:
                           mandatory=s.mandatory) for i, s in enumerate(specs, start=1)])
         chain.append("checklist.created", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"建立审核检查表：条款清单{rulebook.clause_tree_label(version)}，{len(specs)} 项"
-                             + ("，行业叠加 " + "、".join(o["id"] for o in overlays) if overlays else ""),
+                             + ("，行业叠加 " + "、".join(o["id"] for o in overlays) if overlays else "")
+                             + ("，量化层面 " + "、".join(e["level_zh"] for e in levels[1:]) if len(levels) > 1
+                                else ""),
                      data={"tree_version": version, "policy_version": policy_version, "overlays": overlays,
                            "items": [s.code for s in specs]})
     return checklist

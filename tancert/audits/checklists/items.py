@@ -24,6 +24,7 @@ from tancert.audits.models.checklists import Checklist
 from tancert.scheme import rulebook
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "policy.json"
+LEVELS_FILE = Path(__file__).resolve().parent / "data" / "levels.json"
 _FOCUS_KIND = {"initial": "initial", "surveillance": "surveillance", "recertification": "recertification"}
 # Audit type → the rule book's focus items it must cover, whatever the policy file says.
 RULE_BOOK_FOCUS = {"stage2": "initial", "surveillance": "surveillance", "recertification": "recertification"}
@@ -33,7 +34,7 @@ _DEFAULT_CLAUSE_KEY = {"stage2": "R7.4.2-F2", "surveillance": "R8.1.3-F1", "rece
 @dataclass(frozen=True)
 class ItemSpec:
     code: str
-    kind: str  # focus / clause / overlay
+    kind: str  # focus / clause / overlay / level
     title_zh: str
     title_en: str
     mandatory: bool
@@ -87,8 +88,31 @@ def policy_kind(audit_kind: str) -> dict | None:
     return load_policy()["kinds"].get(audit_kind)
 
 
-def specs_for(audit_kind: str, areas=(), version: str | None = None) -> tuple[str, list[ItemSpec], list[dict]]:
-    """(policy version, items in order, overlays used) for a new checklist of this audit type."""
+def load_level_items() -> dict:
+    with LEVELS_FILE.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def level_specs(audit_kind: str, levels, clause_key: str) -> list[ItemSpec]:
+    """The items of each level beyond the organisation that the CMS covers (R5.b–d, data/levels.json), naming
+    the standard chosen and what the level covers. Mandatory on the audit types whose focus items the rule
+    book fixes: the levels are part of the certified scope, not a policy choice."""
+    data = load_level_items()["levels"]
+    specs = []
+    for entry in levels or ():
+        for item in data.get(entry["level"], ()):
+            fill = {"standard": entry.get("standard_zh") or "—", "covers": "、".join(entry.get("covers") or ())}
+            fill_en = {"standard": entry.get("standard_en") or "—", "covers": ", ".join(entry.get("covers") or ())}
+            specs.append(ItemSpec(code=item["code"], kind="level", title_zh=item["title_zh"].format(**fill),
+                                  title_en=item["title_en"].format(**fill_en),
+                                  mandatory=audit_kind in RULE_BOOK_FOCUS, rule_key=clause_key))
+    return specs
+
+
+def specs_for(audit_kind: str, areas=(), version: str | None = None,
+              levels=()) -> tuple[str, list[ItemSpec], list[dict]]:
+    """(policy version, items in order, overlays used) for a new checklist of this audit type; ``levels`` are
+    the covered levels as clients/scopes/rules.entries gives them."""
     policy = load_policy()
     kind = policy["kinds"].get(audit_kind)
     if kind is None and audit_kind not in RULE_BOOK_FOCUS:
@@ -121,6 +145,7 @@ def specs_for(audit_kind: str, areas=(), version: str | None = None) -> tuple[st
                                   mandatory=bool(mandatory.get("overlay")) and bool(item.get("mandatory", True)),
                                   rule_key=clause_key, status="official" if o["official"] else "example",
                                   clauses=tuple(item.get("clauses", ()))))
+    specs.extend(level_specs(audit_kind, levels, clause_key))
     codes = [s.code for s in specs]
     if len(codes) != len(set(codes)):
         raise ChecklistDataError("two checklist items share a code: " + ", ".join(sorted(

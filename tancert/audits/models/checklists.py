@@ -23,8 +23,9 @@ class Checklist(models.Model):
 
 
 class ChecklistItem(models.Model):
-    FOCUS, CLAUSE, OVERLAY = "focus", "clause", "overlay"
-    KINDS = [(FOCUS, _("focus item")), (CLAUSE, _("clause")), (OVERLAY, _("industry overlay"))]
+    FOCUS, CLAUSE, OVERLAY, LEVEL = "focus", "clause", "overlay", "level"
+    KINDS = [(FOCUS, _("focus item")), (CLAUSE, _("clause")), (OVERLAY, _("industry overlay")),
+             (LEVEL, _("scope level (product, project, event)"))]
     CONFORMING, FINDING, NOT_AUDITED = "conforming", "finding", "not_audited"
     CONFORMITIES = [(CONFORMING, _("conforming")), (FINDING, _("finding")), (NOT_AUDITED, _("not audited"))]
 

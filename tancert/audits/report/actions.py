@@ -19,6 +19,8 @@ from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
 from tancert.audits.remote import actions as remote
 from tancert.audits.team import require_team
+from tancert.clients.estimate import application_for
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.ghg.report import bar_chart, trend_chart
 from tancert.pdfkit import html_to_pdf
 from tancert.records import chain
@@ -201,6 +203,8 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "method": audit.get_method_display(), "offsite": audit.offsite, "offsite_reason": audit.offsite_reason,
             "remote_deviation": remote.statement_zh(audit),  # IAF MD4: the report states how far ICT was used
             "auditor_days": str(audit.auditor_days), "scope": audit.scope, "team": team,
+            # R5.a–d: the levels the CMS covers and the standard of each (clients/scopes).
+            "scope_levels": scope_entries(application_for(audit.application, audit.certificate)),
             "objectives": objectives.strip(), "deviations": deviations.strip() or "无",
             "evaluation": evaluation.strip(), "conclusion": audit.conclusion,
             "recommendation": str(dict(Audit.RECOMMENDATIONS)[recommendation]), "recommendation_code": recommendation,

@@ -91,6 +91,9 @@ class Certificate(models.Model):
     organisation_address = models.CharField(_("organisation address"), max_length=300)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
     scope = models.TextField(_("scope"))
+    # R5.a–d as issued: the levels the certified CMS covers, each with its standard and what it covers
+    # (scheme/levels.describe); [] for a certificate transferred in without an application here.
+    scope_levels = models.JSONField(_("scope levels"), default=list, blank=True)
     criterion = models.CharField(_("criterion and version"), max_length=100)
     sites = models.JSONField(_("sites"), default=list, blank=True)
     first_issue_date = models.DateField(_("first issue date"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.estimate import estimate_for_application
 from tancert.clients.models import Application, Contract
+from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.ops.notify import notify, organisation_users, staff_with_role
 from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role
@@ -56,7 +57,7 @@ def _render(contract: Contract) -> bytes:
     with translation.override("zh-hans"):
         html = render_to_string("clients/contract_pdf.html", {
             "c": contract, "app": app, "org": app.organisation, "body": settings.TANCERT_BODY,
-            "validity": settings.TANCERT_CERT_VALIDITY_YEARS,
+            "validity": settings.TANCERT_CERT_VALIDITY_YEARS, "scope_levels": scope_entries(app),
         })
     return html_to_pdf(html)
 

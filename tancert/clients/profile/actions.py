@@ -4,6 +4,7 @@ carbon-market years, baseline, targets and action plans. Later stages read these
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -20,9 +21,12 @@ from tancert.clients.models import (
     CarbonTarget,
     HeldCertification,
     Organisation,
+    ScopeLevel,
     Site,
 )
+from tancert.clients.scopes.rules import check_levels, entries
 from tancert.records import chain
+from tancert.scheme import levels as catalogue
 from tancert.scheme import rulebook
 from tancert.scheme.violations import RuleViolation, require
 
@@ -266,3 +270,31 @@ def judge_simple_process(app: Application, *, by, holds: bool, reason: str) -> A
                      summary=f"方案管理人员判定“技术明晰、过程简单”的依据{'充分' if holds else '不充分'}：{reason[:120]}",
                      data={"holds": bool(holds), "reason": reason, "grounds": app.simple_process_grounds})
     return app
+
+
+def set_scope_levels(app: Application, *, by, levels: Mapping[str, Mapping | None]) -> list[ScopeLevel]:
+    """Record the levels beyond the organisation that the CMS covers: {level: {"standard", "standard_name",
+    "covers"}}; a level left out (or None) is not covered. The whole set is replaced, while the application is a
+    draft or under supplement (R7.2-supplement)."""
+    _require_own(by, app.organisation_id)
+    chosen, problems = check_levels(levels)
+    if problems:
+        raise problems[0]
+    with transaction.atomic():
+        # The application row is the lock: two saves at once replace the set one after the other, and
+        # one_scope_level_per_application stands behind it.
+        locked = Application.objects.select_for_update().get(pk=app.pk)
+        _require_draft(locked)  # R7.2-supplement
+        before = entries(locked)
+        locked.scope_levels.all().delete()
+        rows = ScopeLevel.objects.bulk_create([
+            ScopeLevel(application=locked, level=c.level, standard=c.standard, standard_name=c.standard_name,
+                       covers=list(c.covers)) for c in chosen])
+        after = entries(locked)
+        if after != before:
+            chain.append("application.scope_levels_set", subject=locked, by=by, organisation=locked.organisation_id,
+                         summary="确定碳管理覆盖的量化层面：" + catalogue.text_zh(after),
+                         data={"levels": [{"level": c.level, "standard": c.standard, "standard_name": c.standard_name,
+                                           "covers": list(c.covers)} for c in chosen],
+                               "catalogue": catalogue.version()})
+    return rows

@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,8 +23,12 @@ from tancert.clients.forms import (
     SiteForm,
     TargetForm,
 )
+from tancert.clients.models import Application
 from tancert.clients.profile import actions as profile
-from tancert.ui.actionview import perform, perform_form
+from tancert.clients.scopes.forms import ScopeLevelsForm
+from tancert.clients.scopes.rules import check_levels
+from tancert.clients.scopes.rules import entries as scope_entries
+from tancert.ui.actionview import perform, perform_form, violation_text
 
 # kind → (form, action, parent: "organisation" | "application", success message)
 LIST_FORMS = {
@@ -137,3 +142,28 @@ def data_sections(app) -> list[tuple]:
                                                  a.expected_reduction if a.expected_reduction is not None else "—"]),
          "R7.1-D11"),
     ]
+
+
+@login_required
+def scope_levels(request, pk: int):
+    app = application_in_wall(request, pk)
+    is_owner = request.user.organisation_id == app.organisation_id
+    editable = is_owner and app.status in (Application.DRAFT, Application.SUPPLEMENT)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
+        form = ScopeLevelsForm(request.POST)
+        if form.is_valid():
+            # Every level's first problem at once, on its field (the action would stop at the first).
+            _chosen, problems = check_levels(form.levels())
+            for v in problems:
+                form.add_error(v.field, violation_text(v, request.user))
+            if not problems:
+                ok, _rows = perform(request, profile.set_scope_levels, app, by=request.user, levels=form.levels(),
+                                    form=form, success=_("Scope levels saved."))
+                if ok:
+                    return redirect(f"/applications/{pk}/#scope-levels")
+    else:
+        form = ScopeLevelsForm(initial=ScopeLevelsForm.initial_for(app))
+    return render(request, "clients/scope_levels.html", {
+        "app": app, "form": form, "editable": editable, "levels": scope_entries(app)})
