@@ -18,7 +18,7 @@ from tancert.certificates.documents import render_certificate_pdf
 from tancert.certificates.models import Certificate, CertificateVersion, Decision, DecisionVote
 from tancert.clients import actions as clients
 from tancert.clients.models import Application
-from tancert.ops.notify import notify, organisation_users
+from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.planning.programme import renewal_window
@@ -147,6 +147,9 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
                      data={"audit": audit.pk, "outcome": final, "scope": decision.scope,
                            "conditions": final_conditions, "reason": decision.reason, "committee": votes,
                            "dissent": dissent})
+        send("decision.made", by=by, audit=audit, outcome=label, reason=(final_reason + "。") if final_reason else "")
+        if decision.grants:
+            send("decision.to_issue", by=by, audit=audit, outcome=label)
     return decision
 
 
@@ -322,6 +325,7 @@ def _create_certificate(decision, *, by, org, number, criterion, cycle, first_is
                  data={"number": cert.number, "content": version.content, "pdf_sha256": version.sha256,
                        "renewal_of": old.number if old else None, "late_renewal": late,
                        "transfer": transfer.pk if transfer is not None else None})
+    send("certificate.issued", by=by, organisation=org, certificate=cert)
     return cert
 
 
@@ -383,7 +387,8 @@ def _status_change(cert: Certificate, *, by, new: str, action: str, summary: str
                      data={"from": old, "to": new, "reason": reason,
                            **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in (extra or {}).items()}})
         # The holder learns of every status change at once.
-        notify(organisation_users(locked.organisation), summary, link=f"/certificates/{locked.pk}/")
+        send(action, by=by, organisation=locked.organisation, certificate=locked, summary=summary,
+             respond_by=locked.respond_by or "")
     cert.refresh_from_db()
     return cert
 

@@ -27,7 +27,7 @@ from tancert.audits.models import Audit
 from tancert.certificates import committee
 from tancert.certificates.actions import _freeze_version, _locked
 from tancert.certificates.models import Certificate, ChangeRequest
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain, uploads
@@ -81,8 +81,7 @@ def request_change(cert: Certificate, *, by, changes: dict, reason: str, documen
         chain.append("certificate.change_requested", subject=cert, by=by, organisation=cert.organisation_id,
                      summary=f"申请变更证书 {cert.number}：{reason.strip()}",
                      data={"request": req.pk, "changes": changed, "document_sha256": req.document_sha256})
-        notify(staff_with_role(Role.CERTIFICATE_ADMIN), f"证书变更申请待审核：{cert.number}",
-               link=f"/certificates/{cert.pk}/")
+        send("certificate.change_requested", by=by, organisation=cert.organisation, certificate=cert)
     return req
 
 
@@ -99,7 +98,7 @@ def propose_change(cert: Certificate, *, by, changes: dict, reason: str) -> Chan
         chain.append("certificate.change_proposed", subject=cert, by=by, organisation=cert.organisation_id,
                      summary=f"认证机构提出变更证书 {cert.number}：{reason.strip()}（待认证决定）",
                      data={"request": req.pk, "changes": changed})
-        notify(staff_with_role(Role.DECISION_MAKER), f"证书变更待决定：{cert.number}", link=f"/certificates/{cert.pk}/")
+        send("certificate.change_to_decide", by=by, organisation=cert.organisation, certificate=cert)
     return req
 
 
@@ -126,11 +125,10 @@ def review_change(req: ChangeRequest, *, by, approve: bool, note: str, audit: Au
                      + f"（{note.strip()}）", data={"request": locked.pk, "approve": approve,
                                                    "audit": audit.pk if audit else None})
         if approve:
-            notify(staff_with_role(Role.DECISION_MAKER), f"证书变更待决定：{cert.number}",
-                   link=f"/certificates/{cert.pk}/")
+            send("certificate.change_to_decide", by=by, organisation=cert.organisation, certificate=cert)
         else:
-            notify(organisation_users(cert.organisation), f"证书 {cert.number} 的变更申请未获批准", note.strip(),
-                   f"/certificates/{cert.pk}/")
+            send("certificate.change_refused", by=by, organisation=cert.organisation, certificate=cert,
+                 note=note.strip())
     return locked
 
 
@@ -165,8 +163,8 @@ def decide_change(req: ChangeRequest, *, by, approve: bool, note: str) -> Change
                      data={"request": locked.pk, "approve": approve})
         if approve:
             change_certificate(cert, by=by, request=locked)
-        notify(organisation_users(cert.organisation), f"证书 {cert.number} 的变更" + ("已批准" if approve else "未获批准"),
-               note.strip(), f"/certificates/{cert.pk}/")
+        send("certificate.change_decided", by=by, organisation=cert.organisation, certificate=cert,
+             verdict="已批准" if approve else "未获批准", note=note.strip())
     return locked
 
 

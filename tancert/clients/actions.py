@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.models import Application, ApplicationDocument, Organisation
 from tancert.ops.calendar import add_working_days
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.people import creditcode
 from tancert.people.accounts.passwords import check_password
 from tancert.people.actions import require_role
@@ -322,8 +322,8 @@ def submit_application(app: Application, *, by) -> Application:
                      + f"，受理期限 {app.review_deadline.isoformat()}",
                      data={"deadline": app.review_deadline.isoformat(), "resubmission": resubmission,
                            "documents": {c: d.sha256 or "n/a" for c, d in app.current_documents().items()}})
-        notify(staff_with_role(Role.APPLICATION_REVIEWER), f"新的认证申请待评审：{app.organisation.name}",
-               f"受理期限 {app.review_deadline.isoformat()}", f"/applications/{app.pk}/")
+        send("application.submitted", by=by, organisation=app.organisation, application=app,
+             deadline=app.review_deadline.isoformat())
     return app
 
 
@@ -346,8 +346,8 @@ def request_supplement(app: Application, *, by, missing: str) -> None:
         app.save(update_fields=["status", "supplement_request", "complete_at", "review_deadline"])
         chain.append("application.supplement_requested", subject=app, by=by, organisation=app.organisation_id,
                      summary=f"要求补充材料：{missing.strip()}", data={"missing": missing.strip()})
-        notify(organisation_users(app.organisation), "认证申请需要补充材料", missing.strip(),
-               f"/applications/{app.pk}/")
+        send("application.supplement_requested", by=by, organisation=app.organisation, application=app,
+             missing=missing.strip())
 
 
 def _check_review(review: dict) -> dict:
@@ -410,8 +410,8 @@ def _decide(app: Application, by, status: str, answers: dict, reason: str) -> No
                      + (f"：{locked.decision_reason}" if locked.decision_reason else ""),
                      data={"review": answers, "reason": locked.decision_reason, "late": late,
                            "deadline": locked.review_deadline.isoformat() if locked.review_deadline else None})
-        notify(organisation_users(locked.organisation), f"认证申请已{verb}", locked.decision_reason,
-               f"/applications/{locked.pk}/")
+        send(f"application.{status}", by=by, organisation=locked.organisation, application=locked,
+             reason=locked.decision_reason)
         if status == Application.ACCEPTED:
             from tancert.clients.contracts.actions import issue_contract
 

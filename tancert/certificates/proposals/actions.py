@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.models import Certificate, SuspensionEvidence, SuspensionProposal
-from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -61,8 +61,8 @@ def propose_suspension(cert: Certificate, *, trigger: str, source: str, detail: 
                                "rule": f"R9.2-{trigger}", "basis": basis or f"R9.2-{trigger}",
                                "audit": audit.pk if audit else None,
                                "finding": finding.number if finding else None})
-            notify(staff_with_role(Role.DECISION_MAKER), f"建议暂停证书 {cert.number}（{trigger}）：{SOURCE_ZH[source]}",
-                   detail[:300], "/decisions/#proposals")
+            send("certificate.suspension_proposed", by=by, organisation=cert.organisation, certificate=cert,
+                 trigger=trigger, source=SOURCE_ZH[source], detail=detail[:300])
     except IntegrityError:
         return None  # an open proposal with this trigger is waiting already
     return proposal
@@ -170,6 +170,6 @@ def send_suspension_evidence(cert: Certificate, *, by, message: str) -> Suspensi
         evidence = SuspensionEvidence.objects.create(certificate=locked, message=message, sent_by=by)
         chain.append("certificate.suspension_evidence", subject=locked, by=by, organisation=locked.organisation_id,
                      summary=f"获证组织提交解除暂停的证据：{message[:150]}", data={"message": message})
-        notify(staff_with_role(Role.DECISION_MAKER), f"证书 {locked.number} 的持有人提交了解除暂停的证据",
-               body=message[:1000], link="/")
+        send("certificate.suspension_evidence", by=by, organisation=locked.organisation, certificate=locked,
+             message=message[:1000])
     return evidence

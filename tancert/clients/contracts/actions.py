@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.clients.estimate import estimate_for_application
 from tancert.clients.models import Application, Contract
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -77,8 +77,7 @@ def issue_contract(app: Application, *, by) -> Contract:
                  summary=f"出具认证合同 {number}：{days} 审核人日，报价 {total} 元",
                  data={"number": number, "auditor_days": str(days), "total": str(total), "items": items,
                        "justification": lines, "pdf_sha256": contract.sha256})
-    notify(organisation_users(app.organisation), f"认证合同 {number} 待签署",
-           f"报价 {total} 元，请在线确认签署。", f"/applications/{app.pk}/")
+    send("contract.issued", by=by, organisation=app.organisation, application=app, contract=contract, total=total)
     return contract
 
 
@@ -99,8 +98,7 @@ def sign_contract(contract: Contract, *, by, signer_name: str) -> None:
         chain.append("contract.signed", subject=app, by=by, organisation=app.organisation_id,
                      summary=f"{locked.signer_name} 代表组织确认签署认证合同 {locked.number}",
                      data={"number": locked.number, "signer": locked.signer_name, "pdf_sha256": locked.sha256})
-        notify(staff_with_role(Role.APPLICATION_REVIEWER), f"{app.organisation.name} 已签署认证合同",
-               link=f"/applications/{app.pk}/")
+        send("contract.signed", by=by, organisation=app.organisation, application=app)
     contract.refresh_from_db()
 
 
@@ -131,11 +129,10 @@ def record_payment(contract: Contract, *, by, amount, reference: str) -> None:
                      summary=f"收到认证费用 {amount} 元（{reference.strip()}）" + (f"，尚欠 {short} 元" if short > 0 else "，已付清"),
                      data={"number": locked.number, "amount": str(amount), "paid": str(paid),
                            "reference": reference.strip()})
-        notify(organisation_users(app.organisation), f"已收到认证费用 {amount} 元" + (f"，尚欠 {short} 元" if short > 0 else ""),
-               link=f"/applications/{app.pk}/")
+        send("contract.payment_received", by=by, organisation=app.organisation, application=app, amount=amount,
+             shortfall=f"，尚欠 {short} 元" if short > 0 else "")
         if short <= 0:
-            notify(staff_with_role(Role.PROGRAMME_MANAGER), f"{app.organisation.name} 可以策划审核",
-                   link=f"/applications/{app.pk}/")
+            send("contract.paid", by=by, organisation=app.organisation, application=app)
     contract.refresh_from_db()
 
 
