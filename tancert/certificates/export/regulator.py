@@ -242,6 +242,5 @@ def remind(today: date) -> list[str]:
     with transaction.atomic():
         if not remind_once(kind, f"period:{period}", due):
             return []
-        send("regulator.report_due",
-             text=(f"请于 {due} 前报送 {period} 的认证信息" if today <= due else f"{period} 的认证信息报送已逾期（截止 {due}）"))
+        send("regulator.report_due", period=period, due=due, state="请按时完成" if today <= due else "已逾期")
     return [period]

@@ -127,6 +127,6 @@ EVENTS: dict[str, Notice] = {
                              "/complaints/appeals/{appeal.pk}/"),
     "appeal.upheld": Notice((DECIDER,), "申诉 {appeal.reference} 成立：请重新考虑原决定", "{text}",
                             "/complaints/appeals/{appeal.pk}/"),
-    "regulator.report_due": Notice((CERTADMIN,), "{text}", "证书、审核计划、审核结果及证书状态变化按月报送（次月 10 日前）。",
+    "regulator.report_due": Notice((CERTADMIN,), "{period} 的认证信息报送{state}（截止 {due}）", "证书、审核计划、审核结果及证书状态变化按月报送（次月 10 日前）。",
                                    "/certificates/export/", reminder=True),
 }
