@@ -12,12 +12,10 @@ from tancert.audits.carbon.actions import VERIFIED_KINDS, check_verified
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
 from tancert.audits.models import Audit
-from tancert.audits.notices import kind_zh
 from tancert.audits.remote import actions as remote
 from tancert.audits.signals import audit_completed
 from tancert.audits.stage1 import actions as stage1
 from tancert.audits.team import require_team
-from tancert.ops.notifications.send import send
 from tancert.records import chain
 from tancert.scheme.violations import require
 
@@ -60,8 +58,6 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
                      data={"conclusion": audit.conclusion, "recommendation": recommendation,
                            "findings": list(audit.findings.values_list("number", "grade", "status"))})
         audit_completed.send(sender=Audit, audit=audit, by=by)
-        # The leader who closed it is told too: signing the report is the next item of their work (R7.5.1).
-        send("audit.report_to_sign", audit=audit, kind=kind_zh(audit))
 
 
 # The on-site rule of each audit type: its evidence is collected on the planned days, so it is not closed

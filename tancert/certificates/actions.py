@@ -147,9 +147,6 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
                      data={"audit": audit.pk, "outcome": final, "scope": decision.scope,
                            "conditions": final_conditions, "reason": decision.reason, "committee": votes,
                            "dissent": dissent})
-        send("decision.made", by=by, audit=audit, outcome=label, reason=(final_reason + "。") if final_reason else "")
-        if decision.grants:
-            send("decision.to_issue", by=by, audit=audit, outcome=label)
     return decision
 
 
@@ -325,7 +322,6 @@ def _create_certificate(decision, *, by, org, number, criterion, cycle, first_is
                  data={"number": cert.number, "content": version.content, "pdf_sha256": version.sha256,
                        "renewal_of": old.number if old else None, "late_renewal": late,
                        "transfer": transfer.pk if transfer is not None else None})
-    send("certificate.issued", by=by, organisation=org, certificate=cert)
     return cert
 
 

@@ -27,7 +27,7 @@ from tancert.audits.models import Audit
 from tancert.certificates import committee
 from tancert.certificates.actions import _freeze_version, _locked
 from tancert.certificates.models import Certificate, ChangeRequest
-from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, organisation_users, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain, uploads
@@ -81,7 +81,8 @@ def request_change(cert: Certificate, *, by, changes: dict, reason: str, documen
         chain.append("certificate.change_requested", subject=cert, by=by, organisation=cert.organisation_id,
                      summary=f"申请变更证书 {cert.number}：{reason.strip()}",
                      data={"request": req.pk, "changes": changed, "document_sha256": req.document_sha256})
-        send("certificate.change_requested", by=by, organisation=cert.organisation, certificate=cert)
+        notify(staff_with_role(Role.CERTIFICATE_ADMIN), f"证书变更申请待审核：{cert.number}",
+               link=f"/certificates/{cert.pk}/")
     return req
 
 
@@ -98,7 +99,7 @@ def propose_change(cert: Certificate, *, by, changes: dict, reason: str) -> Chan
         chain.append("certificate.change_proposed", subject=cert, by=by, organisation=cert.organisation_id,
                      summary=f"认证机构提出变更证书 {cert.number}：{reason.strip()}（待认证决定）",
                      data={"request": req.pk, "changes": changed})
-        send("certificate.change_to_decide", by=by, organisation=cert.organisation, certificate=cert)
+        notify(staff_with_role(Role.DECISION_MAKER), f"证书变更待决定：{cert.number}", link=f"/certificates/{cert.pk}/")
     return req
 
 
@@ -125,10 +126,11 @@ def review_change(req: ChangeRequest, *, by, approve: bool, note: str, audit: Au
                      + f"（{note.strip()}）", data={"request": locked.pk, "approve": approve,
                                                    "audit": audit.pk if audit else None})
         if approve:
-            send("certificate.change_to_decide", by=by, organisation=cert.organisation, certificate=cert)
+            notify(staff_with_role(Role.DECISION_MAKER), f"证书变更待决定：{cert.number}",
+                   link=f"/certificates/{cert.pk}/")
         else:
-            send("certificate.change_refused", by=by, organisation=cert.organisation, certificate=cert,
-                 note=note.strip())
+            notify(organisation_users(cert.organisation), f"证书 {cert.number} 的变更申请未获批准", note.strip(),
+                   f"/certificates/{cert.pk}/")
     return locked
 
 
@@ -163,8 +165,8 @@ def decide_change(req: ChangeRequest, *, by, approve: bool, note: str) -> Change
                      data={"request": locked.pk, "approve": approve})
         if approve:
             change_certificate(cert, by=by, request=locked)
-        send("certificate.change_decided", by=by, organisation=cert.organisation, certificate=cert,
-             verdict="已批准" if approve else "未获批准", note=note.strip())
+        notify(organisation_users(cert.organisation), f"证书 {cert.number} 的变更" + ("已批准" if approve else "未获批准"),
+               note.strip(), f"/certificates/{cert.pk}/")
     return locked
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.clients.models import Application, ApplicationDocument, Organisation
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, organisation_users  # retired: see ops/notify.py
 from tancert.people import creditcode
 from tancert.people.accounts.passwords import check_password
 from tancert.people.actions import require_role
@@ -346,8 +347,8 @@ def request_supplement(app: Application, *, by, missing: str) -> None:
         app.save(update_fields=["status", "supplement_request", "complete_at", "review_deadline"])
         chain.append("application.supplement_requested", subject=app, by=by, organisation=app.organisation_id,
                      summary=f"要求补充材料：{missing.strip()}", data={"missing": missing.strip()})
-        send("application.supplement_requested", by=by, organisation=app.organisation, application=app,
-             missing=missing.strip())
+        notify(organisation_users(app.organisation), "认证申请需要补充材料", missing.strip(),
+               f"/applications/{app.pk}/")
 
 
 def _check_review(review: dict) -> dict:
@@ -410,8 +411,8 @@ def _decide(app: Application, by, status: str, answers: dict, reason: str) -> No
                      + (f"：{locked.decision_reason}" if locked.decision_reason else ""),
                      data={"review": answers, "reason": locked.decision_reason, "late": late,
                            "deadline": locked.review_deadline.isoformat() if locked.review_deadline else None})
-        send(f"application.{status}", by=by, organisation=locked.organisation, application=locked,
-             reason=locked.decision_reason)
+        notify(organisation_users(locked.organisation), f"认证申请已{verb}", locked.decision_reason,
+               f"/applications/{locked.pk}/")
         if status == Application.ACCEPTED:
             from tancert.clients.contracts.actions import issue_contract
 

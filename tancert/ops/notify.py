@@ -1,5 +1,12 @@
-"""Older entry point, kept so that code written before the table still works: new code names its event in
-the table (ops/notifications/table.py) and calls ``ops.notifications.send.send``."""
+"""Retired: the notices of the actions that still call ``notify()`` are sent from the one table
+(ops/notifications/table.py) when their record is appended (ops/notifications/triggers.py), so this call does
+nothing.
+
+Why the calls are still there: they sit inside functions that check rule keys, and any change to such a function
+makes the key's mutation result stale (docs/rules.md, `tancert rules --check-mutation`). They go when those keys'
+mutation runs are next repeated. New code never calls this: it names its event in the table and calls
+``ops.notifications.send.send`` — or lets the record trigger it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,7 @@ __all__ = ["notify", "organisation_users", "staff_with_role"]
 
 
 def notify(users, subject: str, body: str = "", link: str = "") -> None:
-    from tancert.ops.models import Notification
-
-    Notification.objects.bulk_create([Notification(recipient=u, subject=subject[:200], body=body, link=link)
-                                      for u in users if u is not None and u.is_active])
+    """Does nothing (see above): the record's trigger sends this notice from the table."""
 
 
 def organisation_users(org):

@@ -274,7 +274,7 @@ WEB: dict[str, E] = {
     "passkey_register_complete": E(ANY),
     "passkey_verify_begin": E(ANY),
     "passkey_verify_complete": E(ANY),
-    "passkey_remove": E(ANY, ids={"pk": MISSING}),  # someone's own passkeys only: a missing one is a message
+    "passkey_remove": E(missing=True),  # someone's own passkeys only: another's or a missing one is a 404
     "remote_deviation_request": E({*OFFICE, *TEAM}),
     "remote_deviation_decide": E(missing=True),
     "complaints_process": E(PUBLIC),

@@ -19,9 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits import grades
 from tancert.audits.models import Audit, Finding
 from tancert.audits.models.checklists import ChecklistItem, EvidenceEntry
-from tancert.audits.notices import kind_zh
 from tancert.audits.team import require_team
-from tancert.ops.notifications.send import send
 from tancert.records import chain, uploads
 from tancert.records.filetypes import ALLOWED
 from tancert.scheme.violations import require
@@ -94,9 +92,6 @@ def raise_finding(audit: Audit, *, by, grade: str, description: str, evidence: s
                            "item": item.code if item is not None else None,
                            "evidence_entries": [str(e.uuid) for e in entries],
                            "due_date": due_date.isoformat() if due_date else None})
-        if finding.is_nonconformity:  # the client must answer it (R8.1.3-F5); other grades need nothing
-            send("finding.raised", by=by, audit=audit, finding=finding, kind=kind_zh(audit),
-                 grade=grades.label(grade, "zh"), due=due_date.isoformat() if due_date else "审核组规定的期限")
     return finding
 
 
@@ -140,7 +135,6 @@ def respond_to_finding(finding: Finding, *, by, correction: str, root_cause: str
                      data={"correction": finding.correction, "root_cause": finding.root_cause,
                            "corrective_action": finding.corrective_action, "evidence": finding.response_evidence,
                            "files": digests})
-        send("finding.responded", by=by, audit=finding.audit, finding=finding)
 
 
 def review_finding_response(finding: Finding, *, by, outcome: str, note: str = "") -> None:
@@ -167,4 +161,3 @@ def review_finding_response(finding: Finding, *, by, outcome: str, note: str = "
         chain.append(f"finding.{new}", subject=finding, by=by, organisation=finding.audit.organisation_id,
                      summary=f"{label}不符合项 #{finding.number} 的纠正措施" + (f"：{note.strip()}" if note.strip() else ""),
                      data={"outcome": outcome, "note": note.strip()})
-        send(f"finding.{new}", by=by, audit=finding.audit, finding=finding, note=note.strip())

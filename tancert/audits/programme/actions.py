@@ -29,13 +29,11 @@ from tancert.audits.models import (
     ProgrammeEntry,
     TeamConfirmation,
 )
-from tancert.audits.notices import kind_zh
 from tancert.audits.programme import sitetime, teamcheck, timing
 from tancert.audits.programme.plandoc import plan_content, render_plan_pdf
 from tancert.audits.remote import actions as remote
 from tancert.clients.estimate import application_for
 from tancert.clients.models import Application, Organisation
-from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.planning import programme as windows
@@ -381,7 +379,6 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
                      summary=f"发布{audit.get_kind_display()}计划（第 {version} 版），SHA-256 {digest[:16]}…",
                      data={"version": version, "pdf_sha256": digest, "method": audit.method,
                            "key_points": key_points, "site_time": content["site_time"]})
-        send("audit.plan_issued", by=by, audit=audit, kind=kind_zh(audit))
     return doc
 
 
@@ -489,7 +486,6 @@ def plan_audit(org: Organisation, *, by, kind: str, start_date: date, end_date: 
                            "auditor_days": str(days), "method": method, "offsite": offsite,
                            "team": [{"user": u.username, "role": r} for u, r in team],
                            "combined_with": timing.stored(systems)})
-        send("audit.assigned", by=by, audit=audit, kind=kind_zh(audit))
     return audit
 
 

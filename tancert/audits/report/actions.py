@@ -17,11 +17,9 @@ from tancert.audits.access import audits_for
 from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
-from tancert.audits.notices import kind_zh
 from tancert.audits.remote import actions as remote
 from tancert.audits.team import require_team
 from tancert.ghg.report import bar_chart, trend_chart
-from tancert.ops.notifications.send import send
 from tancert.pdfkit import html_to_pdf
 from tancert.records import chain
 from tancert.records.documents import record_pdf
@@ -267,15 +265,7 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
                            "inputs_sha256": frozen.inputs_sha256 if frozen else None,
                            "recommendation": recommendation, "combined_with": content["combined_with"],
                            "focus_items": [f["key"] for f in content["focus"]]})
-        if audit.kind in DECIDED_KINDS and locked.status == Audit.COMPLETED and not locked.decisions.exists():
-            # The decision makers' queue; those on the team may not decide (R7.5) and are not told.
-            send("audit.awaiting_decision", by=by, audit=audit, kind=kind_zh(audit),
-                 exclude=[m.user for m in audit.team.select_related("user")])
     return report
-
-
-# The audits a certification decision rests on directly (certificates/actions.decide, R7.5).
-DECIDED_KINDS = (Audit.STAGE2, Audit.RECERTIFICATION)
 
 
 def current_report(audit: Audit) -> AuditReport | None:

@@ -29,6 +29,7 @@ from tancert.certificates.models import (
 )
 from tancert.ops.calendar import add_working_days
 from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -150,10 +151,11 @@ def lodge_complaint(*, by, name: str, contact: str, text: str, certificate: Cert
                            "certificate": certificate.number if certificate else None,
                            "audit": audit.pk if audit else None, "auditor": auditor.pk if auditor else None,
                            "respond_by": due.isoformat()})
-        send("complaint.lodged", by=by if signed_in else None, complaint=c, text=text[:300])
+        notify(staff_with_role(Role.PROGRAMME_MANAGER), f"收到投诉 {c.reference}，请指定调查人",
+               text[:300], f"/complaints/{c.pk}/")
         ack = f"您的投诉已受理，编号 {c.reference}。我们将在 {due.isoformat()} 前答复。"
         if signed_in:
-            send("complaint.acknowledged", users=[by], complaint=c, text=ack)
+            notify([by], f"投诉 {c.reference} 已受理", ack, f"/complaints/{c.pk}/")
         else:
             _mail_outsider(contact, f"投诉 {c.reference} 已受理", ack)
     return c
@@ -183,7 +185,7 @@ def assign_investigator(c: Complaint, *, by, investigator) -> Complaint:
                      organisation=locked.organisation_id,
                      summary=f"投诉 {locked.reference} 指定调查人 {investigator}",
                      data={"investigator": investigator.pk})
-        send("complaint.assigned", users=[investigator], complaint=locked, text=locked.text[:300])
+        notify([investigator], f"请调查投诉 {locked.reference}", locked.text[:300], f"/complaints/{locked.pk}/")
     return locked
 
 
@@ -202,7 +204,8 @@ def record_findings(c: Complaint, *, by, findings: str) -> Complaint:
         locked.save(update_fields=["findings"])
         chain.append("complaint.investigated", subject=locked, by=by, organisation=locked.organisation_id,
                      summary=f"投诉 {locked.reference} 调查结果已记录", data={"findings": findings})
-        send("complaint.investigated", by=by, complaint=locked, text=findings[:300])
+        notify(staff_with_role(Role.DECISION_MAKER), f"投诉 {locked.reference} 调查完成，待决定", findings[:300],
+               f"/complaints/{locked.pk}/")
     return locked
 
 
@@ -247,8 +250,7 @@ def decide_complaint(c: Complaint, *, by, outcome: str, response: str, follow_up
                            "proposal": proposal.pk if proposal else None})
         subject = f"投诉 {locked.reference} 处理结果：{OUTCOME_ZH[outcome]}"
         if locked.lodged_by_id and locked.channel != Complaint.STAFF:
-            send("complaint.decided", users=[locked.lodged_by], complaint=locked, outcome=OUTCOME_ZH[outcome],
-                 text=response)
+            notify([locked.lodged_by], subject, response, f"/complaints/{locked.pk}/")
         else:
             _mail_outsider(locked.contact, subject, response)
     return locked
@@ -313,8 +315,10 @@ def lodge_appeal(*, by, grounds: str, decision: Decision | None = None, certific
                                "decision": decision.pk if decision else None,
                                "certificate": certificate.number if certificate else None,
                                "decided_on": decided_on.isoformat(), "involved": sorted(involved)})
-            send("appeal.lodged", by=by, appeal=a, kind=KIND_ZH[kind], text=grounds[:300])
-            send("appeal.acknowledged", users=[by], appeal=a)
+            notify(staff_with_role(Role.DECISION_MAKER), f"收到申诉 {a.reference}（{KIND_ZH[kind]}）", grounds[:300],
+                   f"/complaints/appeals/{a.pk}/")
+            notify([by], f"申诉 {a.reference} 已受理", f"您的申诉已受理，编号 {a.reference}。",
+                   f"/complaints/appeals/{a.pk}/")
     except IntegrityError:
         raise RuleViolation("CB-appeal-window", _("This decision is already under appeal."), field="grounds") from None
     return a
@@ -348,7 +352,9 @@ def decide_appeal(a: Appeal, *, by, outcome: str, reasons: str, reconsideration:
                      data={"outcome": outcome, "reasons": reasons, "reconsideration": locked.reconsideration,
                            "decision": locked.decision_id,
                            "certificate": locked.certificate.number if locked.certificate_id else None})
-        send("appeal.decided", users=[locked.lodged_by], appeal=locked, outcome=OUTCOME_ZH[outcome], text=reasons)
+        notify([locked.lodged_by], f"申诉 {locked.reference} 处理结果：{OUTCOME_ZH[outcome]}", reasons,
+               f"/complaints/appeals/{locked.pk}/")
         if outcome == Appeal.UPHELD:
-            send("appeal.upheld", by=by, appeal=locked, text=locked.reconsideration[:300])
+            notify(staff_with_role(Role.DECISION_MAKER), f"申诉 {locked.reference} 成立：请重新考虑原决定",
+                   locked.reconsideration[:300], f"/complaints/appeals/{locked.pk}/")
     return locked

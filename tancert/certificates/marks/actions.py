@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.models import Certificate, MarkMisuse
-from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, organisation_users  # retired: see ops/notify.py
 from tancert.people.access import is_office
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -44,6 +44,6 @@ def record_mark_misuse(cert: Certificate, *, by, observed_on: date, description:
                      summary=f"发现证书 {cert.number} 认证标志使用不当：{m.description}",
                      data={"misuse": m.pk, "observed_on": observed_on.isoformat(), "evidence": m.evidence,
                            "action": m.action})
-        send("certificate.mark_misuse", by=by, organisation=cert.organisation, certificate=cert,
-             description=m.description, action=m.action)
+        notify(organisation_users(cert.organisation), f"认证标志使用不当：{cert.number}",
+               f"{m.description}\n{m.action}", f"/certificates/{cert.pk}/")
     return m

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.models import Certificate, SuspensionEvidence, SuspensionProposal
 from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -61,8 +62,8 @@ def propose_suspension(cert: Certificate, *, trigger: str, source: str, detail: 
                                "rule": f"R9.2-{trigger}", "basis": basis or f"R9.2-{trigger}",
                                "audit": audit.pk if audit else None,
                                "finding": finding.number if finding else None})
-            send("certificate.suspension_proposed", by=by, organisation=cert.organisation, certificate=cert,
-                 trigger=trigger, source=SOURCE_ZH[source], detail=detail[:300])
+            notify(staff_with_role(Role.DECISION_MAKER), f"建议暂停证书 {cert.number}（{trigger}）：{SOURCE_ZH[source]}",
+                   detail[:300], "/decisions/#proposals")
     except IntegrityError:
         return None  # an open proposal with this trigger is waiting already
     return proposal

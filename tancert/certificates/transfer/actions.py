@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits.models import Audit
 from tancert.certificates import committee
 from tancert.certificates.models import Certificate, Decision, TransferReview
-from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -85,7 +85,8 @@ def review_transfer(organisation, *, by, previous_body: str, previous_number: st
                              f"有效期至 {previous_expiry_date.isoformat()}；转换原因：{text['reason']}",
                      data={k: (getattr(review, k).isoformat() if isinstance(getattr(review, k), date)
                                else getattr(review, k)) for k in FIELDS})
-        send("transfer.to_decide", by=by, organisation=organisation, review=review)
+        notify(staff_with_role(Role.DECISION_MAKER), f"转换申请待决定：{organisation.name}",
+               link=f"/transfers/{review.pk}/")
     return review
 
 
@@ -128,5 +129,5 @@ def decide_transfer(review: TransferReview, *, by, accept: bool, reason: str, au
                              + reason.strip(),
                      data={"decision": decision.pk, "accept": accept, "audit": audit.pk if audit else None})
         if accept:
-            send("transfer.accepted", by=by, organisation=org)
+            notify(staff_with_role(Role.CERTIFICATE_ADMIN), f"转换已接受，待颁发证书：{org.name}", link="/decisions/")
     return decision

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.clients.estimate import estimate_for_application
 from tancert.clients.models import Application, Contract
 from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, organisation_users, staff_with_role  # retired: see ops/notify.py
 from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -98,7 +99,8 @@ def sign_contract(contract: Contract, *, by, signer_name: str) -> None:
         chain.append("contract.signed", subject=app, by=by, organisation=app.organisation_id,
                      summary=f"{locked.signer_name} 代表组织确认签署认证合同 {locked.number}",
                      data={"number": locked.number, "signer": locked.signer_name, "pdf_sha256": locked.sha256})
-        send("contract.signed", by=by, organisation=app.organisation, application=app)
+        notify(staff_with_role(Role.APPLICATION_REVIEWER), f"{app.organisation.name} 已签署认证合同",
+               link=f"/applications/{app.pk}/")
     contract.refresh_from_db()
 
 
@@ -129,10 +131,11 @@ def record_payment(contract: Contract, *, by, amount, reference: str) -> None:
                      summary=f"收到认证费用 {amount} 元（{reference.strip()}）" + (f"，尚欠 {short} 元" if short > 0 else "，已付清"),
                      data={"number": locked.number, "amount": str(amount), "paid": str(paid),
                            "reference": reference.strip()})
-        send("contract.payment_received", by=by, organisation=app.organisation, application=app, amount=amount,
-             shortfall=f"，尚欠 {short} 元" if short > 0 else "")
+        notify(organisation_users(app.organisation), f"已收到认证费用 {amount} 元" + (f"，尚欠 {short} 元" if short > 0 else ""),
+               link=f"/applications/{app.pk}/")
         if short <= 0:
-            send("contract.paid", by=by, organisation=app.organisation, application=app)
+            notify(staff_with_role(Role.PROGRAMME_MANAGER), f"{app.organisation.name} 可以策划审核",
+                   link=f"/applications/{app.pk}/")
     contract.refresh_from_db()
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tancert.people.accounts.actions import _require_admin_or_self, require_admin
-from tancert.people.actions import create_staff_user
+from tancert.people.accounts.passwords import check_password
 from tancert.people.models import ApiToken, Role, RoleGrant, User
 from tancert.records import chain
 from tancert.scheme.violations import require
@@ -56,8 +56,15 @@ def create_staff(*, by, username: str, display_name: str, email: str, password: 
             _("This user name is taken."), field="username")
     require(bool((display_name or "").strip()), ACCOUNTS_KEY, _("Give the person's name."), field="display_name")
     roles = _check_roles(roles)
-    return create_staff_user(username, password, roles=sorted(roles), by=by, display_name=display_name.strip(),
-                             email=(email or "").strip())
+    display_name, email = display_name.strip(), (email or "").strip()
+    check_password(password, User(username=username, email=email, display_name=display_name))
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password, email=email, display_name=display_name)
+        RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in sorted(roles)])
+        chain.append("user.staff_created", subject=user, by=by,
+                     summary=f"创建机构人员账户 {username}（{_roles_zh(roles)}）",
+                     data={"username": username, "roles": sorted(roles)})
+    return user
 
 
 def set_roles(user: User, roles, *, by) -> tuple[set[str], set[str]]:
