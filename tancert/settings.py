@@ -342,6 +342,11 @@ EMAIL_BACKEND = env_str("TANCERT_EMAIL_BACKEND", "django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env_str("TANCERT_FROM_EMAIL", "noreply@tancert.local")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a dead mail server must not hold a worker
 # R7.2-contract / R12: the fee schedule (yuan) for quotes; a body sets its own.
 TANCERT_FEES = {
     "application_fee": env_int("TANCERT_FEE_APPLICATION", 1000),

@@ -9,7 +9,8 @@ claims its reminders through ``ops.reminders.remind_once`` so that a second run 
   when the renewal window opens (certificates/enforcement.py);
 - programme managers are reminded of programme windows closing within 30 days and of overdue ones;
 - the certificate administrators are reminded of the monthly regulator report;
-- programme managers are reminded of complaints not answered by their due day (CB-complaint-decide).
+- programme managers are reminded of complaints not answered by their due day (CB-complaint-decide);
+- clients and team leaders are reminded of nonconformities whose answer is overdue (R8.1.3-F5).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from tancert.audits.findings.reminders import remind_overdue_findings
 from tancert.audits.programme.reminders import remind_programme_windows as programme_reminders
 from tancert.certificates import enforcement
 from tancert.certificates.actions import expire_certificates
@@ -39,6 +41,7 @@ class SweepReport:
     windows_reminded: list[str] = field(default_factory=list)
     export_reminded: list[str] = field(default_factory=list)
     complaints_reminded: list[str] = field(default_factory=list)
+    findings_reminded: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
@@ -48,7 +51,8 @@ class SweepReport:
                  ("renewal reminders", self.renewal_reminded),
                  ("programme windows due or overdue", self.windows_reminded),
                  ("regulator report reminders", self.export_reminded),
-                 ("complaints due", self.complaints_reminded)]
+                 ("complaints due", self.complaints_reminded),
+                 ("nonconformity answers overdue", self.findings_reminded)]
         return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
 
 
@@ -64,6 +68,7 @@ def run(today: date | None = None) -> SweepReport:
     report.windows_reminded = programme_reminders(today)
     report.export_reminded = export.remind(today)
     report.complaints_reminded = remind_complaints(today)
+    report.findings_reminded = remind_overdue_findings(today)
     # The day's run leaves its mark, so the administrator's home shows when the sweep last ran.
     remind_once(SWEEP_RAN, "sweep", today)
     return report

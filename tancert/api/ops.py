@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from tancert.api.schemas import Day, Id, Year
 from tancert.ops import actions
 from tancert.ops.calendar import add_working_days
 from tancert.ops.models import CalendarDay
+from tancert.ops.notifications import actions as notices
 
 router = Router(tags=["notifications and calendar"])
 
@@ -32,7 +32,7 @@ def notifications(request, unread: bool = False):
 
 @router.post("/notifications/{note_id}/read", response={204: None})
 def mark_read(request, note_id: Id):
-    request.user.notifications.filter(pk=note_id, read_at__isnull=True).update(read_at=timezone.now())
+    notices.mark_read(request.user, note_id)
     return Status(204, None)
 
 

@@ -5,3 +5,6 @@ class AuditsConfig(AppConfig):
     name = "tancert.audits"
     label = "audits"
     verbose_name = "Audits"
+
+    def ready(self):
+        from tancert.audits import notices  # noqa: F401 — registers the notices of this app's recorded steps

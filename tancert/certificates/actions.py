@@ -22,7 +22,7 @@ from tancert.clients.models import Application
 from tancert.clients.profile.actions import set_scope_levels
 from tancert.clients.scopes.rules import check_levels
 from tancert.clients.scopes.rules import entries as scope_entries
-from tancert.ops.notify import notify, organisation_users
+from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.planning.programme import renewal_window
@@ -404,7 +404,8 @@ def _status_change(cert: Certificate, *, by, new: str, action: str, summary: str
                      data={"from": old, "to": new, "reason": reason,
                            **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in (extra or {}).items()}})
         # The holder learns of every status change at once.
-        notify(organisation_users(locked.organisation), summary, link=f"/certificates/{locked.pk}/")
+        send(action, by=by, organisation=locked.organisation, certificate=locked, summary=summary,
+             respond_by=locked.respond_by or "")
     cert.refresh_from_db()
     return cert
 

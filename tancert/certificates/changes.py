@@ -27,7 +27,7 @@ from tancert.audits.models import Audit
 from tancert.certificates import committee
 from tancert.certificates.actions import _freeze_version, _locked
 from tancert.certificates.models import Certificate, ChangeRequest
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notify import notify, organisation_users, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain, uploads

@@ -23,9 +23,8 @@ from tancert.audits.findings.actions import verification_deadline
 from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, SuspensionProposal
 from tancert.certificates.proposals import actions as proposals
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.ops.reminders import remind_once
-from tancert.people.models import Role
 from tancert.planning.programme import first_surveillance_due, renewal_window, surveillance_deadline
 from tancert.records import chain
 
@@ -86,7 +85,6 @@ def propose_suspensions_for_unverified_majors(today: date) -> list[str]:
 
 def propose_withdrawals_for_unresolved_suspensions(today: date) -> list[str]:
     proposed = []
-    deciders = staff_with_role(Role.DECISION_MAKER)
     for cert in Certificate.objects.filter(status=Certificate.SUSPENDED, respond_by__lt=today):
         with transaction.atomic():
             if not remind_once("suspension_ended", f"certificate:{cert.pk}", cert.respond_by):
@@ -94,7 +92,7 @@ def propose_withdrawals_for_unresolved_suspensions(today: date) -> list[str]:
             chain.append("certificate.withdrawal_proposed", subject=cert, by=None, organisation=cert.organisation_id,
                          summary=f"证书 {cert.number} 暂停期限 {cert.respond_by} 已过且未完成整改，建议撤销",
                          data={"respond_by": cert.respond_by.isoformat()})
-            notify(deciders, f"建议撤销证书 {cert.number}：暂停期满未整改", link=f"/certificates/{cert.pk}/")
+            send("certificate.withdrawal_proposed", organisation=cert.organisation, certificate=cert)
         proposed.append(cert.number)
     return proposed
 
@@ -109,7 +107,6 @@ def remind_renewals(today: date) -> list[str]:
         with transaction.atomic():
             if not remind_once("renewal_window", f"certificate:{cert.pk}", window.earliest):
                 continue
-            notify(organisation_users(cert.organisation), f"证书 {cert.number} 将于 {cert.expiry_date} 到期，请申请再认证",
-                   "R9.3-renewal：证书到期前 90 天内提出再认证申请。", f"/certificates/{cert.pk}/")
+            send("certificate.renewal_due", organisation=cert.organisation, certificate=cert)
         reminded.append(cert.number)
     return reminded

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from tancert.clients.models import Application, ApplicationDocument, Organisation
 from tancert.clients.scopes.rules import scope_problems
 from tancert.ops.calendar import add_working_days
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, organisation_users  # retired: see ops/notify.py
 from tancert.people import creditcode
 from tancert.people.accounts.passwords import check_password
 from tancert.people.actions import require_role
@@ -324,8 +325,8 @@ def submit_application(app: Application, *, by) -> Application:
                      + f"，受理期限 {app.review_deadline.isoformat()}",
                      data={"deadline": app.review_deadline.isoformat(), "resubmission": resubmission,
                            "documents": {c: d.sha256 or "n/a" for c, d in app.current_documents().items()}})
-        notify(staff_with_role(Role.APPLICATION_REVIEWER), f"新的认证申请待评审：{app.organisation.name}",
-               f"受理期限 {app.review_deadline.isoformat()}", f"/applications/{app.pk}/")
+        send("application.submitted", by=by, organisation=app.organisation, application=app,
+             deadline=app.review_deadline.isoformat())
     return app
 
 

@@ -24,8 +24,11 @@ class CalendarDay(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice (also sent by e-mail when the user has an address)."""
+    """An in-app notice (also sent by e-mail when the user has an address and wants e-mail).
 
+    ``event`` names its line in the table of events (ops/notifications/table.py)."""
+
+    event = models.CharField(max_length=60, blank=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)

@@ -1,33 +1,23 @@
-"""Notifications at each step: an in-app notice and an e-mail (console backend in the demo).
+"""Retired: the notices of the actions that still call ``notify()`` are sent from the one table
+(ops/notifications/table.py) when their record is appended (ops/notifications/triggers.py), so this call does
+nothing.
 
-Called from actions inside their transaction; the notice rows commit with the action, the
-e-mails go out only after the commit (side effects on commit, docs/architecture.md).
+Why the calls are still there: they sit inside functions that check rule keys, and any change to such a function
+makes the key's mutation result stale (docs/rules.md, `tancert rules --check-mutation`). They go when those keys'
+mutation runs are next repeated. New code never calls this: it names its event in the table and calls
+``ops.notifications.send.send`` — or lets the record trigger it.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from tancert.ops.notifications.send import staff_with_role
 
-from tancert.ops.models import Notification
-from tancert.people.models import User
+__all__ = ["notify", "organisation_users", "staff_with_role"]
 
 
 def notify(users, subject: str, body: str = "", link: str = "") -> None:
-    recipients = [u for u in users if u is not None and u.is_active]
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, subject=subject[:200], body=body, link=link) for u in recipients])
-    addresses = [u.email for u in recipients if u.email]
-    if addresses:
-        url = settings.TANCERT_BODY["public_url"].rstrip("/") + link if link else ""
-        text = "\n\n".join(part for part in (body, url) if part)
-        transaction.on_commit(lambda: send_mail(subject, text, None, addresses, fail_silently=True))
+    """Does nothing (see above): the record's trigger sends this notice from the table."""
 
 
 def organisation_users(org):
     return list(org.users.filter(is_active=True))
-
-
-def staff_with_role(role: str):
-    return list(User.objects.filter(role_grants__role=role, is_active=True).distinct())

@@ -1,4 +1,4 @@
-"""Notifications and the administrator's working-day calendar."""
+"""The administrator's working-day calendar (notifications: ops/notifications/)."""
 
 from __future__ import annotations
 
@@ -17,14 +17,6 @@ from tancert.ops.forms import CalendarDayForm
 from tancert.ops.models import CalendarDay
 from tancert.people.models import Role
 from tancert.ui.actionview import perform, perform_form
-
-
-@login_required
-def notifications(request):
-    notes = list(request.user.notifications.all()[:200])
-    # Opening the list marks what was shown as read.
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "ops/notifications.html", {"notes": notes})
 
 
 def _require_admin(user):

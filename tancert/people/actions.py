@@ -46,13 +46,21 @@ def create_staff_user(username: str, password: str, *, roles: list[str], by, dis
     return user
 
 
+def _role_zh(role: str) -> str:
+    # Records are in Chinese whatever the session's language (RR-language), never the role's code.
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(Role(role).label)
+
+
 def grant_role(user: User, role: str, *, by) -> None:
     require_role(by, Role.SYSTEM_ADMIN)
     if role not in Role.values:
         raise ValueError(f"unknown role: {role}")
     with transaction.atomic():
         RoleGrant.objects.get_or_create(user=user, role=role)
-        chain.append("user.role_granted", subject=user, by=by, summary=f"授予 {user.username} 角色 {role}",
+        chain.append("user.role_granted", subject=user, by=by, summary=f"授予 {user.username} 角色：{_role_zh(role)}",
                      data={"role": role})
     user.__dict__.pop("_role_cache", None)
 
@@ -63,7 +71,7 @@ def revoke_role(user: User, role: str, *, by) -> None:
     with transaction.atomic():
         deleted, _rows = RoleGrant.objects.filter(user=user, role=role).delete()
         if deleted:
-            chain.append("user.role_revoked", subject=user, by=by, summary=f"撤回 {user.username} 的角色 {role}",
+            chain.append("user.role_revoked", subject=user, by=by, summary=f"撤回 {user.username} 的角色：{_role_zh(role)}",
                          data={"role": role})
     user.__dict__.pop("_role_cache", None)
 

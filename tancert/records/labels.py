@@ -60,6 +60,8 @@ ACTIONS = {
     "user.recovery_codes_renewed": "更新恢复码", "user.role_granted": "授予角色", "user.role_revoked": "撤销角色",
     "user.staff_created": "创建员工账号", "user.token_created": "创建接口令牌", "user.token_revoked": "吊销接口令牌",
     "user.unlocked": "解除账号锁定", "user.password_changed": "修改密码", "user.password_reset": "重置密码",
+    "user.roles_changed": "更改角色", "user.deactivated": "停用账户", "user.reactivated": "重新启用账户",
+    "user.notice_email_set": "设置邮件通知",
     "application.action_plan_added": "增加碳管理措施计划", "application.target_added": "增加碳目标",
     "organisation.certification_added": "登记已获认证", "organisation.market_year_added": "登记碳市场报送年度",
     "organisation.site_added": "增加场所",

@@ -63,4 +63,4 @@ def test_renewal_window_reminds_the_holder_once(p, cert):
 def test_the_holder_is_notified_of_a_suspension(p, cert):
     actions.suspend_certificate(cert, by=p.decider, trigger="T3", reason="受到行政处罚",
                                 respond_by=timezone.localdate() + timedelta(days=30))
-    assert Notification.objects.filter(recipient=p.client_a, subject__contains="暂停证书").exists()
+    assert Notification.objects.filter(recipient=p.client_a, subject__contains="已暂停").exists()

@@ -108,6 +108,7 @@ PK_BY_SEGMENT = {
     "audits": lambda w: w.audit.pk, "applications": lambda w: w.app.pk, "certificates": lambda w: w.cert.pk,
     "organisations": lambda w: w.org.pk, "auditors": lambda w: w.p.lead.pk, "transfers": lambda w: MISSING,
     "decisions": lambda w: MISSING, "complaints": lambda w: MISSING, "me": lambda w: _pk(w.token), "accounts": lambda w: w.p.lead.pk,
+    "notifications": lambda w: _pk(w.note),
 }
 BY_NAME = {
     "org_id": lambda w: w.org.pk, "application_id": lambda w: w.app.pk, "app_id": lambda w: w.app.pk,
@@ -215,6 +216,15 @@ WEB: dict[str, E] = {
     "otp_recovery_codes": E(ANY),
     "accounts_unlock": E({'sysadmin'}),
     "accounts_remove_second_factor": E({'sysadmin'}),
+    "accounts_user_new": E({'sysadmin'}),
+    "accounts_user": E({'sysadmin'}),
+    "accounts_user_roles": E({'sysadmin'}),
+    "accounts_user_deactivate": E({'sysadmin'}),
+    "accounts_user_reactivate": E({'sysadmin'}),
+    "me_notice_email": E(ANY),
+    "notifications_read_all": E(ANY),
+    "notification_open": E({'client_a'}),  # one of client_a's notices: everyone else's is a 404
+    "notification_read": E({'client_a'}),
     "calendar_set": E({'sysadmin'}),
     "calendar_remove": E({'sysadmin'}),
     "event_attach": E(ANY),
@@ -265,7 +275,7 @@ WEB: dict[str, E] = {
     "passkey_register_complete": E(ANY),
     "passkey_verify_begin": E(ANY),
     "passkey_verify_complete": E(ANY),
-    "passkey_remove": E(missing=True),  # someone's own passkeys only: any other (or none) is a 404
+    "passkey_remove": E(missing=True),  # someone's own passkeys only: another's or a missing one is a 404
     "remote_deviation_request": E({*OFFICE, *TEAM}),
     "remote_deviation_decide": E(missing=True),
     "complaints_process": E(PUBLIC),

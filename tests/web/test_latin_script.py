@@ -115,6 +115,10 @@ SKIPPED = {
     "complaint": "no complaint in this world (complaints has the list)",
     "appeal": "no appeal in this world (complaints has the list)",
     "appeal_new": "opens for a decision to appeal (?decision=…); none was refused in this world",
+    "accounts_user_roles": "POST only", "accounts_user_deactivate": "POST only",
+    "accounts_user_reactivate": "POST only", "me_notice_email": "POST only",
+    "notifications_read_all": "POST only", "notification_read": "POST only",
+    "notification_open": "a redirect to the notice's own page (notifications lists them)",
 }
 
 
@@ -168,7 +172,7 @@ def world(p):
         "register_version": [cert.number, 1], "event": [Event.objects.order_by("-seq").first().seq],
         "contract_pdf": [app.pk], "auditor": [p.lead.pk], "application_eligibility": [app.pk],
         "application_scope_levels": [app.pk],
-        "complaint_public": [cert.number], "certificate_evidence": [cert.pk],
+        "complaint_public": [cert.number], "certificate_evidence": [cert.pk], "accounts_user": [p.lead.pk],
     }
     return args
 

@@ -1,5 +1,6 @@
-"""The audit programme's part of the sweep: programme managers hear once of each window closing within
-30 days without a planned audit, and once more when it is overdue (R8.1.1-interval)."""
+"""The audit programme's part of the sweep: programme managers — and the client, who must prepare — hear once
+of each window closing within 30 days without a planned audit, and once more when it is overdue
+(R8.1.1-interval)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,13 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from tancert.audits.models import ProgrammeEntry
-from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.ops.reminders import remind_once
-from tancert.people.models import Role
 
 
 def remind_programme_windows(today: date, within_days: int = 30) -> list[str]:
     """Programme managers hear once of each surveillance / recertification window closing within
     30 days without a planned audit, and once more when it is overdue (R8.1.1-interval)."""
-    managers = staff_with_role(Role.PROGRAMME_MANAGER)
     sent = []
     open_entries = ProgrammeEntry.objects.filter(
         superseded_at__isnull=True, latest__isnull=False, latest__lte=today + timedelta(days=within_days),
@@ -32,7 +31,9 @@ def remind_programme_windows(today: date, within_days: int = 30) -> list[str]:
             if not remind_once(kind, f"entry:{e.pk}", e.latest):
                 continue
             state = "已逾期" if overdue else "即将到期"
-            notify(managers, f"{state}：{org.name} 的{e.label_zh()}窗口 {e.earliest} 至 {e.latest}",
-                   f"{e.rule}：监督审核间隔不超过 12 个月，请尽快策划审核。", f"/organisations/{org.pk}/programme/")
+            facts = {"organisation": org, "state": state, "window": e.label_zh(), "earliest": e.earliest,
+                     "latest": e.latest}
+            send("programme.window_due", **facts)
+            send("surveillance.due", **facts)
         sent.append(f"{e.pk}:{'overdue' if overdue else 'due'}")
     return sent

@@ -28,7 +28,8 @@ from tancert.certificates.models import (
     SuspensionProposal,
 )
 from tancert.ops.calendar import add_working_days
-from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -262,8 +263,7 @@ def remind_complaints(today: date) -> list[str]:
     sent = []
     for c in Complaint.objects.exclude(state=Complaint.DECIDED).filter(respond_by__lte=today):
         if remind_once("complaint_due", c.reference, c.respond_by):
-            notify(staff_with_role(Role.PROGRAMME_MANAGER), f"投诉 {c.reference} 答复期限 {c.respond_by} 已到",
-                   "", f"/complaints/{c.pk}/")
+            send("complaint.due", complaint=c)
             sent.append(c.reference)
     return sent
 

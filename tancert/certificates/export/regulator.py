@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit, Finding
 from tancert.certificates.models import Certificate, RegulatorExport
-from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.notifications.send import send
 from tancert.ops.reminders import remind_once
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -242,7 +242,5 @@ def remind(today: date) -> list[str]:
     with transaction.atomic():
         if not remind_once(kind, f"period:{period}", due):
             return []
-        notify(staff_with_role(Role.CERTIFICATE_ADMIN),
-               (f"请于 {due} 前报送 {period} 的认证信息" if today <= due else f"{period} 的认证信息报送已逾期（截止 {due}）"),
-               "证书、审核计划、审核结果及证书状态变化按月报送（次月 10 日前）。", "/certificates/export/")
+        send("regulator.report_due", period=period, due=due, state="请按时完成" if today <= due else "已逾期")
     return [period]

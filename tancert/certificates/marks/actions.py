@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.models import Certificate, MarkMisuse
-from tancert.ops.notify import notify, organisation_users
+from tancert.ops.notify import notify, organisation_users  # retired: see ops/notify.py
 from tancert.people.access import is_office
 from tancert.people.actions import require_role
 from tancert.people.models import Role

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.models import Certificate, SuspensionEvidence, SuspensionProposal
-from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain
@@ -170,6 +171,6 @@ def send_suspension_evidence(cert: Certificate, *, by, message: str) -> Suspensi
         evidence = SuspensionEvidence.objects.create(certificate=locked, message=message, sent_by=by)
         chain.append("certificate.suspension_evidence", subject=locked, by=by, organisation=locked.organisation_id,
                      summary=f"获证组织提交解除暂停的证据：{message[:150]}", data={"message": message})
-        notify(staff_with_role(Role.DECISION_MAKER), f"证书 {locked.number} 的持有人提交了解除暂停的证据",
-               body=message[:1000], link="/")
+        send("certificate.suspension_evidence", by=by, organisation=locked.organisation, certificate=locked,
+             message=message[:1000])
     return evidence

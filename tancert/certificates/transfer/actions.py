@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits.models import Audit
 from tancert.certificates import committee
 from tancert.certificates.models import Certificate, Decision, TransferReview
-from tancert.ops.notify import notify, staff_with_role
+from tancert.ops.notify import notify, staff_with_role  # retired: see ops/notify.py
 from tancert.people.actions import require_role
 from tancert.people.models import Role
 from tancert.records import chain

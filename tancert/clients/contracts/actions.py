@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from tancert.clients.estimate import estimate_for_application
 from tancert.clients.models import Application, Contract
 from tancert.clients.scopes.rules import entries as scope_entries
-from tancert.ops.notify import notify, organisation_users, staff_with_role
+from tancert.ops.notifications.send import send
+from tancert.ops.notify import notify, organisation_users, staff_with_role  # retired: see ops/notify.py
 from tancert.pdfkit import html_to_pdf
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -78,8 +79,7 @@ def issue_contract(app: Application, *, by) -> Contract:
                  summary=f"出具认证合同 {number}：{days} 审核人日，报价 {total} 元",
                  data={"number": number, "auditor_days": str(days), "total": str(total), "items": items,
                        "justification": lines, "pdf_sha256": contract.sha256})
-    notify(organisation_users(app.organisation), f"认证合同 {number} 待签署",
-           f"报价 {total} 元，请在线确认签署。", f"/applications/{app.pk}/")
+    send("contract.issued", by=by, organisation=app.organisation, application=app, contract=contract, total=total)
     return contract
 
 

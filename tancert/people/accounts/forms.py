@@ -30,3 +30,34 @@ class ResetPasswordForm(SetPasswordForm):
     def save(self, commit=True):
         actions.set_password(self.user, self.cleaned_data["new_password1"], by=self.user, via="reset")
         return self.user
+
+
+def _role_field(required=True):
+    from tancert.people.models import Role
+
+    return forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+                                     required=required)
+
+
+class StaffUserForm(forms.Form):
+    """A new member of staff (accounts/users.create_staff checks and records)."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    display_name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    password = forms.CharField(label=_("Initial password"), max_length=128, widget=forms.PasswordInput(
+        render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Tell it to the person by another channel; they change it after logging in."))
+    roles = _role_field()
+
+
+class RolesForm(forms.Form):
+    roles = _role_field(required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class NoticeEmailForm(forms.Form):
+    email_notifications = forms.BooleanField(label=_("Also send my notices by e-mail"), required=False)

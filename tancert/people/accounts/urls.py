@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from tancert.people.accounts import passkeys, views
+from tancert.people.accounts import passkeys, users_views, views
 
 
 def _ceremony(view):
@@ -28,7 +28,12 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
-    path("users/", views.accounts, name="accounts"),
+    path("users/", users_views.accounts, name="accounts"),
+    path("users/new/", users_views.user_new, name="accounts_user_new"),
+    path("users/<id:pk>/", users_views.user_page, name="accounts_user"),
+    path("users/<id:pk>/roles/", users_views.user_roles, name="accounts_user_roles"),
+    path("users/<id:pk>/deactivate/", users_views.user_deactivate, name="accounts_user_deactivate"),
+    path("users/<id:pk>/reactivate/", users_views.user_reactivate, name="accounts_user_reactivate"),
     path("users/unlock/", views.unlock, name="accounts_unlock"),
     path("users/<id:pk>/remove-second-factor/", views.remove_second_factor, name="accounts_remove_second_factor"),
 ]

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +21,6 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from tancert.people.accounts import actions, passkeys, twofactor
 from tancert.people.accounts.forms import ChangePasswordForm, CodeForm, ResetPasswordForm, UnlockForm
-from tancert.people.accounts.lockout import current_lockouts
 from tancert.people.models import User
 from tancert.ui.actionview import perform
 from tancert.ui.walls import get_or_404
@@ -165,19 +163,6 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(**message
 
 
 @login_required
-def accounts(request):
-    """The system administrator's page: staff accounts with their second factor, and current lockouts."""
-    actions.require_admin(request.user)
-    staff = (User.objects.filter(role_grants__isnull=False).distinct().order_by("username")
-             .annotate(devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
-                       passkeys=Count("webauthncredential", filter=Q(webauthncredential__confirmed=True),
-                                      distinct=True))
-             .prefetch_related("role_grants"))
-    return render(request, "people/accounts/accounts.html", {
-        "staff": staff, "lockouts": current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT})
-
-
-@login_required
 @require_POST
 def unlock(request):
     form = UnlockForm(request.POST)
@@ -196,4 +181,4 @@ def remove_second_factor(request, pk: int):
     perform(request, actions.remove_second_factor, user, by=request.user,
             success=_("Second factor removed: %(user)s sets up a new one at the next log-in.") % {
                 "user": user.username})
-    return redirect("accounts")
+    return redirect("accounts_user", pk=user.pk)

@@ -37,6 +37,8 @@ class User(AbstractUser):
         "clients.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
         verbose_name=_("organisation"),
     )
+    # The user's choice on their own page: notices always appear in the app; e-mail only while this is on.
+    email_notifications = models.BooleanField(_("notices by e-mail"), default=True)
 
     def get_full_name(self) -> str:
         return self.display_name or super().get_full_name() or self.username
