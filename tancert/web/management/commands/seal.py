@@ -7,8 +7,9 @@ from tancert.certificates import seal
 
 
 class Command(BaseCommand):
-    help = ("Certificate integrity seal: `verify FILE [--key PUBLIC.pem]` checks a certificate PDF (or its "
-            "certificate-seal.json) offline; `public-key` prints the body's public key (PEM).")
+    help = ("Certificate integrity seal: `verify FILE [--key PUBLIC.pem] [--cert SIGNING.pem]` checks a certificate "
+            "PDF (its PAdES signature over the whole file, and its seal) or a certificate-seal.json offline; "
+            "`public-key` prints the body's public key (PEM).")
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["verify", "public-key"])
