@@ -8,8 +8,8 @@ canonical JSON; leaf hash = SHA-256(0x00 ‖ leaf), node hash = SHA-256(0x01 ‖
 Signed tree heads (size, root, time) are signed with the records key (records/keys.py) under their own
 domain-separation context; inclusion and consistency proofs follow RFC 9162 2.1.3 and 2.1.4. A monitor who
 keeps one tree head can later prove that the body never rewrote or dropped a certificate's history.
-Computing a root reads every leaf hash once (≈ 0.1 s per 100 000 leaves); that is the price of keeping no
-derived state that could disagree with the leaves.
+Computing a root or a proof reads every leaf hash once (bench/transparency.py, docs/performance.md); that
+is the price of keeping no derived state that could disagree with the leaves.
 """
 
 from __future__ import annotations
