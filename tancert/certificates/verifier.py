@@ -155,19 +155,25 @@ def check_pdf_signature(pdf: bytes, signing_cert_pem: bytes) -> Check:
 
 
 def embedded_seal(pdf: bytes) -> dict | None:
-    """The certificate-seal.json embedded in the PDF (an embedded-file stream, Flate-compressed or not)."""
-    for m in re.finditer(rb"<<((?:(?!>>\s*stream).)*?/EmbeddedFile(?:(?!>>\s*stream).)*?)>>\s*stream\r?\n", pdf,
-                         re.S):
-        length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", m.group(1))
-        end = m.end() + int(length.group(1)) if length else pdf.find(b"endstream", m.end())
-        raw = pdf[m.end():end]
-        for decode in ((lambda r: zlib.decompress(r)) if b"/FlateDecode" in m.group(1) else (lambda r: r),):
+    """The certificate-seal.json embedded in the PDF (an embedded-file stream, Flate-compressed or not).
+
+    Bounded work on any input: only a short window around each `/EmbeddedFile` is looked at."""
+    pos = pdf.find(b"/EmbeddedFile")
+    while pos != -1:
+        start = pdf.rfind(b"<<", max(0, pos - 2000), pos)
+        head = re.search(rb">>\s*stream\r?\n", pdf[pos:pos + 2000])
+        if start != -1 and head:
+            dictionary, body = pdf[start:pos + head.start()], pos + head.end()
+            length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", dictionary)
+            end = body + int(length.group(1)) if length else pdf.find(b"endstream", body)
+            raw = pdf[body:end]
             try:
-                seal = json.loads(decode(raw))
+                seal = json.loads(zlib.decompress(raw) if b"/FlateDecode" in dictionary else raw)
             except (ValueError, zlib.error):
-                continue
+                seal = None
             if isinstance(seal, dict) and {"content", "signature"} <= seal.keys():
                 return seal
+        pos = pdf.find(b"/EmbeddedFile", pos + 1)
     return None
 
 
