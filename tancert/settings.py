@@ -332,6 +332,8 @@ TANCERT_SUSPEND_WITHIN_DAYS = env_int("TANCERT_SUSPEND_WITHIN_DAYS", 5)
 # R9.3-renewal: a late renewal application within this many months after expiry restores the chain;
 # later, the organisation applies for initial certification (0 disables late renewal).
 TANCERT_LATE_RENEWAL_MONTHS = env_int("TANCERT_LATE_RENEWAL_MONTHS", 6)
+# How long a signed certificate status statement stays fresh (docs/verify.md).
+TANCERT_STATUS_LIFETIME_MINUTES = env_int("TANCERT_STATUS_LIFETIME_MINUTES", 60)
 # Regulator export: due by this day of the following month.
 TANCERT_REGULATOR_EXPORT_DAY = env_int("TANCERT_REGULATOR_EXPORT_DAY", 10)
 # Prefix of the audit plan numbers in the report (CNCA recommends R0 + the last 3 digits of the body's approval

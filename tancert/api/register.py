@@ -93,13 +93,14 @@ def history(request, number: str):
 
 
 @router.get("/certificates", response=list[PublicCertificate])
-def search(request, q: str):
-    """Search by number, organisation name or unified social credit code (at most 50 results)."""
+def search(request, q: str, include_superseded: bool = False):
+    """Search by number, organisation name or unified social credit code (at most 50 results). Current
+    certificates only, unless `include_superseded`: one a recertification replaced is left out (R9.3-renewal)."""
     q = q.strip()[:100]
     if not q:
         return []
     address = lookup.admit(request, "api", q)
-    found = [_public(c) for c in search_certificates(q)]
+    found = [_public(c) for c in search_certificates(q, current_only=not include_superseded)]
     lookup.log(address, "api", q, len(found))
     return found
 

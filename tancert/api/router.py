@@ -30,6 +30,7 @@ from tancert.api import (
     remote,
     scope_levels,
     transfers,
+    verify,
 )
 from tancert.api.parser import NulFreeParser
 from tancert.people.actions import user_for_token
@@ -62,6 +63,8 @@ errors.document(register.router, public=True, limited=True)
 api.add_router("/public", register.router)
 errors.document(complaints.public_router, public=True, limited=True)
 api.add_router("/public", complaints.public_router)
+errors.document(verify.router, public=True, limited=True)
+api.add_router("/public", verify.router)
 for area in (clients, application_data, scope_levels, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
              certificates, proposals, complaints, transfers, marks, exports, records, levels):
     errors.document(area.router)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tancert.certificates import pades
 from tancert.certificates.marks import drawing as marks
 from tancert.certificates.seal import SEAL_FILE
 from tancert.pdfkit import html_to_pdf
@@ -43,4 +44,5 @@ def render_certificate_pdf(cert, content: dict, seal: dict | None = None, lang: 
                 else SURVEILLANCE_EN.get(content.get("surveillance_status"), ""),
             })
     attachments = {SEAL_FILE: json.dumps(seal, ensure_ascii=False, indent=1).encode()} if seal else None
-    return html_to_pdf(html, attachments=attachments)
+    # The PAdES signature covers the whole file, the seal JSON included (docs/verify.md).
+    return pades.sign_pdf(html_to_pdf(html, attachments=attachments), number=content["number"])

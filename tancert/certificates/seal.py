@@ -126,8 +126,20 @@ def seal_from_pdf(pdf: bytes) -> dict:
     return json.loads(files[SEAL_FILE][0])
 
 
-def verify_file(path: str, public_pem_bytes: bytes) -> SealCheck:
+def verify_file(path: str, public_pem_bytes: bytes, signing_cert_pem: bytes | None = None) -> SealCheck:
+    """A certificate PDF must carry both: the PAdES signature over the whole file (so the visible page is
+    as issued, certificates/verifier.py) and the seal over its content. A bare seal JSON checks the seal only."""
     data = Path(path).read_bytes()
+    if data.startswith(b"%PDF"):
+        from tancert.certificates import verifier
+
+        if signing_cert_pem is None:
+            from tancert.certificates import pades
+
+            signing_cert_pem = pades.certificate_pem()
+        signed = verifier.check_pdf_signature(data, signing_cert_pem)
+        if not signed.ok:
+            return SealCheck(False, "; ".join(signed.reasons))
     try:
         seal = seal_from_pdf(data) if data.startswith(b"%PDF") else json.loads(data)
     except (ValueError, json.JSONDecodeError) as exc:

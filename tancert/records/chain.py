@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.records import checkpoints, keys
+from tancert.records import checkpoints, keys, transparency
 from tancert.records.hashing import GENESIS, compute_hash
 from tancert.records.models import Event
 from tancert.records.verification import VerifyResult, verify
@@ -72,6 +72,9 @@ def append(action: str, *, subject, by, summary: str, data: dict | None = None, 
         ev.hash = compute_hash(ev)
         ev.signature, ev.key_id = keys.sign_event(ev.hash)
         ev.save(force_insert=True)
+        # A certificate's public change enters the transparency log with its event, or neither does.
+        if action in transparency.LOGGED and hasattr(subject, "number"):
+            transparency.append(ev, subject)
         # After the outermost commit only: a rolled-back append leaves no checkpoint behind. Robust: a
         # checkpoint that cannot be written (full disk) must not turn a committed action into an error.
         transaction.on_commit(lambda: checkpoints.write(ev.seq, ev.hash), robust=True)

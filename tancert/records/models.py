@@ -72,3 +72,21 @@ class SignedOriginal(models.Model):
     kept_at = models.CharField(max_length=200, verbose_name=_("where the paper original is kept"))
     attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attached_at = models.DateTimeField(auto_now_add=True)
+
+
+class LogLeaf(models.Model):
+    """One entry of the certificate transparency log (records/transparency.py, docs/verify.md).
+
+    Written in the same transaction as the certificate's record event; `leaf` is the exact JSON text that is
+    hashed (RFC 9162: SHA-256 of 0x00 and the leaf), so anyone can recompute the tree from the entries.
+    Rows are only ever added; a rewritten or removed row changes the tree, which a monitor holding an
+    earlier signed tree head detects with a consistency proof."""
+
+    index = models.BigIntegerField(primary_key=True)
+    event_seq = models.BigIntegerField(unique=True)
+    number = models.CharField(max_length=40, db_index=True)
+    leaf = models.TextField()
+    leaf_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["index"]

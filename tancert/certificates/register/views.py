@@ -3,17 +3,21 @@ public key — no login; every one of them is rate-limited per address and logge
 
 from __future__ import annotations
 
+import json
 from functools import wraps
+from pathlib import Path
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from tancert.certificates import seal
+from tancert.certificates import pades, seal, verifier
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
+from tancert.certificates.register.check import check_pdf
 from tancert.certificates.register.search import public_history_labels, search_certificates
-from tancert.records import checkpoints
-from tancert.records.models import Event
+from tancert.certificates.register.status import current_successor
+from tancert.records import checkpoints, transparency, uploads
+from tancert.records.models import Event, LogLeaf
 from tancert.ui.walls import get_or_404
 
 MAX_VERSION = 2**31 - 1
@@ -40,12 +44,13 @@ def rate_limited(view):
 def register(request):
     """Public register (R9.2-lookup): search by number, organisation name or credit code."""
     q = (request.GET.get("q") or "").strip()[:100]
+    show_all = request.GET.get("all") == "1"  # superseded certificates too (after a recertification)
     certs = []
     if q:
         address = lookup.admit(request, "web", q)
-        certs = list(search_certificates(q))
+        certs = list(search_certificates(q, current_only=not show_all))
         lookup.log(address, "web", q, len(certs))
-    return render(request, "certificates/register/search.html", {"q": q, "certificates": certs})
+    return render(request, "certificates/register/search.html", {"q": q, "certificates": certs, "show_all": show_all})
 
 
 @rate_limited
@@ -63,6 +68,7 @@ def register_certificate(request, number: str):
     chain_of = [c for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]
     return render(request, "certificates/register/certificate.html", {
         "cert": cert, "history": history, "versions": cert.versions.order_by("version"), "chain": chain_of,
+        "successor": current_successor(cert), "log": LogLeaf.objects.filter(number=cert.number).order_by("index"),
         "seal_key_id": seal.key_id(seal.private_key().public_key()),
         "seal_ok": bool(current and current.seal),
     })
@@ -98,3 +104,49 @@ def records_head(request):
     response = JsonResponse(checkpoints.signed_head(), json_dumps_params={"indent": 1})
     response["Cache-Control"] = "no-store"
     return response
+
+
+@rate_limited
+def signing_certificate(request):
+    """The body's PDF signing certificate (PEM): every certificate PDF carries a PAdES signature made with it."""
+    lookup.admit(request, "web", "signing-cert")
+    response = HttpResponse(pades.certificate_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="tancert-signing-cert.pem"'
+    return response
+
+
+def verifier_script(request):
+    """The single-file verifier (standard library + cryptography), for people who do not run tancert."""
+    response = HttpResponse(Path(verifier.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tancert_verify.py"'
+    return response
+
+
+@rate_limited
+def transparency_log(request):
+    """The transparency log on the register: its signed tree head and latest entries (docs/verify.md)."""
+    lookup.admit(request, "web", "transparency")
+    head = transparency.tree_head()
+    latest = LogLeaf.objects.order_by("-index")[:50]
+    labels = public_history_labels()
+    change = {short: labels[action] for action, short in transparency.LOGGED.items()}
+    return render(request, "certificates/register/transparency.html", {
+        "head": head, "entries": [(e, json.loads(e.leaf)["at"][:10], change[json.loads(e.leaf)["change"]])
+                                  for e in latest]})
+
+
+@rate_limited
+def verify_upload(request):
+    """Drop a certificate PDF: is it genuine, unmodified and current? (docs/verify.md)."""
+    answer, error = None, None
+    if request.method == "POST":
+        lookup.admit(request, "web", "verify-upload")
+        upload = request.FILES.get("pdf")
+        content = uploads.read(upload) if upload else None
+        verdict = uploads.examine(content, allowed=["pdf"])
+        if not verdict.ok:
+            error = str(verdict.message) % verdict.params if verdict.params else str(verdict.message)
+        else:
+            answer = check_pdf(content)
+    status = 400 if error else 200
+    return render(request, "certificates/register/verify.html", {"answer": answer, "error": error}, status=status)
