@@ -13,6 +13,7 @@
     tancert audit-time FILE.json     audit time with its justification (--json)
     tancert seal verify FILE         check a certificate's integrity seal offline
     tancert ghg …                    the GHG engine (no database needed)
+    tancert footprint …              product carbon footprints (no database needed)
     tancert <any manage.py command>  e.g. migrate, createsuperuser, runserver
 """
 
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from tancert.ghg.cli import main as ghg_main
 
         return ghg_main(argv[1:])
+    if argv and argv[0] == "footprint":
+        from tancert.footprint.cli import main as footprint_main
+
+        return footprint_main(argv[1:])
     if argv and argv[0] == "rules" and "--mutate" in argv:  # switch a key's checks off, run its tests
         from tancert.scheme.mutation import main as mutate_main
 
