@@ -28,7 +28,7 @@ FLOWS, FLOWS_PER_PROCESS = 20, 3
 SIGMA = 0.05  # lognormal σ of every uncertain amount in the Monte Carlo
 
 
-def random_system(n: int, seed: int = 0):
+def random_system(n: int, seed: int = 0, window: int | None = None):
     """A product system shaped like a life-cycle database: ~10 inputs per process, a third of them from a few
     hub processes (electricity, transport, fuels, basic materials: 1 % of the processes, all linked to each
     other — the database's big loop), the rest from processes further up the supply chain, and 5 % of them
@@ -37,7 +37,8 @@ def random_system(n: int, seed: int = 0):
     with either engine's solver); supply chains do not look like that.
 
     A: n×n csc, 1 on the diagonal, inputs negative, column sums of |inputs| < 0.9 (solvable). B: FLOWS×n kg.
-    c: GWP-like. f: one unit of process 0."""
+    c: GWP-like. f: one unit of process 0. window: suppliers only among the next `window` processes (a
+    sector's own supply chain) — the structure general orderings factorise well."""
     rng = np.random.default_rng(seed)
     k = min(INPUTS_PER_PROCESS, n - 1)
     hubs = max(2, n // 100)
@@ -51,7 +52,8 @@ def random_system(n: int, seed: int = 0):
     rows[back] = np.maximum(cols[back] - rng.integers(1, 20, back.sum()), 0)
     up = ~(hub | back)
     lo = np.minimum(cols[up] + 1, n - 1)
-    rows[up] = lo + (rng.random(up.sum()) * (n - lo)).astype(np.int64)
+    hi = n if window is None else np.minimum(lo + window, n)
+    rows[up] = lo + (rng.random(up.sum()) * (hi - lo)).astype(np.int64)
     keep = rows != cols
     rows, cols2 = rows[keep], cols[keep]
     vals = -rng.uniform(0.0, 0.9 / k, len(rows))
