@@ -15,6 +15,7 @@
     tancert ghg …                    the GHG engine (no database needed)
     tancert project template|check … project emission reductions, R5.c (docs/projects.md)
     tancert event template|check …   large-event carbon neutrality, R5.d (docs/events.md)
+    tancert footprint …              product carbon footprints (no database needed)
     tancert <any manage.py command>  e.g. migrate, createsuperuser, runserver
 """
 
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
             from tancert.events.cli import main as level_main
 
         return level_main(argv[1:])
+    if argv and argv[0] == "footprint":
+        from tancert.footprint.cli import main as footprint_main
+
+        return footprint_main(argv[1:])
     if argv and argv[0] == "rules" and "--mutate" in argv:  # switch a key's checks off, run its tests
         from tancert.scheme.mutation import main as mutate_main
 

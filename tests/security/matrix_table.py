@@ -325,6 +325,7 @@ API: dict[str, E] = {
     "GET /organisations/{org_id}": E({*OFFICE, *TEAM, 'client_a'}),
     "PATCH /organisations/{org_id}": E({'client_a'}),
     "GET /organisations/{org_id}/records": E({*OFFICE, 'client_a', 'decider_who_audited'}),
+    "POST /footprints/check": E(ANY),
     "POST /applications": E(ANY),
     "GET /applications": E(ANY),
     "GET /applications/{app_id}": E({*OFFICE, *TEAM, 'client_a'}),
