@@ -116,7 +116,7 @@ def complete_application(org, user, *, submit: bool = True, industry_code: int =
                                 document_date=timezone.localdate() if meta.dated else None)
     clients.give_commitment(app, by=user, signed_by="张三 总经理", signed_on=timezone.localdate())
     if submit:
-        clients.submit_application(app, by=user)
+        clients.submit_application(app, by=user, declarant="张三 总经理", declared=True)
     return app
 
 
