@@ -14,6 +14,7 @@ from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklist_items
 from tancert.audits.checklists.actions import add_evidence, answer_item, start_checklist
 from tancert.audits.findings import actions as finding_actions
+from tancert.audits.findings import forward
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
 from tancert.audits.team import on_team
@@ -37,6 +38,7 @@ def checklist(request, pk: int):
         "audit": a, "checklist": cl, "items": items, "member": member and is_open,
         "conformities": ChecklistItem.CONFORMITIES, "evidence_kinds": EvidenceEntry.KINDS,
         "grades": grades.choices(), "problems": {i.pk: why for i, why in checklist_items.open_items(a)},
+        "forward": forward.forward_rows(a),
     })
 
 
