@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from flow import complete_application
 
 from tancert.clients import actions
 from tancert.records.models import Event
 from tancert.scheme.violations import RuleViolation
+
+from flow import complete_application
 
 pytestmark = pytest.mark.django_db
 
