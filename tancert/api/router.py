@@ -21,6 +21,7 @@ from tancert.api import (
     errors,
     exports,
     marks,
+    notices,
     ops,
     planning,
     proposals,
@@ -61,6 +62,6 @@ api.add_router("/public", register.router)
 errors.document(complaints.public_router, public=True, limited=True)
 api.add_router("/public", complaints.public_router)
 for area in (clients, application_data, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
-             certificates, proposals, complaints, transfers, marks, exports, records):
+             certificates, proposals, complaints, notices, transfers, marks, exports, records):
     errors.document(area.router)
     api.add_router("", area.router)

@@ -39,6 +39,8 @@ ACTIONS = {
     "complaint.lodged": "受理投诉", "complaint.investigator_assigned": "指定投诉调查人",
     "complaint.investigated": "记录投诉调查结果", "complaint.decided": "作出投诉处理决定",
     "appeal.lodged": "受理申诉", "appeal.decided": "作出申诉决定",
+    "notice.lodged": "获证组织通报变更或事件", "notice.resolved": "评审获证组织通报",
+    "finding.rechecked": "复查以往不符合项",
     "audit.remote_deviation_requested": "申请远程审核偏离", "audit.remote_deviation_decided": "决定远程审核偏离",
     "user.passkey_enrolled": "添加通行密钥", "user.passkey_removed": "删除通行密钥",
     "user.passkey_failed": "通行密钥验证失败",
