@@ -248,7 +248,11 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
         merged = dict.fromkeys(i for pair in zip(strong, cheap, strict=True) for i in pair)
         return list(merged)[:pool_cap]
 
-    leaders = pool(can_audit & index.leads)
+    # Rotation (CB-rotation): who reached the body's limit of consecutive cycles leading at this client may
+    # join as an auditor but is not proposed as leader.
+    rotated = np.array([bool(need.rotated_out(x.id)) for x in index.auditors], dtype=bool) \
+        if need.rotation_max is not None and need.led_cycles else index.none
+    leaders = pool(can_audit & index.leads & ~rotated)
     ghg_pool = pool(can_audit & ghg)
     fillers = _rank_order(np.flatnonzero(can_audit), older_i, tight_i, travel, -ncover)[:pool_cap]
     area_auditors = [pool(can_audit & m) for m in area_masks]
