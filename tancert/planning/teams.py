@@ -74,6 +74,7 @@ class Auditor:
     cpd_years: frozenset[int] = frozenset()  # calendar years with R4.CPD completed
     conflicts: tuple[Conflict, ...] = ()
     busy: tuple[tuple[date, date], ...] = ()  # other audits, days off (inclusive ranges)
+    performance_ok: bool = True  # the latest witness audit / performance evaluation was not unsatisfactory
 
     def has(self, function: str, area: int | None = None) -> bool:
         """Competent for ``function`` in ``area`` (any area when None)."""
@@ -232,6 +233,10 @@ def person_problems(a: Auditor, need: AuditNeed, role: str) -> list[TeamProblem]
     if not a.cms_competence:
         add("R4.A3", "cms_competence", _("No CMS competence evaluation is recorded for %(name)s."),
             _("Evaluate and record the person's CMS competence."))
+    if not a.performance_ok:
+        add("CB-auditor-evaluation", "performance",
+            _("The latest witness audit or performance evaluation of %(name)s was not satisfactory."),
+            _("Record a satisfactory evaluation after the improvement, or choose another auditor."))
     if not cpd_done(a, need.cpd_day):
         add("R4.CPD", "cpd", _("%(name)s has not completed continuing education for %(year)s."),
             _("Record the year's training attendance, or choose another auditor."), year=need.cpd_day.year)

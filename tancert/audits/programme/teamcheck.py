@@ -87,7 +87,7 @@ def suggest(need: AuditNeed, *, exclude_audit=None, limit: int = 5) -> tuple[Sug
     return result, {u.pk: u for u in people}
 
 
-AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competence", "cpd"}
+AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competence", "cpd", "performance"}
 
 
 def exclusions(s: Suggestion, people: dict) -> list[dict]:
