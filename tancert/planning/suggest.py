@@ -30,6 +30,7 @@ import numpy as np
 
 from tancert.scheme import host
 from tancert.scheme.host import gettext_lazy as _
+from tancert.scheme.violations import switched_off
 
 from .teams import (
     AREA_FUNCTIONS,
@@ -255,7 +256,7 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
     # Rotation (CB-rotation): who reached the body's limit of consecutive cycles leading at this client may
     # join as an auditor but is not proposed as leader.
     rotated = np.array([bool(need.rotated_out(x.id)) for x in index.auditors], dtype=bool) \
-        if need.rotation_max is not None and need.led_cycles else index.none
+        if need.rotation_max is not None and need.led_cycles and not switched_off("CB-rotation") else index.none
     leaders = pool(can_audit & index.leads & ~rotated)
     ghg_pool = pool(can_audit & ghg)
     fillers = _rank_order(np.flatnonzero(can_audit), older_i, tight_i, travel, -ncover)[:pool_cap]

@@ -35,7 +35,7 @@ from dateutil.relativedelta import relativedelta
 from tancert.scheme.host import format_lazy
 from tancert.scheme.host import gettext_lazy as _
 from tancert.scheme.rulebook import TECHNICAL_AREAS  # local: keeps the per-person helpers import-light
-from tancert.scheme.violations import RuleViolation
+from tancert.scheme.violations import RuleViolation, switched_off
 
 FUNCTIONS = ("auditor", "technical_expert", "team_leader", "decision_maker", "application_reviewer")
 LEADER, AUDITOR, EXPERT = "leader", "auditor", "technical_expert"  # = AuditTeamMember roles
@@ -240,7 +240,7 @@ def person_problems(a: Auditor, need: AuditNeed, role: str) -> list[TeamProblem]
     if not cpd_done(a, need.cpd_day):
         add("R4.CPD", "cpd", _("%(name)s has not completed continuing education for %(year)s."),
             _("Record the year's training attendance, or choose another auditor."), year=need.cpd_day.year)
-    if role == LEADER and need.rotated_out(a.id):
+    if role == LEADER and need.rotated_out(a.id) and not switched_off("CB-rotation"):
         add("CB-rotation", "rotation",
             _("%(name)s has led the audit team at this client in %(n)s consecutive certification cycles (the body's "
               "limit is %(max)s)."),
