@@ -233,14 +233,14 @@ def person_problems(a: Auditor, need: AuditNeed, role: str) -> list[TeamProblem]
     if not a.cms_competence:
         add("R4.A3", "cms_competence", _("No CMS competence evaluation is recorded for %(name)s."),
             _("Evaluate and record the person's CMS competence."))
-    if not a.performance_ok:
+    if not a.performance_ok:  # enforces: CB-auditor-evaluation
         add("CB-auditor-evaluation", "performance",
             _("The latest witness audit or performance evaluation of %(name)s was not satisfactory."),
             _("Record a satisfactory evaluation after the improvement, or choose another auditor."))
     if not cpd_done(a, need.cpd_day):
         add("R4.CPD", "cpd", _("%(name)s has not completed continuing education for %(year)s."),
             _("Record the year's training attendance, or choose another auditor."), year=need.cpd_day.year)
-    if role == LEADER and need.rotated_out(a.id) and not switched_off("CB-rotation"):
+    if role == LEADER and need.rotated_out(a.id) and not switched_off("CB-rotation"):  # enforces: CB-rotation
         add("CB-rotation", "rotation",
             _("%(name)s has led the audit team at this client in %(n)s consecutive certification cycles (the body's "
               "limit is %(max)s)."),

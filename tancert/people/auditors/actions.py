@@ -415,17 +415,16 @@ def add_monitoring(user: User, *, by, kind: str, on: date, title: str, outcome: 
     _require_editor(by)
     _require_staff(user)
     evaluator = evaluator or by
-    key = "CB-auditor-evaluation"
-    require(kind in (AuditorRecord.WITNESS, AuditorRecord.EVALUATION), key,
+    require(kind in (AuditorRecord.WITNESS, AuditorRecord.EVALUATION), "CB-auditor-evaluation",
             _("Choose a witness audit or the annual performance evaluation."), field="kind")
-    require(evaluator.pk != user.pk, key, _("Nobody evaluates themselves: choose another evaluator."),
+    require(evaluator.pk != user.pk, "CB-auditor-evaluation", _("Nobody evaluates themselves: choose another evaluator."),
             field="evaluator")
-    require(outcome in OUTCOME_ZH, key, _("Give the outcome of the evaluation."), field="outcome")
-    require(on is not None, key, _("Give the date."), field="on")
-    _not_future(on, key, "on")
-    title = _text(title, key, "title", _("Name the audit witnessed or the period evaluated."))[:TITLE_MAX]
-    basis = _text(basis, key, "basis", _("Give the basis of the evaluation (what was observed or reviewed)."))
-    require(len(basis) <= BASIS_MAX, key, _("At most 2000 characters."), field="basis")
+    require(outcome in OUTCOME_ZH, "CB-auditor-evaluation", _("Give the outcome of the evaluation."), field="outcome")
+    require(on is not None, "CB-auditor-evaluation", _("Give the date."), field="on")
+    _not_future(on, "CB-auditor-evaluation", "on")
+    title = _text(title, "CB-auditor-evaluation", "title", _("Name the audit witnessed or the period evaluated."))[:TITLE_MAX]
+    basis = _text(basis, "CB-auditor-evaluation", "basis", _("Give the basis of the evaluation (what was observed or reviewed)."))
+    require(len(basis) <= BASIS_MAX, "CB-auditor-evaluation", _("At most 2000 characters."), field="basis")
     return _add(AuditorRecord(user=user, kind=kind, on=on, title=title, evaluator=evaluator, outcome=outcome,
                               basis=basis),
                 by=by, user=user, action=f"register.{kind}_added",
@@ -439,18 +438,17 @@ def add_training(user: User, *, by, on: date, title: str, hours, basis: str) -> 
     """A training the person attended, beyond the yearly CPD (CB-training): course, date, hours, evidence."""
     _require_editor(by)
     _require_staff(user)
-    key = "CB-training"
-    require(on is not None, key, _("Give the date."), field="on")
-    _not_future(on, key, "on")
-    title = _text(title, key, "title", _("Name the training and who gave it."))[:TITLE_MAX]
+    require(on is not None, "CB-training", _("Give the date."), field="on")
+    _not_future(on, "CB-training", "on")
+    title = _text(title, "CB-training", "title", _("Name the training and who gave it."))[:TITLE_MAX]
     try:
         hours = Decimal(str(hours))
     except (InvalidOperation, ValueError, TypeError):
         hours = Decimal(-1)
-    require(hours.is_finite() and Decimal(0) < hours <= Decimal(1000), key,
+    require(hours.is_finite() and Decimal(0) < hours <= Decimal(1000), "CB-training",
             _("Give the hours of the training (more than 0, at most 1000)."), field="hours")
-    basis = _text(basis, key, "basis", _("Say what proves the attendance (certificate, attendance list)."))
-    require(len(basis) <= BASIS_MAX, key, _("At most 2000 characters."), field="basis")
+    basis = _text(basis, "CB-training", "basis", _("Say what proves the attendance (certificate, attendance list)."))
+    require(len(basis) <= BASIS_MAX, "CB-training", _("At most 2000 characters."), field="basis")
     return _add(AuditorRecord(user=user, kind=AuditorRecord.TRAINING, on=on, title=title, hours=hours, basis=basis),
                 by=by, user=user, action="register.training_added",
                 summary=f"登记 {_name(user)} 的培训（{on}，{title}，{hours} 学时）",
