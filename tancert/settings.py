@@ -408,6 +408,9 @@ TANCERT_FINDING_GRADES = [
     {"code": "improvement", "name_zh": "改进机会", "name_en": "opportunity for improvement", "resolve": ""},
 ]
 TANCERT_MAJOR_VERIFY_MONTHS = env_int("TANCERT_MAJOR_VERIFY_MONTHS", 6)
+# Rotation of team leaders (CB-rotation, docs/obligations.md): consecutive certification cycles one person may
+# lead the team at one client; a body policy, no official value was found. 0 switches the rule off.
+TANCERT_ROTATION_MAX_CYCLES = env_int("TANCERT_ROTATION_MAX_CYCLES", 2)
 
 
 def _setting(name: str):

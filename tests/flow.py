@@ -124,7 +124,7 @@ def complete_application(org, user, *, submit: bool = True, industry_code: int =
                                 document_date=timezone.localdate() if meta.dated else None)
     clients.give_commitment(app, by=user, signed_by="张三 总经理", signed_on=timezone.localdate())
     if submit:
-        clients.submit_application(app, by=user)
+        clients.submit_application(app, by=user, declarant="张三 总经理", declared=True)
     return app
 
 
@@ -338,6 +338,11 @@ def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND):
         answer_checklist(audit, by)
         if audit.kind in (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION):
             verify_carbon(audit, by)
+    from tancert.audits.findings import forward
+
+    for row in forward.forward_rows(audit):  # the earlier audits' nonconformities re-checked (R8.1.3-F5)
+        if row["recheck"] is None and not row["open"]:
+            forward.recheck_finding(audit, row["finding"], by=by, effective=True, note="纠正措施已实施，复查有效")
     if not AuditPlanDocument.objects.filter(audit=audit).exists():
         programme_actions.issue_audit_plan(audit, by=by)  # the team leader may issue it too
     with closing_day(audit):

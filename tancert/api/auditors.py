@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from tancert.api.schemas import Count, Day, Days, Id, Year
 from tancert.clients.access import organisations_for
@@ -342,12 +344,14 @@ def add_unavailability(request, user_id: Id, payload: UnavailabilityIn):
 
 
 @router.delete("/auditors/{user_id}/{kind}/{entry_id}", response={204: None})
-def remove_entry(request, user_id: Id, kind: str, entry_id: Id):
-    """Remove an entry; kind is registration, qualification, experience, competence, cpd, conflict or
-    unavailability."""
+def remove_entry(request, user_id: Id, kind: str, entry_id: Id,
+                 reason: Annotated[str, Field(max_length=actions.REASON_MAX)] = ""):
+    """End an entry, with the reason (query parameter); it is never deleted and stays in the person's history
+    (CB-register-history). kind is registration, qualification, experience, competence, cpd, conflict,
+    unavailability, monitoring or training."""
     if kind not in actions.REMOVABLE:
         raise Http404
-    actions.remove_entry(kind, entry_id, by=request.user, user=_person(request, user_id))
+    actions.remove_entry(kind, entry_id, by=request.user, user=_person(request, user_id), reason=reason)
     return Status(204, None)
 
 

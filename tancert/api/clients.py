@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from tancert.api.schemas import (
     ApplicationOut,
@@ -146,9 +149,17 @@ def eligibility(request, app_id: Id):
     return [v.as_dict() for v in actions.eligibility_problems(_app(request, app_id))]
 
 
+class SubmitIn(Schema):
+    """The authorised person's declaration that the documents are true (CB-declaration)."""
+    declarant: Annotated[str, Field(max_length=actions.DECLARANT_MAX)] = ""
+    declared: bool = False
+
+
 @router.post("/applications/{app_id}/submit", response=ApplicationOut)
-def submit(request, app_id: Id):
-    return actions.submit_application(_app(request, app_id), by=request.user)
+def submit(request, app_id: Id, payload: SubmitIn | None = None):
+    payload = payload or SubmitIn()
+    return actions.submit_application(_app(request, app_id), by=request.user, declarant=payload.declarant,
+                                      declared=payload.declared)
 
 
 class SupplementIn(Schema):

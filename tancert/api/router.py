@@ -23,6 +23,7 @@ from tancert.api import (
     footprints,
     levels,
     marks,
+    notices,
     ops,
     planning,
     proposals,
@@ -67,7 +68,7 @@ api.add_router("/public", complaints.public_router)
 errors.document(verify.router, public=True, limited=True)
 api.add_router("/public", verify.router)
 for area in (clients, application_data, scope_levels, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
-             certificates, proposals, complaints, transfers, marks, exports, records, levels,
+             certificates, proposals, complaints, notices, transfers, marks, exports, records, levels,
              footprints):
     errors.document(area.router)
     api.add_router("", area.router)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits.carbon.actions import VERIFIED_KINDS, check_verified
 from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
+from tancert.audits.findings import forward
 from tancert.audits.models import Audit
 from tancert.audits.remote import actions as remote
 from tancert.audits.signals import audit_completed
@@ -45,6 +46,8 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
         start_checklist(audit, by=by)
         _check_checklist(audit)
     checkins.check_complete(audit)
+    # The earlier audits' nonconformities re-checked, none still open (R8.1.3-F5, CB-findings-forward).
+    forward.check_forward(audit)
     if audit.kind in VERIFIED_KINDS:
         # The carbon data are verified inside the audit, and only while it is open (the carbon page is
         # read-only afterwards): the sample checked, the blocking findings answered, the figures frozen.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tancert.certificates.complaints.urls")),
     path("", include("tancert.certificates.register.urls")),
     path("", include("tancert.certificates.proposals.urls")),
+    path("", include("tancert.certificates.notices.urls")),
     path("certificates/<id:pk>/", views.certificate, name="certificate"),
     path("certificates/<id:pk>/v<id:version>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<id:pk>/renew/", views.renew, name="certificate_renew"),

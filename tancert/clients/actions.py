@@ -305,9 +305,20 @@ def document_warnings(app: Application, on: date | None = None) -> list[str]:
     return warnings
 
 
-def submit_application(app: Application, *, by) -> Application:
-    """Submit (or resubmit after a supplement). Documents complete → the 3-working-day clock starts."""
+DECLARANT_MAX = 100
+DECLARATION_ZH = "本组织对所提供的申请文件和资料的真实性负责（CEC-7048CMS-A/2 第7.1条）。"
+
+
+def submit_application(app: Application, *, by, declarant: str = "", declared: bool = False) -> Application:
+    """Submit (or resubmit after a supplement). Documents complete → the 3-working-day clock starts.
+
+    The client's authorised person declares at each submission that the documents are true (R7.1
+    "对其提供的文件真实性负责", CB-declaration): named, dated and recorded with the documents' hashes."""
     _editable(app, by)
+    declarant = (declarant or "").strip()
+    require(declared is True and 0 < len(declarant) <= DECLARANT_MAX, "CB-declaration",
+            _("The authorised person declares that the documents provided are true: give their name and position "
+              "(at most 100 characters) and tick the declaration."), field="declarant")
     # R5.b–d: a level recorded without its standard or what it covers blocks the submission too.
     problems = eligibility_problems(app) + scope_problems(app)
     if problems:
@@ -319,11 +330,15 @@ def submit_application(app: Application, *, by) -> Application:
         app.submitted_at = app.submitted_at or now
         app.complete_at = now
         app.review_deadline = acceptance_deadline(timezone.localdate(now))
-        app.save(update_fields=["status", "submitted_at", "complete_at", "review_deadline"])
+        app.declared_by_name, app.declared_by, app.declared_at = declarant, by, now
+        app.save(update_fields=["status", "submitted_at", "complete_at", "review_deadline", "declared_by_name",
+                                "declared_by", "declared_at"])
         chain.append("application.submitted", subject=app, by=by, organisation=app.organisation_id,
                      summary=("补充材料后重新提交申请" if resubmission else "提交认证申请")
-                     + f"，受理期限 {app.review_deadline.isoformat()}",
+                     + f"，受理期限 {app.review_deadline.isoformat()}；{declarant} 声明对所提供文件的真实性负责",
                      data={"deadline": app.review_deadline.isoformat(), "resubmission": resubmission,
+                           "declaration": {"by": declarant, "user": by.pk, "at": now.isoformat(),
+                                           "text": DECLARATION_ZH},
                            "documents": {c: d.sha256 or "n/a" for c, d in app.current_documents().items()}})
         send("application.submitted", by=by, organisation=app.organisation, application=app,
              deadline=app.review_deadline.isoformat())

@@ -74,6 +74,12 @@ class Application(models.Model):
     cms_started_on = models.DateField(_("CMS running since"))
     commitment_signed_by = models.CharField(_("commitment signed by"), max_length=100, blank=True)
     commitment_date = models.DateField(_("commitment date"), null=True, blank=True)
+    # R7.1 "对其提供的文件真实性负责" (CB-declaration): at each submission the client's authorised person declares
+    # the documents true — named, dated and recorded; the last declaration is kept here, every one in the records.
+    declared_by_name = models.CharField(_("declared by"), max_length=100, blank=True)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    declared_at = models.DateTimeField(_("declared on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # When the documents became complete: the R7.2-deadline clock starts here.

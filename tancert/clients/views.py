@@ -188,7 +188,9 @@ def commitment(request, pk: int):
 @require_POST
 def submit(request, pk: int):
     app = get_or_404(applications_for(request.user), pk=pk)
-    perform(request, actions.submit_application, app, by=request.user, success=_("Application submitted."))
+    # The declaration's fields go to the action as typed: it refuses a missing one with CB-declaration.
+    perform(request, actions.submit_application, app, by=request.user, success=_("Application submitted."),
+            declarant=request.POST.get("declarant", "")[:500], declared=request.POST.get("declared") == "on")
     return redirect("application", pk)
 
 

@@ -172,7 +172,7 @@ def _apply(org, user, scope, started: date, submit=True, levels=None, **profile_
                                 content=SAMPLE_PDF, document_date=timezone.localdate() if meta.dated else None)
     clients.give_commitment(app, by=user, signed_by="法定代表人", signed_on=timezone.localdate())
     if submit:
-        clients.submit_application(app, by=user)
+        clients.submit_application(app, by=user, declarant="法定代表人", declared=True)
     return app
 
 

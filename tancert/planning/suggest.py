@@ -30,6 +30,7 @@ import numpy as np
 
 from tancert.scheme import host
 from tancert.scheme.host import gettext_lazy as _
+from tancert.scheme.violations import switched_off
 
 from .teams import (
     AREA_FUNCTIONS,
@@ -55,11 +56,13 @@ REASONS = (
     ("experience", "R4.A2", _("no carbon, energy or environmental work experience recorded")),
     ("cms_competence", "R4.A3", _("no CMS competence evaluation recorded")),
     ("cpd", "R4.CPD", _("continuing education for the year not completed")),
+    ("performance", "CB-auditor-evaluation", _("latest witness audit or performance evaluation not satisfactory")),
     ("no_expert_area", "R7.3.2", _("cannot act as auditor, and no technical-expert competence in the client's areas")),
     ("not_selected", "", _("eligible, but the proposed teams are better ranked without this person")),
 )
 BIT = {code: 1 << i for i, (code, _k, _m) in enumerate(REASONS)}
-AUDITOR_BLOCKERS = BIT["registration"] | BIT["provisional"] | BIT["experience"] | BIT["cms_competence"] | BIT["cpd"]
+AUDITOR_BLOCKERS = (BIT["registration"] | BIT["provisional"] | BIT["experience"] | BIT["cms_competence"] | BIT["cpd"]
+                    | BIT["performance"])
 HARD = BIT["impartiality"] | BIT["busy"]
 
 
@@ -83,6 +86,7 @@ class AuditorIndex:
         self.ghg_to = np.array([_o(x.ghg_valid_to, NEVER) for x in a], dtype=np.int64)
         self.experience = np.array([x.experience for x in a], dtype=bool)
         self.cms = np.array([x.cms_competence for x in a], dtype=bool)
+        self.performance = np.array([x.performance_ok for x in a], dtype=bool)
         self.leads = np.array([x.has("team_leader") for x in a], dtype=bool) & self.registered & ~self.provisional
         self._cpd: dict[int, np.ndarray] = {}
         self._cpd_sets = [x.cpd_years for x in a]
@@ -139,6 +143,7 @@ class AuditorIndex:
         bits[~self.experience] |= BIT["experience"]
         bits[~self.cms] |= BIT["cms_competence"]
         bits[~self.cpd_mask(need.cpd_day)] |= BIT["cpd"]
+        bits[~self.performance] |= BIT["performance"]
         ghg = (self.ghg_from <= s) & (self.ghg_to >= e)
         tight = self._booked(s - 1, e + 1) & ~booked
         return bits, ghg, older, tight
@@ -248,7 +253,11 @@ def suggest_teams(need: AuditNeed, index: AuditorIndex | Sequence[Auditor], *,
         merged = dict.fromkeys(i for pair in zip(strong, cheap, strict=True) for i in pair)
         return list(merged)[:pool_cap]
 
-    leaders = pool(can_audit & index.leads)
+    # Rotation (CB-rotation): who reached the body's limit of consecutive cycles leading at this client may
+    # join as an auditor but is not proposed as leader.
+    rotated = np.array([bool(need.rotated_out(x.id)) for x in index.auditors], dtype=bool) \
+        if need.rotation_max is not None and need.led_cycles and not switched_off("CB-rotation") else index.none
+    leaders = pool(can_audit & index.leads & ~rotated)
     ghg_pool = pool(can_audit & ghg)
     fillers = _rank_order(np.flatnonzero(can_audit), older_i, tight_i, travel, -ncover)[:pool_cap]
     area_auditors = [pool(can_audit & m) for m in area_masks]
@@ -417,6 +426,8 @@ def naive_eligible(auditors: Sequence[Auditor], need: AuditNeed) -> list[tuple[A
             codes.append("cms_competence")
         if not cpd_done(a, need.cpd_day):
             codes.append("cpd")
+        if not a.performance_ok:
+            codes.append("performance")
         out.append((a, tuple(codes)))
     return out
 

@@ -35,7 +35,7 @@ from dateutil.relativedelta import relativedelta
 from tancert.scheme.host import format_lazy
 from tancert.scheme.host import gettext_lazy as _
 from tancert.scheme.rulebook import TECHNICAL_AREAS  # local: keeps the per-person helpers import-light
-from tancert.scheme.violations import RuleViolation
+from tancert.scheme.violations import RuleViolation, switched_off
 
 FUNCTIONS = ("auditor", "technical_expert", "team_leader", "decision_maker", "application_reviewer")
 LEADER, AUDITOR, EXPERT = "leader", "auditor", "technical_expert"  # = AuditTeamMember roles
@@ -74,6 +74,7 @@ class Auditor:
     cpd_years: frozenset[int] = frozenset()  # calendar years with R4.CPD completed
     conflicts: tuple[Conflict, ...] = ()
     busy: tuple[tuple[date, date], ...] = ()  # other audits, days off (inclusive ranges)
+    performance_ok: bool = True  # the latest witness audit / performance evaluation was not unsatisfactory
 
     def has(self, function: str, area: int | None = None) -> bool:
         """Competent for ``function`` in ``area`` (any area when None)."""
@@ -93,6 +94,16 @@ class AuditNeed:
     # The day whose year's CPD counts (R4.CPD). Default: the start. Planning ahead into a year whose
     # training cannot have happened yet, the database bridge passes today (audits/teamcheck.py).
     cpd_on: date | None = None
+    # Rotation (CB-rotation, body policy): nobody leads the team at this client after leading it in
+    # ``rotation_max`` consecutive earlier certification cycles; ``led_cycles`` = (person, consecutive cycles led
+    # up to the last one), from :func:`consecutive_cycles`. None: no rotation rule.
+    rotation_max: int | None = None
+    led_cycles: tuple[tuple[Hashable, int], ...] = ()
+
+    def rotated_out(self, auditor_id: Hashable) -> int:
+        """The consecutive cycles ``auditor_id`` led here when that reaches the limit, else 0."""
+        n = dict(self.led_cycles).get(auditor_id, 0)
+        return n if self.rotation_max is not None and n >= self.rotation_max else 0
 
     @property
     def cpd_day(self) -> date:
@@ -222,13 +233,38 @@ def person_problems(a: Auditor, need: AuditNeed, role: str) -> list[TeamProblem]
     if not a.cms_competence:
         add("R4.A3", "cms_competence", _("No CMS competence evaluation is recorded for %(name)s."),
             _("Evaluate and record the person's CMS competence."))
+    if not a.performance_ok:  # enforces: CB-auditor-evaluation
+        add("CB-auditor-evaluation", "performance",
+            _("The latest witness audit or performance evaluation of %(name)s was not satisfactory."),
+            _("Record a satisfactory evaluation after the improvement, or choose another auditor."))
     if not cpd_done(a, need.cpd_day):
         add("R4.CPD", "cpd", _("%(name)s has not completed continuing education for %(year)s."),
             _("Record the year's training attendance, or choose another auditor."), year=need.cpd_day.year)
+    if role == LEADER and need.rotated_out(a.id) and not switched_off("CB-rotation"):  # enforces: CB-rotation
+        add("CB-rotation", "rotation",
+            _("%(name)s has led the audit team at this client in %(n)s consecutive certification cycles (the body's "
+              "limit is %(max)s)."),
+            _("Choose another team leader; %(name)s may stay on the team as an auditor."),
+            n=need.rotated_out(a.id), max=need.rotation_max)
     if role == LEADER and not can_lead(a):
         add("R7.3.2", "leader", _("%(name)s is not qualified to lead an audit team."),
             _("Choose a registered auditor evaluated as team leader, or record that evaluation."))
     return out
+
+
+def consecutive_cycles(leaders_by_cycle: Mapping[int, Iterable[Hashable]], current: int
+                       ) -> tuple[tuple[Hashable, int], ...]:
+    """For each person, the consecutive certification cycles before ``current`` in which they led at least one
+    audit at the client, counted back from ``current - 1`` (CB-rotation). A cycle without their lead ends the run."""
+    out: dict[Hashable, int] = {}
+    people = {p for cycle, leads in leaders_by_cycle.items() if cycle < current for p in leads}
+    for person in people:
+        n, cycle = 0, current - 1
+        while person in set(leaders_by_cycle.get(cycle, ())):
+            n, cycle = n + 1, cycle - 1
+        if n:
+            out[person] = n
+    return tuple(sorted(out.items(), key=lambda kv: str(kv[0])))
 
 
 def counted_days(a: Auditor, member: TeamMember, need: AuditNeed) -> Decimal:

@@ -41,6 +41,8 @@ ACTIONS = {
     "complaint.lodged": "受理投诉", "complaint.investigator_assigned": "指定投诉调查人",
     "complaint.investigated": "记录投诉调查结果", "complaint.decided": "作出投诉处理决定",
     "appeal.lodged": "受理申诉", "appeal.decided": "作出申诉决定",
+    "notice.lodged": "获证组织通报变更或事件", "notice.resolved": "评审获证组织通报",
+    "finding.rechecked": "复查以往不符合项",
     "audit.remote_deviation_requested": "申请远程审核偏离", "audit.remote_deviation_decided": "决定远程审核偏离",
     "user.passkey_enrolled": "添加通行密钥", "user.passkey_removed": "删除通行密钥",
     "user.passkey_failed": "通行密钥验证失败",
@@ -69,11 +71,14 @@ ACTIONS = {
     "register.cpd_added": "登记继续教育", "register.experience_added": "登记工作经历",
     "register.qualification_added": "登记资格", "register.registration_added": "登记 CCAA 注册",
     "register.unavailability_added": "登记不可安排日期",
+    "register.witness_added": "登记见证审核", "register.evaluation_added": "登记审核员年度绩效评价",
+    "register.training_added": "登记培训记录",
 }
 # Removals are named by what was removed (register.cpd_removed → 删除继续教育).
 REMOVED = {"registration": "CCAA 注册", "qualification": "资格", "experience": "工作经历", "competence": "能力评价",
            "cpd": "继续教育", "conflict": "利益冲突声明", "unavailability": "不可安排日期", "site": "场所",
-           "certification": "已获认证", "market_year": "碳市场报送年度", "target": "碳目标", "action_plan": "碳管理措施计划"}
+           "certification": "已获认证", "market_year": "碳市场报送年度", "target": "碳目标", "action_plan": "碳管理措施计划",
+           "monitoring": "见证审核或绩效评价记录", "training": "培训记录"}
 
 
 def action_label(action: str) -> str:
@@ -83,4 +88,7 @@ def action_label(action: str) -> str:
     subject, _, verb = action.partition(".")
     if verb.endswith("_removed") and verb[: -len("_removed")] in REMOVED:
         return f"删除{REMOVED[verb[: -len('_removed')]]}"
+    # Register entries are ended, never deleted (CB-register-history): register.cpd_ended → 终止继续教育.
+    if verb.endswith("_ended") and verb[: -len("_ended")] in REMOVED:
+        return f"终止{REMOVED[verb[: -len('_ended')]]}"
     return f"{SUBJECTS.get(subject, '系统')}记录"

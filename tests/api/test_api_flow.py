@@ -55,7 +55,8 @@ def test_whole_lifecycle_through_the_api(p):
     assert r.status_code == 201, r.content
     app_id = r.json()["id"]
     # Missing documents come back as rule violations with their keys.
-    r = post(client, f"/applications/{app_id}/submit")
+    declared = {"declarant": "王五 总经理", "declared": True}
+    r = post(client, f"/applications/{app_id}/submit", declared)
     assert r.status_code == 422 and r.json()["rule"] in {"R7.1-C5", "R7.1-D1"}
     for meta in rulebook.APPLICATION_DOCUMENTS:
         data = {"file": ("doc.pdf", PDF)}
@@ -69,7 +70,9 @@ def test_whole_lifecycle_through_the_api(p):
     assert post(client, f"/applications/{app_id}/commitment",
                 {"signed_by": "王五", "signed_on": timezone.localdate().isoformat()}).status_code == 200
     assert client.get(f"{API}/applications/{app_id}/eligibility").json() == []
-    r = post(client, f"/applications/{app_id}/submit")
+    r = post(client, f"/applications/{app_id}/submit")  # without the declaration: refused
+    assert r.status_code == 422 and r.json()["rule"] == "CB-declaration"
+    r = post(client, f"/applications/{app_id}/submit", declared)
     assert r.status_code == 200 and r.json()["status"] == "submitted" and r.json()["review_deadline"]
 
     reviewer = bearer(p.reviewer)

@@ -160,6 +160,9 @@ def test_client_applies_reviewer_requests_supplement_then_accepts(people, p, tmp
     submit(client, 'form[action$="/commitment/"]')
     expect(client.locator(".messages .error")).to_have_count(0)
     expect(client.locator("#eligibility .card.next")).to_have_count(0)  # nothing left before submitting
+    # The authorised person's declaration that the documents are true (CB-declaration).
+    client.fill("form:has(#submit-application) input[name=declarant]", "张甲 总经理")
+    client.check("form:has(#submit-application) input[name=declared]")
     with client.expect_navigation():
         client.click("#submit-application")
     expect(client.locator("h1 .status.submitted")).to_be_visible()
@@ -207,6 +210,9 @@ def test_client_applies_reviewer_requests_supplement_then_accepts(people, p, tmp
     expect(client.locator("#doc-D10 a[href*='/documents/file/']")).to_have_text(re.compile(r"^v2 "))
     expect(client.locator("#doc-D10 .muted", has_text=re.compile(r"\(2\b"))).to_have_count(1)  # "(2 versions)"
     shot(client, "client-09-supplement-request")
+    # The authorised person's declaration that the documents are true (CB-declaration).
+    client.fill("form:has(#submit-application) input[name=declarant]", "张甲 总经理")
+    client.check("form:has(#submit-application) input[name=declared]")
     with client.expect_navigation():
         client.click("#submit-application")
     expect(client.locator("h1 .status.submitted")).to_be_visible()

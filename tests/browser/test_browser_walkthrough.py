@@ -113,6 +113,9 @@ def test_new_organisation_from_registration_to_public_register(people, p, tmp_pa
     submit(client, 'form[action$="/commitment/"]')
     expect(client.locator(".messages .error")).to_have_count(0)
     expect(client.locator("main .card.next")).to_have_count(0)  # nothing left before submitting
+    # The authorised person's declaration that the documents are true (CB-declaration).
+    client.fill("form:has(#submit-application) input[name=declarant]", "张甲 总经理")
+    client.check("form:has(#submit-application) input[name=declared]")
     with client.expect_navigation():
         client.click("#submit-application")
     expect(client.locator("h1 .status.submitted")).to_be_visible()

@@ -49,7 +49,7 @@ def _fill_and_accept(app, p):
         clients.upload_document(app, meta.code, by=p.client_a, filename=f"{meta.code}.pdf", content=PDF,
                                 document_date=timezone.localdate() if meta.dated else None)
     clients.give_commitment(app, by=p.client_a, signed_by="张三 总经理", signed_on=timezone.localdate())
-    clients.submit_application(app, by=p.client_a)
+    clients.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     accept_and_contract(app, p)
 
 

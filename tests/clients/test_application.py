@@ -51,7 +51,7 @@ def test_cms_must_have_run_three_months(p, rule):
                                 document_date=timezone.localdate())
     actions.give_commitment(app, by=p.client_a, signed_by="张三", signed_on=timezone.localdate())
     with rule("R7.1-C2", field="cms_started_on"):
-        actions.submit_application(app, by=p.client_a)
+        actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     with rule("R7.1-C2", field="cms_started_on"):
         actions.create_application(p.org_b, by=p.client_b, scope="范围",
                                    cms_started_on=timezone.localdate() + relativedelta(days=1))
@@ -63,7 +63,7 @@ def test_submission_refused_until_commitment_given(p, rule):
         actions.upload_document(app, meta.code, by=p.client_a, filename="f.pdf", content=PDF,
                                 document_date=timezone.localdate())
     with rule("R7.1-C5", field="commitment"):
-        actions.submit_application(app, by=p.client_a)
+        actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     with rule("R7.1-C5", field="signed_by"):
         actions.give_commitment(app, by=p.client_a, signed_by=" ", signed_on=timezone.localdate())
 
@@ -91,16 +91,16 @@ def test_missing_document_blocks_submission(p, rule):
                                     document_date=timezone.localdate())
     actions.mark_document_not_applicable(app, "D4", by=p.client_a, reason="本组织无需额外行政许可")
     with rule("R7.1-D11", field="D11"):
-        actions.submit_application(app, by=p.client_a)
+        actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     # The carbon baseline is required by the scheme: it cannot be waived, whatever the reason.
     with rule("R7.1-D11", field="code"):
         actions.mark_document_not_applicable(app, "D11", by=p.client_a, reason="已在 D10 中提供")
     actions.upload_document(app, "D11", by=p.client_a, filename="f.pdf", content=PDF)
     # The industry (Appendix A) decides the audit team's technical area (R7.3.2): no submission without it.
     with rule("RA", field="industry_code"):
-        actions.submit_application(app, by=p.client_a)
+        actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     profile.update_application(app, by=p.client_a, industry_code="7")
-    actions.submit_application(app, by=p.client_a)
+    actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     assert app.status == Application.SUBMITTED
 
 
@@ -165,7 +165,7 @@ def test_supplement_stops_the_clock_and_allows_changes(p, rule):
     app.refresh_from_db()
     assert app.status == Application.SUPPLEMENT and app.review_deadline is None
     actions.upload_document(app, "D10", by=p.client_a, filename="d10.pdf", content=PDF)
-    actions.submit_application(app, by=p.client_a)
+    actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
     assert app.status == Application.SUBMITTED and app.review_deadline is not None
 
 
@@ -221,7 +221,7 @@ def test_each_missing_document_blocks_submission_with_its_key(p, rule, key):
             actions.upload_document(app, meta.code, by=p.client_a, filename="f.pdf", content=PDF,
                                     document_date=timezone.localdate())
     with rule(key, field=missing):
-        actions.submit_application(app, by=p.client_a)
+        actions.submit_application(app, by=p.client_a, declarant="张三", declared=True)
 
 
 def test_one_open_application_at_a_time(p, rule):

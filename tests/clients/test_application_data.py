@@ -26,7 +26,7 @@ def test_licences_where_applicable(p, draft, rule):
     profile.update_application(draft, by=p.client_a, licences_applicable=True)
     assert "R7.1-C3" in {v.key for v in actions.eligibility_problems(draft)}
     with rule("R7.1-C3", field="licences"):
-        actions.submit_application(draft, by=p.client_a)
+        actions.submit_application(draft, by=p.client_a, declarant="张三", declared=True)
     profile.update_application(draft, by=p.client_a, licences="排污许可证 9134…，有效期至 2028-06-30")
     assert not actions.eligibility_problems(draft)
 
@@ -34,7 +34,7 @@ def test_licences_where_applicable(p, draft, rule):
 def test_compliance_information_where_applicable(p, draft, rule):
     profile.update_application(draft, by=p.client_a, compliance_applicable=True)
     with rule("R7.1-C4", field="compliance_info"):
-        actions.submit_application(draft, by=p.client_a)
+        actions.submit_application(draft, by=p.client_a, declarant="张三", declared=True)
 
 
 def test_details_refuse_future_start_and_bad_years(p, draft, rule):

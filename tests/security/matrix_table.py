@@ -107,7 +107,7 @@ def _pk(obj):
 PK_BY_SEGMENT = {
     "audits": lambda w: w.audit.pk, "applications": lambda w: w.app.pk, "certificates": lambda w: w.cert.pk,
     "organisations": lambda w: w.org.pk, "auditors": lambda w: w.p.lead.pk, "transfers": lambda w: MISSING,
-    "decisions": lambda w: MISSING, "complaints": lambda w: MISSING, "me": lambda w: _pk(w.token), "accounts": lambda w: w.p.lead.pk,
+    "decisions": lambda w: MISSING, "complaints": lambda w: MISSING, "notices": lambda w: MISSING, "me": lambda w: _pk(w.token), "accounts": lambda w: w.p.lead.pk,
     "notifications": lambda w: _pk(w.note),
 }
 BY_NAME = {
@@ -115,7 +115,7 @@ BY_NAME = {
     "audit_id": lambda w: w.audit.pk, "cert_id": lambda w: w.cert.pk, "decision_id": lambda w: _pk(w.decision),
     "seq": lambda w: w.event.seq, "doc_id": lambda w: w.doc.pk, "finding_id": lambda w: _pk(w.finding),
     "upload_id": lambda w: _pk(w.upload), "entry_id": lambda w: _pk(w.evidence), "version": lambda w: 1,
-    "request_id": lambda w: MISSING, "deviation_id": lambda w: MISSING, "complaint_id": lambda w: MISSING, "appeal_id": lambda w: MISSING, "step": lambda w: "investigator", "proposal_id": lambda w: MISSING, "review_id": lambda w: MISSING,
+    "request_id": lambda w: MISSING, "deviation_id": lambda w: MISSING, "complaint_id": lambda w: MISSING, "notice_id": lambda w: MISSING, "appeal_id": lambda w: MISSING, "step": lambda w: "investigator", "proposal_id": lambda w: MISSING, "review_id": lambda w: MISSING,
     "number": lambda w: w.cert.number, "code": lambda w: w.doc.code, "outcome": lambda w: "accept",
     "change": lambda w: "suspend", "day": lambda w: "2026-01-01", "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password", "note_id": lambda w: _pk(w.note), "user_id": lambda w: w.p.lead.pk,
@@ -249,6 +249,7 @@ WEB: dict[str, E] = {
     "finding_raise": E({*OFFICE, *TEAM, 'client_a'}),
     "finding_respond": E(missing=True),
     "finding_review": E(missing=True),
+    "finding_recheck": E(missing=True),  # the world's audit raises no finding to carry forward
     "checklist_answer": E({*TEAM}),
     "checklist_evidence": E({*TEAM}),
     "checklist_finding": E({*TEAM}),
@@ -287,6 +288,10 @@ WEB: dict[str, E] = {
     "complaints": E(ANY),  # each sees only their own (access.complaints_for)
     "complaint": E(missing=True),
     "complaint_step": E(missing=True),
+    "notices": E(ANY),  # each sees only their own (notices.access.notices_for)
+    "notice": E(missing=True),
+    "notice_resolve": E(missing=True),
+    "notice_new": E({'client_a'}),  # only the holder notifies on its certificate
     "appeal_new": E(missing=True),  # the form opens for a decision or certificate action to appeal (?decision=…)
     "appeal": E(missing=True),
     "appeal_decide": E(missing=True),
@@ -386,6 +391,10 @@ API: dict[str, E] = {
     "POST /complaints/{complaint_id}/investigator": E(ANY),
     "POST /complaints/{complaint_id}/findings": E(ANY),
     "POST /complaints/{complaint_id}/decision": E(ANY),
+    "GET /notices": E(ANY),  # each sees only their own
+    "POST /notices": E(ANY),
+    "GET /notices/{notice_id}": E(missing=True),
+    "POST /notices/{notice_id}/resolution": E(ANY),
     "GET /appeals": E(ANY),
     "GET /appeals/{appeal_id}": E(missing=True),
     "POST /appeals": E(ANY),

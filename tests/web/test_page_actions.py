@@ -23,6 +23,9 @@ from flow import (
 
 pytestmark = pytest.mark.django_db
 
+# The authorised person's declaration at submission (CB-declaration).
+DECLARED = {"declarant": "张三 总经理", "declared": "on"}
+
 
 def as_user(client, user):
     client.force_login(user)
@@ -131,14 +134,14 @@ def test_application_pages_for_client_and_reviewer(client, p):
     client.post(f"/applications/{app.pk}/documents/D4/not-applicable/", {"reason": "无需许可"})
     assert sorted(app.current_documents()) == ["D1", "D4"]
     client.post(f"/applications/{app.pk}/commitment/", {"signed_by": "张三", "signed_on": timezone.localdate()})
-    r = client.post(f"/applications/{app.pk}/submit/", follow=True)
+    r = client.post(f"/applications/{app.pk}/submit/", DECLARED, follow=True)
     assert "R7.1-D2" in r.content.decode()
     for code in ("D2", "D3", "D5", "D6", "D7", "D8", "D9", "D10", "D11"):
         data = {"file": SimpleUploadedFile(f"{code}.pdf", PDF)}
         if code == "D5":
             data["document_date"] = timezone.localdate().isoformat()
         client.post(f"/applications/{app.pk}/documents/{code}/upload/", data)
-    client.post(f"/applications/{app.pk}/submit/")
+    client.post(f"/applications/{app.pk}/submit/", DECLARED)
     app.refresh_from_db()
     assert app.status == "submitted"
 
@@ -151,7 +154,7 @@ def test_application_pages_for_client_and_reviewer(client, p):
     assert app.status == "supplement_requested"
     as_user(client, p.client_a)
     assert "补充 D10 签字页" in client.get(f"/applications/{app.pk}/").content.decode()
-    client.post(f"/applications/{app.pk}/submit/")
+    client.post(f"/applications/{app.pk}/submit/", DECLARED)
     as_user(client, p.reviewer)
     client.post(f"/applications/{app.pk}/review/accept/", {"described": "on", "understands": "on", "competent": "on"})
     app.refresh_from_db()

@@ -21,6 +21,7 @@ from tancert.audits.checklists.actions import (
     start_checklist,
 )
 from tancert.audits.findings import actions as finding_actions
+from tancert.audits.findings import forward
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
 from tancert.audits.team import on_team
@@ -48,6 +49,7 @@ def checklist(request, pk: int):
         "grades": grades.choices(), "problems": problems, "groups": sections(cl, items, problems),
         "rest": rest, "rest_bare": [i for i in rest if not i.evidence.all()],
         "focus_open": [i for i in items if not i.conformity and i.kind == ChecklistItem.FOCUS],
+        "forward": forward.forward_rows(a),
     })
 
 

@@ -10,7 +10,7 @@ names every model so that they register with the app.
 - remote.py: the approved deviation to remote audit techniques for one audit (IAF MD4)
 """
 
-from tancert.audits.models.audit import Audit, AuditTeamMember, Finding
+from tancert.audits.models.audit import Audit, AuditTeamMember, Finding, FindingRecheck
 from tancert.audits.models.carbon import (
     ConfirmedDataFinding,
     DismissedDataFinding,
@@ -39,7 +39,7 @@ from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 
 __all__ = [
     "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
-    "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding",
+    "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

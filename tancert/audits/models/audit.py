@@ -137,3 +137,19 @@ class Finding(models.Model):
         if need == grades.ACCEPT:
             return self.status in (self.ACCEPTED, self.VERIFIED)
         return True
+
+
+class FindingRecheck(models.Model):
+    """An earlier audit's nonconformity re-checked at the next surveillance or recertification audit: was its
+    corrective action implemented and effective (R8.1.3-F5, CB-findings-forward; audits/findings/forward.py)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="rechecks")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rechecks")
+    effective = models.BooleanField(_("corrective action effective"))
+    note = models.TextField(_("what was checked"), max_length=2000)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["audit", "finding"]
+        constraints = [models.UniqueConstraint(fields=["audit", "finding"], name="one_recheck_per_audit")]

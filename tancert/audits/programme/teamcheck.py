@@ -13,13 +13,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 
+from tancert.audits.models import Audit, AuditProgramme, AuditTeamMember
 from tancert.audits.programme.bookings import snapshots
 from tancert.people.auditors.snapshots import register_people
 from tancert.people.models import Role, RoleGrant
 from tancert.planning.suggest import AuditorIndex, Suggestion, suggest_teams
-from tancert.planning.teams import AuditNeed, TeamMember, TeamProblem, check_team
+from tancert.planning.teams import AuditNeed, TeamMember, TeamProblem, check_team, consecutive_cycles
 from tancert.scheme.violations import switched_off
 
 
@@ -32,10 +35,33 @@ def technical_areas(org) -> frozenset[int]:
     return frozenset(declared | ({industry} if industry is not None else set()))
 
 
+def rotation_max() -> int | None:
+    """The body's rotation limit (CB-rotation): consecutive certification cycles one person may lead the team
+    at a client; settings.TANCERT_ROTATION_MAX_CYCLES, default 2; 0 switches the rule off."""
+    n = int(getattr(settings, "TANCERT_ROTATION_MAX_CYCLES", 2) or 0)
+    return n if n > 0 else None
+
+
+def led_cycles(org) -> tuple:
+    """Who led the team at ``org`` in which programme cycle (the audits linked to the cycle's programme), and from
+    that the consecutive cycles before the current one each person led (planning.teams.consecutive_cycles)."""
+    rows = (AuditTeamMember.objects.filter(role=AuditTeamMember.LEADER,
+                                           audit__programme_entries__programme__organisation=org)
+            .exclude(audit__status=Audit.CANCELLED)
+            .values_list("audit__programme_entries__programme__cycle", "user_id").distinct())
+    by_cycle: dict[int, set] = {}
+    for cycle, user_id in rows:
+        by_cycle.setdefault(cycle, set()).add(user_id)
+    current = AuditProgramme.objects.filter(organisation=org).aggregate(m=Max("cycle"))["m"] or 0
+    return consecutive_cycles(by_cycle, current)
+
+
 def need_for(org, *, start: date, end: date, auditor_days, today: date | None = None) -> AuditNeed:
     today = today or timezone.localdate()
+    limit = rotation_max()
     return AuditNeed(organisation_id=org.pk, technical_areas=technical_areas(org), start=start, end=end,
-                     auditor_days=Decimal(str(auditor_days)), cpd_on=min(start, today))
+                     auditor_days=Decimal(str(auditor_days)), cpd_on=min(start, today), rotation_max=limit,
+                     led_cycles=led_cycles(org) if limit is not None else ())
 
 
 def team_problems(need: AuditNeed, team: list[tuple], *, exclude_audit=None) -> list[TeamProblem]:
@@ -61,7 +87,7 @@ def suggest(need: AuditNeed, *, exclude_audit=None, limit: int = 5) -> tuple[Sug
     return result, {u.pk: u for u in people}
 
 
-AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competence", "cpd"}
+AUDITOR_ONLY_CODES = {"registration", "provisional", "experience", "cms_competence", "cpd", "performance"}
 
 
 def exclusions(s: Suggestion, people: dict) -> list[dict]:

@@ -7,6 +7,7 @@ package names every model so that they register with the app.
 - marks.py: mark misuse (R11.1)
 - export.py: the regulator reports
 - complaints.py: complaints and appeals (ISO/IEC 17021-1 §9.8, §9.7)
+- notices.py: the holder's notices of changes and serious events, reviewed and resolved (CB-notice)
 - proposals.py: suspension proposals from detected events (R9.2-T1…T4), the holder's evidence to lift one
 """
 
@@ -20,10 +21,11 @@ from tancert.certificates.models.certificate import (
 from tancert.certificates.models.complaints import Appeal, Complaint
 from tancert.certificates.models.export import RegulatorExport
 from tancert.certificates.models.marks import MarkMisuse
+from tancert.certificates.models.notices import ClientNotice
 from tancert.certificates.models.proposals import SuspensionEvidence, SuspensionProposal
 from tancert.certificates.models.register import LookupLog, LookupWindow
 from tancert.certificates.models.transfer import TransferReview
 
-__all__ = ["Appeal", "Certificate", "CertificateVersion", "ChangeRequest", "Complaint", "Decision", "DecisionVote",
+__all__ = ["Appeal", "Certificate", "CertificateVersion", "ChangeRequest", "ClientNotice", "Complaint", "Decision", "DecisionVote",
            "LookupLog", "LookupWindow", "MarkMisuse", "RegulatorExport", "SuspensionEvidence", "SuspensionProposal",
            "TransferReview"]

@@ -35,6 +35,7 @@ from tancert.people import creditcode
 from tancert.people.actions import require_role
 from tancert.people.models import Role, User
 from tancert.people.models.auditors import (
+    AuditorRecord,
     CcaaRegistration,
     CompetenceEvaluation,
     ConflictDeclaration,
@@ -397,7 +398,65 @@ def add_unavailability(user: User, *, by, starts_on: date, ends_on: date, reason
 
 
 # ---------------------------------------------------------------------------------------------
-# Removal
+# Witness audits, performance evaluations, training (CB-auditor-evaluation, CB-training)
+# ---------------------------------------------------------------------------------------------
+
+RECORD_ZH = {AuditorRecord.WITNESS: "见证审核", AuditorRecord.EVALUATION: "年度绩效评价", AuditorRecord.TRAINING: "培训"}
+OUTCOME_ZH = {AuditorRecord.SATISFACTORY: "满意", AuditorRecord.IMPROVE: "基本满意，需改进",
+              AuditorRecord.UNSATISFACTORY: "不满意"}
+TITLE_MAX, BASIS_MAX = 200, 2000
+
+
+def add_monitoring(user: User, *, by, kind: str, on: date, title: str, outcome: str, basis: str,
+                   evaluator: User | None = None) -> AuditorRecord:
+    """A witness audit or the annual performance evaluation of an auditor, by an evaluator who is not the
+    auditor (CB-auditor-evaluation). The latest outcome feeds the team check: not satisfactory keeps the person
+    from auditing until a later satisfactory one is recorded."""
+    _require_editor(by)
+    _require_staff(user)
+    evaluator = evaluator or by
+    require(kind in (AuditorRecord.WITNESS, AuditorRecord.EVALUATION), "CB-auditor-evaluation",
+            _("Choose a witness audit or the annual performance evaluation."), field="kind")
+    require(evaluator.pk != user.pk, "CB-auditor-evaluation", _("Nobody evaluates themselves: choose another evaluator."),
+            field="evaluator")
+    require(outcome in OUTCOME_ZH, "CB-auditor-evaluation", _("Give the outcome of the evaluation."), field="outcome")
+    require(on is not None, "CB-auditor-evaluation", _("Give the date."), field="on")
+    _not_future(on, "CB-auditor-evaluation", "on")
+    title = _text(title, "CB-auditor-evaluation", "title", _("Name the audit witnessed or the period evaluated."))[:TITLE_MAX]
+    basis = _text(basis, "CB-auditor-evaluation", "basis", _("Give the basis of the evaluation (what was observed or reviewed)."))
+    require(len(basis) <= BASIS_MAX, "CB-auditor-evaluation", _("At most 2000 characters."), field="basis")
+    return _add(AuditorRecord(user=user, kind=kind, on=on, title=title, evaluator=evaluator, outcome=outcome,
+                              basis=basis),
+                by=by, user=user, action=f"register.{kind}_added",
+                summary=f"登记 {_name(user)} 的{RECORD_ZH[kind]}（{on}，{title}，评价人 {_name(evaluator)}）："
+                        f"{OUTCOME_ZH[outcome]}",
+                data={"user": user.pk, "kind": kind, "on": str(on), "title": title, "evaluator": evaluator.pk,
+                      "outcome": outcome, "basis": basis})
+
+
+def add_training(user: User, *, by, on: date, title: str, hours, basis: str) -> AuditorRecord:
+    """A training the person attended, beyond the yearly CPD (CB-training): course, date, hours, evidence."""
+    _require_editor(by)
+    _require_staff(user)
+    require(on is not None, "CB-training", _("Give the date."), field="on")
+    _not_future(on, "CB-training", "on")
+    title = _text(title, "CB-training", "title", _("Name the training and who gave it."))[:TITLE_MAX]
+    try:
+        hours = Decimal(str(hours))
+    except (InvalidOperation, ValueError, TypeError):
+        hours = Decimal(-1)
+    require(hours.is_finite() and Decimal(0) < hours <= Decimal(1000), "CB-training",
+            _("Give the hours of the training (more than 0, at most 1000)."), field="hours")
+    basis = _text(basis, "CB-training", "basis", _("Say what proves the attendance (certificate, attendance list)."))
+    require(len(basis) <= BASIS_MAX, "CB-training", _("At most 2000 characters."), field="basis")
+    return _add(AuditorRecord(user=user, kind=AuditorRecord.TRAINING, on=on, title=title, hours=hours, basis=basis),
+                by=by, user=user, action="register.training_added",
+                summary=f"登记 {_name(user)} 的培训（{on}，{title}，{hours} 学时）",
+                data={"user": user.pk, "on": str(on), "title": title, "hours": str(hours), "basis": basis})
+
+
+# ---------------------------------------------------------------------------------------------
+# Ending an entry: never deleted (CB-register-history)
 # ---------------------------------------------------------------------------------------------
 
 REMOVABLE = {
@@ -408,23 +467,63 @@ REMOVABLE = {
     "cpd": (CpdRecord, "继续教育记录"),
     "conflict": (ConflictDeclaration, "利益冲突声明"),
     "unavailability": (Unavailability, "不可安排时段"),
+    "monitoring": (AuditorRecord, "见证审核或绩效评价记录"),
+    "training": (AuditorRecord, "培训记录"),
 }
 SELF_REMOVABLE = {"unavailability"}
+REASON_MAX = 200
 
 
-def remove_entry(kind: str, pk: int, *, by, user: User | None = None) -> None:
-    """Remove one entry of a register; ``user`` (optional) must own it — a guard for URLs naming both."""
+def remove_entry(kind: str, pk: int, *, by, user: User | None = None, reason: str = "") -> None:
+    """End one entry of a register, with a reason; it stays in the person's history with who ended it and when
+    (CB-register-history). ``user`` (optional) must own it — a guard for URLs naming both."""
     if kind not in REMOVABLE:
         raise Http404
     model, label = REMOVABLE[kind]
+    reason = str(reason or "").strip()
     with transaction.atomic():
-        obj = model.objects.select_for_update().select_related("user").filter(pk=pk).first()
+        obj = model.objects.select_for_update().filter(pk=pk).first()  # current entries only
         if obj is None or (user is not None and obj.user_id != user.pk):
             raise Http404
         if not (kind in SELF_REMOVABLE and can_self_serve(by, obj.user)):
             _require_editor(by)
+        require(0 < len(reason) <= REASON_MAX, "CB-register-history",
+                _("Say why the entry ends (at most 200 characters); it stays in the person's history."),
+                field="reason")
         owner = obj.user
-        chain.append(f"register.{kind}_removed", subject=owner, by=by,
-                     summary=f"删除 {_name(owner)} 的{label}（编号 {pk}）", data={"kind": kind, "id": pk,
-                                                                          "user": owner.pk})
-        obj.delete()
+        obj.ended_at, obj.ended_by, obj.end_reason = timezone.now(), by, reason
+        obj.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        chain.append(f"register.{kind}_ended", subject=owner, by=by,
+                     summary=f"终止 {_name(owner)} 的{label}（编号 {pk}，记录保留）：{reason}",
+                     data={"kind": kind, "id": pk, "user": owner.pk, "reason": reason,
+                           "entry": _snapshot(obj)})
+
+
+def _snapshot(obj) -> dict:
+    """The ended entry's fields, kept in the record so the history survives any later change of the row."""
+    return {f.name: str(getattr(obj, f.attname)) for f in obj._meta.concrete_fields
+            if f.name not in ("ended_at", "ended_by", "end_reason")}
+
+
+def _describe(obj) -> str:
+    parts = []
+    for f in obj._meta.concrete_fields:
+        if f.name in ("id", "user", "ended_at", "ended_by", "end_reason", "created_at") or f.is_relation:
+            continue
+        value = getattr(obj, f"get_{f.name}_display")() if f.choices else getattr(obj, f.attname)
+        if value not in (None, ""):
+            parts.append(str(value))
+    return " · ".join(parts)[:300]
+
+
+def history(user: User) -> list:
+    """The person's ended entries, newest first (CB-register-history)."""
+    rows, seen = [], set()
+    for kind, (model, label) in REMOVABLE.items():
+        if model in seen:
+            continue  # monitoring and training are one table
+        seen.add(model)
+        for obj in model.history.filter(user=user, ended_at__isnull=False).select_related("ended_by"):
+            rows.append({"kind": kind, "label": label, "entry": _describe(obj), "ended_at": obj.ended_at,
+                         "ended_by": obj.ended_by, "reason": obj.end_reason, "pk": obj.pk})
+    return sorted(rows, key=lambda r: r["ended_at"], reverse=True)

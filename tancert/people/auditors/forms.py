@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.people.models.auditors import (
+    AuditorRecord,
     CompetenceEvaluation,
     ConflictDeclaration,
     Experience,
@@ -119,3 +120,29 @@ class UnavailabilityForm(forms.Form):
     starts_on = _date(_("From"))
     ends_on = _date(_("To"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class MonitoringForm(forms.Form):
+    """A witness audit or the annual performance evaluation (CB-auditor-evaluation)."""
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("witness", _("witness audit")),
+                                                       ("evaluation", _("annual performance evaluation"))])
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    title = forms.CharField(label=_("Audit witnessed or period evaluated"), max_length=200)
+    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=None, required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=AuditorRecord.OUTCOMES)
+    basis = forms.CharField(label=_("Basis (what was observed or reviewed)"), max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        from tancert.people.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].queryset = User.objects.filter(
+            organisation__isnull=True, is_active=True, role_grants__isnull=False).distinct().order_by("username")
+
+
+class TrainingForm(forms.Form):
+    """A training attended (CB-training)."""
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    title = forms.CharField(label=_("Training and who gave it"), max_length=200)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0, max_value=1000, max_digits=5, decimal_places=1)
+    basis = forms.CharField(label=_("Evidence of attendance"), max_length=2000, widget=forms.Textarea)

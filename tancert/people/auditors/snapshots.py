@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.people.access import is_office
 from tancert.people.models import Role, RoleGrant, User
 from tancert.people.models.auditors import (
+    AuditorRecord,
     CcaaRegistration,
     CompetenceEvaluation,
     ConflictDeclaration,
@@ -90,6 +91,9 @@ def _unlisted(credit_code: str, name: str) -> str:
     return f"unlisted:{credit_code or name}"
 
 
+MONITORING = (AuditorRecord.WITNESS, AuditorRecord.EVALUATION)
+
+
 def snapshots(users: Iterable[User], *, since: date | None = None,
               bookings: Mapping[int, list[tuple[date, date]]] | None = None) -> list[Auditor]:
     """The planning engine's :class:`Auditor` for each user, in the given order.
@@ -138,6 +142,11 @@ def snapshots(users: Iterable[User], *, since: date | None = None,
         busy[uid].append((start, end))
     for uid, spans in (bookings or {}).items():
         busy[uid].extend(spans)
+    # The latest witness audit or performance evaluation (CB-auditor-evaluation): not satisfactory → not fit.
+    latest: dict[int, str] = {}
+    for uid, outcome in (AuditorRecord.objects.filter(user_id__in=ids, kind__in=MONITORING)
+                         .order_by("user_id", "-on", "-pk").values_list("user_id", "outcome")):
+        latest.setdefault(uid, outcome)
 
     out = []
     for u in users:
@@ -151,6 +160,7 @@ def snapshots(users: Iterable[User], *, since: date | None = None,
             experience=u.pk in experienced, cms_competence=u.pk in cms,
             competences=frozenset(competences.get(u.pk, ())), cpd_years=frozenset(cpd.get(u.pk, ())),
             conflicts=tuple(conflicts.get(u.pk, ())), busy=tuple(sorted(busy.get(u.pk, ()))),
+            performance_ok=latest.get(u.pk) != AuditorRecord.UNSATISFACTORY,
         ))
     return out
 

@@ -23,9 +23,11 @@ from tancert.people.auditors.forms import (
     CpdForm,
     CpdPlanForm,
     ExperienceForm,
+    MonitoringForm,
     QualificationForm,
     QualificationTypeForm,
     RegistrationForm,
+    TrainingForm,
     UnavailabilityForm,
 )
 from tancert.people.auditors.listing import AUDITORS
@@ -52,6 +54,8 @@ ADD_FORMS = {
     "cpd": (CpdForm, actions.add_cpd, False),
     "conflict": (ConflictForm, actions.declare_conflict, True),
     "unavailability": (UnavailabilityForm, actions.add_unavailability, True),
+    "monitoring": (MonitoringForm, actions.add_monitoring, False),
+    "training": (TrainingForm, actions.add_training, False),
 }
 
 
@@ -107,6 +111,13 @@ def _sections(person) -> list[dict]:
                   for c in person.conflict_declarations.select_related("organisation")]},
         {"kind": "unavailability", "title": _("Unavailability"), "rule": "R7.3.2",
          "rows": [(u.pk, [f"{d(u.starts_on)} – {d(u.ends_on)}", u.reason]) for u in person.unavailability.all()]},
+        {"kind": "monitoring", "title": _("Witness audits and performance evaluations"),
+         "rule": "CB-auditor-evaluation",
+         "rows": [(r.pk, [r.get_kind_display(), d(r.on), r.title, r.get_outcome_display(),
+                          r.evaluator.get_full_name() if r.evaluator else "—", r.basis])
+                  for r in person.auditor_records.exclude(kind="training").select_related("evaluator")]},
+        {"kind": "training", "title": _("Training records"), "rule": "CB-training",
+         "rows": [(r.pk, [d(r.on), r.title, r.hours, r.basis]) for r in person.auditor_records.filter(kind="training")]},
     ]
 
 
@@ -150,6 +161,7 @@ def person(request, pk: int):
         "cpd_years": sorted(snap.cpd_years),
         "warnings": register_warnings(snap, is_auditor=target.has_role(Role.AUDITOR)),
         "complete_form": CompleteCpdForm() if editor else None,
+        "history": actions.history(target) if editor or own else [],
     })
 
 
@@ -176,7 +188,8 @@ def add(request, pk: int, kind: str):
 @require_POST
 def remove(request, pk: int, kind: str, item_id: int):
     target = _person(request, pk)
-    perform(request, actions.remove_entry, kind, item_id, by=request.user, user=target, success=_("Removed."))
+    perform(request, actions.remove_entry, kind, item_id, by=request.user, user=target, success=_("Ended."),
+            reason=request.POST.get("reason", "")[:1000])
     return redirect(f"/auditors/{target.pk}/#{kind}")
 
 

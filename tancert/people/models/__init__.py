@@ -4,6 +4,7 @@ Django loads ``people.models``; this package names every model so that they regi
 """
 
 from tancert.people.models.auditors import (
+    AuditorRecord,
     CcaaRegistration,
     CompetenceEvaluation,
     ConflictDeclaration,
@@ -18,6 +19,6 @@ from tancert.people.models.auditors import (
 from tancert.people.models.user import ApiToken, Role, RoleGrant, User
 
 __all__ = [
-    "ApiToken", "CcaaRegistration", "CompetenceEvaluation", "ConflictDeclaration", "CpdPlan", "CpdRecord",
+    "ApiToken", "AuditorRecord", "CcaaRegistration", "CompetenceEvaluation", "ConflictDeclaration", "CpdPlan", "CpdRecord",
     "Experience", "Grade", "Qualification", "QualificationType", "Role", "RoleGrant", "Unavailability", "User",
 ]

@@ -23,7 +23,31 @@ class Grade(models.TextChoices):
     SENIOR = "senior", _("senior auditor")  # 高级审核员
 
 
-class CcaaRegistration(models.Model):
+class CurrentManager(models.Manager):
+    """The current register: entries not ended. ``history`` on each model reads the ended ones too."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(ended_at__isnull=True)
+
+
+class Endable(models.Model):
+    """A register entry is never deleted (CB-register-history): it is ended on a day, by someone, with a
+    reason, and stays readable in the person's history. ``objects`` (and every related manager, which Django
+    builds from the default manager) shows the current entries only, so the team check and the snapshots see
+    what is in force without a filter of their own."""
+
+    ended_at = models.DateTimeField(_("ended on"), null=True, blank=True)
+    ended_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+
+    objects = CurrentManager()
+    history = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
+class CcaaRegistration(Endable):
     """R4.A1: registration as a management-system auditor with CCAA. Renewals are new rows."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="ccaa_registrations")
@@ -58,7 +82,7 @@ class QualificationType(models.Model):
         return self.name
 
 
-class Qualification(models.Model):
+class Qualification(Endable):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="qualifications")
     type = models.ForeignKey(QualificationType, on_delete=models.PROTECT, related_name="held",
                              verbose_name=_("qualification"))
@@ -73,7 +97,7 @@ class Qualification(models.Model):
         verbose_name = _("qualification")
 
 
-class Experience(models.Model):
+class Experience(Endable):
     """R4.A2: work experience in energy management, environmental management or the carbon field."""
 
     ENERGY, ENVIRONMENT, CARBON = "energy", "environment", "carbon"
@@ -91,7 +115,7 @@ class Experience(models.Model):
         verbose_name = _("work experience")
 
 
-class CompetenceEvaluation(models.Model):
+class CompetenceEvaluation(Endable):
     """R4.A3 (CMS competence, no area) or a competence for an Appendix A area × function (R7.3.2)."""
 
     CMS, AREA = "cms", "area"
@@ -128,7 +152,7 @@ class CpdPlan(models.Model):
         verbose_name = _("CPD plan")
 
 
-class CpdRecord(models.Model):
+class CpdRecord(Endable):
     """R4.CPD: one person's continuing education in a calendar year; done when completed_on is set."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="cpd_records")
@@ -142,7 +166,7 @@ class CpdRecord(models.Model):
         verbose_name = _("continuing education")
 
 
-class ConflictDeclaration(models.Model):
+class ConflictDeclaration(Endable):
     """A conflict-of-interest declaration (impartiality, ISO/IEC 17021-1; cited as R7.3.2)."""
 
     CONSULTED, EMPLOYED, OTHER = "consulted", "employed", "other"
@@ -167,7 +191,7 @@ class ConflictDeclaration(models.Model):
         return self.organisation.name if self.organisation_id else self.organisation_name
 
 
-class Unavailability(models.Model):
+class Unavailability(Endable):
     """Days off, training, leave: the person cannot be on an audit team (inclusive range)."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="unavailability")
@@ -184,3 +208,35 @@ def client_organisations():
     """The client organisations' manager, reached through the declared relation rather than an import:
     the auditor register sits below the clients app (docs/architecture.md, "Layers")."""
     return ConflictDeclaration._meta.get_field("organisation").related_model.objects
+
+
+class AuditorRecord(Endable):
+    """Monitoring and training of an auditor (CB-auditor-evaluation, CB-training): a witness audit (the evaluator
+    observes the person auditing), the annual performance evaluation, or a training attended. A not-satisfactory
+    witness or evaluation, while it is the latest one, keeps the person from auditing (planning/teams.py)."""
+
+    WITNESS, EVALUATION, TRAINING = "witness", "evaluation", "training"
+    KINDS = [(WITNESS, _("witness audit")), (EVALUATION, _("annual performance evaluation")),
+             (TRAINING, _("training"))]
+    SATISFACTORY, IMPROVE, UNSATISFACTORY = "satisfactory", "improve", "unsatisfactory"
+    OUTCOMES = [(SATISFACTORY, _("satisfactory")), (IMPROVE, _("satisfactory, with improvements to make")),
+                (UNSATISFACTORY, _("not satisfactory"))]
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="auditor_records")
+    kind = models.CharField(_("kind"), max_length=12, choices=KINDS)
+    on = models.DateField(_("date"))
+    title = models.CharField(_("audit witnessed or training"), max_length=200)
+    evaluator = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=15, choices=OUTCOMES, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    basis = models.TextField(_("basis"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("auditor monitoring or training record")
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(kind="training", outcome="", evaluator__isnull=True)
+                       | models.Q(kind__in=["witness", "evaluation"], evaluator__isnull=False)
+                       & ~models.Q(outcome="") & ~models.Q(evaluator=models.F("user"))),
+            name="auditor_record_shape")]

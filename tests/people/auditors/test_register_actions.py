@@ -320,7 +320,7 @@ def test_unavailability_own_and_by_the_office(p, rule):
         reg.add_unavailability(p.expert, by=p.expert, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 1))
     with rule("R7.3.2", field="ends_on"):
         reg.add_unavailability(p.expert, by=p.expert, starts_on=date(2026, 3, 2), ends_on=None)
-    reg.remove_entry("unavailability", own.pk, by=p.expert)
+    reg.remove_entry("unavailability", own.pk, by=p.expert, reason="不再适用")
     assert not Unavailability.objects.filter(pk=own.pk).exists()
 
 
@@ -332,30 +332,30 @@ def test_unavailability_own_and_by_the_office(p, rule):
 def test_an_auditor_cannot_withdraw_their_own_conflict_declaration(p):
     c = reg.declare_conflict(p.auditor, by=p.auditor, kind="consulted", organisation=p.org_a)
     with pytest.raises(PermissionDenied):
-        reg.remove_entry("conflict", c.pk, by=p.auditor)
-    reg.remove_entry("conflict", c.pk, by=p.planner)
+        reg.remove_entry("conflict", c.pk, by=p.auditor, reason="不再适用")
+    reg.remove_entry("conflict", c.pk, by=p.planner, reason="不再适用")
     assert not ConflictDeclaration.objects.exists()
     ev = Event.objects.order_by("-seq").first()
-    assert ev.action == "register.conflict_removed" and "利益冲突声明" in ev.summary
+    assert ev.action == "register.conflict_ended" and "利益冲突声明" in ev.summary
 
 
 def test_an_auditor_cannot_remove_someone_elses_unavailability(p):
     u = reg.add_unavailability(p.lead, by=p.lead, starts_on=today(), ends_on=today())
     with pytest.raises(PermissionDenied):
-        reg.remove_entry("unavailability", u.pk, by=p.auditor)
+        reg.remove_entry("unavailability", u.pk, by=p.auditor, reason="不再适用")
 
 
 def test_remove_checks_the_owner_and_the_kind(p):
     r = registration(p)
     with pytest.raises(Http404):
-        reg.remove_entry("registration", r.pk, by=p.planner, user=p.lead)
+        reg.remove_entry("registration", r.pk, by=p.planner, user=p.lead, reason="不再适用")
     with pytest.raises(Http404):
-        reg.remove_entry("password", r.pk, by=p.planner)
+        reg.remove_entry("password", r.pk, by=p.planner, reason="不再适用")
     with pytest.raises(Http404):
-        reg.remove_entry("registration", r.pk + 1000, by=p.planner)
+        reg.remove_entry("registration", r.pk + 1000, by=p.planner, reason="不再适用")
     with pytest.raises(PermissionDenied):
-        reg.remove_entry("registration", r.pk, by=p.auditor)
-    reg.remove_entry("registration", r.pk, by=p.planner, user=p.auditor)
+        reg.remove_entry("registration", r.pk, by=p.auditor, reason="不再适用")
+    reg.remove_entry("registration", r.pk, by=p.planner, user=p.auditor, reason="不再适用")
     assert not CcaaRegistration.objects.exists()
 
 
@@ -373,5 +373,5 @@ def test_every_kind_can_be_removed_by_the_office_with_a_record(p, kind, model):
     }
     obj = make[kind]()
     before = Event.objects.count()
-    reg.remove_entry(kind, obj.pk, by=p.sysadmin)
+    reg.remove_entry(kind, obj.pk, by=p.sysadmin, reason="不再适用")
     assert not model.objects.exists() and Event.objects.count() == before + 1

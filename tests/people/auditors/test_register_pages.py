@@ -126,9 +126,9 @@ def test_programme_manager_adds_and_removes_through_the_page(p):
     reg_ = CcaaRegistration.objects.get(user=p.auditor)
     page = c.get(f"/auditors/{p.auditor.pk}/").content.decode()
     assert "2024-N1MS-7" in page
-    r = c.post(f"/auditors/{p.auditor.pk}/registration/{reg_.pk}/remove/")
+    r = c.post(f"/auditors/{p.auditor.pk}/registration/{reg_.pk}/remove/", {"reason": "不再适用"})
     assert r.status_code == 302 and not CcaaRegistration.objects.exists()
-    assert Event.objects.filter(action="register.registration_removed").exists()
+    assert Event.objects.filter(action="register.registration_ended").exists()
 
 
 def test_a_rule_violation_on_the_page_is_shown_with_its_key(p):
@@ -154,7 +154,7 @@ def test_auditor_declares_own_conflict_and_unavailability_on_the_page(p):
     c.post(f"/auditors/{p.auditor.pk}/unavailability/add/", {"starts_on": "2026-05-01", "ends_on": "2026-05-05",
                                                             "reason": "年假"})
     u = Unavailability.objects.get(user=p.auditor)
-    c.post(f"/auditors/{p.auditor.pk}/unavailability/{u.pk}/remove/")
+    c.post(f"/auditors/{p.auditor.pk}/unavailability/{u.pk}/remove/", {"reason": "不再适用"})
     assert not Unavailability.objects.exists()
 
 
@@ -167,7 +167,7 @@ def test_auditor_may_not_edit_own_register_or_anyone_elses(p):
                   {"starts_on": "2026-05-01", "ends_on": "2026-05-05"}).status_code == 404
     r = reg.add_registration(p.auditor, by=p.planner, grade="auditor", number="N", valid_from=date(2024, 1, 1),
                              valid_to=date(2027, 1, 1))
-    assert c.post(f"/auditors/{p.auditor.pk}/registration/{r.pk}/remove/").status_code == 403
+    assert c.post(f"/auditors/{p.auditor.pk}/registration/{r.pk}/remove/", {"reason": "不再适用"}).status_code == 403
     assert CcaaRegistration.objects.filter(pk=r.pk).exists()
     assert login(p.client_a).post(f"/auditors/{p.auditor.pk}/unavailability/add/",
                                   {"starts_on": "2026-05-01", "ends_on": "2026-05-05"}).status_code == 404
@@ -266,8 +266,9 @@ def test_api_programme_manager_keeps_the_register(p):
     assert {(x["kind"], x["area"], x["function"]) for x in body["competences"]} == {("cms", None, ""),
                                                                                     ("area", 7, "team_leader")}
     reg_id = body["registrations"][0]["id"]
-    assert c.delete(f"{API}/auditors/{uid}/registration/{reg_id}").status_code == 204
-    assert c.delete(f"{API}/auditors/{uid}/registration/{reg_id}").status_code == 404
+    assert c.delete(f"{API}/auditors/{uid}/registration/{reg_id}").status_code == 422  # no reason
+    assert c.delete(f"{API}/auditors/{uid}/registration/{reg_id}?reason=离职").status_code == 204
+    assert c.delete(f"{API}/auditors/{uid}/registration/{reg_id}?reason=离职").status_code == 404
     assert c.delete(f"{API}/auditors/{uid}/nonsense/1").status_code == 404
 
 
