@@ -7,4 +7,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self):
-        from tancert.audits import notices  # noqa: F401 — registers the notices of this app's recorded steps
+        from tancert.audits import notifications  # noqa: F401 — registers the notices of this app's recorded steps

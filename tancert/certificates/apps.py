@@ -8,7 +8,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from tancert.audits.signals import audit_completed
-        from tancert.certificates import notices  # noqa: F401 — registers the notices of its recorded steps
+        from tancert.certificates import notifications  # noqa: F401 — registers the notices of its recorded steps
         from tancert.certificates.actions import on_audit_completed
         from tancert.certificates.proposals.actions import on_audit_completed as propose_on_completion
 

@@ -7,4 +7,4 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self):
-        from tancert.clients import notices  # noqa: F401 — registers the notices of this app's recorded steps
+        from tancert.clients import notifications  # noqa: F401 — registers the notices of this app's recorded steps

@@ -108,6 +108,10 @@ EVENTS: dict[str, Notice] = {
                                               reminder=True),
     "certificate.suspension_evidence": Notice((DECIDER,), "证书 {certificate.number} 的持有人提交了解除暂停的证据",
                                               "{message}", CERT),
+    # A holder's notice of a change or serious event (certificates/notices): the programme manager reviews it.
+    "notice.lodged": Notice((PLANNER,), "获证组织通报{kind}：{certificate.number}，请评审", "{text}",
+                            "/notices/{notice.pk}/"),
+    "notice.resolved": Notice((CLIENT,), "您的通报已评审：{resolution}", "{text}", "/notices/{notice.pk}/"),
     "complaint.lodged": Notice((PLANNER,), "收到投诉 {complaint.reference}，请指定调查人", "{text}",
                                "/complaints/{complaint.pk}/"),
     "complaint.acknowledged": Notice((NAMED,), "投诉 {complaint.reference} 已受理", "{text}",

@@ -2,7 +2,7 @@
 event are sent from the table, in the same transaction.
 
 Each app says, for the record actions it owns, which notices they mean and with which objects
-(``clients/notices.py``, ``audits/notices.py``, ``certificates/notices.py``, registered with ``@on(action)`` when
+(``clients/notifications.py``, ``audits/notifications.py``, ``certificates/notifications.py``, registered with ``@on(action)`` when
 the app is ready). This keeps the actions' rule-checking functions unchanged (their mutation results stay valid,
 docs/rules.md) and makes every recorded step a possible notice without touching the step.
 """

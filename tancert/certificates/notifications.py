@@ -10,6 +10,7 @@ from tancert.certificates.models import (
     Appeal,
     Certificate,
     ChangeRequest,
+    ClientNotice,
     Complaint,
     Decision,
     MarkMisuse,
@@ -150,3 +151,21 @@ def appeal_decided(ev):
     if a.outcome == Appeal.UPHELD:
         out.append(("appeal.upheld", {"appeal": a, "text": a.reconsideration[:300]}))
     return out
+
+
+@on("notice.lodged")
+def notice_lodged(ev):
+    from tancert.certificates.notices.actions import KIND_ZH as NOTICE_KIND_ZH
+
+    n = ClientNotice.objects.select_related("certificate__organisation").get(pk=ev.subject_id)
+    return [("notice.lodged", {**_about(n.certificate), "notice": n, "kind": NOTICE_KIND_ZH[n.kind],
+                               "text": n.description[:300]})]
+
+
+@on("notice.resolved")
+def notice_resolved(ev):
+    from tancert.certificates.notices.actions import RESOLUTION_ZH
+
+    n = ClientNotice.objects.select_related("certificate__organisation").get(pk=ev.subject_id)
+    return [("notice.resolved", {**_about(n.certificate), "notice": n, "resolution": RESOLUTION_ZH[n.resolution],
+                                 "text": n.review_note[:300]})]
