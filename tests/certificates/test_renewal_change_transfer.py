@@ -73,7 +73,7 @@ def test_renewal_earlier_than_90_days_before_expiry_is_refused(p, cert, rule):
     assert not Application.objects.filter(kind=Application.RECERTIFICATION).exists()
 
 
-def test_recertification_before_expiry_continues_the_chain(p, cert):
+def test_recertification_before_expiry_continues_the_chain(p, cert, client):
     with clock(at(cert.expiry_date - timedelta(days=80))):
         app = actions.apply_for_renewal(cert, by=p.client_a)
         assert app.kind == Application.RECERTIFICATION
@@ -83,6 +83,16 @@ def test_recertification_before_expiry_continues_the_chain(p, cert):
     assert new.first_issue_date == cert.first_issue_date
     assert new.expiry_date == cert.expiry_date + relativedelta(years=3)
     assert "再认证，延续证书" in Event.objects.filter(action="certificate.issued").last().summary
+    # The register: the old certificate is superseded by the new one (links both ways) and lists only the current
+    # one unless asked for all; the signed status statement names the successor (docs/verify.md).
+    old_page = client.get(f"/register/{cert.number}/").content.decode()
+    assert 'id="superseded-by"' in old_page and f"/register/{new.number}/" in old_page
+    assert f"/register/{cert.number}/" in client.get(f"/register/{new.number}/").content.decode()
+    listed = client.get("/register/", {"q": cert.organisation_name}).content.decode()
+    assert f"/register/{new.number}/" in listed and f"/register/{cert.number}/" not in listed
+    assert f"/register/{cert.number}/" in client.get("/register/", {"q": cert.organisation_name, "all": "1"}).content.decode()
+    status = client.get(f"/api/v1/public/certificates/{cert.number}/status").json()
+    assert status["superseded_by"] == new.number
 
 
 def test_late_renewal_within_six_months_restores_the_chain_later_is_refused(p, cert, rule, settings):

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from tancert.certificates import actions as certs
 from tancert.certificates import pades, seal, verifier
-from tancert.certificates.models import Certificate, Decision
 from tancert.records import transparency
 
 from flow import certify, complete_application
@@ -124,20 +123,4 @@ def test_a_certificate_anyone_can_verify(client, p, tmp_path, capsys):
     assert client.post("/register/verify/", {"pdf": SimpleUploadedFile("x.pdf", b"<html>")}).status_code == 400
     assert client.get("/register/verify/tancert_verify.py").content.startswith(b"#!/usr/bin/env python3")
 
-    # After a recertification the old certificate is superseded by the new one; the register lists current ones.
-    # (The successor is entered directly: the renewal flow itself is tested in test_renewal_change_transfer.)
-    decision = Decision.objects.create(organisation=cert.organisation, outcome=Decision.GRANT, scope=cert.scope,
-                                       decided_by=p.decider, decided_at=timezone.now())
-    new = Certificate.objects.create(
-        number=cert.number[:-1] + "1", organisation=cert.organisation, decision=decision, renewal_of=cert,
-        organisation_name=cert.organisation_name, organisation_address=cert.organisation_address,
-        credit_code=cert.credit_code, scope=cert.scope, criterion=cert.criterion, cycle=1,
-        first_issue_date=cert.first_issue_date, issue_date=cert.issue_date, expiry_date=cert.expiry_date)
-    old_page = client.get(f"/register/{cert.number}/").content.decode()
-    assert 'id="superseded-by"' in old_page and f"/register/{new.number}/" in old_page
-    assert f"/register/{cert.number}/" in client.get(f"/register/{new.number}/").content.decode()
-    listed = client.get("/register/", {"q": cert.organisation_name}).content.decode()
-    assert f"/register/{new.number}/" in listed and f"/register/{cert.number}/" not in listed
-    listed_all = client.get("/register/", {"q": cert.organisation_name, "all": "1"}).content.decode()
-    assert f"/register/{cert.number}/" in listed_all
-    assert client.get(f"{API}/certificates/{cert.number}/status").json()["superseded_by"] == new.number
+    # Superseded after a real recertification: tests/certificates/test_renewal_change_transfer.py.
