@@ -105,5 +105,19 @@ def sign_pdf(pdf: bytes, *, number: str) -> bytes:
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES,
                                         reason=f"certificate {number}", location="CN")
-    out = signers.sign_pdf(writer, meta, signer=signer)
-    return out.getvalue()
+    return _outside_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer).getvalue())
+
+
+def _outside_any_event_loop(work):
+    """pyHanko signs through asyncio.run(), which refuses to start inside a running event loop (an async server,
+    or a test driving the browser in the same thread): then the signature is made in a short-lived thread."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()

@@ -124,3 +124,18 @@ def test_a_certificate_anyone_can_verify(client, p, tmp_path, capsys):
     assert client.get("/register/verify/tancert_verify.py").content.startswith(b"#!/usr/bin/env python3")
 
     # Superseded after a real recertification: tests/certificates/test_renewal_change_transfer.py.
+
+
+def test_signing_works_inside_a_running_event_loop():
+    """pyHanko's asyncio.run() inside a running loop (an async server, the browser tests) would refuse."""
+    import asyncio
+
+    from tancert.certificates import pades
+
+    from flow import PDF
+
+    async def inside():
+        return pades.sign_pdf(PDF, number="CEC-TEST")
+
+    signed = asyncio.run(inside())
+    assert signed.startswith(PDF[:8]) and len(signed) > len(PDF) and b"/ByteRange" in signed
