@@ -75,7 +75,7 @@ def test_an_incomplete_level_blocks_the_submission(p, draft, rule, level, key):
     ScopeLevel.objects.create(application=draft, level=level, standard="withdrawn", covers=["甲"])
     assert key in {v.key for v in scopes.scope_problems(draft)}
     with rule(key, field=f"{level}_standard"):
-        clients.submit_application(draft, by=p.client_a)
+        clients.submit_application(draft, by=p.client_a, declarant="张三 总经理", declared=True)
 
 
 def test_only_the_client_changes_its_levels_and_only_in_a_draft(p, draft, rule):
@@ -83,7 +83,7 @@ def test_only_the_client_changes_its_levels_and_only_in_a_draft(p, draft, rule):
         with pytest.raises(PermissionDenied):
             set_scope_levels(draft, by=user, levels={"product": PRODUCT})
     set_scope_levels(draft, by=p.client_a, levels={"activity": EVENT})
-    clients.submit_application(draft, by=p.client_a)
+    clients.submit_application(draft, by=p.client_a, declarant="张三 总经理", declared=True)
     with pytest.raises(RuleViolation, match="under review") as refused:  # the draft gate of the application data
         set_scope_levels(draft, by=p.client_a, levels={})
     assert refused.value.field == "status"
