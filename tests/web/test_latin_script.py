@@ -163,6 +163,12 @@ def world(p):
     complete_application(p.org_b, p.client_b)
     s2 = app.audits.get(kind="stage2")
     plan = AuditPlanDocument.objects.filter(audit=s2).order_by("-version").first()
+    from datetime import date
+
+    from tancert.certificates.notices.actions import lodge_notice
+
+    notice = lodge_notice(cert, by=p.client_a, kind="accident", description="二号锅炉房发生火灾，无人员伤亡",
+                          occurred_on=date(2026, 11, 30))
     args = {
         "organisation": [p.org_a.pk], "application": [app.pk], "audit": [s2.pk], "audit_checklist": [s2.pk],
         "audit_stage1": [app.audits.get(kind="stage1").pk], "audit_plan": [app.pk], "programme": [p.org_a.pk],
@@ -173,6 +179,7 @@ def world(p):
         "contract_pdf": [app.pk], "auditor": [p.lead.pk], "application_eligibility": [app.pk],
         "application_scope_levels": [app.pk],
         "complaint_public": [cert.number], "certificate_evidence": [cert.pk], "accounts_user": [p.lead.pk],
+        "notice": [notice.pk],
     }
     return args
 
