@@ -71,7 +71,7 @@ PERSONAS = ["anonymous", "client_a", "reviewer", "planner", "lead", "auditor", "
 
 # URL names the walk does not open, and why.
 SKIPPED = {
-    "set_language": "POST only", "finding_recheck": "POST only",
+    "set_language": "POST only", "finding_recheck": "POST only", "notice_resolve": "POST only",
     "logout": "POST only",
     "token_create": "POST only", "token_revoke": "POST only",
     "auditor_add": "POST only", "auditor_remove": "POST only", "auditor_cpd_complete": "POST only",
