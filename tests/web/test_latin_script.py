@@ -179,7 +179,7 @@ def world(p):
         "contract_pdf": [app.pk], "auditor": [p.lead.pk], "application_eligibility": [app.pk],
         "application_scope_levels": [app.pk],
         "complaint_public": [cert.number], "certificate_evidence": [cert.pk], "accounts_user": [p.lead.pk],
-        "notice": [notice.pk],
+        "notice": [notice.pk], "notice_new": [cert.pk],
     }
     return args
 
