@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from tancert.ghg.cli import _json_out
-from tancert.ghg.errors import InputError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BLOCKING = 0, 1, 2
 MAX_ITERATIONS = 1_000_000
@@ -73,25 +72,12 @@ def _check(args) -> int:
     if n is not None and not 0 < n <= MAX_ITERATIONS:
         print(f"error: --monte-carlo N must be between 1 and {MAX_ITERATIONS:,}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        result = check(Path(args.file), monte_carlo_iterations=n, seed=args.seed)
-    except InputError as exc:
-        if args.json:
-            _json_out({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]})
-        head = "输入有误，未计算：" if args.lang == "zh" else "bad input — nothing computed:"
-        print(f"{head}\n{exc.summary(lang=args.lang)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.report:
-        from .report import render_pdf
+    from tancert.ghg.levelcli import run_check
 
-        Path(args.report).write_bytes(render_pdf(result))
-    if args.json:
-        _json_out(result.to_json())
-    else:
-        print(statement_text(result))
-        if args.report:
-            print(f"report written: {args.report}")
-    return EXIT_BLOCKING if result.blocking else EXIT_OK
+    from .report import render_pdf
+
+    return run_check(args, lambda: check(Path(args.file), monte_carlo_iterations=n, seed=args.seed),
+                     render_pdf=render_pdf, text=statement_text)
 
 
 def statement_text(result) -> str:

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 from tancert.ghg.errors import CellError, ErrorList, InputError
-from tancert.ghg.guard import check_workbook
+from tancert.ghg.guard import workbook_grids
 from tancert.ghg.units import UnitError
 
 from . import units
@@ -54,19 +54,7 @@ def load(path: str | Path) -> Model:
 
 
 def _read_workbook(p: Path) -> dict[str, list[list]]:
-    from python_calamine import CalamineWorkbook
-
-    check_workbook(p)  # before calamine: a claimed billion cells would abort the process (ghg/guard.py)
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError([CellError(p.name, None, None, f"cannot read workbook: {exc}", f"无法读取工作簿：{exc}")]) from None
-    grids = {}
-    for name in wb.sheet_names:
-        en = name.split()[-1] if name.split() else name
-        if en in ("Settings", "Processes", "Exchanges", "Background"):
-            grids[en] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return grids
+    return workbook_grids(p, ("Settings", "Processes", "Exchanges", "Background"))
 
 
 def from_dict(data, *, origin: str = "") -> Model:

@@ -173,3 +173,23 @@ def _check_sheet(zf: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, length
                             "again from Excel", f"{member.filename.rsplit('/', 1)[-1]} 中有单元格缺少地址；"
                                                 "请用 Excel 重新保存工作簿")
     return text
+
+
+def workbook_grids(path: Path, sheets) -> dict[str, list[list]]:
+    """The named sheets of a measured workbook as grids (the GHG, product, project and event readers): checked
+    before calamine opens it; a damaged file is an input error naming only the kind of damage (the library's own
+    message is English and internal)."""
+    check_workbook(path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        grids = {}
+        for name in wb.sheet_names:
+            en = name.split()[-1] if name.split() else name
+            if en in sheets:
+                grids[en] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own types for damaged files
+        raise InputError([CellError(path.name, None, None, f"cannot read workbook: {type(exc).__name__}",
+                                    f"无法读取工作簿：{type(exc).__name__}")]) from None
+    return grids

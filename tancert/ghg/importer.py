@@ -18,7 +18,7 @@ import numpy as np
 
 from .columns import ACTIVITY_COLUMNS, ACTIVITY_KEYS, NOT_FINITE, build_activity, parse_period
 from .errors import CellError, ErrorList, InputError
-from .guard import check_workbook
+from .guard import workbook_grids
 from .library import Library, default_library
 from .model import (
     CHANGE_SYNONYMS,
@@ -119,19 +119,7 @@ def _snake(en: str) -> str:
 
 
 def _read_workbook(p: Path) -> dict[str, list[list]]:
-    from python_calamine import CalamineWorkbook
-
-    check_workbook(p)  # before calamine: a claimed billion cells would abort the process (guard.py)
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError([CellError(p.name, None, None, f"cannot read workbook: {exc}", f"无法读取工作簿：{exc}")]) from None
-    grids = {}
-    for name in wb.sheet_names:
-        en = name.split()[-1] if name.split() else name
-        if en in SHEETS:
-            grids[en] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return grids
+    return workbook_grids(p, SHEETS)
 
 
 def from_dict(data: dict, *, origin: str = "", library: Library | None = None) -> Dataset:

@@ -33,8 +33,14 @@ def main(argv: list[str], *, prog: str, about: str, write_template: Callable, ch
     if args.cmd == "template":
         print(f"template written: {write_template(args.file, example=args.example)}")
         return EXIT_OK
+    return run_check(args, lambda: check(Path(args.file)), render_pdf=render_pdf, text=text)
+
+
+def run_check(args, compute: Callable, *, render_pdf: Callable, text: Callable) -> int:
+    """`check`'s common tail (also `tancert footprint check`): bad input located on stderr (and in --json), the
+    report, the result as JSON or text, and the exit code."""
     try:
-        result = check(Path(args.file))
+        result = compute()
     except InputError as exc:
         if args.json:
             _json_out({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]})

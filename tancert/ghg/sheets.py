@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CellError, ErrorList, InputError
-from .guard import check_workbook
+from .guard import workbook_grids
 
 MAX_ABS = 1e12  # no quantity of one project or event comes near; larger is a typing error (or hostile)
 MAX_TEXT = 2_000  # characters of one cell's text
@@ -51,20 +51,7 @@ def read_grids(path: Path, sheets: dict[str, Sheet]) -> dict[str, list[list]]:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError([CellError(p.name, None, None, f"invalid JSON: {exc}", f"JSON 格式无效：{exc}")]) from None
         return grids_from_dict(data, sheets, origin=p.name)
-    check_workbook(p)  # refuses anything but a measured .xlsx/.xlsm (zip bombs, huge grids, string bombs)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-        grids = {}
-        for name in wb.sheet_names:
-            en = name.split()[-1] if name.split() else name
-            if en in sheets:
-                grids[en] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own types for damaged files
-        raise InputError([CellError(p.name, None, None, f"cannot read workbook: {type(exc).__name__}",
-                                    f"无法读取工作簿：{type(exc).__name__}")]) from None
-    return grids
+    return workbook_grids(p, sheets)  # refuses anything but a measured .xlsx/.xlsm (guard.py)
 
 
 def grids_from_dict(data, sheets: dict[str, Sheet], *, origin: str = "") -> dict[str, list[list]]:
