@@ -93,8 +93,11 @@ def test_two_workers_share_one_count_in_redis(redis_store, settings, monkeypatch
     fallbacks: list[str] = []
     monkeypatch.setattr(lookup, "_count_in_database", lambda *a: fallbacks.append("database") or 1)
 
+    own = threading.local()  # each worker its own client and pool, as in two processes
+    real = lookup._redis.__wrapped__
+    monkeypatch.setattr(lookup, "_redis", lambda url: own.__dict__.setdefault("client", real(url)))
+
     def worker():
-        lookup._redis.cache_clear()  # each worker its own pool
         results.extend(lookup.allow("192.0.2.201")[0] for _ in range(8))
 
     threads = [threading.Thread(target=worker) for _ in range(2)]

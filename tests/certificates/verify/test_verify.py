@@ -129,6 +129,7 @@ def test_a_certificate_anyone_can_verify(client, p, tmp_path, capsys):
 def test_signing_works_inside_a_running_event_loop():
     """pyHanko's asyncio.run() inside a running loop (an async server, the browser tests) would refuse."""
     import asyncio
+    import concurrent.futures
 
     from tancert.certificates import pades
 
@@ -137,5 +138,7 @@ def test_signing_works_inside_a_running_event_loop():
     async def inside():
         return pades.sign_pdf(PDF, number="CEC-TEST")
 
-    signed = asyncio.run(inside())
+    # A thread of its own: the browser tests may leave a loop running in this worker's main thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        signed = pool.submit(asyncio.run, inside()).result()
     assert signed.startswith(PDF[:8]) and len(signed) > len(PDF) and b"/ByteRange" in signed
