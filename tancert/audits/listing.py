@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from tancert.audits import grades
 from tancert.audits.models import Audit, Finding
+from tancert.scheme import rulebook
 from tancert.ui.lists import Choice, Column, Dates, ListSpec
 
 AUDITS = ListSpec(
@@ -69,7 +70,7 @@ FINDINGS = ListSpec(
         Column(_("Audit type"), lambda f: f.audit.get_kind_display(), width=14),
         Column(_("No."), lambda f: f.number, width=6),
         Column(_("Grade"), lambda f: grades.label(f.grade), sort="grade", badge=lambda f: f.grade, width=14),
-        Column(_("Clause"), lambda f: f.clause, width=10),
+        Column(_("Clause"), lambda f: rulebook.citation(f.clause), width=14),
         Column(_("Description"), lambda f: f.description, width=50),
         Column(_("Status"), lambda f: f.get_status_display(), sort="status",
                badge=lambda f: "overdue" if _late(f) else f.status, width=14),

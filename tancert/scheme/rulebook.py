@@ -288,6 +288,19 @@ def rule(key: str) -> Rule:
         ) from None
 
 
+def citation(text: str) -> str:
+    """A clause as anyone may read it: a scheme key (R6.2-crosscheck, the clause of a finding the carbon check
+    raised) becomes the clause of the rules in Chinese (认证规则第6.2条, 认证规则附录B); any other text — a
+    T/CCAA 39 clause typed by the auditor, an IAF code — is returned as it is. Keys are for staff
+    (docs/i18n.md, Language discipline)."""
+    text = str(text or "").strip()
+    rules = load_rules()
+    if text not in rules or is_duty(text):
+        return text
+    clause = rules[text].clause.rstrip("*")
+    return f"认证规则附录{clause}" if re.fullmatch(r"[A-Z]", clause) else f"认证规则第{clause}条"
+
+
 def is_duty(key: str) -> bool:
     """A duty of the body (duties.json), not a key of the scheme."""
     return key == DUTY_PREFIX or key.startswith(DUTY_PREFIX + "-")

@@ -38,6 +38,14 @@ def test_a_document_names_the_clause_not_the_key():
     assert render('{{ "IAF MD5"|basis }}') == "IAF MD5"
 
 
+def test_a_finding_raised_by_the_carbon_check_cites_the_clause_to_clients():
+    # The carbon check stores the key as the finding's clause; the audit page, the findings list and the report
+    # show the clause of the rules, and staff also get the key.
+    assert render('{{ "R6.2-calibration"|clause_text }}') == "认证规则第6.2条"
+    assert render('{{ "7.4.2 b)"|clause_text }}') == "7.4.2 b)"  # a T/CCAA 39 clause typed by the auditor
+    assert rulebook.citation("R6.2-crosscheck") == "认证规则第6.2条"
+
+
 def test_record_actions_have_chinese_labels():
     assert action_label("certificate.issued") == "颁发证书"
     assert action_label("register.cpd_removed") == "删除继续教育"

@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tancert.people.accounts import actions
 
 
 class CodeForm(forms.Form):
-    otp = forms.CharField(label=_("Code"), max_length=32, help_text=_(
+    otp = forms.CharField(label=pgettext_lazy("one-time password", "Code"), max_length=32, help_text=_(
         "The 6-digit code of your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}))
 

@@ -65,13 +65,13 @@ def basis(source) -> str:
     source = str(source or "").strip()
     if not source or source.lower() == "body policy":
         return BODY_POLICY
-    found = _lookup(source)
-    if found is None:
-        return source  # IAF MD1, IAF MD5: the document's own code
-    clause = found.clause.rstrip("*")
-    if re.fullmatch(r"[A-Z]", clause):
-        return f"认证规则附录{clause}"
-    return f"认证规则第{clause}条"
+    return rulebook.citation(source)  # IAF MD1, IAF MD5: the document's own code
+
+
+@register.filter
+def clause_text(clause) -> str:
+    """A finding's clause as a client reads it (rulebook.citation)."""
+    return rulebook.citation(str(clause or ""))
 
 
 @register.filter
