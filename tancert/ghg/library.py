@@ -41,6 +41,17 @@ ACTIVITY_NAMES = {
 KIND_NAMES = {"fuel": "燃料燃烧", "process": "工业过程", "electricity": "外购电力", "heat": "外购热力"}
 
 
+# Activities named by their kind alone (electricity from the grid, purchased heat).
+OWN_NAMES = {"electricity:grid": "电网", "heat:purchased": "外购热力", "heat:steam": "蒸汽"}
+_BY_NAME = {key.split(":", 1)[1]: zh for key, zh in {**ACTIVITY_NAMES, **OWN_NAMES}.items()}
+
+
+def activity_zh(name: str) -> str:
+    """Chinese name of an activity given without its kind ("natural_gas" → "天然气", "grid" → "电网"); a name the
+    library does not know is the client's own text."""
+    return _BY_NAME.get(name, name)
+
+
 def activity_name(activity: str) -> str:
     """Chinese name of a library activity ("fuel:diesel" → "燃料燃烧 柴油"), for search and display."""
     kind = activity.split(":", 1)[0]

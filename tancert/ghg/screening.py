@@ -36,6 +36,7 @@ from .findings import WARNING, Findings
 from .importer import sheet_title
 from .inventory import Inventory
 from .keys import factorize
+from .library import activity_zh
 
 # screening parameters of the certification body (not factors, not from a guideline: see the module doc)
 MIN_SERIES = 6  # monthly values a series needs before it is screened
@@ -197,18 +198,21 @@ def _activity_series(inv: Inventory, f: Findings, s: Screen) -> None:
         first_cls[sid[keep][::-1]] = np.flatnonzero(keep)[::-1]
         for g, a, b in zip(flagged.tolist(), starts.tolist(), ends.tolist(), strict=True):
             c0 = first_cls[g]
-            label = (f"{src.levels[digits[c0, 0]]} · {act.levels[digits[c0, 1]]} · {unit.levels[digits[c0, 2]]} · "
-                     f"{int(py[c0])}")
+            source, activity = src.levels[digits[c0, 0]], act.levels[digits[c0, 1]]
+            tail = f"{unit.levels[digits[c0, 2]]} · {int(py[c0])}"
+            # the Chinese message names the activity in Chinese (docs/i18n.md, Language discipline)
+            labels = (f"{source} · {activity} · {tail}", f"{source} · {activity_zh(activity)} · {tail}")
             months = np.flatnonzero(~np.isnan(m[g])) + 1
             rows_g = hit[a:b]
-            _flag_series(t, f, s, what, label, m[g, months - 1], months, rows_g, t.month,
+            _flag_series(t, f, s, what, labels, m[g, months - 1], months, rows_g, t.month,
                          (out[g, months - 1], bool(const[g]), bool(rnd[g])))
 
 
-def _flag_series(t, f: Findings, s: Screen, what: str, label: str, values: np.ndarray, months: np.ndarray,
+def _flag_series(t, f: Findings, s: Screen, what: str, labels: tuple[str, str], values: np.ndarray, months: np.ndarray,
                  rows_g: np.ndarray, month: np.ndarray, flags) -> None:
     out, const, rnd = flags
     zh_what = PARAMETER_ZH[what]
+    label, label_zh = labels
     if out.any():
         bad = months[out]
         sel = np.zeros(13, bool)
@@ -217,20 +221,20 @@ def _flag_series(t, f: Findings, s: Screen, what: str, label: str, values: np.nd
         med = float(np.median(values))
         detail = ", ".join(f"{m:02d}: {v:g}" for m, v in zip(bad.tolist(), values[out].tolist(), strict=True))
         en = f"{what} of month(s) {detail} far from the series median {med:g} ({label}): obtain the source document"
-        zh = f"{zh_what}在月份 {detail} 远离序列中位数 {med:g}（{label}）：请调取原始凭证核对"
+        zh = f"{zh_what}在月份 {detail} 远离序列中位数 {med:g}（{label_zh}）：请调取原始凭证核对"
         f.add("R6.2-crosscheck", WARNING, "screening — outlier in a monthly series: " + en, t.sheet, t.rows[hit],
               message_zh="筛查——月度序列异常值：" + zh)
         s.force(hit, "R6.2-crosscheck", "outlier: " + en, "异常值：" + zh)
     if const:
         en = f"{what} identical in all {len(values)} months ({values[0]:g}; {label}): measured data vary"
-        zh = f"{zh_what}在全部 {len(values)} 个月完全相同（{values[0]:g}；{label}）：实测数据应有波动"
+        zh = f"{zh_what}在全部 {len(values)} 个月完全相同（{values[0]:g}；{label_zh}）：实测数据应有波动"
         f.add("R6.2-crosscheck", WARNING, "screening — constant monthly series: " + en, t.sheet, t.rows[rows_g],
               message_zh="筛查——月度序列恒定：" + zh)
         s.force(rows_g, "R6.2-crosscheck", "constant series: " + en, "序列恒定：" + zh)
     if rnd:
         en = (f"{what} of every month has at most {ROUND_DIGITS} significant digits ({label}): "
               "readings look estimated or invented")
-        zh = f"{zh_what}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label}）：读数疑似估算或编造"
+        zh = f"{zh_what}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label_zh}）：读数疑似估算或编造"
         f.add("R6.2-crosscheck", WARNING, "screening — too-round monthly series: " + en, t.sheet, t.rows[rows_g],
               message_zh="筛查——月度序列过于整齐：" + zh)
         s.force(rows_g, "R6.2-crosscheck", "too round: " + en, "过于整齐：" + zh)
@@ -324,16 +328,17 @@ def _lab_reports(inv: Inventory, f: Findings, s: Screen) -> None:
         out, const, rnd = series_flags(vals)
         label = f"{src} · {par} · {unit} · {year}"
         zh_par = PARAMETER_ZH[par]
+        label_zh = f"{src} · {zh_par} · {unit} · {year}"
         if out.any():
             flag([g for g, o in zip(group, out.tolist(), strict=True) if o],
                  f"outlier: {par} far from the series median {float(np.median(vals)):g} ({label})",
-                 f"异常值：{zh_par}远离序列中位数 {float(np.median(vals)):g}（{label}）")
+                 f"异常值：{zh_par}远离序列中位数 {float(np.median(vals)):g}（{label_zh}）")
         if const:
             flag(group, f"constant series: {par} identical in all {len(vals)} months ({vals[0]:g}; {label})",
-                 f"序列恒定：{zh_par}在全部 {len(vals)} 个月完全相同（{vals[0]:g}；{label}）")
+                 f"序列恒定：{zh_par}在全部 {len(vals)} 个月完全相同（{vals[0]:g}；{label_zh}）")
         if rnd:
             flag(group, f"too-round series: {par} of every month has at most {ROUND_DIGITS} significant digits ({label})",
-                 f"过于整齐：{zh_par}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label}）")
+                 f"过于整齐：{zh_par}各月数值均不超过 {ROUND_DIGITS} 位有效数字（{label_zh}）")
 
 
 def _out_of_order(r) -> bool:

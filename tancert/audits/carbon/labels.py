@@ -3,7 +3,7 @@ severity of a data-quality finding, the kind and activity of a record, the sampl
 
 from __future__ import annotations
 
-from tancert.ghg.library import ACTIVITY_NAMES, KIND_NAMES
+from tancert.ghg.library import ACTIVITY_NAMES, KIND_NAMES, OWN_NAMES
 from tancert.ghg.sampling import SAMPLE_METHOD_ZH
 
 SEVERITY = {"blocking": "阻断", "warning": "警告", "info": "信息"}
@@ -11,10 +11,6 @@ KINDS = {**KIND_NAMES, "fugitive": "逸散排放", "other": "其他", "transport
 CATEGORIES = {"1": "类别1 直接排放", "2": "类别2 输入能源间接排放", "3": "类别3 运输", "4": "类别4 组织使用的产品",
               "5": "类别5 组织产品的使用", "6": "类别6 其他"}
 SAMPLE_METHOD = SAMPLE_METHOD_ZH  # the engine's method (sampling.py, R6.2-sampling) in Chinese
-
-
-# Activities the library names by kind alone (electricity from the grid, purchased heat).
-OWN_NAMES = {"electricity:grid": "电网", "heat:purchased": "外购热力", "heat:steam": "蒸汽"}
 
 
 def activity(kind: str, name: str) -> str:

@@ -131,3 +131,19 @@ def indicator_zh(indicator) -> str:
         return "绝对排放"
     kind, _, product = indicator.partition(":")
     return f"{product}排放强度" if kind == "intensity" and product else indicator
+
+
+@register.filter
+def factor_zh(factor_id) -> str:
+    """A factor's id as a client reads it ("GBT32150-2015-B/fuel:natural_gas/NCV" → "天然气 低位发热量")."""
+    from tancert.ghg.sources_zh import factor_zh as label
+
+    return label(str(factor_id or ""))
+
+
+@register.filter
+def source_zh(document, clause="") -> str:
+    """A factor's document and clause in Chinese ("MEE/NBS Announcement 2024 No. 33", "national average")."""
+    from tancert.ghg.sources_zh import source_zh as label
+
+    return label(str(document or ""), str(clause or ""))
