@@ -17,7 +17,7 @@ from tancert.audits.models import Audit, AuditPlanDocument, AuditReport, AuditTe
 from tancert.audits.programme.actions import expected_windows
 from tancert.certificates.committee import decision_queue
 from tancert.certificates.enforcement import next_surveillance_due
-from tancert.certificates.models import Certificate, Decision, SuspensionEvidence, SuspensionProposal
+from tancert.certificates.models import Certificate, ClientNotice, Decision, SuspensionEvidence, SuspensionProposal
 from tancert.clients.models import Application, Contract
 from tancert.ops.models import Reminder
 from tancert.ops.reminders import SWEEP_RAN
@@ -129,6 +129,15 @@ def surveillance_due(today: date, horizon_days: int = HORIZON_DAYS) -> list[Row]
         if due is not None and due <= today + timedelta(days=horizon_days):
             rows.append(_row(cert, due, today))
     return sorted(rows, key=lambda r: r.due)
+
+
+def notices_to_review(today: date) -> list[Row]:
+    """Holders' notices of changes and serious events not yet resolved, the oldest first (CB-notice-review):
+    each may call for an extra surveillance, a change or a suspension proposal. The scheme sets no deadline,
+    so nothing is marked overdue; the day it was lodged is shown."""
+    notices = (ClientNotice.objects.filter(state=ClientNotice.RECEIVED)
+               .select_related("organisation", "certificate").order_by("lodged_at"))
+    return [_row(n, None, today) for n in notices]
 
 
 def leader_queues(user, today: date) -> dict:

@@ -65,6 +65,7 @@ def staff_home(request):
     if user.has_role(Role.PROGRAMME_MANAGER):
         ctx["to_plan"] = queues.applications_to_plan(today)
         ctx["surveillance_due"] = queues.surveillance_due(today)
+        ctx["notices"] = queues.notices_to_review(today)
     if user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         ctx["leader"] = queues.leader_queues(user, today)
         ctx["mine"] = queues.my_audits(user, today)
@@ -95,6 +96,7 @@ def summary(ctx: dict) -> list[tuple[str, int, int, str]]:
     if "to_plan" in ctx:
         add(_("Applications to plan"), ctx["to_plan"], "plan")
         add(_("Surveillance due"), ctx["surveillance_due"], "surveillance")
+        add(_("Holders' notices to review"), ctx["notices"], "notices")
     if "leader" in ctx:
         add(_("Answers to review"), ctx["leader"]["answers"], "answers")
         add(_("Reports to sign"), ctx["leader"]["to_sign"], "reports")

@@ -152,6 +152,14 @@ def test_programme_manager_plans_accepted_applications_and_surveillance(client, 
     with clock(at(due - timedelta(days=30))):
         r = home(client, p.planner)
     assert [(row.obj.pk, row.due) for row in r.context["surveillance_due"]] == [(cert.pk, due)]
+    # a holder's notice waits in the same queue until it is resolved
+    from tancert.certificates.notices import actions as notices
+
+    notice = notices.lodge_notice(cert, by=p.client_a, kind="accident", description="锅炉爆管",
+                                  occurred_on=timezone.localdate())
+    r = home(client, p.planner)
+    assert [row.obj.pk for row in r.context["notices"]] == [notice.pk]
+    assert f'/notices/{notice.pk}/' in r.content.decode() and "待审查的持证组织变更和事件通报" in r.content.decode()
 
 
 def test_team_leader_signs_reports_of_closed_audits(client, p):
