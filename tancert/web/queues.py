@@ -17,7 +17,13 @@ from tancert.audits.models import Audit, AuditPlanDocument, AuditReport, AuditTe
 from tancert.audits.programme.actions import expected_windows
 from tancert.certificates.committee import decision_queue
 from tancert.certificates.enforcement import next_surveillance_due
-from tancert.certificates.models import Certificate, ClientNotice, Decision, SuspensionEvidence, SuspensionProposal
+from tancert.certificates.models import (
+    Certificate,
+    ClientNotice,
+    Decision,
+    SuspensionEvidence,
+    SuspensionProposal,
+)
 from tancert.clients.models import Application, Contract
 from tancert.ops.models import Reminder
 from tancert.ops.reminders import SWEEP_RAN
