@@ -23,6 +23,7 @@ from .importer import sheet_title
 from .inventory import K_FUGITIVE, TIER_CODES, Inventory
 from .model import DATA_CLASSES, select
 from .sampling import SAMPLE_METHOD_ZH, SAMPLE_RULE, Sample, sample_size  # noqa: F401  (re-exported)
+from .sources_zh import factor_zh
 
 # Method titles in Chinese for message_zh (a Chinese message names no method in English; the other methods'
 # titles in data/methods.json are Chinese already).
@@ -148,7 +149,7 @@ def run_checks(inv: Inventory, findings: Findings | None = None) -> tuple[Findin
         ids = [r.factor.id for r in inv.combos[ci].resolutions.values() if r.factor and r.factor.unverified]
         by_class("R6.3-review", WARNING, "UNVERIFIED library value used (compare with the official document): "
                  + ", ".join(ids), unver & (c["combo"] == ci),
-                 message_zh="使用了未经核实的因子库数值（请与官方文件核对）：" + "、".join(ids))
+                 message_zh="使用了未经核实的因子库数值（请与官方文件核对）：" + "、".join(map(factor_zh, ids)))
 
     _check_calibration(inv, f, cls)
     _check_crosscheck(inv, f)

@@ -34,6 +34,8 @@ CLAUSES = {
     "reference §5": "参考资料第5节",
     "regional grid table": "区域电网因子表",
 }
+# The key that tells two editions of one table apart ("older" beside "2021-2022").
+KEYS = {"older": "较早一期"}
 # Electricity factors the library keeps apart by what they cover.
 ELECTRICITY = {"electricity:footprint": "电力（碳足迹因子）", "electricity:fossil-only": "电力（仅化石能源）",
                "electricity:grid-excl-market-nonfossil": "电力（不含市场化交易的非化石能源）", "fuel:coal": "燃煤"}
@@ -55,7 +57,7 @@ def factor_zh(factor_id: str) -> str:
     parts = str(factor_id).split("/")
     activity, parameter, rest = (parts + ["", ""])[1], (parts + ["", "", ""])[2], parts[3:]
     name = ELECTRICITY.get(activity) or ACTIVITY_NAMES.get(activity) or OWN_NAMES.get(activity) or activity
-    return " ".join([name, PARAMETER_ZH.get(parameter, parameter), *rest]).strip()
+    return " ".join([name, PARAMETER_ZH.get(parameter, parameter), *(KEYS.get(x, x) for x in rest)]).strip()
 
 
 def source_zh(document: str, clause: str) -> str:

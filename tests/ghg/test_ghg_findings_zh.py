@@ -89,3 +89,20 @@ def test_engine_pdf_report_shows_the_chinese_finding_messages(good_json, tmp_pat
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "抽样核查" in text and "量化方法" in text
+
+
+def test_every_shipped_factor_has_a_chinese_name_and_source():
+    """The report given to a client names each factor, document and clause in Chinese (ghg/sources_zh.py); a new
+    table in ghg/data needs its names there too."""
+    import re
+
+    from tancert.ghg.library import default_library
+    from tancert.ghg.sources_zh import factor_zh, source_zh
+
+    codes = {"GB", "T"}  # GB/T 32150-2015: the standard's own code
+    for f in default_library().factors:
+        text = f"{factor_zh(f.id)} {source_zh(f.document, f.clause)}"
+        assert not set(re.findall(r"[A-Za-z]{2,}", text)) - codes - {"CO", "CaCO", "MgCO", "CaMg", "FeCO", "NaHCO",
+                                                                       "Na"}, (f.id, text)
+    assert factor_zh("MEE-REPORTING-GRID/electricity:grid/EF/older") == "电网 排放因子 较早一期"
+    assert source_zh("MEE/NBS Announcement 2024 No. 33", "regional grid table") == "生态环境部 国家统计局公告 2024年第33号 区域电网因子表"
