@@ -60,12 +60,11 @@ def _day_seconds(d: dt.date) -> int:
 class Linked:
     """The readings sorted by meter and time, their meter's interval, canonical values and the display unit."""
 
-    def __init__(self, s: Series, order: np.ndarray | None, interval: np.ndarray, scale: np.ndarray,
-                 unit_of: list[str], unit_scale_of: np.ndarray):
+    def __init__(self, s: Series, order: np.ndarray | None, m: np.ndarray, t: np.ndarray, interval: np.ndarray,
+                 scale: np.ndarray, unit_of: list[str], unit_scale_of: np.ndarray):
         self.s = s
         self.order = order  # sorted position → reading index (None: the file was sorted already)
-        self.m = s.meter.codes if order is None else s.meter.codes[order]
-        self.t = s.ts if order is None else s.ts[order]
+        self.m, self.t = m, t  # meter code and timestamp in sorted order
         v = s.value if order is None else s.value[order]
         u = s.unit.codes if order is None else s.unit.codes[order]
         self.q = v * scale[u]  # canonical unit of the meter's dimension
@@ -121,8 +120,8 @@ def link(s: Series, inv: Inventory) -> Linked:
             i = int(np.flatnonzero((s.meter.codes == code) & np.isin(s.unit.codes, used[udim[used] == bad[0]]))[0])
             f, r = s.place(i)
             w = sorted(want) if want else dims[:1]
-            e.add(f, r, "unit", f"meter {mid}: unit {s.unit.levels[s.unit.codes[i]]!r} is a {bad[0]}, but the "
-                  f"meter's records are {' / '.join(w)}",
+            e.add(f, r, "unit", f"meter {mid}: unit {s.unit.levels[s.unit.codes[i]]!r} measures {bad[0]}, but the "
+                  f"meter's records are in {' / '.join(w)}",
                   f"计量器具 {mid}：单位 {s.unit.levels[s.unit.codes[i]]!r} 的量纲为{DIMENSION_ZH.get(bad[0], bad[0])}，"
                   f"但该计量器具的记录为{'/'.join(DIMENSION_ZH.get(x, x) for x in w)}")
     e.raise_if_any()
@@ -165,7 +164,7 @@ def link(s: Series, inv: Inventory) -> Linked:
             e.add(name0, None, "timestamp", f"meter {mid}: readings {iv} s apart; a series is 15-minute (900 s) or "
                   "hourly (3600 s)", f"计量器具 {mid}：读数间隔 {iv} 秒；计量数据应为 15 分钟（900 秒）或每小时（3600 秒）一条")
     e.raise_if_any()
-    return Linked(s, order, interval, scale, unit_of, unit_scale_of)
+    return Linked(s, order, m, tt, interval, scale, unit_of, unit_scale_of)
 
 
 def _spans(mask_pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -196,7 +195,7 @@ def check_series(s: Series, inv: Inventory, findings: Findings, options: MeterOp
                     "readings": int(counts[code]), "first": _fmt(t[a]) if b else None,
                     "last": _fmt(t[b - 1] + L.interval[code]) if b else None, "lapsed_readings": 0,
                     "gaps": 0, "missing_intervals": 0, "flat_lines": 0, "months": [],
-                    "not_covered": []})
+                    "not_covered": [], "unbooked": []})
 
     _calibration(L, inv, findings, per)
     same = m[1:] == m[:-1]
@@ -330,6 +329,7 @@ def _reconcile(L: Linked, inv: Inventory, f: Findings, per, opt: MeterOptions) -
     y, mo = t.year[sel].astype(np.int64), t.month[sel].astype(np.int64)
     gkey = (to_series[sel] * 10_000 + y) * 13 + mo
     groups, ginv = np.unique(gkey, return_inverse=True)
+    ginv = ginv.reshape(-1)
     inv_sum = np.bincount(ginv, weights=qty)
     tol = opt.tolerance_pct / 100.0
     compared: dict[int, set] = {}  # per meter: month indices (since 1970) an inventory record covers
@@ -394,7 +394,7 @@ def _unbooked(L: Linked, f: Findings, per, has, metered, m0, compared, record_ye
                 continue
             label = _month_label(mi)
             met = float(metered[code, i]) / scale
-            per[code]["unbooked"] = per[code].get("unbooked", []) + [{"month": label, "metered": met}]
+            per[code]["unbooked"].append({"month": label, "metered": met})
             f.add("R6.2-crosscheck", WARNING,
                   f"meter {mid}, {label}: metered {met:,.6g} {unit} but no inventory record names the meter for this "
                   "month (missing, or booked under another meter?)", sheet, None,

@@ -20,7 +20,7 @@ def meters_text(report: dict) -> str:
             lines.append("    no inventory record in the series' months names this meter: not reconciled")
         elif not off:
             lines.append(f"    {len(m['months'])} periods reconciled within tolerance")
-        for x in m.get("unbooked", []):
+        for x in m["unbooked"]:
             lines.append(f"    {x['month']}: metered {x['metered']:,.6g} {m['unit']}, no inventory record names the meter")
         for x in off:
             pct = f"{x['difference_pct']:.2f} %" if x["difference_pct"] is not None else "no metered quantity"

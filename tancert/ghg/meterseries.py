@@ -65,6 +65,8 @@ class Series:
 
 def read_series(paths, errors_limit: int = 200) -> Series:
     """Read one or more series files into one Series. Raises InputError (every problem of every file)."""
+    if isinstance(paths, (list, tuple)) and not paths:
+        raise _refuse("series", "no series file given", "未提供计量数据文件")
     parts, problems = [], []
     for p in map(Path, paths if isinstance(paths, (list, tuple)) else [paths]):
         try:
@@ -151,11 +153,11 @@ def _csv_columns(p: Path, name: str) -> dict:
         head = fh.read(64 * 1024)
     try:
         text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = head[:-4].decode("utf-8-sig", errors="strict") if len(head) == 64 * 1024 else None
-        if text is None:
+    except UnicodeDecodeError as exc:
+        if len(head) < 64 * 1024 or exc.start < len(head) - 4:  # not a character cut at the end of the block
             raise _refuse(name, "the file is not UTF-8 text; save it as CSV UTF-8",
                           "文件不是 UTF-8 文本；请另存为 CSV UTF-8") from None
+        text = head[:exc.start].decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))[:2]
     if not lines:
         raise _refuse(name, "the file is empty", "文件为空")
@@ -311,8 +313,9 @@ def _numbers(col, name, first, e: ErrorList, nulls) -> np.ndarray:
     else:
         e.add(name, None, "value", f"the value column holds {col.type}, not numbers", f"读数列的类型为 {col.type}，不是数字")
         return np.zeros(len(col))
-    v = col.to_numpy() if not isinstance(col, pa.ChunkedArray) else col.combine_chunks().to_numpy(zero_copy_only=False)
-    v = np.asarray(v, np.float64)
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    v = np.asarray(col.to_numpy(zero_copy_only=False), np.float64)
     fin = np.isfinite(v)
     if had_null:
         fin |= np.isnan(v) & np.asarray(col.is_null())  # already reported as missing
