@@ -168,20 +168,27 @@ def _csv_columns(p: Path, name: str) -> dict:
         skip = 2
     header = lines[skip - 1]
     where = _header_map(header, name, skip)
-    bad_rows: list = []
-
-    def on_invalid(row):  # a line with a wrong number of fields: listed, the rest still read
-        bad_rows.append(row.number)
-        return "skip"
-
     names = [f"c{i}" for i in range(len(header))]
-    try:
-        table = pacsv.read_csv(
-            p, read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=8 << 20),
+
+    def read(threads: bool, bad_rows: list):
+        def on_invalid(row):  # a line with a wrong number of fields: listed, the rest still read
+            bad_rows.append(row.number)
+            return "skip"
+
+        return pacsv.read_csv(
+            p, read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=8 << 20,
+                                              use_threads=threads),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                  include_columns=[names[where[k]] for k, _ in COLUMNS]))
+
+    bad_rows: list = []
+    try:
+        table = read(True, bad_rows)
+        if bad_rows and None in bad_rows:  # the parallel reader does not know line numbers: read again in order
+            bad_rows = []
+            read(False, bad_rows)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
         msg = str(exc)
         if "UTF8" in msg or "UTF-8" in msg:

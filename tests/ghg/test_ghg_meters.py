@@ -27,7 +27,7 @@ METERS = [{"meter_id": "M1", "accuracy_pct": 1, "calibrated_on": "2023-06-01", "
 
 
 def dataset(*records):
-    return ds(*records, meters=METERS)
+    return ds(*records, meters=METERS, settings={"base_year": 2023})
 
 
 def row(period="2024-01", quantity=1488, meter="M1", unit="Nm3", **kw):
