@@ -247,9 +247,10 @@ def _calibration(L: Linked, inv: Inventory, f: Findings, per: list[dict]) -> Non
 
 
 def _gaps(L: Linked, f: Findings, per, same, d, iv, opt: MeterOptions) -> None:
-    ivp = iv[:-1]
-    missing = np.where(same, d // np.maximum(ivp, 1) - 1, 0)
-    gap = np.flatnonzero(missing >= opt.gap_intervals)
+    # a gap of g missing intervals is a step of (g + 1) intervals: one comparison per reading, the count only at hits
+    gap = np.flatnonzero(same & (d >= (opt.gap_intervals + 1) * iv[:-1]))
+    missing = np.zeros(len(d), np.int64)
+    missing[gap] = d[gap] // iv[gap] - 1
     listed: dict[int, int] = {}
     for k in gap.tolist():
         code = int(L.m[k])

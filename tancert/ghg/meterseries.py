@@ -170,7 +170,15 @@ def _csv_columns(p: Path, name: str) -> dict:
     where = _header_map(header, name, skip)
     names = [f"c{i}" for i in range(len(header))]
 
-    def read(threads: bool, bad_rows: list):
+    text_types = {n: pa.string() for n in names}
+    # the common case parsed by the reader's own threads: ids and units dictionary-encoded, timestamps and numbers
+    # typed, nothing read as missing; any cell that does not convert sends the file to the text path, which finds
+    # every bad cell and its row
+    label = pa.dictionary(pa.int32(), pa.string())
+    typed = text_types | {names[where["meter_id"]]: label, names[where["unit"]]: label,
+                          names[where["timestamp"]]: pa.timestamp("s"), names[where["value"]]: pa.float64()}
+
+    def read(threads: bool, bad_rows: list, types: dict):
         def on_invalid(row):  # a line with a wrong number of fields: listed, the rest still read
             bad_rows.append(row.number)
             return "skip"
@@ -179,16 +187,22 @@ def _csv_columns(p: Path, name: str) -> dict:
             p, read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=8 << 20,
                                               use_threads=threads),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=[], strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False,
                                                  include_columns=[names[where[k]] for k, _ in COLUMNS]))
 
     bad_rows: list = []
     try:
-        table = read(True, bad_rows)
+        try:
+            table = read(True, bad_rows, typed)
+        except pa.ArrowInvalid as exc:
+            if "conversion error" not in str(exc) and "Failed to parse" not in str(exc):
+                raise
+            bad_rows = []
+            table = read(True, bad_rows, text_types)
         if bad_rows and None in bad_rows:  # the parallel reader does not know line numbers: read again in order
             bad_rows = []
-            read(False, bad_rows)
+            read(False, bad_rows, text_types)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
         msg = str(exc)
         if "UTF8" in msg or "UTF-8" in msg:
@@ -260,7 +274,7 @@ def _validate(cols: dict, name: str) -> Series:
     # meter ids: one entry per distinct id, stripped
     meter_col = cols["meter_id"]
     nulls(meter_col, "meter_id", "计量器具编号")
-    if not pa.types.is_string(meter_col.type) and not pa.types.is_large_string(meter_col.type):
+    if not _texty(meter_col.type):
         meter_col = pc.cast(meter_col, pa.string())
     meter = _categorical(meter_col).map_levels(lambda s: s.strip())
     if len(meter.levels) > MAX_METERS:
@@ -278,7 +292,7 @@ def _validate(cols: dict, name: str) -> Series:
 
     unit_col = cols["unit"]
     nulls(unit_col, "unit", "单位")
-    if not pa.types.is_string(unit_col.type) and not pa.types.is_large_string(unit_col.type):
+    if not _texty(unit_col.type):
         unit_col = pc.cast(unit_col, pa.string())
     unit = _categorical(unit_col).map_levels(lambda s: s.strip())
     for code, lv in enumerate(unit.levels[:1000]):
@@ -292,10 +306,25 @@ def _validate(cols: dict, name: str) -> Series:
     return Series(meter, ts, value, unit)
 
 
+def _texty(t) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
 def _categorical(col) -> Categorical:
     import pyarrow as pa
 
-    enc = col.combine_chunks().dictionary_encode() if isinstance(col, pa.ChunkedArray) else col.dictionary_encode()
+    if isinstance(col, pa.ChunkedArray) and pa.types.is_dictionary(col.type) and col.num_chunks:
+        col = col.unify_dictionaries()  # every chunk indexes one dictionary: the codes are concatenated
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
+        levels = [("" if v is None else v) for v in col.chunk(0).dictionary.to_pylist()]
+        return Categorical(np.nan_to_num(codes).astype(np.int32) if codes.dtype.kind == "f" else codes, levels)
+    enc = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if not pa.types.is_dictionary(enc.type):
+        enc = enc.dictionary_encode()
     codes = enc.indices.to_numpy(zero_copy_only=False)
     levels = [("" if v is None else v) for v in enc.dictionary.to_pylist()]
     return Categorical(np.nan_to_num(codes).astype(np.int32) if codes.dtype.kind == "f" else codes, levels)
@@ -307,13 +336,16 @@ def _numbers(col, name, first, e: ErrorList, nulls) -> np.ndarray:
 
     had_null = nulls(col, "value", "读数")
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        col = pc.utf8_trim_whitespace(col)
         try:
             col = pc.cast(col, pa.float64())
         except pa.ArrowInvalid:
             ok = np.asarray(pc.match_substring_regex(col, _NUMBER).fill_null(True))
-            blank = np.asarray(pc.equal(pc.utf8_trim_whitespace(col), "").fill_null(False))
+            blank = np.asarray(pc.equal(col, "").fill_null(False))
             e.add_rows(name, _rows(blank, first), "value", "value missing", "缺少读数（value）")
             e.add_rows(name, _rows(~ok & ~blank, first), "value", "not a number", "不是数字")
+            if ok.all() and not blank.any():  # a spelling the pattern lets through and the reader does not
+                e.add(name, None, "value", "some values are not plain decimal numbers", "部分读数不是普通的十进制数字")
             return np.zeros(len(col))
     elif pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_decimal(col.type):
         col = pc.cast(col, pa.float64())
@@ -345,7 +377,7 @@ def _timestamps(col, name, first, e: ErrorList, nulls) -> np.ndarray:
         col = col.combine_chunks()
     if pa.types.is_timestamp(col.type):
         secs = pc.cast(col, pa.timestamp("s", tz=col.type.tz), safe=False).cast(pa.int64())
-        t = np.asarray(secs.fill_null(0), np.int64)
+        t = (secs.fill_null(0) if col.null_count else secs).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         if col.type.tz is not None:
             t = t + UTC8  # stored as UTC: the local wall time of China
     elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
@@ -369,7 +401,9 @@ def _timestamps(col, name, first, e: ErrorList, nulls) -> np.ndarray:
         return np.zeros(len(col), np.int64)
     lo = (np.datetime64(f"{YEAR_RANGE[0]}-01-01") - np.datetime64("1970-01-01")).astype("timedelta64[s]").astype(np.int64)
     hi = (np.datetime64(f"{YEAR_RANGE[1]}-01-01") - np.datetime64("1970-01-01")).astype("timedelta64[s]").astype(np.int64)
-    out = ((t < lo) | (t >= hi)) & ~np.asarray(col.is_null())
+    out = (t < lo) | (t >= hi)
+    if col.null_count:
+        out &= ~np.asarray(col.is_null())
     if out.any():
         e.add_rows(name, _rows(out, first), "timestamp", f"timestamp outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
                    f"时间不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 年范围内")
