@@ -138,9 +138,10 @@ def link(s: Series, inv: Inventory) -> Linked:
         a = k if order is None else int(order[k])
         b = k + 1 if order is None else int(order[k + 1])
         f, r = s.place(b)
-        _, r0 = s.place(a)
+        f0, r0 = s.place(a)
+        other, other_zh = ("", "") if f0 == f else (f"{f0} ", f"{f0} ")
         e.add(f, r, "timestamp", f"second reading of meter {levels[s.meter.codes[a]]} at {_fmt(s.ts[a])} (first: "
-              f"row {r0})", f"计量器具 {levels[s.meter.codes[a]]} 在 {_fmt(s.ts[a])} 有第二条读数（第一条：第 {r0} 行）")
+              f"{other}row {r0})", f"计量器具 {levels[s.meter.codes[a]]} 在 {_fmt(s.ts[a])} 有第二条读数（第一条：{other_zh}第 {r0} 行）")
     if len(dup) > 20:
         e.add(name0, None, "timestamp", f"and {len(dup) - 20} more repeated readings", f"另有 {len(dup) - 20} 条重复读数")
     e.raise_if_any()

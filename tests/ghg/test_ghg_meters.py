@@ -243,3 +243,21 @@ def test_cli_round_trip_with_the_example_series(tmp_path, capsys):
     assert json.loads(io.out)["errors"][0]["row"] == 2 and "工作表 bad.csv 第 2 行，列 value" in io.err
     assert main(["check", str(p), "--tolerance", "3"]) == 1  # a meter option without --meters
     assert main(["check", str(p), "--meters", str(s), "--freeze", str(tmp_path / "f.json")]) == 1
+
+
+def test_two_files_are_one_series_and_errors_name_their_file(tmp_path):
+    readings = cycle("M1", hours("2024-01-01T00", "2024-02-01T00"))
+    a, b = write_csv(tmp_path / "a.csv", readings[:400]), write_csv(tmp_path / "b.csv", readings[400:])
+    inv = calculate(dataset(row()))
+    report = check_series(read_series([b, a]), inv, run_checks(inv)[0])
+    assert [f["readings"] for f in report["files"]] == [344, 400] and report["meters"][0]["months"][0]["metered"] == 1488
+    bad = readings[400:]
+    bad[2] = ("M1", bad[2][1], "nan", "Nm3")
+    with pytest.raises(InputError) as exc:
+        read_series([a, write_csv(tmp_path / "c.csv", bad)])
+    assert [(e.sheet, e.row) for e in exc.value.errors] == [("c.csv", 4)]
+    # a duplicate across the files: the second file's row, the first file's row named
+    with pytest.raises(InputError) as exc:
+        check_series(read_series([a, write_csv(tmp_path / "d.csv", readings[399:])]), inv, run_checks(inv)[0])
+    (e,) = exc.value.errors
+    assert (e.sheet, e.row) == ("d.csv", 2) and "(first: a.csv row 401)" in e.message
