@@ -19,13 +19,16 @@ from .freeze import freeze, replay
 from .importer import from_dict, from_grids, load
 from .inventory import Inventory, calculate
 from .library import Factor, Library, Method, Resolution, default_library
+from .meterchecks import MeterOptions, check_series
+from .meterseries import Series, read_series
 from .model import ActivityTable, Categorical, Dataset, Settings
 from .performance import Performance, evaluate
 from .uncertainty import Interval, UncertaintyResult, approach1, monte_carlo
 
 __all__ = [
     "ActivityTable", "Categorical", "CellError", "CheckResult", "Dataset", "Factor", "Findings", "InputError",
-    "Interval", "Inventory", "Library", "Method", "Performance", "Resolution", "Sample", "Settings",
-    "UncertaintyResult", "approach1", "calculate", "check", "default_library", "draw_sample", "evaluate",
-    "freeze", "from_dict", "from_grids", "inputs_sha256", "load", "monte_carlo", "replay", "run_checks",
+    "Interval", "Inventory", "Library", "MeterOptions", "Method", "Performance", "Resolution", "Sample", "Series",
+    "Settings", "UncertaintyResult", "approach1", "calculate", "check", "check_series", "default_library",
+    "draw_sample", "evaluate", "freeze", "from_dict", "from_grids", "inputs_sha256", "load", "monte_carlo",
+    "read_series", "replay", "run_checks",
 ]

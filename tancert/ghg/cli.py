@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("template", help="write the Excel template")
     t.add_argument("file", metavar="FILE.xlsx")
     t.add_argument("--example", action="store_true", help="fill the data sheets with the worked example")
+    t.add_argument("--series", metavar="SERIES.csv",
+                   help="also write an example meter series (15-minute readings of the example's meters, 2024)")
     c = sub.add_parser("check", help="quantify a data file and run the data-quality checks")
     c.add_argument("file", metavar="FILE", nargs="?", help=".xlsx, .csv or .json")
     c.add_argument("--json", action="store_true", help="machine-readable result on stdout")
@@ -39,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--freeze", metavar="OUT.json", help="write a self-contained record: inputs, factors and results")
     c.add_argument("--replay", metavar="FROZEN.json",
                    help="recompute a frozen record without the factor library: exit 0 identical, 2 different")
+    c.add_argument("--meters", metavar="SERIES", action="append",
+                   help="meter series (.csv or .parquet: meter_id, timestamp, value, unit), repeatable: calibration, "
+                        "gaps, flat-lines and the monthly reconciliation with the activity data (docs/ghg.md)")
+    c.add_argument("--tolerance", metavar="PCT", type=float, default=None,
+                   help="reconciliation tolerance of --meters, %% (default 2)")
+    c.add_argument("--gap-intervals", metavar="N", type=int, default=None,
+                   help="--meters: a gap is N or more missing intervals (default 4)")
+    c.add_argument("--flat-intervals", metavar="N", type=int, default=None,
+                   help="--meters: a flat-line is the same value in N or more consecutive intervals (default 16)")
     c.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the input-error list on stderr: en (default) or zh (简体中文)")
     return p
@@ -56,6 +67,10 @@ def main(argv: list[str]) -> int:
 
         path = write_template(args.file, example=args.example)
         print(f"template written: {path}")
+        if args.series:
+            from .meterexample import write_example_series
+
+            print(f"example series written: {write_example_series(args.series)}")
         return EXIT_OK
     return _check(args)
 
@@ -117,8 +132,13 @@ def _check(args) -> int:
     if args.monte_carlo is not None and args.monte_carlo <= 0:
         print("error: --monte-carlo N must be a positive number of iterations", file=sys.stderr)
         return EXIT_BAD_INPUT
+    opts = _meter_options(args)
+    if isinstance(opts, str):
+        print(f"error: {opts}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
-        result = check(Path(args.file), monte_carlo_iterations=args.monte_carlo, seed=args.seed)
+        result = check(Path(args.file), monte_carlo_iterations=args.monte_carlo, seed=args.seed,
+                       meters=args.meters, meter_options=opts)
     except InputError as exc:
         if args.json:
             _json_out({"error": "bad input", "errors": [e.as_dict() for e in exc.errors]})
@@ -137,9 +157,37 @@ def _check(args) -> int:
         _json_out(result.to_json(findings_limit=args.max_findings))
     else:
         print(statement_text(result))
+        if result.meters is not None:
+            from .meterreport import meters_text
+
+            print(meters_text(result.meters))
         if args.report:
             print(f"report written: {args.report}")
     return EXIT_BLOCKING if result.blocking else EXIT_OK
+
+
+def _meter_options(args):
+    """The --meters settings, or the reason they are refused (a text)."""
+    given = (args.tolerance, args.gap_intervals, args.flat_intervals)
+    if not args.meters:
+        return "--tolerance, --gap-intervals and --flat-intervals go with --meters" if any(
+            v is not None for v in given) else None
+    if args.freeze:
+        return "--freeze records the inventory alone; run it without --meters"
+    from .meterchecks import MeterOptions
+
+    o = MeterOptions()
+    if args.tolerance is not None:
+        if not (math.isfinite(args.tolerance) and 0 <= args.tolerance <= 100):
+            return "--tolerance is a percentage between 0 and 100"
+        o.tolerance_pct = args.tolerance
+    for name in ("gap_intervals", "flat_intervals"):
+        v = getattr(args, name)
+        if v is not None:
+            if not 1 <= v <= 100_000:
+                return f"--{name.replace('_', '-')} is a number of intervals between 1 and 100000"
+            setattr(o, name, v)
+    return o
 
 
 def _replay(args) -> int:

@@ -25,6 +25,7 @@ class CheckResult:
     uncertainty: UncertaintyResult
     monte_carlo: UncertaintyResult | None
     performance: Performance
+    meters: dict | None = None  # the meter-series report (meterchecks.check_series) when series were given
 
     @property
     def summary(self) -> dict:
@@ -61,20 +62,30 @@ class CheckResult:
             "findings": fl, "findings_total": len(self.findings), "findings_summary": self.findings.summary(),
             "blocking": self.blocking, "sample": self.sample.as_dict(),
             "performance": self.performance.as_dict(), "factors_used": inv.factors_used(),
-        }
+        } | ({"meters": self.meters} if self.meters is not None else {})
 
 
 def check(data: Dataset | str | Path, *, monte_carlo_iterations: int | None = None, seed: int | None = None,
-          library: Library | None = None) -> CheckResult:
-    """Run the whole engine on a dataset or a file (xlsx/csv/json). Raises InputError on bad input."""
+          library: Library | None = None, meters=None, meter_options=None) -> CheckResult:
+    """Run the whole engine on a dataset or a file (xlsx/csv/json). Raises InputError on bad input.
+
+    meters: meter series files (.csv/.parquet, one path or a list) or a read `meterseries.Series`: linked to the
+    Meters register, checked and reconciled with the monthly activity data (meterchecks.py, docs/ghg.md)."""
     ds = data if isinstance(data, Dataset) else load(data, library)
     if seed is not None:
         ds.settings.sampling_seed = seed
     inv = calculate(ds, library)
     summaries = {y: inv.summary(y) for y in inv.years}
     findings, sample = run_checks(inv)
+    meter_report = None
+    if meters is not None:
+        from .meterchecks import check_series
+        from .meterseries import Series, read_series
+
+        series = meters if isinstance(meters, Series) else read_series(meters)
+        meter_report = check_series(series, inv, findings, meter_options)
     a1 = approach1(inv)
     mc = (monte_carlo(inv, monte_carlo_iterations, seed=ds.settings.sampling_seed if seed is None else seed)
           if monte_carlo_iterations else None)
     perf = evaluate(inv, summaries)
-    return CheckResult(inv, summaries, findings, sample, a1, mc, perf)
+    return CheckResult(inv, summaries, findings, sample, a1, mc, perf, meter_report)
