@@ -44,8 +44,9 @@ class Audit(models.Model):
     conclusion = models.TextField(_("conclusion"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=RECOMMENDATIONS, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # CNCA-style opening / closing check-ins, optional per audit.
-    checkin_required = models.BooleanField(_("check-ins required"), default=False)
+    # CNCA check-ins (认证到) at the opening and closing meetings: on unless the programme manager waived them
+    # (CB-checkin; plan_audit sets the default from the method, audits/checklists/checkin_rules.requires_checkins).
+    checkin_required = models.BooleanField(_("check-ins required"), default=True)
     # R10-time: other management systems audited together, each with its separate time [{"name", "days"}].
     combined_with = models.JSONField(_("combined with other management systems"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,6 +57,14 @@ class Audit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.get_kind_display()} {self.start_date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        # A new audit checks in unless it cannot meet anyone (CB-checkin): the default from its method.
+        if self._state.adding and self.checkin_required:
+            from tancert.audits.checklists.checkin_rules import requires_checkins
+
+            self.checkin_required = requires_checkins(self.method, self.offsite)
+        super().save(*args, **kwargs)
 
     def leader(self):
         member = self.team.filter(role=AuditTeamMember.LEADER).select_related("user").first()
