@@ -44,7 +44,7 @@ def set_checkin_required(audit: Audit, *, by, required: bool, reason: str = "") 
         audit.checkin_required = bool(required)
         audit.save(update_fields=["checkin_required"])
         chain.append("audit.checkin_setting", subject=audit, by=by, organisation=audit.organisation_id,
-                     summary="本次审核要求首末次会议签到" if required else f"本次审核不要求签到：{reason}",
+                     summary="本次审核要求首末次会议签到" if required else f"本次审核不要求签到：{reason[:200]}",
                      data={"required": bool(required), "reason": reason})
 
 
