@@ -27,7 +27,6 @@ from tancert.people.models import Role
 from tancert.records import chain
 from tancert.scheme.violations import require
 
-KEY = "CB-checkin"
 MAX_TEXT = 2000
 NEAR = timedelta(days=2)  # "near the deadline": the sweep's first reminder
 SWEEP_DAYS = 60  # audits that ended longer ago were reminded already (the deadline is ~1–2 weeks)
@@ -92,19 +91,19 @@ def explain(audit: Audit, *, by, anomaly: str, party: str, text: str) -> CheckIn
     manager = by.is_authenticated and by.has_role(Role.PROGRAMME_MANAGER) and not by.is_client
     if not (on_team or manager):
         raise PermissionDenied(_("Only the audit team or the programme manager can do this."))
-    require(party in dict(CheckInExplanation.PARTIES), KEY, _("Say whether you explain for the team or the body."),
+    require(party in dict(CheckInExplanation.PARTIES), "CB-checkin", _("Say whether you explain for the team or the body."),
             field="party")
     if party == CheckInExplanation.AUDITOR:
-        require(on_team, KEY, _("Only a member of the audit team explains for the team."), field="party")
+        require(on_team, "CB-checkin", _("Only a member of the audit team explains for the team."), field="party")
     else:
-        require(manager, KEY, _("Only the programme manager explains for the certification body."), field="party")
+        require(manager, "CB-checkin", _("Only the programme manager explains for the certification body."), field="party")
     current = {a.key: a for a in anomalies(audit)}
-    require(anomaly in current, KEY, _("This audit has no such check-in anomaly."), field="anomaly")
+    require(anomaly in current, "CB-checkin", _("This audit has no such check-in anomaly."), field="anomaly")
     text = (text or "").strip()
-    require(bool(text), KEY, _("Write the explanation."), field="text")
-    require(len(text) <= MAX_TEXT, KEY, _("Keep the explanation within %(n)s characters."), field="text",
+    require(bool(text), "CB-checkin", _("Write the explanation."), field="text")
+    require(len(text) <= MAX_TEXT, "CB-checkin", _("Keep the explanation within %(n)s characters."), field="text",
             params={"n": MAX_TEXT})
-    require(not audit.checkin_explanations.filter(anomaly=anomaly, party=party).exists(), KEY,
+    require(not audit.checkin_explanations.filter(anomaly=anomaly, party=party).exists(), "CB-checkin",
             _("This side has already explained this anomaly."), field="anomaly")
     found = current[anomaly]
     try:
@@ -115,7 +114,7 @@ def explain(audit: Audit, *, by, anomaly: str, party: str, text: str) -> CheckIn
                          data={"anomaly": anomaly, "party": party, "text": text, "expected": found.expected,
                                "happened": found.happened})
     except IntegrityError:  # two at once: the unique constraint keeps one
-        require(False, KEY, _("This side has already explained this anomaly."), field="anomaly")
+        require(False, "CB-checkin", _("This side has already explained this anomaly."), field="anomaly")
     return e
 
 
