@@ -166,7 +166,7 @@ def _finding_rows(audit: Audit) -> list[dict]:
              "response_evidence": f.response_evidence} for f in audit.findings.order_by("number")]
 
 
-def _checkins(audit: Audit) -> dict:
+def checkins_content(audit: Audit) -> dict:
     """The check-ins, their anomalies and both sides' explanations as they stand at signing (CB-checkin)."""
     view = explanations.overview(audit)
     items = [{"meeting": "首次会议" if c.meeting == "opening" else "末次会议",
@@ -227,7 +227,7 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "focus": focus, "findings": findings,
             "other_items": [i for i in items if i.get("kind") != "focus"],
             "carbon": carbon,
-            "checkins": _checkins(audit),
+            "checkins": checkins_content(audit),
         }
     return content
 

@@ -15,7 +15,7 @@ from tancert.audits import actions
 from tancert.audits.checklists import explanations
 from tancert.audits.checklists.checkins import check_in, set_checkin_required
 from tancert.audits.models import Audit
-from tancert.audits.report.actions import _checkins as report_checkins
+from tancert.audits.report.actions import checkins_content as report_checkins
 from tancert.ops.models import Notification
 from tancert.people.actions import create_api_token
 from tancert.records.models import Event
