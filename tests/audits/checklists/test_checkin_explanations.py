@@ -86,6 +86,7 @@ def test_anomalies_are_explained_by_both_sides_and_never_block_closing(p, world,
 
 def test_the_sweep_reminds_the_programme_manager_near_and_after_the_deadline(p, world):
     s1 = world["s1"]
+    set_checkin_required(world["s2"], by=p.planner, required=False, reason="受审核方停产")  # s1 alone here
     check_in(s1, by=p.lead, meeting="opening", photos=[("t.png", PNG)])  # on today's date: outside the day
     due = explanations.deadline(s1)
     assert [a.key for a in explanations.anomalies(s1, due)] == ["window:opening", "missing:closing"]
