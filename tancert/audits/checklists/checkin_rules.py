@@ -132,10 +132,3 @@ def anomalies(m: Meetings, seen: list[Seen], *, today: date,
 def explanation_deadline(audit_end: date, add_working_days: Callable[[date, int], date]) -> date:
     """The body's explanation is due 5 working days after the audit's last day (the day itself not counted)."""
     return add_working_days(audit_end, EXPLAIN_WORKING_DAYS)
-
-
-def requires_checkins(method: str, offsite: bool) -> bool:
-    """The default for a new audit. Since 2022-12-01 every management-system audit checks in, remote audits
-    too (2022 expansion notice, secondary); CMS is a management system (*inference*). An off-site stage 1 held
-    as FS01 is a document review at the body's office, with no meeting at the organisation: off by default."""
-    return not (offsite and method == "FS01")

@@ -75,8 +75,3 @@ def test_the_body_explains_within_five_working_days_after_the_audit_ends():
     assert r.explanation_deadline(date(2026, 1, 9), workdays) == date(2026, 1, 16)  # Friday → next Friday
     # National Day 2025: 1–8 October off, Saturday 11 October a make-up working day (chinesecalendar).
     assert r.explanation_deadline(date(2025, 9, 30), workdays) == date(2025, 10, 14)
-
-
-def test_check_ins_are_required_unless_an_off_site_document_review():
-    assert r.requires_checkins("FS01", False) and r.requires_checkins("FS02", True) and r.requires_checkins("FS03", True)
-    assert not r.requires_checkins("FS01", True)
