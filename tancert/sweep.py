@@ -10,7 +10,9 @@ claims its reminders through ``ops.reminders.remind_once`` so that a second run 
 - programme managers are reminded of programme windows closing within 30 days and of overdue ones;
 - the certificate administrators are reminded of the monthly regulator report;
 - programme managers are reminded of complaints not answered by their due day (CB-complaint-decide);
-- clients and team leaders are reminded of nonconformities whose answer is overdue (R8.1.3-F5).
+- clients and team leaders are reminded of nonconformities whose answer is overdue (R8.1.3-F5);
+- programme managers are reminded of check-in anomalies the body has not explained near and after the
+  5-working-day deadline (CB-checkin).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from tancert.audits.checklists.explanations import remind_missing_explanations
 from tancert.audits.findings.reminders import remind_overdue_findings
 from tancert.audits.programme.reminders import remind_programme_windows as programme_reminders
 from tancert.certificates import enforcement
@@ -42,6 +45,7 @@ class SweepReport:
     export_reminded: list[str] = field(default_factory=list)
     complaints_reminded: list[str] = field(default_factory=list)
     findings_reminded: list[str] = field(default_factory=list)
+    checkins_reminded: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         parts = [("expired certificates", self.expired), ("deadline reminders", self.reminded),
@@ -52,7 +56,8 @@ class SweepReport:
                  ("programme windows due or overdue", self.windows_reminded),
                  ("regulator report reminders", self.export_reminded),
                  ("complaints due", self.complaints_reminded),
-                 ("nonconformity answers overdue", self.findings_reminded)]
+                 ("nonconformity answers overdue", self.findings_reminded),
+                 ("check-in anomalies unexplained", self.checkins_reminded)]
         return [f"{label}: {len(items)} {' '.join(items)}".rstrip() for label, items in parts]
 
 
@@ -69,6 +74,7 @@ def run(today: date | None = None) -> SweepReport:
     report.export_reminded = export.remind(today)
     report.complaints_reminded = remind_complaints(today)
     report.findings_reminded = remind_overdue_findings(today)
+    report.checkins_reminded = remind_missing_explanations(today)
     # The day's run leaves its mark, so the administrator's home shows when the sweep last ran.
     remind_once(SWEEP_RAN, "sweep", today)
     return report

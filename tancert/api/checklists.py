@@ -1,4 +1,5 @@
-"""Stage 1 record, checklists, evidence, offline sync, check-ins and report items over the API (docs/audits.md §7).
+"""Stage 1 record, checklists, evidence, offline sync, check-ins (their anomalies and explanations) and report
+items over the API (docs/audits.md §7).
 
 Walls: an audit outside the user's wall is 404; clients may not read the team's working papers (403);
 only team members change anything (403). Rule violations are 422 {"rule", "message", "field"}.
@@ -6,7 +7,7 @@ only team members change anything (403). Rule violations are 422 {"rule", "messa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from pydantic import Field
 
 from tancert.api.schemas import MAX_INT, FindingOut, Id, Version
 from tancert.audits.access import audits_for, findings_for
-from tancert.audits.checklists import checkins
+from tancert.audits.checklists import checkins, explanations
 from tancert.audits.checklists import items as checklists
 from tancert.audits.checklists.actions import add_evidence, answer_item, start_checklist, sync
 from tancert.audits.findings import actions as finding_actions
@@ -286,13 +287,71 @@ def post_checkin(request, audit_id: Id, meeting: Form[str], photos: File[list[Up
 
 class CheckinSettingIn(Schema):
     required: bool
+    reason: Annotated[str, Field(max_length=500)] = ""  # required to waive (programme manager only)
 
 
 @router.put("/audits/{audit_id}/checkin-setting", response=dict)
 def put_checkin_setting(request, audit_id: Id, payload: CheckinSettingIn):
     a = _audit(request, audit_id)
-    checkins.set_checkin_required(a, by=request.user, required=payload.required)
+    checkins.set_checkin_required(a, by=request.user, required=payload.required, reason=payload.reason)
     return {"checkin_required": payload.required}
+
+
+# --- check-in anomalies and their explanations (CB-checkin; docs/obligations.md) --------------------------
+
+class ExplanationOut(Schema):
+    anomaly: str
+    party: str  # auditor / body
+    text: str
+    by: str
+    at: datetime
+
+
+class AnomalyOut(Schema):
+    key: str  # kind:meeting — what an explanation names
+    kind: str  # missing / window / location
+    meeting: str
+    label: str  # Chinese, as the CNCA system names it (未签到, 地点偏差 …)
+    expected: str
+    happened: str
+    auditor_explanation: ExplanationOut | None
+    body_explanation: ExplanationOut | None
+
+
+class CheckinAnomaliesOut(Schema):
+    checkin_required: bool
+    deadline: date  # the body's explanations: 5 working days after the audit's last day
+    overdue: bool
+    anomalies: list[AnomalyOut]
+
+
+class ExplanationIn(Schema):
+    anomaly: Annotated[str, Field(max_length=40)]
+    party: Annotated[str, Field(max_length=10)]
+    text: Annotated[str, Field(max_length=4000)]
+
+
+def _explanation_out(e) -> dict | None:
+    if e is None:
+        return None
+    return {"anomaly": e.anomaly, "party": e.party, "text": e.text, "by": e.by.get_full_name(), "at": e.at}
+
+
+@router.get("/audits/{audit_id}/checkin-anomalies", response=CheckinAnomaliesOut)
+def get_checkin_anomalies(request, audit_id: Id):
+    view = explanations.overview(_audit(request, audit_id))
+    return {"checkin_required": view.required, "deadline": view.deadline, "overdue": view.overdue,
+            "anomalies": [{"key": r.key, "kind": r.anomaly.kind, "meeting": r.anomaly.meeting, "label": r.anomaly.label,
+                           "expected": r.anomaly.expected, "happened": r.anomaly.happened,
+                           "auditor_explanation": _explanation_out(r.auditor),
+                           "body_explanation": _explanation_out(r.body)} for r in view.rows]}
+
+
+@router.post("/audits/{audit_id}/checkin-explanations", response={201: ExplanationOut})
+def post_checkin_explanation(request, audit_id: Id, payload: ExplanationIn):
+    e = explanations.explain(_audit(request, audit_id), by=request.user, anomaly=payload.anomaly,
+                             party=payload.party, text=payload.text)
+    return Status(201, _explanation_out(e))
 
 
 @router.post("/findings/{finding_id}/response/upload", response=FindingOut)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.carbon.actions import VERIFIED_KINDS, check_verified
-from tancert.audits.checklists import checkins
 from tancert.audits.checklists import items as checklists
 from tancert.audits.findings import forward
 from tancert.audits.models import Audit
@@ -45,7 +44,6 @@ def complete_audit(audit: Audit, *, by, conclusion: str, recommendation: str) ->
 
         start_checklist(audit, by=by)
         _check_checklist(audit)
-    checkins.check_complete(audit)
     # The earlier audits' nonconformities re-checked, none still open (R8.1.3-F5, CB-findings-forward).
     forward.check_forward(audit)
     if audit.kind in VERIFIED_KINDS:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tancert.audits import actions
 from tancert.audits.access import audits_for, findings_for
+from tancert.audits.checklists import explanations
 from tancert.audits.checklists import items as checklist_items
 from tancert.audits.findings import actions as finding_actions
 from tancert.audits.findings.forms import FindingForm, ResponseForm
@@ -88,6 +89,8 @@ def audit_context(a, user) -> dict:
         "checklist_summary": None, "verify_deadline": deadline,
         "verification_expired": finding_actions.verification_expired(a), "checkins": a.checkins.prefetch_related("photos"),
         "meetings": CheckIn.MEETINGS, "has_checklist": checklist_items.has_checklist(a.kind),
+        # CB-checkin: the anomalies and both sides' explanations are the team's and the office's, never the client's.
+        "checkin_view": None if user.is_client else explanations.overview(a),
     }
     cl = Checklist.objects.filter(audit=a).first()
     if cl is not None:

@@ -22,7 +22,7 @@ ACTIONS = {
     "application.supplement_requested": "要求补充申请材料", "application.updated": "更新申请信息",
     "application.scope_levels_set": "确定碳管理量化层面",
     "application.accepted": "受理认证申请", "application.rejected": "不予受理认证申请",
-    "audit.checked_in": "审核签到", "audit.checkin_setting": "设置审核签到", "audit.completed": "审核结束",
+    "audit.checked_in": "审核签到", "audit.checkin_setting": "设置审核签到", "audit.checkin_explained": "签到异常说明", "audit.completed": "审核结束",
     "audit.data_finding_confirmed": "确认数据质量发现", "audit.data_finding_dismissed": "排除数据质量发现",
     "audit.figures_frozen": "冻结碳数据", "audit.inventory_uploaded": "上传排放清单", "audit.plan_issued": "发布审核计划",
     "audit.planned": "策划审核", "audit.replanned": "调整审核安排", "audit.report_signed": "签署审核报告",

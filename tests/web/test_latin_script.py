@@ -93,7 +93,7 @@ SKIPPED = {
     "audit_complete": "POST only", "finding_raise": "POST only", "finding_respond": "POST only",
     "finding_review": "POST only", "checklist_answer": "POST only", "checklist_evidence": "POST only",
     "checklist_finding": "POST only", "checklist_conform_rest": "POST only", "evidence_file": "an uploaded photo", "audit_checkin": "POST only",
-    "audit_checkin_setting": "POST only", "audit_confirm_team": "POST only", "audit_move": "POST only",
+    "audit_checkin_setting": "POST only", "audit_checkin_explain": "POST only", "audit_confirm_team": "POST only", "audit_move": "POST only",
     "audit_issue_plan": "POST only",
     "audit_carbon_upload": "POST only", "audit_carbon_freeze": "POST only", "audit_carbon_check": "POST only",
     "audit_carbon_confirm": "POST only", "audit_carbon_dismiss": "POST only",

@@ -1,4 +1,5 @@
-"""CNCA-style check-ins at the opening and closing meetings: time and 1–3 team photos (optional per audit)."""
+"""CNCA check-ins (认证到) at the opening and closing meetings: time and 1–3 team photos (CB-checkin; the
+anomalies and their explanations: explanations.py)."""
 
 from __future__ import annotations
 
@@ -22,19 +23,29 @@ KEY = "R7.4"  # the conduct of the audit; check-ins are a CNCA practice, not a k
 MAX_PHOTOS = 3
 
 
-def set_checkin_required(audit: Audit, *, by, required: bool) -> None:
-    """The programme manager or the team leader decides whether this audit records check-ins."""
+def set_checkin_required(audit: Audit, *, by, required: bool, reason: str = "") -> None:
+    """Check-ins are on by default (CB-checkin: every management-system audit checks in since 2022-12-01); the
+    team leader or the programme manager may switch them on, only the programme manager off, with the reason,
+    recorded. Missing check-ins never block closing: they are anomalies to explain (explanations.py)."""
     leader = audit.team.filter(user=by, role=AuditTeamMember.LEADER).exists() if by.is_authenticated else False
-    if not (leader or (by.is_authenticated and by.has_role(Role.PROGRAMME_MANAGER) and not by.is_client)):
+    manager = by.is_authenticated and by.has_role(Role.PROGRAMME_MANAGER) and not by.is_client
+    if not (leader or manager):
         raise PermissionDenied(_("Only the programme manager or the team leader can do this."))
-    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), KEY, _("This audit is already closed."),
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "CB-checkin", _("This audit is already closed."),
             field="status")
+    reason = (reason or "").strip()
+    if not required:
+        require(manager, "CB-checkin", _("Only the programme manager can waive the check-ins of an audit."),
+                field="required")
+        require(bool(reason), "CB-checkin", _("Give the reason for waiving the check-ins."), field="reason")
+        require(len(reason) <= 500, "CB-checkin", _("Keep the reason within %(n)s characters."), field="reason",
+                params={"n": 500})
     with transaction.atomic():
         audit.checkin_required = bool(required)
         audit.save(update_fields=["checkin_required"])
         chain.append("audit.checkin_setting", subject=audit, by=by, organisation=audit.organisation_id,
-                     summary="本次审核要求首末次会议签到" if required else "本次审核不要求签到",
-                     data={"required": bool(required)})
+                     summary="本次审核要求首末次会议签到" if required else f"本次审核不要求签到：{reason[:200]}",
+                     data={"required": bool(required), "reason": reason})
 
 
 def check_in(audit: Audit, *, by, meeting: str, photos: list[tuple[str, bytes]], at: datetime | None = None,
@@ -76,12 +87,3 @@ def check_in(audit: Audit, *, by, meeting: str, photos: list[tuple[str, bytes]],
                      data={"meeting": meeting, "at": at.isoformat(), "location": location.strip(),
                            "photos": digests})
     return checkin
-
-
-def check_complete(audit: Audit) -> None:
-    # Read the flag from the database: the caller's instance may predate the setting.
-    if Audit.objects.filter(pk=audit.pk, checkin_required=True).exists():
-        for meeting, label in CheckIn.MEETINGS:
-            require(audit.checkins.filter(meeting=meeting).exists(), KEY,
-                    _("This audit requires check-ins: the %(meeting)s is not checked in."), field="checkins",
-                    params={"meeting": str(label)})

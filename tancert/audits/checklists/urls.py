@@ -11,4 +11,5 @@ urlpatterns = [
     path("audits/<id:pk>/evidence/<id:entry_id>/", v.evidence_file, name="evidence_file"),
     path("audits/<id:pk>/checkins/", v.checkin, name="audit_checkin"),
     path("audits/<id:pk>/checkins/setting/", v.checkin_setting, name="audit_checkin_setting"),
+    path("audits/<id:pk>/checkins/explain/", v.checkin_explain, name="audit_checkin_explain"),
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.audits import grades
 from tancert.audits.access import audit_for_staff
-from tancert.audits.checklists import checkins
+from tancert.audits.checklists import checkins, explanations
 from tancert.audits.checklists import items as checklist_items
 from tancert.audits.checklists.actions import (
     add_evidence,
@@ -114,8 +115,6 @@ def answer(request, pk: int, item_id: int):
 
 
 def _checklist_url(a):
-    from django.urls import reverse
-
     return reverse("audit_checklist", args=[a.pk])
 
 
@@ -158,8 +157,18 @@ def checkin(request, pk: int):
 def checkin_setting(request, pk: int):
     a = audit_for_staff(request, pk)
     perform(request, checkins.set_checkin_required, a, by=request.user,
-            required=request.POST.get("required") == "yes", success=_("Saved."))
+            required=request.POST.get("required") == "yes", reason=request.POST.get("reason", ""),
+            success=_("Saved."))
     return redirect("audit", a.pk)
+
+
+@login_required
+@require_POST
+def checkin_explain(request, pk: int):
+    a = audit_for_staff(request, pk)
+    perform(request, explanations.explain, a, by=request.user, anomaly=request.POST.get("anomaly", ""),
+            party=request.POST.get("party", ""), text=request.POST.get("text", ""), success=_("Explanation recorded."))
+    return redirect(f"{reverse('audit', args=[a.pk])}#checkins")
 
 
 @login_required

@@ -20,6 +20,7 @@ from tancert.audits.models.carbon import (
 )
 from tancert.audits.models.checklists import (
     CheckIn,
+    CheckInExplanation,
     CheckInPhoto,
     Checklist,
     ChecklistAnswer,
@@ -38,7 +39,7 @@ from tancert.audits.models.report import AuditReport
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 
 __all__ = [
-    "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
+    "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInExplanation", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",

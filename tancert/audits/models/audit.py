@@ -44,8 +44,9 @@ class Audit(models.Model):
     conclusion = models.TextField(_("conclusion"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=RECOMMENDATIONS, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # CNCA-style opening / closing check-ins, optional per audit.
-    checkin_required = models.BooleanField(_("check-ins required"), default=False)
+    # CNCA check-ins (认证到) at the opening and closing meetings: on unless the programme manager waived them
+    # (CB-checkin; off by default only for an off-site FS01 stage 1, see save()).
+    checkin_required = models.BooleanField(_("check-ins required"), default=True)
     # R10-time: other management systems audited together, each with its separate time [{"name", "days"}].
     combined_with = models.JSONField(_("combined with other management systems"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,6 +57,14 @@ class Audit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.get_kind_display()} {self.start_date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        # CB-checkin (docs/obligations.md, 审核签到): every management-system audit checks in since 2022-12-01,
+        # remote ones too — except a stage 1 held as a document review at the body's office (FS01, off site),
+        # where the team meets no one. Only on creation: later the programme manager decides, recorded.
+        if self._state.adding and self.checkin_required and self.offsite and self.method == "FS01":
+            self.checkin_required = False
+        super().save(*args, **kwargs)
 
     def leader(self):
         member = self.team.filter(role=AuditTeamMember.LEADER).select_related("user").first()

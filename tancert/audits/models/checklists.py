@@ -131,3 +131,25 @@ class CheckInPhoto(models.Model):
     file = models.FileField(upload_to="checkins/%Y/")
     content_type = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64)
+
+
+class CheckInExplanation(models.Model):
+    """The explanation of one check-in anomaly by one side: the audit team (an auditor) or the body (the
+    programme manager), as the CNCA system asks both (CB-checkin; audits/checklists/explanations.py). The
+    anomaly is named by its key (``kind:meeting``, audits/checklists/checkin_rules.Anomaly.key)."""
+
+    AUDITOR, BODY = "auditor", "body"
+    PARTIES = [(AUDITOR, _("auditor")), (BODY, _("certification body"))]
+    audit = models.ForeignKey("audits.Audit", on_delete=models.PROTECT, related_name="checkin_explanations")
+    anomaly = models.CharField(max_length=40)
+    party = models.CharField(max_length=10, choices=PARTIES)
+    text = models.TextField(max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audit", "anomaly", "party"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "anomaly", "party"], name="unique_checkin_explanation"),
+            models.CheckConstraint(condition=models.Q(party__in=["auditor", "body"]), name="checkin_explanation_party"),
+        ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.access import audits_for
 from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
+from tancert.audits.checklists import explanations
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
 from tancert.audits.remote import actions as remote
@@ -165,6 +166,18 @@ def _finding_rows(audit: Audit) -> list[dict]:
              "response_evidence": f.response_evidence} for f in audit.findings.order_by("number")]
 
 
+def checkins_content(audit: Audit) -> dict:
+    """The check-ins, their anomalies and both sides' explanations as they stand at signing (CB-checkin)."""
+    view = explanations.overview(audit)
+    items = [{"meeting": "首次会议" if c.meeting == "opening" else "末次会议",
+              "at": f"{timezone.localtime(c.at):%Y-%m-%d %H:%M}", "location": c.location,
+              "by": c.by.get_full_name() or c.by.username} for c in audit.checkins.select_related("by")]
+    return {"required": view.required, "items": items, "deadline": view.deadline.isoformat(),
+            "anomalies": [{"key": r.key, "label": r.anomaly.label, "expected": r.anomaly.expected,
+                           "happened": r.anomaly.happened, "auditor": r.auditor.text if r.auditor else "",
+                           "body": r.body.text if r.body else ""} for r in view.rows]}
+
+
 def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation: str, recommendation: str,
                   combined_with: str = "", focus_notes: dict | None = None, cms_specific: str = "") -> dict:
     """Everything the report states, in Chinese, as plain data (stored with the signed version)."""
@@ -214,6 +227,7 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "focus": focus, "findings": findings,
             "other_items": [i for i in items if i.get("kind") != "focus"],
             "carbon": carbon,
+            "checkins": checkins_content(audit),
         }
     return content
 

@@ -96,6 +96,10 @@ EVENTS: dict[str, Notice] = {
     "programme.window_due": Notice((PLANNER,), "{state}：{organisation.name} 的{window}窗口 {earliest} 至 {latest}",
                                    "监督审核间隔不超过 12 个月，请尽快策划审核。", "/organisations/{organisation.pk}/programme/",
                                    reminder=True),
+    # CB-checkin: the body explains each check-in anomaly within 5 working days after the audit ends.
+    "audit.checkin_explanation_due": Notice((PLANNER,), "签到异常说明{state}：{organisation.name}（期限 {due}）",
+                                            "{count} 项签到异常尚无认证机构的说明。", AUDIT + "#checkins",
+                                            reminder=True),
     "audit.awaiting_decision": Notice((DECIDER,), "待认证决定：{organisation.name} 的{kind}报告已签署", "", DECIDE),
     "decision.to_issue": Notice((CERTADMIN,), "待颁发证书：{organisation.name}（{outcome}）", "", "/decisions/"),
     "certificate.change_requested": Notice((CERTADMIN,), "证书变更申请待审核：{certificate.number}", "", CERT),
