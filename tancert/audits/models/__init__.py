@@ -28,6 +28,8 @@ from tancert.audits.models.checklists import (
     FindingResponseFile,
 )
 from tancert.audits.models.programme import (
+    AuditAgenda,
+    AuditPlanAnswer,
     AuditPlanDocument,
     AuditProgramme,
     ProgrammeEntry,
@@ -38,7 +40,7 @@ from tancert.audits.models.report import AuditReport
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 
 __all__ = [
-    "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
+    "Audit", "AuditAgenda", "AuditPlanAnswer", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
