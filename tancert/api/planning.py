@@ -248,7 +248,7 @@ def plan_pdf(request, audit_id: Id, version: Version):
 class AgendaIn(Schema):
     # [{"day": "YYYY-MM-DD", "start": "HH:MM", "end": "HH:MM", "kind": "opening|audit|carbon|closing",
     #   "topic": "…", "site": "<site id>" ("0": an organisation without a site list), "auditors": [user ids]}]
-    slots: list[dict[str, Any]]
+    slots: list[dict[str, Any]] = []  # empty: refused by the action (after its wall), not by the parser
 
 
 def _agenda_out(a, row) -> dict:
@@ -273,7 +273,7 @@ def agenda_put(request, audit_id: Id, payload: AgendaIn):
 
 
 class AnswerIn(Schema):
-    answer: str  # "confirmed" or "change_requested"
+    answer: str = ""  # "confirmed" or "change_requested"; checked by the action, after its wall
     reason: str = ""
 
 
@@ -296,7 +296,7 @@ def plan_answer_get(request, audit_id: Id, version: Version):
 
 def _answer_out(d, ans) -> dict:
     return {"audit_id": d.audit_id, "version": d.version, "answer": ans.answer if ans else None,
-            "reason": ans.reason if ans else "", "answered_by": (ans.answered_by.get_full_name() if ans else None),
+            "reason": ans.reason if ans else "", "answered_by": (ans.answered_by.get_full_name() or ans.answered_by.username) if ans else None,
             "answered_at": ans.answered_at.isoformat() if ans else None,
             "confirmed_pdf_sha256": ans.sha256 if ans else None}
 

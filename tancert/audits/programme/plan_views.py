@@ -117,6 +117,8 @@ class AnswerForm(forms.Form):
 def answer_plan(request, pk: int, version: int):
     a = get_or_404(audits_for(request.user), pk=pk)
     doc = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
+    if not actions.may_answer(doc, request.user):  # the wall before the form: only the client answers
+        raise PermissionDenied
     f = AnswerForm(request.POST)
     if not f.is_valid():
         messages.error(request, _("Confirm the plan or ask for a change."))
