@@ -252,8 +252,10 @@ class AgendaIn(Schema):
 
 
 def _agenda_out(a, row) -> dict:
-    return {"audit_id": a.pk, "version": row.version if row else 0, "slots": row.slots if row else [],
-            "rows": agenda.display_rows(a, row.slots) if row else []}
+    """The saved agenda, or (``proposed``: true, version 0) the proposal the page offers, to change and PUT."""
+    slots = row.slots if row else agenda.proposed_agenda(a)
+    return {"audit_id": a.pk, "version": row.version if row else 0, "proposed": row is None, "slots": slots,
+            "rows": agenda.display_rows(a, slots)}
 
 
 @router.get("/audits/{audit_id}/agenda", response=dict[str, Any])
