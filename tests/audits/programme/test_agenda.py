@@ -127,7 +127,7 @@ def test_the_agenda_is_refused_with_the_slot_and_the_reason(p, world, rule):
             plan_actions.set_agenda(s2, by=who, slots=base)
 
 
-def test_issuing_needs_the_agenda_checked_again_and_the_pdf_shows_it(p, rule):
+def test_issuing_needs_the_agenda_checked_again_and_the_pdf_shows_it(client, p, rule):
     app = complete_application(p.org_b, p.client_b)
     accept_and_contract(app, p)
     from datetime import timedelta
@@ -139,6 +139,11 @@ def test_issuing_needs_the_agenda_checked_again_and_the_pdf_shows_it(p, rule):
                                       auditor_days=1.5, team=team(p), application=app)
     with rule("CB-audit-plan", field="agenda"):
         programme_actions.issue_audit_plan(s1, by=p.planner)
+    client.force_login(p.planner)
+    html = client.get(reverse("audit", args=[s1.pk])).content.decode()
+    assert "制定审核日程（发布计划前必须完成）" in html
+    html = client.get(reverse("audit_agenda", args=[s1.pk])).content.decode()
+    assert 'id="agenda-proposed"' in html and "首次会议" in html and 'id="agenda-preview"' not in html
     fill_agenda(s1, p.lead)  # the team leader may set it
     # A site listed after the agenda was saved: the saved agenda names the address only, so it is checked again.
     profile.add_site(p.org_b, by=p.client_b, name="第一生产基地有限责任公司热电联产分厂", address="上海市测试路1号")
