@@ -186,9 +186,17 @@ def calculated_days(kind, *, application=None, certificate=None):
     return audit_time_for_application(app, AUDIT_TYPE_OF_KIND[kind]).total_days
 
 
-def issue_plan(audit, p):
-    """The programme manager issues the audit plan (closing needs it, R7.3.1)."""
-    return programme_actions.issue_audit_plan(audit, by=p.planner)
+def fill_agenda(audit, by):
+    """The agenda the page proposes, saved the real way (CB-audit-plan): issuing the plan needs one."""
+    from tancert.audits.programme import agenda, plan_actions
+
+    return plan_actions.set_agenda(audit, by=by, slots=agenda.proposed_agenda(audit))
+
+
+def issue_plan(audit, p, **kwargs):
+    """The programme manager sets the agenda and issues the audit plan (closing needs it, R7.3.1)."""
+    fill_agenda(audit, p.planner)
+    return programme_actions.issue_audit_plan(audit, by=p.planner, **kwargs)
 
 
 def plan_initial(app, p, start=None):
@@ -344,7 +352,8 @@ def close(audit, by, *, conclusion="符合", recommendation=Audit.RECOMMEND):
         if row["recheck"] is None and not row["open"]:
             forward.recheck_finding(audit, row["finding"], by=by, effective=True, note="纠正措施已实施，复查有效")
     if not AuditPlanDocument.objects.filter(audit=audit).exists():
-        programme_actions.issue_audit_plan(audit, by=by)  # the team leader may issue it too
+        fill_agenda(audit, by)  # the team leader may set the agenda and issue the plan too
+        programme_actions.issue_audit_plan(audit, by=by)
     with closing_day(audit):
         audits.complete_audit(audit, by=by, conclusion=conclusion, recommendation=recommendation)
         audit.refresh_from_db()

@@ -1,5 +1,6 @@
 """Planning over the API (docs/planning.md §7): the audit programme, the audit-time calculator, the team
-check and suggestion, team confirmation, the audit plan PDF and the calendars. Every change goes
+check and suggestion, team confirmation, the agenda, the audit plan PDF and the client's answer to it,
+and the calendars. Every change goes
 through audits/programme_actions.py or audits/actions.py; walls through people/access.py."""
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from ninja import Body, Router, Schema, Status
 
 from tancert.api.schemas import Day, Id, Month, Number, Page, Version
 from tancert.audits.access import audits_for
-from tancert.audits.models import AuditPlanDocument, ProgrammeEntry
+from tancert.audits.models import AuditAgenda, AuditPlanAnswer, AuditPlanDocument, ProgrammeEntry
 from tancert.audits.programme import actions as programme_actions
-from tancert.audits.programme import daygrid, teamcheck
-from tancert.audits.programme.views import body_calendar, my_calendar
+from tancert.audits.programme import agenda, daygrid, plan_actions, teamcheck
+from tancert.audits.programme.views import body_calendar, my_calendar, plan_file
 from tancert.clients.access import organisations_for
 from tancert.people.access import is_office
 from tancert.people.models import Role, User
@@ -236,10 +237,70 @@ def issue_plan(request, audit_id: Id, payload: PlanDocIn):
 
 @router.get("/audits/{audit_id}/plan-documents/{version}/pdf")
 def plan_pdf(request, audit_id: Id, version: Version):
-    """The audit plan PDF/A: the office, the audit team and the client of that organisation."""
+    """The audit plan PDF/A: the office, the audit team and the client of that organisation; once the
+    client confirmed it, the confirmed copy (who and when on its last page)."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
     d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
-    return FileResponse(d.pdf.open("rb"), content_type="application/pdf", filename=f"audit-plan-{a.pk}-v{version}.pdf")
+    return FileResponse(plan_file(d).open("rb"), content_type="application/pdf",
+                        filename=f"audit-plan-{a.pk}-v{version}.pdf")
+
+
+class AgendaIn(Schema):
+    # [{"day": "YYYY-MM-DD", "start": "HH:MM", "end": "HH:MM", "kind": "opening|audit|carbon|closing",
+    #   "topic": "…", "site": "<site id>" ("0": an organisation without a site list), "auditors": [user ids]}]
+    slots: list[dict[str, Any]] = []  # empty: refused by the action (after its wall), not by the parser
+
+
+def _agenda_out(a, row) -> dict:
+    """The saved agenda, or (``proposed``: true, version 0) the proposal the page offers, to change and PUT."""
+    slots = row.slots if row else agenda.proposed_agenda(a)
+    return {"audit_id": a.pk, "version": row.version if row else 0, "proposed": row is None, "slots": slots,
+            "rows": agenda.display_rows(a, slots)}
+
+
+@router.get("/audits/{audit_id}/agenda", response=dict[str, Any])
+def agenda_get(request, audit_id: Id):
+    """The saved agenda (the working draft; the issued plan holds its own copy): staff who see the audit."""
+    a = get_or_404(audits_for(request.user), pk=audit_id)
+    if request.user.is_client:
+        raise PermissionDenied
+    return _agenda_out(a, AuditAgenda.objects.filter(audit=a).first())
+
+
+@router.put("/audits/{audit_id}/agenda", response=dict[str, Any])
+def agenda_put(request, audit_id: Id, payload: AgendaIn):
+    """The programme manager or the team leader saves the agenda (CB-audit-plan, R7.3.3, R7.4.3)."""
+    a = get_or_404(audits_for(request.user), pk=audit_id)
+    return _agenda_out(a, plan_actions.set_agenda(a, by=request.user, slots=payload.slots))
+
+
+class AnswerIn(Schema):
+    answer: str = ""  # "confirmed" or "change_requested"; checked by the action, after its wall
+    reason: str = ""
+
+
+@router.post("/audits/{audit_id}/plan-documents/{version}/answer", response={201: dict[str, Any]})
+def plan_answer(request, audit_id: Id, version: Version, payload: AnswerIn):
+    """The client confirms the latest plan version or asks for a change with its reason (CB-audit-plan-agreed)."""
+    a = get_or_404(audits_for(request.user), pk=audit_id)
+    d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
+    ans = plan_actions.answer_plan(d, by=request.user, answer=payload.answer, reason=payload.reason)
+    return Status(201, _answer_out(d, ans))
+
+
+@router.get("/audits/{audit_id}/plan-documents/{version}/answer", response={200: dict[str, Any]})
+def plan_answer_get(request, audit_id: Id, version: Version):
+    """The client's answer to a plan version (null fields while unanswered): whoever sees the audit."""
+    a = get_or_404(audits_for(request.user), pk=audit_id)
+    d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
+    return _answer_out(d, AuditPlanAnswer.objects.filter(plan=d).select_related("answered_by").first())
+
+
+def _answer_out(d, ans) -> dict:
+    return {"audit_id": d.audit_id, "version": d.version, "answer": ans.answer if ans else None,
+            "reason": ans.reason if ans else "", "answered_by": (ans.answered_by.get_full_name() or ans.answered_by.username) if ans else None,
+            "answered_at": ans.answered_at.isoformat() if ans else None,
+            "confirmed_pdf_sha256": ans.sha256 if ans else None}
 
 
 def _audit_row(a) -> dict:

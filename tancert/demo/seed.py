@@ -21,6 +21,7 @@ from tancert.audits import actions as audits
 from tancert.audits.findings import actions as finding_actions
 from tancert.audits.models import Audit, AuditTeamMember, Finding
 from tancert.audits.programme import actions as programme_actions
+from tancert.audits.programme import agenda, plan_actions
 from tancert.certificates import actions as certs
 from tancert.clients import actions as clients
 from tancert.clients.contracts import actions as contracts
@@ -202,7 +203,8 @@ def _through_stage2(org, user, app, staff, day: date, *, major: bool = False, cl
     s2 = programme_actions.plan_audit(org, by=staff["planner"], kind=Audit.STAGE2, start_date=day + timedelta(days=30),
                            end_date=day + timedelta(days=29 + span), auditor_days=days2, team=team,
                            application=app)
-    for audit in (s1, s2):  # closing needs the issued audit plan (R7.3.1)
+    for audit in (s1, s2):  # closing needs the issued audit plan (R7.3.1), the plan its agenda (CB-audit-plan)
+        plan_actions.set_agenda(audit, by=staff["planner"], slots=agenda.proposed_agenda(audit))
         programme_actions.issue_audit_plan(audit, by=staff["planner"])
     demo_audit.fill_stage1(s1, staff["lead"])
     with _closing_day(s1):

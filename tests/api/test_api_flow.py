@@ -107,7 +107,12 @@ def test_whole_lifecycle_through_the_api(p):
     assert r.status_code == 422 and r.json()["rule"] == "R7.3.3"  # two people on one day give 2 auditor-days
     two_days = (timezone.localdate() + timedelta(days=1)).isoformat()
     s2 = post(planner, "/audits", {**base, "kind": "stage2", "auditor_days": 3, "end_date": two_days}).json()
-    for audit in (s1, s2):  # the audit plans, which closing needs (R7.3.1)
+    for audit in (s1, s2):  # the audit plans, which closing needs (R7.3.1), with the agenda the API proposes
+        proposal = planner.get(f"{API}/audits/{audit['id']}/agenda").json()
+        assert proposal["proposed"] and proposal["version"] == 0
+        r = planner.put(f"{API}/audits/{audit['id']}/agenda", data={"slots": proposal["slots"]},
+                        content_type="application/json")
+        assert r.status_code == 200 and r.json()["version"] == 1 and not r.json()["proposed"]
         assert post(planner, f"/audits/{audit['id']}/plan-documents", {}).status_code == 201
 
     lead, auditor = bearer(p.lead), bearer(p.auditor)

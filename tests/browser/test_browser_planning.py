@@ -62,6 +62,11 @@ def test_programme_manager_builds_programme_fixes_team_and_issues_plan(people, p
 
     submit(planner, "#confirm-team button")
     expect(planner.locator("#team-confirmed")).to_be_visible()
+    planner.click("#edit-agenda")
+    submit(planner, "#agenda-form")  # the agenda the page proposes, saved (CB-audit-plan)
+    expect(planner.locator("#agenda-saved")).to_be_visible()
+    planner.click(f'main a[href="/audits/{audit_id}/"]')
+    planner.wait_for_url(re.compile(r"/audits/\d+/$"))
     planner.fill("#issue-plan textarea[name=key_points]", "重点核查排放源识别的完整性及计量器具检定")
     submit(planner, "#issue-plan button")
     link = planner.locator(f'#plan-documents a[href="/audits/{audit_id}/plan/1.pdf"]')

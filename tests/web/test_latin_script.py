@@ -94,7 +94,7 @@ SKIPPED = {
     "finding_review": "POST only", "checklist_answer": "POST only", "checklist_evidence": "POST only",
     "checklist_finding": "POST only", "checklist_conform_rest": "POST only", "evidence_file": "an uploaded photo", "audit_checkin": "POST only",
     "audit_checkin_setting": "POST only", "audit_checkin_explain": "POST only", "audit_confirm_team": "POST only", "audit_move": "POST only",
-    "audit_issue_plan": "POST only",
+    "audit_issue_plan": "POST only", "audit_plan_answer": "POST only",
     "audit_carbon_upload": "POST only", "audit_carbon_freeze": "POST only", "audit_carbon_check": "POST only",
     "audit_carbon_confirm": "POST only", "audit_carbon_dismiss": "POST only",
     "audit_carbon_file": "the client's own inventory file",
@@ -157,7 +157,7 @@ def world(p):
     args = {
         "organisation": [p.org_a.pk], "application": [app.pk], "audit": [s2.pk], "audit_checklist": [s2.pk],
         "audit_stage1": [app.audits.get(kind="stage1").pk], "audit_plan": [app.pk], "programme": [p.org_a.pk],
-        "audit_plan_pdf": [s2.pk, plan.version], "audit_carbon": [s2.pk], "audit_report": [s2.pk],
+        "audit_plan_pdf": [s2.pk, plan.version], "audit_agenda": [s2.pk], "audit_carbon": [s2.pk], "audit_report": [s2.pk],
         "audit_report_pdf": [s2.pk, 1], "decision_page": [s2.pk], "certificate": [cert.pk],
         "certificate_pdf": [cert.pk, 1], "register_certificate": [cert.number],
         "register_version": [cert.number, 1], "event": [Event.objects.order_by("-seq").first().seq],

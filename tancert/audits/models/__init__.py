@@ -29,6 +29,8 @@ from tancert.audits.models.checklists import (
     FindingResponseFile,
 )
 from tancert.audits.models.programme import (
+    AuditAgenda,
+    AuditPlanAnswer,
     AuditPlanDocument,
     AuditProgramme,
     ProgrammeEntry,
@@ -39,7 +41,8 @@ from tancert.audits.models.report import AuditReport
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 
 __all__ = [
-    "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInExplanation", "CheckInPhoto",
+    "Audit", "AuditAgenda", "AuditPlanAnswer", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn",
+    "CheckInExplanation", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",

@@ -130,3 +130,41 @@ class AuditPlanDocument(models.Model):
     class Meta:
         ordering = ["audit", "-version"]
         constraints = [models.UniqueConstraint(fields=["audit", "version"], name="unique_audit_plan_version")]
+
+
+class AuditAgenda(models.Model):
+    """The agenda of one audit, edited before the plan is issued (docs/audits.md, "Audit plan"): the time
+    slots per day — opening meeting, what is audited at which site by whom, carbon data verification
+    sessions, closing meeting — as checked by ``programme/agenda.py`` (CB-audit-plan, R7.3.3, R7.4.3).
+    The issued plan freezes a copy in its ``content``; this row is the working draft, one per audit."""
+
+    audit = models.OneToOneField("audits.Audit", on_delete=models.CASCADE, related_name="agenda")
+    slots = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+def _answer_path(instance, filename):
+    return f"audit-plans/{instance.plan.audit_id}/{filename}"
+
+
+class AuditPlanAnswer(models.Model):
+    """The client's answer to one issued plan version (CB-audit-plan-agreed): it confirms the plan — the
+    confirmed copy of the PDF, with who confirmed and when, is stored with its SHA-256 — or asks for a
+    change with its reason (the programme manager or team leader then issues a new version)."""
+
+    CONFIRMED, CHANGE = "confirmed", "change_requested"
+    ANSWERS = [(CONFIRMED, _("confirmed")), (CHANGE, _("change requested"))]
+
+    plan = models.OneToOneField(AuditPlanDocument, on_delete=models.PROTECT, related_name="answer")
+    answer = models.CharField(_("answer"), max_length=20, choices=ANSWERS)
+    reason = models.TextField(_("reason"), blank=True)
+    pdf = models.FileField(upload_to=_answer_path, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    answered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=models.Q(answer__in=["confirmed", "change_requested"]), name="plan_answer_known")]

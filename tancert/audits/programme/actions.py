@@ -6,7 +6,8 @@ the record in one transaction; history is kept by new entry versions, never by o
 Rule keys: R8.1-programme (a programme per client and cycle), R8.1.1-interval (≤ 12 months between
 surveillance audits, the first within 12 months of the earlier of decision and issue date),
 R8.1.1-extra (extra surveillance with its reason), R9.3-renewal (recertification before expiry),
-R7.3.2 / R4.* / R7.3.3 (the team, via audits/teamcheck.py), R7.4.3 (the audit plan).
+R7.3.2 / R4.* / R7.3.3 (the team, via audits/teamcheck.py), R7.4.3 (the audit plan), CB-audit-plan (its
+agenda, programme/agenda.py).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import (
     Audit,
+    AuditAgenda,
     AuditPlanDocument,
     AuditProgramme,
     AuditTeamMember,
     ProgrammeEntry,
     TeamConfirmation,
 )
-from tancert.audits.programme import sitetime, teamcheck, timing
+from tancert.audits.programme import agenda, sitetime, teamcheck, timing
 from tancert.audits.programme.plandoc import plan_content, render_plan_pdf
 from tancert.audits.remote import actions as remote
 from tancert.clients.estimate import application_for
@@ -366,11 +368,19 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
     remote.require_method_allowed(audit)  # the plan states the method: on site, or under an approved deviation
     key_points = (key_points or "").strip()
     rows = sitetime.check_allocation(audit, site_allocation) if site_allocation is not None else None
-    content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip(), site_time=rows)
-    pdf = render_plan_pdf(audit, content)
-    digest = record_pdf(pdf)  # RR-format: PDF/A, or refused
+    # The agenda saved before issuing is checked again (the team or the dates may have changed since) and
+    # must give a slot to every site the plan gives time to (CB-audit-plan, R7.3.3; programme/agenda.py).
+    saved = AuditAgenda.objects.filter(audit=audit).first()
+    require(saved is not None and bool(saved.slots), "CB-audit-plan",
+            _("Set the agenda of the audit before issuing the plan."), field="agenda")
+    slots = agenda.check_agenda(audit, saved.slots)
+    agenda.check_sites_covered(audit, slots, rows if rows is not None else sitetime.default_allocation(audit))
+    content = plan_content(audit, key_points=key_points, site_days=(site_days or "").strip(), site_time=rows,
+                           agenda_slots=slots)
     with transaction.atomic():
         version = (audit.plan_documents.aggregate(m=Max("version"))["m"] or 0) + 1
+        pdf = render_plan_pdf(audit, content, version=version)
+        digest = record_pdf(pdf)  # RR-format: PDF/A, or refused
         doc = AuditPlanDocument(audit=audit, version=version, key_points=key_points, content=content,
                                 sha256=digest, issued_by=by)
         doc.pdf.save(f"audit-plan-{audit.pk}-v{version}.pdf", ContentFile(pdf), save=False)
@@ -378,7 +388,7 @@ def issue_audit_plan(audit: Audit, *, by, key_points: str = "", site_days: str =
         chain.append("audit.plan_issued", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"发布{audit.get_kind_display()}计划（第 {version} 版），SHA-256 {digest[:16]}…",
                      data={"version": version, "pdf_sha256": digest, "method": audit.method,
-                           "key_points": key_points, "site_time": content["site_time"]})
+                           "key_points": key_points, "site_time": content["site_time"], "agenda": slots})
     return doc
 
 

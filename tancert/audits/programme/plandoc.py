@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from tancert.audits.models import Audit
-from tancert.audits.programme import sitetime
+from tancert.audits.programme import agenda, sitetime
 from tancert.audits.programme.timing import combined_systems
 from tancert.audits.remote import actions as remote
 from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, application_for, audit_time_for_application
@@ -67,11 +67,13 @@ def default_key_points(audit: Audit) -> str:
     return "\n".join(parts)
 
 
-def plan_content(audit: Audit, *, key_points: str, site_days: str = "", site_time=None) -> dict:
+def plan_content(audit: Audit, *, key_points: str, site_days: str = "", site_time=None, agenda_slots=()) -> dict:
     """The plan as data; ``site_time`` — checked ``sitetime.SiteTime`` rows — defaults to the even
-    allocation over the IAF MD1 sample; ``site_days`` is the planner's note on it."""
+    allocation over the IAF MD1 sample; ``site_days`` is the planner's note on it; ``agenda_slots`` the
+    checked agenda (programme/agenda.py), frozen as Chinese rows with the assignments per person."""
     org = audit.organisation
     rows = site_time if site_time is not None else sitetime.default_allocation(audit)
+    rows_of_agenda = agenda.display_rows(audit, list(agenda_slots))
     team = []
     for m in audit.team.select_related("user").order_by("pk"):
         reg = CcaaRegistration.objects.filter(user=m.user, valid_from__lte=audit.start_date,
@@ -89,11 +91,15 @@ def plan_content(audit: Audit, *, key_points: str, site_days: str = "", site_tim
         "site_days": site_days, "key_points": key_points, "justification": justification(audit),
         "combined_with": list(audit.combined_with or []),
         "remote_deviation": remote.statement_zh(audit),  # IAF MD4: how far ICT is used, and on whose approval
+        "agenda": rows_of_agenda, "assignments": agenda.assignments(rows_of_agenda),
     }
 
 
-def render_plan_pdf(audit: Audit, content: dict) -> bytes:
+def render_plan_pdf(audit: Audit, content: dict, *, version: int, answer: dict | None = None) -> bytes:
+    """The plan PDF of ``version``; ``answer`` ({"name", "at"}) adds the client's confirmation — the
+    confirmed copy stored with the answer (CB-audit-plan-agreed)."""
     with translation.override("zh-hans"):  # records are in Chinese (RR-language)
         html = render_to_string("audits/planning/plan_pdf.html", {
-            "c": content, "kind_zh": audit.get_kind_display(), "audit": audit})
+            "c": content, "kind_zh": audit.get_kind_display(), "audit": audit, "version": version,
+            "answer": answer})
     return html_to_pdf(html)

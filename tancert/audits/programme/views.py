@@ -23,6 +23,7 @@ from tancert.audits.forms import PlanAuditForm
 from tancert.audits.models import Audit, AuditPlanDocument, AuditTeamMember, ProgrammeEntry
 from tancert.audits.programme import actions as programme_actions
 from tancert.audits.programme import daygrid, plandoc, sitetime, teamcheck, timing
+from tancert.audits.programme.plan_views import answer_panel
 from tancert.clients.access import applications_for, organisations_for
 from tancert.clients.estimate import AUDIT_TYPE_OF_KIND, audit_time_for_application, stage1_offsite
 from tancert.people.models import Role
@@ -293,8 +294,14 @@ def issue_plan(request, pk: int):
 def plan_pdf(request, pk: int, version: int):
     a = get_or_404(audits_for(request.user), pk=pk)
     doc = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)
-    return FileResponse(doc.pdf.open("rb"), content_type="application/pdf",
+    return FileResponse(plan_file(doc).open("rb"), content_type="application/pdf",
                         filename=f"audit-plan-{a.pk}-v{version}.pdf")
+
+
+def plan_file(doc: AuditPlanDocument):
+    """The confirmed copy (with who confirmed and when) once the client confirmed, else the issued PDF."""
+    ans = getattr(doc, "answer", None)  # the reverse one-to-one raises an AttributeError when missing
+    return ans.pdf if ans is not None and ans.pdf else doc.pdf
 
 
 def audit_panel(request, a: Audit) -> dict:
@@ -307,7 +314,8 @@ def audit_panel(request, a: Audit) -> dict:
         "can_move": user.has_role(Role.PROGRAMME_MANAGER) and a.status == Audit.PLANNED,
         "move_form": MoveAuditForm(initial={"start_date": a.start_date, "end_date": a.end_date}),
         "confirmation": a.team_confirmations.first(), "entry": a.programme_entries.filter(
-            superseded_at__isnull=True).first()}
+            superseded_at__isnull=True).first(),
+        **answer_panel(request, a)}  # the agenda and the client's answer to the plan
 
 
 # ---------------------------------------------------------------------------------------------

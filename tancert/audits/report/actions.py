@@ -19,6 +19,7 @@ from tancert.audits.checklists import explanations
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
 from tancert.audits.remote import actions as remote
+from tancert.audits.stage1.actions import report_section as stage1_report_section
 from tancert.audits.team import require_team
 from tancert.clients.estimate import application_for
 from tancert.clients.scopes.rules import entries as scope_entries
@@ -228,6 +229,8 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "other_items": [i for i in items if i.get("kind") != "focus"],
             "carbon": carbon,
             "checkins": checkins_content(audit),
+            # Stage 1: the document review and the conclusions for stage 2 (R7.4.1-S1).
+            "stage1": stage1_report_section(audit),
         }
     return content
 

@@ -106,3 +106,39 @@ def key_points(application) -> Stage1Record | None:
         return None
     return (Stage1Record.objects.filter(audit__application=application, audit__kind=Audit.STAGE1)
             .exclude(audit__status=Audit.CANCELLED).order_by("-audit__start_date").first())
+
+
+RESULT_ZH = {Stage1DocumentReview.ADEQUATE: "充分", Stage1DocumentReview.INADEQUATE: "需在第二阶段前改进",
+             Stage1DocumentReview.NOT_APPLICABLE: "不适用"}
+
+
+def report_section(audit: Audit) -> dict | None:
+    """The stage 1 part of the audit report, in Chinese (R7.4.1-S1, R7.5.1): the review of each document the
+    client submitted (D1–D11, the version reviewed, result and comment), the readiness for stage 2, the issues
+    to resolve before it (documents to improve, open findings) and what was agreed for stage 2."""
+    if audit.kind != Audit.STAGE1:
+        return None
+    from tancert.scheme.rulebook import APPLICATION_DOCUMENTS
+
+    names = {d.code: d.name_zh for d in APPLICATION_DOCUMENTS}
+    record = record_for(audit)
+    reviews = {r.code: r for r in record.document_reviews.select_related("document")} if record else {}
+    docs = []
+    for code, doc in submitted_documents(audit).items():
+        r = reviews.get(code)
+        reviewed = r.document if r is not None and r.document_id else doc
+        docs.append({
+            "code": code, "name": names.get(code, code),
+            "file": ("不适用：" + reviewed.not_applicable_reason) if reviewed.is_not_applicable
+            else f"第 {reviewed.version} 版 {reviewed.original_name}",
+            "newer": r is not None and r.document_id is not None and r.document_id != doc.pk,
+            "result": RESULT_ZH.get(r.result, "") if r else "未评审", "note": r.note if r else ""})
+    issues = [f"{d['code']} {d['name']}：{d['note'] or d['result']}" for d in docs if d["result"] in
+              (RESULT_ZH[Stage1DocumentReview.INADEQUATE], "未评审")]
+    issues += [f"审核发现 #{f.number}（{f.get_grade_display()}）：{f.description}"
+               for f in audit.findings.order_by("number") if not f.is_resolved]
+    ready = None if record is None else record.ready_for_stage2
+    texts = {name: getattr(record, name) if record else "" for name in Stage1Record.TEXT_FIELDS}
+    return {"documents": docs, "ready": {True: "具备进入第二阶段审核的条件", False: "尚不具备进入第二阶段审核的条件",
+                                         None: "审核组尚未作出结论"}[ready],
+            "ready_code": ready, "issues": issues, **texts}

@@ -17,7 +17,7 @@ from tancert.audits.programme import actions as programme_actions
 from tancert.ops.models import Notification
 from tancert.people.auditors import actions as reg
 
-from flow import accept_and_contract, certify, complete_application, team
+from flow import accept_and_contract, certify, complete_application, fill_agenda, issue_plan, team
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -140,7 +140,7 @@ def test_audit_plan_pdf_for_office_team_and_own_client_only(client, p, world):
     s2 = world["s2"]
     Audit.objects.filter(pk=s2.pk).update(status=Audit.PLANNED)  # issue on an open audit
     s2.refresh_from_db()
-    doc = programme_actions.issue_audit_plan(s2, by=p.planner)
+    doc = issue_plan(s2, p)
     url = reverse("audit_plan_pdf", args=[s2.pk, doc.version])
     allowed = {"planner", "reviewer", "decider", "certadmin", "sysadmin", "lead", "auditor", "expert", "client_a"}
     for name in ALL:
@@ -168,6 +168,7 @@ def test_issue_and_confirm_from_the_audit_page(client, p):
     s1.refresh_from_db()
     assert s1.start_date == moved
     client.post(reverse("audit_confirm_team", args=[s1.pk]))
+    fill_agenda(s1, p.planner)  # on the moved dates
     client.post(reverse("audit_issue_plan", args=[s1.pk]), {"key_points": "排放源完整性"})
     assert s1.team_confirmations.count() == 1 and s1.plan_documents.get().key_points == "排放源完整性"
     client.force_login(p.auditor)  # on the team, not the leader: sees the plan, cannot issue or confirm

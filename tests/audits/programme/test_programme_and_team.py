@@ -21,6 +21,7 @@ from flow import (
     certify,
     close,
     complete_application,
+    fill_agenda,
     pdf_text_streams,
     qualify_team,
     team,
@@ -251,6 +252,7 @@ def test_offsite_without_a_condition_is_refused(p, accepted, rule):
 
 def test_audit_plan_pdf_is_chinese_pdfa_with_its_hash_in_the_record(p, accepted):
     s1 = _plan(p, accepted)
+    fill_agenda(s1, p.planner)
     doc = programme_actions.issue_audit_plan(s1, by=p.planner, key_points="碳排放源识别的完整性")
     pdf = doc.pdf.open("rb").read()
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == doc.sha256

@@ -19,7 +19,7 @@ from tancert.clients.profile import actions as profile
 from tancert.people.actions import create_api_token
 from tancert.records.models import Event
 
-from flow import accept_and_contract, complete_application, plan_initial
+from flow import accept_and_contract, complete_application, fill_agenda, plan_initial
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def stage2(p):
     for i, name in enumerate(["总部", "一厂", "二厂", "三厂", "四厂"]):
         profile.add_site(p.org_a, by=p.client_a, name=name, address=f"北京市测试路{i + 1}号")
     profile.add_site(p.org_a, by=p.client_a, name="临时仓库", address="天津", kind="temporary")
+    fill_agenda(s2, p.planner)  # the agenda of the new sites (the flow's covered the address alone)
     return s2
 
 

@@ -22,7 +22,7 @@ from tancert.people.actions import create_api_token, create_staff_user
 from tancert.people.models import Role
 from tancert.records.models import Event
 
-from flow import plan_initial
+from flow import issue_plan, plan_initial
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -71,7 +71,7 @@ def test_an_approved_deviation_changes_the_method_of_that_audit_and_is_recorded(
     assert summaries[0].startswith("申请第二阶段审核远程审核偏离") and "疫情" in summaries[0]
     assert summaries[1].startswith("批准") and "疫情管控属实" in summaries[1]
     # The audit plan states the deviation (IAF MD4: the plan says how far ICT is used).
-    doc = programme_actions.issue_audit_plan(stage2, by=p.planner)
+    doc = issue_plan(stage2, p)
     assert doc.content["method"] == "FS02"
     assert doc.content["remote_deviation"].startswith("远程审核偏离，已于 ")
     assert "批准" in doc.content["remote_deviation"] and "IAF MD4:2023" in doc.content["remote_deviation"]
