@@ -324,8 +324,12 @@ def _figures(record: dict, upload: InventoryUpload) -> dict:
 
 def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     """Freeze the verified figures of the current inventory into the audit (a new version each time)."""
+    from tancert.audits.carbon.montecarlo import frozen_monte_carlo, latest_run
+
     require_team(audit, by)
     _require_open(audit)
+    require(audit.kind != Audit.STAGE1, "R7.4.1-S1",
+            _("Stage 1 reviews the inventory without verifying it; the figures are frozen in stage 2."), field="kind")
     upload = current_upload(audit)
     require(upload is not None, "R7.4.3", _("Upload the inventory before freezing the figures."), field="upload")
     _require_sample_checked(upload)
@@ -335,11 +339,15 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     require(hashlib.sha256(content).hexdigest() == upload.sha256, "RR",
             _("The stored inventory file does not match its recorded SHA-256."), field="upload")
     try:
-        record = engine_in_child(content, upload.original_name, "freeze")
+        # The auditor's latest Monte Carlo on this version is run again into the frozen record (same seed).
+        run = latest_run(upload)
+        record = engine_in_child(content, upload.original_name, "freeze",
+                                 monte_carlo_iterations=run.iterations if run else None)
     except InputError as exc:  # the file was read at upload; only a tighter bound since then refuses it now
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     record_sha = hashlib.sha256(canonical_json(record)).hexdigest()
-    figures = _figures(record, upload)
+    figures = _figures(record, upload) | {"monte_carlo": frozen_monte_carlo(record, run)}
+    mc = figures["monte_carlo"]
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
         version = (locked.frozen_figures.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -348,10 +356,13 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
             record_sha256=record_sha, record=record, figures=figures, frozen_by=by)
         chain.append("audit.figures_frozen", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"冻结核查后的碳数据（第 {version} 版，清单第 {upload.version} 版）：{figures['year']} 年排放总量 "
-                             f"{figures['total_tco2e']:,.1f} tCO2e",
+                             f"{figures['total_tco2e']:,.1f} tCO2e"
+                             + (f"；蒙特卡洛 {mc['iterations']:,} 次迭代（种子 {mc['seed']}）±{mc['total']['u_pct']:.1f}%"
+                                f"{'，与核查时的运行结果一致' if mc['reproduced'] else '，与核查时的运行结果不一致'}"
+                                if mc else ""),
                      data={"version": version, "upload": upload.version, "inputs_sha256": record["inputs_sha256"],
                            "record_sha256": record_sha, "total_tco2e": figures["total_tco2e"],
-                           "by_category": figures["by_category"]})
+                           "by_category": figures["by_category"], "monte_carlo": mc})
     return frozen
 
 

@@ -16,6 +16,7 @@ from tancert.audits.models.carbon import (
     DismissedDataFinding,
     FrozenCarbonFigures,
     InventoryUpload,
+    MonteCarloRun,
     SampleCheck,
 )
 from tancert.audits.models.checklists import (
@@ -40,6 +41,6 @@ from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
 __all__ = [
     "Audit", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
-    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
+    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]
