@@ -24,7 +24,7 @@ ACTIONS = {
     "application.accepted": "受理认证申请", "application.rejected": "不予受理认证申请",
     "audit.checked_in": "审核签到", "audit.checkin_setting": "设置审核签到", "audit.completed": "审核结束",
     "audit.data_finding_confirmed": "确认数据质量发现", "audit.data_finding_dismissed": "排除数据质量发现",
-    "audit.figures_frozen": "冻结碳数据", "audit.inventory_uploaded": "上传排放清单", "audit.plan_issued": "发布审核计划",
+    "audit.figures_frozen": "冻结碳数据", "audit.monte_carlo_run": "运行蒙特卡洛不确定性分析", "audit.inventory_uploaded": "上传排放清单", "audit.plan_issued": "发布审核计划",
     "audit.planned": "策划审核", "audit.replanned": "调整审核安排", "audit.report_signed": "签署审核报告",
     "audit.sample_checked": "核对抽样记录", "audit.team_confirmed": "确认审核组",
     "calendar.day_removed": "删除日历日", "calendar.day_set": "设置日历日",

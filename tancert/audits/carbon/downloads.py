@@ -45,17 +45,21 @@ def _writer(level: str):
     return lambda path, example: ghg(path, example=example)
 
 
+# (level, label of the empty template, label of the worked example, URL key, Chinese file-name stem)
 LEVELS = [
     ("organisation", _("Greenhouse gas inventory template"), _("Greenhouse gas inventory worked example"),
-     "ghg-inventory"),
-    ("product", _("Product carbon footprint template"), _("Product carbon footprint worked example"), "product-footprint"),
-    ("project", _("Project reductions template"), _("Project reductions worked example"), "project-reductions"),
+     "ghg-inventory", "温室气体清单"),
+    ("product", _("Product carbon footprint template"), _("Product carbon footprint worked example"),
+     "product-footprint", "产品碳足迹"),
+    ("project", _("Project reductions template"), _("Project reductions worked example"), "project-reductions",
+     "项目减排量"),
     ("activity", _("Event (activity) emissions template"), _("Event (activity) emissions worked example"),
-     "event-emissions"),
+     "event-emissions", "活动排放"),
 ]
-ALL = {t.key: t for level, empty, example, stem in LEVELS for t in (
-    Template(f"{stem}", level, False, empty, f"{stem}-template.xlsx"),
-    Template(f"{stem}-example", level, True, example, f"{stem}-example.xlsx"))}
+# The file names are Chinese like the workbooks' sheets (docs/i18n.md); the URL keys stay ASCII.
+ALL = {t.key: t for level, empty, example, key, stem in LEVELS for t in (
+    Template(key, level, False, empty, f"{stem}模板.xlsx"),
+    Template(f"{key}-example", level, True, example, f"{stem}示例.xlsx"))}
 
 
 def levels_for(audit: Audit) -> frozenset[str]:
