@@ -56,8 +56,9 @@ def _areas() -> list[Area]:
 
 
 def _summarised(results: dict, rules: tuple[str, ...]) -> list[dict]:
+    # blocking and warnings only: the engine's information lines (method, sample) are not problems to look at
     return [b | {"severity_zh": labels.severity(b["severity"])}
-            for b in results.get("findings_summary", []) if b["rule"] in rules]
+            for b in results.get("findings_summary", []) if b["rule"] in rules and b["severity"] != "info"]
 
 
 def stage1_review(results: dict | None) -> list[Area]:
