@@ -153,7 +153,7 @@ def carbon_file(request, pk: int, upload_id: int):
 @require_POST
 def carbon_monte_carlo(request, pk: int, upload_id: int):
     a = _carbon_audit(request, pk)
-    perform_form(request, MonteCarloForm, montecarlo.run_monte_carlo, _upload(a, upload_id), by=request.user,
+    perform_form(request, MonteCarloForm, carbon.run_monte_carlo, _upload(a, upload_id), by=request.user,
                  success=_("Monte Carlo run and recorded."), invalid=_("Choose between 1,000 and 20,000 iterations."))
     return redirect(reverse("audit_carbon", args=[pk]) + "#uncertainty")
 

@@ -88,7 +88,7 @@ def test_stage2_downloads_monte_carlo_frozen_and_in_the_report(p, client, rule):
     assert run.seed == up.sample_seed and run.iterations == 2000 and run.run_by == p.auditor
     assert run.total["lower"] < run.total["mean"] < run.total["upper"]
     with rule("R6.2-review"):  # the same run again would give the same figures
-        montecarlo.run_monte_carlo(up, by=p.lead, iterations=2000)
+        carbon.run_monte_carlo(up, by=p.lead, iterations=2000)
     page = client.get(url).content.decode()
     assert 'id="uncertainty-approach1"' in page and 'id="uncertainty-monte_carlo"' in page
     assert f"随机种子 {run.seed}" in page and "Monte Carlo" not in page.split('id="uncertainty"')[1].split("</div>")[0]
@@ -132,4 +132,4 @@ def test_stage1_page_is_a_review_without_verification(p, client, rule):
     with rule("R7.4.1-S1"):
         carbon.freeze_figures(s1, by=p.lead)
     with rule("R7.4.1-S1"):
-        montecarlo.run_monte_carlo(up, by=p.lead, iterations=1000)
+        carbon.run_monte_carlo(up, by=p.lead, iterations=1000)
