@@ -64,14 +64,26 @@ def upload_task(path: Path, *, findings_limit: int | None = None) -> dict:
             "sample_seed": int(result.sample.seed)}
 
 
-def freeze_task(path: Path) -> dict:
+def freeze_task(path: Path, *, monte_carlo_iterations: int | None = None) -> dict:
+    """The frozen record; with `monte_carlo_iterations` the Monte Carlo (seeded by the inventory's own
+    sampling seed) is part of it, and the freeze's own second run reproduces it (freeze.py)."""
     from .engine import check
     from .freeze import freeze
 
-    return freeze(check(path))
+    return freeze(check(path, monte_carlo_iterations=monte_carlo_iterations))
 
 
-TASKS = {"upload": upload_task, "freeze": freeze_task}
+def monte_carlo_task(path: Path, *, iterations: int) -> dict:
+    """Approach 2 beside Approach 1, seeded by the inventory's sampling seed (the seed the sample and
+    `tancert ghg check FILE --monte-carlo N` use), so the CLI reproduces it from the file alone."""
+    from .engine import check
+
+    result = check(path, monte_carlo_iterations=iterations)
+    return {"approach1": result.uncertainty.as_dict(), "monte_carlo": result.monte_carlo.as_dict(),
+            "inputs_sha256": result.inputs_sha256, "year": result.summary["year"]}
+
+
+TASKS = {"upload": upload_task, "freeze": freeze_task, "monte_carlo": monte_carlo_task}
 
 
 def sample_records(result) -> list[dict]:

@@ -186,6 +186,7 @@ WEB: dict[str, E] = {
     "auditor_calendar": E({'planner'}),
     "audit_carbon": E({*TEAM, 'client_a'}),
     "audit_carbon_file": E({*TEAM, 'client_a'}),
+    "audit_carbon_template": E({*TEAM, 'client_a'}, ids={"key": "ghg-inventory"}),
     "audit_report": E({*OFFICE, *TEAM, 'client_a'}),
     "audit_report_pdf": E({*OFFICE, *TEAM, 'client_a'}),
     "decisions": E({*OFFICE, 'decider_who_audited'}),
@@ -266,6 +267,7 @@ WEB: dict[str, E] = {
     "audit_carbon_check": E({*TEAM, 'client_a'}),
     "audit_carbon_confirm": E({*TEAM, 'client_a'}),
     "audit_carbon_dismiss": E({*TEAM, 'client_a'}),
+    "audit_carbon_monte_carlo": E({*TEAM, 'client_a'}),  # the wall; the action wants the team
     "certificate_issue": E({'certadmin'}),
     "decide": E({*OFFICE, *TEAM, 'client_a'}),
     "certificate_misuse": E({*OFFICE, *TEAM, 'client_a'}),

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from tancert.audits.carbon.montecarlo import frozen_monte_carlo, interval, latest_run
 from tancert.audits.findings.actions import raise_finding
 from tancert.audits.models import Audit, Finding
 from tancert.audits.models.carbon import (
@@ -30,6 +31,7 @@ from tancert.audits.models.carbon import (
     DismissedDataFinding,
     FrozenCarbonFigures,
     InventoryUpload,
+    MonteCarloRun,
     SampleCheck,
 )
 from tancert.audits.team import require_team
@@ -326,6 +328,8 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     """Freeze the verified figures of the current inventory into the audit (a new version each time)."""
     require_team(audit, by)
     _require_open(audit)
+    require(audit.kind != Audit.STAGE1, "R7.4.1-S1",
+            _("Stage 1 reviews the inventory without verifying it; the figures are frozen in stage 2."), field="kind")
     upload = current_upload(audit)
     require(upload is not None, "R7.4.3", _("Upload the inventory before freezing the figures."), field="upload")
     _require_sample_checked(upload)
@@ -335,11 +339,15 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     require(hashlib.sha256(content).hexdigest() == upload.sha256, "RR",
             _("The stored inventory file does not match its recorded SHA-256."), field="upload")
     try:
-        record = engine_in_child(content, upload.original_name, "freeze")
+        # The auditor's latest Monte Carlo on this version is run again into the frozen record (same seed).
+        run = latest_run(upload)
+        record = engine_in_child(content, upload.original_name, "freeze",
+                                 monte_carlo_iterations=run.iterations if run else None)
     except InputError as exc:  # the file was read at upload; only a tighter bound since then refuses it now
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     record_sha = hashlib.sha256(canonical_json(record)).hexdigest()
-    figures = _figures(record, upload)
+    figures = _figures(record, upload) | {"monte_carlo": frozen_monte_carlo(record, run)}
+    mc = figures["monte_carlo"]
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
         version = (locked.frozen_figures.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -348,12 +356,62 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
             record_sha256=record_sha, record=record, figures=figures, frozen_by=by)
         chain.append("audit.figures_frozen", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"冻结核查后的碳数据（第 {version} 版，清单第 {upload.version} 版）：{figures['year']} 年排放总量 "
-                             f"{figures['total_tco2e']:,.1f} tCO2e",
+                             f"{figures['total_tco2e']:,.1f} tCO2e"
+                             + (f"；蒙特卡洛 {mc['iterations']:,} 次迭代（种子 {mc['seed']}）±{mc['total']['u_pct']:.1f}%"
+                                f"{'，与核查时的运行结果一致' if mc['reproduced'] else '，与核查时的运行结果不一致'}"
+                                if mc else ""),
                      data={"version": version, "upload": upload.version, "inputs_sha256": record["inputs_sha256"],
                            "record_sha256": record_sha, "total_tco2e": figures["total_tco2e"],
-                           "by_category": figures["by_category"]})
+                           "by_category": figures["by_category"], "monte_carlo": mc})
     return frozen
 
 
 def current_frozen(audit: Audit) -> FrozenCarbonFigures | None:
     return audit.frozen_figures.order_by("-version").first()
+
+
+# ----- Monte Carlo beside Approach 1 (montecarlo.py: the seed, the bounds, docs/audits.md §8)
+
+def _require_verifying(audit: Audit, by) -> None:
+    require_team(audit, by)
+    _require_open(audit)
+    require(audit.kind != Audit.STAGE1, "R7.4.1-S1",
+            _("Stage 1 reviews the inventory without verifying it; the Monte Carlo belongs to the stage 2 "
+              "verification."), field="kind")
+
+
+def run_monte_carlo(upload: InventoryUpload, *, by, iterations: int) -> MonteCarloRun:
+    """The auditor runs Approach 2 on the current inventory version with `iterations` draws."""
+    audit = upload.audit
+    _require_verifying(audit, by)
+    _require_current(upload)
+    require(isinstance(iterations, int) and MonteCarloRun.MIN_ITERATIONS <= iterations <= MonteCarloRun.MAX_ITERATIONS,
+            "R6.2-review", _("Choose between 1,000 and 20,000 iterations."), field="iterations")
+    require(not upload.monte_carlo_runs.filter(iterations=iterations).exists(), "R6.2-review",
+            _("This Monte Carlo has already been run on this version with the same seed and iterations; it would "
+              "give the same figures."), field="iterations")
+    with upload.file.open("rb") as fh:
+        content = fh.read()
+    require(hashlib.sha256(content).hexdigest() == upload.sha256, "RR",
+            _("The stored inventory file does not match its recorded SHA-256."), field="upload")
+    try:
+        answer = engine_in_child(content, upload.original_name, "monte_carlo", iterations=iterations)
+    except InputError:  # the file was read at upload: only the time or memory bound refuses it now
+        require(False, "R6.2-review", _("The Monte Carlo went beyond the server's time or memory limit; choose fewer "
+                                        "iterations."), field="iterations")
+    mc, a1 = interval(answer["monte_carlo"]["total"]), interval(answer["approach1"]["total"])
+    seed = int(answer["monte_carlo"]["seed"])
+    with transaction.atomic():
+        InventoryUpload.objects.select_for_update().get(pk=upload.pk)
+        require(not upload.monte_carlo_runs.filter(iterations=iterations).exists(), "R6.2-review",
+                _("This Monte Carlo has already been run on this version with the same seed and iterations; it "
+                  "would give the same figures."), field="iterations")
+        run = MonteCarloRun.objects.create(upload=upload, iterations=iterations, seed=seed, total=mc, approach1=a1,
+                                           notes=list(answer["monte_carlo"].get("notes") or [])[:20], run_by=by)
+        chain.append("audit.monte_carlo_run", subject=audit, by=by, organisation=audit.organisation_id,
+                     summary=f"对碳排放清单第 {upload.version} 版运行蒙特卡洛不确定性分析：{iterations:,} 次迭代，"
+                             f"随机种子 {seed}，95% 区间 {mc['lower']:,.1f} – {mc['upper']:,.1f} tCO2e"
+                             f"（±{mc['u_pct']:.1f}%）；方法一 ±{a1['u_pct']:.1f}%",
+                     data={"upload": upload.version, "inputs_sha256": answer["inputs_sha256"],
+                           "iterations": iterations, "seed": seed, "monte_carlo": mc, "approach1": a1})
+    return run

@@ -31,3 +31,8 @@ class ConfirmDataFindingForm(forms.Form):
 class DismissDataFindingForm(forms.Form):
     rule = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class MonteCarloForm(forms.Form):
+    iterations = forms.IntegerField(label=_("Iterations"), min_value=1_000, max_value=20_000, initial=10_000,
+                                    widget=forms.NumberInput(attrs={"step": 1000}))

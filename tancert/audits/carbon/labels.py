@@ -3,6 +3,8 @@ severity of a data-quality finding, the kind and activity of a record, the sampl
 
 from __future__ import annotations
 
+import re
+
 from tancert.ghg.library import ACTIVITY_NAMES, KIND_NAMES, OWN_NAMES
 from tancert.ghg.sampling import SAMPLE_METHOD_ZH
 
@@ -26,3 +28,19 @@ def sample_method(rule: str) -> str:
 
 def severity(code: str) -> str:
     return SEVERITY.get(code, code)
+
+
+# The uncertainty notes of the engine (ghg/uncertainty.py) in Chinese; an unknown note is shown as it is.
+_NOTES = [
+    (re.compile(r"^(\d+) records state no activity-data uncertainty"), "{} 条记录未填写活动数据不确定性（按 0 计：区间被低估）"),
+    (re.compile(r"^(\d+) records state no factor uncertainty"), "{} 条记录未填写排放因子不确定性（按 0 计：区间被低估）"),
+    (re.compile(r"^some sources exceed ±60%"), "部分排放源超过 ±60%：方法一在这些排放源上不可靠，请使用蒙特卡洛（方法二）"),
+]
+
+
+def uncertainty_note(note: str) -> str:
+    for pattern, zh in _NOTES:
+        m = pattern.match(note)
+        if m:
+            return zh.format(*m.groups())
+    return note

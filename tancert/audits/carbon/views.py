@@ -6,6 +6,10 @@ Walls: the carbon page is for the audit team and the audited organisation only (
 
 from __future__ import annotations
 
+import io
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -16,11 +20,12 @@ from django.views.decorators.http import require_POST
 
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
-from tancert.audits.carbon import labels
+from tancert.audits.carbon import downloads, labels, montecarlo, review
 from tancert.audits.carbon.forms import (
     ConfirmDataFindingForm,
     DismissDataFindingForm,
     InventoryUploadForm,
+    MonteCarloForm,
     SampleCheckForm,
 )
 from tancert.audits.models import Audit
@@ -48,7 +53,16 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
     blocking = [b | {"confirmed": confirmed.get(b["rule"]), "dismissed": dismissed.get(b["rule"])}
                 for b in carbon.blocking_rules(up)] if up else []
     member = on_team(a, request.user)
+    stage1 = a.kind == Audit.STAGE1
+    run = None if stage1 else montecarlo.latest_run(up)
+    a1 = montecarlo.interval(((up.results.get("uncertainty") or {}).get("approach1") or {}).get("total")) if up else None
     return render(request, "audits/carbon.html", {
+        "stage1": stage1, "templates": downloads.templates_for(downloads.levels_for(a)),
+        "review": review.stage1_review(up.results if up else None) if stage1 else None,
+        "stage2_verifies": review.STAGE2_VERIFIES if stage1 else None,
+        "stage1_record": getattr(a, "stage1_record", None) if stage1 and member else None,
+        "mc_run": run, "mc_rows": montecarlo.side_by_side(run.approach1 if run else a1, run.total if run else None),
+        "mc_form": MonteCarloForm(), "mc_notes": [(n, labels.uncertainty_note(n)) for n in (run.notes if run else [])],
         "audit": a, "upload": up, "sample": sample, "blocking": blocking, "member": member,
         "open": a.status in (Audit.PLANNED, Audit.IN_PROGRESS),
         "uploads": a.inventories.select_related("uploaded_by").order_by("-version"),
@@ -133,3 +147,25 @@ def carbon_freeze(request, pk: int):
 def carbon_file(request, pk: int, upload_id: int):
     up = _upload(_carbon_audit(request, pk), upload_id)
     return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name)
+
+
+@login_required
+@require_POST
+def carbon_monte_carlo(request, pk: int, upload_id: int):
+    a = _carbon_audit(request, pk)
+    perform_form(request, MonteCarloForm, carbon.run_monte_carlo, _upload(a, upload_id), by=request.user,
+                 success=_("Monte Carlo run and recorded."), invalid=_("Choose between 1,000 and 20,000 iterations."))
+    return redirect(reverse("audit_carbon", args=[pk]) + "#uncertainty")
+
+
+@login_required
+def carbon_template(request, pk: int, key: str):
+    """A data template of a level the audit covers, written by its engine (downloads.py)."""
+    a = _carbon_audit(request, pk)
+    template = next((t for t in downloads.templates_for(downloads.levels_for(a)) if t.key == key), None)
+    if template is None:
+        raise Http404
+    with tempfile.TemporaryDirectory() as tmp:
+        data = downloads.write(template, Path(tmp) / template.filename).read_bytes()
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=template.filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

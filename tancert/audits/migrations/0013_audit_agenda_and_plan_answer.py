@@ -8,7 +8,7 @@ import tancert.audits.models.programme
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0011_finding_recheck'),
+        ('audits', '0012_checkins_on_by_default_and_explanations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

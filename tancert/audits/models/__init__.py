@@ -16,6 +16,7 @@ from tancert.audits.models.carbon import (
     DismissedDataFinding,
     FrozenCarbonFigures,
     InventoryUpload,
+    MonteCarloRun,
     SampleCheck,
 )
 from tancert.audits.models.checklists import (
@@ -44,6 +45,6 @@ __all__ = [
     "Audit", "AuditAgenda", "AuditPlanAnswer", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn",
     "CheckInExplanation", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
-    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
+    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

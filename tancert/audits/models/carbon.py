@@ -124,3 +124,29 @@ class FrozenCarbonFigures(models.Model):
     class Meta:
         ordering = ["audit", "version"]
         constraints = [models.UniqueConstraint(fields=["audit", "version"], name="unique_frozen_version")]
+
+
+class MonteCarloRun(models.Model):
+    """A Monte Carlo uncertainty (IPCC Approach 2) run by the auditor on one inventory version, beside
+    Approach 1 (R6.2-uncertainty; docs/ghg.md, "Monte Carlo on the carbon page"). The seed is the inventory's
+    own sampling seed, so the run is reproduced from the file alone; freezing the figures runs it again."""
+
+    MIN_ITERATIONS, MAX_ITERATIONS = 1_000, 20_000
+
+    upload = models.ForeignKey(InventoryUpload, on_delete=models.PROTECT, related_name="monte_carlo_runs")
+    iterations = models.PositiveIntegerField()
+    seed = models.BigIntegerField()
+    # {"mean", "lower", "upper", "u_pct"} of the total, and the engine's notes; Approach 1 of the same run beside it.
+    total = models.JSONField()
+    approach1 = models.JSONField()
+    notes = models.JSONField(default=list)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["upload", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "iterations"], name="unique_monte_carlo_run"),
+            models.CheckConstraint(condition=models.Q(iterations__gte=1_000, iterations__lte=20_000),
+                                   name="monte_carlo_iterations_bounded"),
+        ]

@@ -98,6 +98,21 @@ def _charts(fig: dict) -> dict:
             "targets": mark_safe(bar_chart(targets, unit="%")) if targets else ""}
 
 
+def _uncertainty_rows(a1: dict, mc: dict | None) -> list[dict]:
+    """Approach 1 and, when the auditor ran it, the Monte Carlo frozen with the figures (with its seed and
+    iterations, so the reader can reproduce it), side by side."""
+    rows = []
+    if a1:
+        rows.append({"approach": "方法一（误差传递）", "mean": _n(a1.get("mean")),
+                     "interval": f"{_n(a1.get('lower'))} – {_n(a1.get('upper'))}", "u": f"±{a1.get('u_pct', 0):.1f}%"})
+    if mc:
+        t = mc["total"]
+        rows.append({"approach": f"方法二（蒙特卡洛，{mc['iterations']:,} 次迭代，随机种子 {mc['seed']}）",
+                     "mean": _n(t["mean"]), "interval": f"{_n(t['lower'])} – {_n(t['upper'])}",
+                     "u": f"±{t['u_pct']:.1f}%"})
+    return rows
+
+
 def _carbon(frozen) -> dict | None:
     if frozen is None:
         return None
@@ -115,6 +130,7 @@ def _carbon(frozen) -> dict | None:
         "gases": [(k, _n(v)) for k, v in fig["by_gas"].items()],
         "uncertainty": (f"95% 区间 {_n(unc.get('lower'))} – {_n(unc.get('upper'))} tCO2e（±{unc.get('u_pct', 0):.1f}%）"
                         if unc else "—"),
+        "uncertainty_rows": _uncertainty_rows(unc, fig.get("monte_carlo")),
         "base_year": perf.get("base_year"), "baseline": _n(perf.get("baseline_used")),
         "change_pct": None if perf.get("change_vs_base_pct") is None else f"{perf['change_vs_base_pct']:+.1f}%",
         "targets": [{"id": t["target_id"], "indicator": t["indicator"], "base_year": t["base_year"],
