@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0011_finding_recheck'),
+        ('audits', '0013_audit_agenda_and_plan_answer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
