@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, timedelta
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -323,7 +325,45 @@ def verify_carbon(audit, by):
         finding_actions.respond_to_finding(finding, by=client, correction="已校准并更新台账",
                                            root_cause="计量器具检定计划遗漏", corrective_action="纳入年度检定计划")
         finding_actions.review_finding_response(finding, by=by, outcome="accept")
-    return carbon.freeze_figures(audit, by=by)
+    frozen = carbon.freeze_figures(audit, by=by)
+    verify_levels(audit, by)
+    return frozen
+
+
+@functools.cache
+def level_workbook(level: str) -> bytes:
+    """The level engine's worked example (`tancert footprint|project|event template --example`) as the client's
+    workbook for a product, project or event (activity) level."""
+    import tempfile
+
+    from tancert.events.template import write_template as event_template
+    from tancert.footprint.template import write_template as footprint_template
+    from tancert.projects.template import write_template as project_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{level}.xlsx"
+        if level == "product":
+            footprint_template(path, example_data=True)
+        else:
+            (project_template if level == "project" else event_template)(path, example=True)
+        return path.read_bytes()
+
+
+def verify_levels(audit, by):
+    """Each scope level the application covers (R5.b–d) verified on the carbon page: the client's workbook
+    uploaded, each blocking finding of its engine confirmed as a minor finding, the figures frozen by the team
+    leader. Nothing for an organisation-only CMS."""
+    from tancert.audits.carbon.levels import actions as levels
+
+    for level in levels.covered_levels(audit):
+        upload = levels.upload_level(audit, level, by=by, filename=f"{level}.xlsx", content=level_workbook(level))
+        for block in [b for b in upload.findings if b["severity"] == "blocking"]:
+            answer = levels.confirm_level_finding(upload, by=by, rule=block["key"], grade="minor")
+            finding_actions.respond_to_finding(answer.finding, by=audit.organisation.users.first(),
+                                               correction="已更正数据", root_cause="数据收集遗漏",
+                                               corrective_action="完善数据收集程序")
+            finding_actions.review_finding_response(answer.finding, by=by, outcome="accept")
+        levels.freeze_level(audit, level, by=audit.leader())
 
 
 def sign_report(audit, by=None):

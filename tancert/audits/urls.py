@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tancert.audits.stage1.urls")),
     path("", include("tancert.audits.programme.urls")),
     path("", include("tancert.audits.carbon.urls")),
+    path("", include("tancert.audits.carbon.levels.urls")),
     path("", include("tancert.audits.report.urls")),
     path("", include("tancert.audits.remote.urls")),
 ]

@@ -268,6 +268,13 @@ WEB: dict[str, E] = {
     "audit_carbon_confirm": E({*TEAM, 'client_a'}),
     "audit_carbon_dismiss": E({*TEAM, 'client_a'}),
     "audit_carbon_monte_carlo": E({*TEAM, 'client_a'}),  # the wall; the action wants the team
+    # A scope level's workbook (audits/carbon/levels): organisation A's CMS covers no level, so the upload and the
+    # leader's freeze are refused by their rule after the wall, and no level upload exists to answer or download.
+    "audit_level_upload": E({*TEAM, 'client_a'}, ids={"level": "product"}),
+    "audit_level_freeze": E({'lead'}, ids={"level": "product"}),
+    "audit_level_confirm": E(missing=True, ids={"level": "product"}),
+    "audit_level_dismiss": E(missing=True, ids={"level": "product"}),
+    "audit_level_file": E(missing=True, ids={"level": "product"}),
     "certificate_issue": E({'certadmin'}),
     "decide": E({*OFFICE, *TEAM, 'client_a'}),
     "certificate_misuse": E({*OFFICE, *TEAM, 'client_a'}),

@@ -7,6 +7,7 @@ names every model so that they register with the app.
 - programme.py: the audit programme, its entries, team confirmations, audit plan PDFs (R8.1-programme)
 - carbon.py: carbon data verification — inventory versions, sample checks, frozen figures (R6, R7.4.3)
 - report.py: the signed audit report versions (R7.5.1)
+- levels.py: product, project and event inventories verified in the audit (R5.b–d)
 - remote.py: the approved deviation to remote audit techniques for one audit (IAF MD4)
 """
 
@@ -29,6 +30,7 @@ from tancert.audits.models.checklists import (
     EvidenceEntry,
     FindingResponseFile,
 )
+from tancert.audits.models.levels import FrozenLevelFigures, LevelFindingAnswer, LevelUpload
 from tancert.audits.models.programme import (
     AuditAgenda,
     AuditPlanAnswer,
@@ -45,6 +47,7 @@ __all__ = [
     "Audit", "AuditAgenda", "AuditPlanAnswer", "AuditPlanDocument", "AuditProgramme", "AuditReport", "AuditTeamMember", "CheckIn",
     "CheckInExplanation", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
-    "FindingResponseFile", "FrozenCarbonFigures", "InventoryUpload", "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
+    "FindingResponseFile", "FrozenCarbonFigures", "FrozenLevelFigures", "InventoryUpload", "LevelFindingAnswer", "LevelUpload",
+    "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.access import audits_for
 from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
+from tancert.audits.carbon.levels.actions import require_levels_frozen
+from tancert.audits.carbon.levels.report import content as level_report
 from tancert.audits.checklists import explanations
 from tancert.audits.models import Audit
 from tancert.audits.models.report import AuditReport
@@ -243,7 +245,7 @@ def build_content(audit: Audit, *, objectives: str, deviations: str, evaluation:
             "cms_specific": cms_specific.strip(),
             "focus": focus, "findings": findings,
             "other_items": [i for i in items if i.get("kind") != "focus"],
-            "carbon": carbon,
+            "carbon": carbon, "levels": level_report(audit),  # frozen product / project / event figures
             "checkins": checkins_content(audit),
             # Stage 1: the document review and the conclusions for stage 2 (R7.4.1-S1).
             "stage1": stage1_report_section(audit),
@@ -278,6 +280,7 @@ def sign_report(audit: Audit, *, by, objectives: str, evaluation: str, recommend
         require(frozen is not None, "R7.5.1",
                 _("Freeze the verified carbon figures before signing the report: it must state carbon performance "
                   "quantitatively."), field="frozen")
+        require_levels_frozen(audit)  # each covered product / project / event level too (R5.b–d)
     content = build_content(audit, objectives=objectives, deviations=deviations, evaluation=evaluation,
                             recommendation=recommendation, combined_with=combined_with, focus_notes=focus_notes,
                             cms_specific=cms_specific)

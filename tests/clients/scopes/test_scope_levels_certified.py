@@ -35,6 +35,11 @@ def test_a_certified_cms_with_product_and_event_levels(p):
     # The report states the levels and standards.
     report = s2.reports.order_by("-version").first()
     assert [lv["level"] for lv in report.content["scope_levels"]] == ["organisation", "product", "activity"]
+    # Each covered level verified in the audit through the real upload and freeze (tests/flow.py verify_levels):
+    # the report states the frozen figures of the product and the event (R5.b / R6.3-pcf, R5.d).
+    assert [e["level"] for e in report.content["levels"]] == ["product", "activity"]
+    assert s2.frozen_levels.get(level="product").figures["total_kgco2e_per_unit"] is not None
+    assert s2.frozen_levels.get(level="activity").figures["neutral"] is True
     # The certificate freezes them into its content and shows them in the scope.
     assert [lv["level"] for lv in cert.scope_levels] == ["organisation", "product", "activity"]
     version = cert.versions.get()
