@@ -10,7 +10,7 @@ import tancert.audits.models.levels
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0011_finding_recheck'),
+        ('audits', '0014_monte_carlo_run'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
