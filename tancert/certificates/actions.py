@@ -22,6 +22,7 @@ from tancert.clients.models import Application
 from tancert.clients.profile.actions import set_scope_levels
 from tancert.clients.scopes.rules import check_levels
 from tancert.clients.scopes.rules import entries as scope_entries
+from tancert.ops import locks
 from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -302,8 +303,8 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
                                            cycle=cycle, first_issue=first_issue, today=today, expiry=expiry,
                                            transfer=transfer, old=old, late=late, extra=extra)
         except IntegrityError:
-            # Another request won: either it issued this decision's certificate (one_certificate_per_decision)
-            # or it took the next number for another decision at the same moment — then count again.
+            # Another request won: it issued this decision's certificate (one_certificate_per_decision). Numbers
+            # are counted under a lock (_create_certificate); should one still collide, count again.
             require(not Certificate.objects.filter(decision=decision).exists(), "R9.1-a",
                     _("This decision already has its certificate."), field="decision")
             if number is not None or attempt == 2:
@@ -318,6 +319,10 @@ def _create_certificate(decision, *, by, org, number, criterion, cycle, first_is
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     require(not locked.certificates.exists(), "R9.1-a", _("This decision already has its certificate."),
             field="decision")
+    if number is None:
+        # The next serial is counted over all certificates of the year: two issues at once (two workers, two
+        # servers) would count the same one. Held until commit, across processes (docs/deployment.md).
+        locks.hold_until_commit("certificate-number")
     cert = Certificate.objects.create(
         number=number or next_number(today, cycle), organisation=org, decision=decision,
         organisation_name=org.name, organisation_address=org.address, credit_code=org.credit_code,
@@ -472,11 +477,16 @@ def expire_certificates(*, today: date | None = None, by=None) -> list[str]:
     """Sweep: certificates past their expiry date become expired. Idempotent."""
     today = today or timezone.localdate()
     done = []
-    for cert in Certificate.objects.filter(status__in=[Certificate.VALID, Certificate.SUSPENDED],
-                                           expiry_date__lt=today):
-        _status_change(cert, by=by, new=Certificate.EXPIRED, action="certificate.expired",
-                       summary=f"证书 {cert.number} 于 {cert.expiry_date.isoformat()} 到期失效",
-                       reason="expiry", allowed_from=(Certificate.VALID, Certificate.SUSPENDED), key="R9.2-validity")
+    live = (Certificate.VALID, Certificate.SUSPENDED)
+    for cert in Certificate.objects.filter(status__in=live, expiry_date__lt=today):
+        with transaction.atomic():
+            # The sweep may run on every server at once (docs/deployment.md): another one may have expired this
+            # certificate since the list was read. Re-read under the lock and leave it to that one.
+            if _locked(Certificate, cert.pk).status not in live:
+                continue
+            _status_change(cert, by=by, new=Certificate.EXPIRED, action="certificate.expired",
+                           summary=f"证书 {cert.number} 于 {cert.expiry_date.isoformat()} 到期失效",
+                           reason="expiry", allowed_from=live, key="R9.2-validity")
         done.append(cert.number)
     return done
 
