@@ -156,6 +156,10 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
 
 
 def next_number(issue_day: date, cycle: int = 0) -> str:
+    """The next free number; called inside the transaction that creates the certificate. The serial is counted
+    over all certificates of the year, so two issues at once (two workers, two servers) would count the same
+    one: the count is held under a lock until that transaction commits, across processes (docs/deployment.md)."""
+    locks.hold_until_commit("certificate-number")
     pattern = settings.TANCERT_CERT_NUMBER_PATTERN
     prefix_year = issue_day.strftime("%y")
     serial = Certificate.objects.filter(issue_date__year=issue_day.year).count() + 1
@@ -303,8 +307,8 @@ def issue_certificate(decision: Decision, *, by, issue_date: date | None = None)
                                            cycle=cycle, first_issue=first_issue, today=today, expiry=expiry,
                                            transfer=transfer, old=old, late=late, extra=extra)
         except IntegrityError:
-            # Another request won: it issued this decision's certificate (one_certificate_per_decision). Numbers
-            # are counted under a lock (_create_certificate); should one still collide, count again.
+            # Another request won: either it issued this decision's certificate (one_certificate_per_decision)
+            # or it took the next number for another decision at the same moment — then count again.
             require(not Certificate.objects.filter(decision=decision).exists(), "R9.1-a",
                     _("This decision already has its certificate."), field="decision")
             if number is not None or attempt == 2:
@@ -319,10 +323,6 @@ def _create_certificate(decision, *, by, org, number, criterion, cycle, first_is
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     require(not locked.certificates.exists(), "R9.1-a", _("This decision already has its certificate."),
             field="decision")
-    if number is None:
-        # The next serial is counted over all certificates of the year: two issues at once (two workers, two
-        # servers) would count the same one. Held until commit, across processes (docs/deployment.md).
-        locks.hold_until_commit("certificate-number")
     cert = Certificate.objects.create(
         number=number or next_number(today, cycle), organisation=org, decision=decision,
         organisation_name=org.name, organisation_address=org.address, credit_code=org.credit_code,
