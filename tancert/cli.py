@@ -8,7 +8,9 @@
     tancert records verify|export    the record chain, its signatures and signed checkpoints
     tancert records rotate-key       a new records signing key (old public keys stay in the keyring)
     tancert token USERNAME           a new API token
-    tancert sweep                    idempotent periodic work
+    tancert sweep                    idempotent periodic work (safe on every server at once)
+    tancert backup FOLDER            database, files, checkpoints and keys (docs/deployment.md)
+    tancert restore FOLDER           into an empty database and TANCERT_HOME, then verify the record
     tancert workdays add DATE N      Chinese working days
     tancert audit-time FILE.json     audit time with its justification (--json)
     tancert seal verify FILE         check a certificate's integrity seal offline

@@ -457,3 +457,21 @@ def change_certificate(cert, p, changes: dict, reason: str = "变更，经审查
     cert_changes.decide_change(req, by=p.decider, approve=True, note="同意变更")
     cert.refresh_from_db()
     return cert
+
+
+def transferred_in(p, n: int, *, expires_on=None):
+    """A granting decision without audits here, the cheapest real path to a certificate: organisation number
+    `n` (registered here) holds a valid certificate of another body; the certificate administrator reviews the
+    transfer and a decision maker accepts it (RT). The certificate keeps the other body's expiry, `expires_on`
+    (default two years from today); the caller issues it."""
+    from tancert.certificates.transfer import actions as transfer
+
+    today = timezone.localdate()
+    org, _user = register(f"转入测试{n}有限公司", f"110108TR{n:04d}", f"transfer-{n}")
+    review = transfer.review_transfer(
+        org, by=p.certadmin, previous_body="某认证有限公司", previous_number=f"ABC24CMS{n:04d}R0",
+        previous_status="valid", previous_issue_date=today - relativedelta(years=1),
+        previous_expiry_date=expires_on or today + relativedelta(years=2), stage="s1",
+        scope="化工产品生产相关的碳管理活动", authenticity="国家认监委认证信息查询系统核验有效", reason="原机构服务网点撤销",
+        reports="初次认证审核报告、第一次监督审核报告")
+    return transfer.decide_transfer(review, by=p.decider, accept=True, reason="评审充分，证书有效")

@@ -6,6 +6,7 @@ these run on PostgreSQL (`./dev test` runs the suite on both databases)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ from tancert.certificates.models import Certificate, Decision
 from tancert.clients import actions as clients
 from tancert.clients.models import Application, Organisation
 
-from flow import CONDITIONS_MET, certify, complete_application, through_audits
+from flow import CONDITIONS_MET, certify, complete_application, through_audits, transferred_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -81,3 +82,38 @@ def test_a_certified_organisation_gets_one_certificate_per_decision_by_the_datab
                                    scope="x", criterion="x", sites=[], cycle=0, first_issue_date=cert.issue_date,
                                    issue_date=cert.issue_date, expiry_date=cert.expiry_date,
                                    status_changed_at=cert.status_changed_at)
+
+
+def test_four_certificates_issued_at_once_get_four_numbers(p):
+    """Four decisions issued at the same moment (four workers, two servers): the serial is counted over all
+    certificates, so without a lock the four counted the same number and only three retries were left."""
+    decisions = iter([transferred_in(p, n) for n in range(4)])
+    lock = threading.Lock()
+
+    def issue():
+        with lock:
+            decision = Decision.objects.get(pk=next(decisions).pk)
+        return certs.issue_certificate(decision, by=p.certadmin)
+
+    results, refused, crashed = race(issue)
+    assert crashed == [] and refused == [], (crashed, refused)
+    numbers = sorted(c.number for c in results)
+    assert len(set(numbers)) == 4 == Certificate.objects.count()
+
+
+def test_four_sweeps_at_once_expire_each_certificate_once(p):
+    """The sweep may run on every server at once (docs/deployment.md): each certificate expires once, and the
+    sweeps that lost the race neither fail nor count it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tancert import sweep
+    from tancert.records.models import Event
+
+    ends = timezone.localdate() + timedelta(days=40)
+    certs.issue_certificate(transferred_in(p, 1, expires_on=ends), by=p.certadmin)
+    results, refused, crashed = race(lambda: sweep.run(ends + timedelta(days=1)))
+    assert crashed == [] and refused == [], (crashed, refused)
+    assert sorted(len(r.expired) for r in results) == [0, 0, 0, 1]
+    assert Event.objects.filter(action="certificate.expired").count() == 1

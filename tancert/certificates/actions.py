@@ -22,6 +22,7 @@ from tancert.clients.models import Application
 from tancert.clients.profile.actions import set_scope_levels
 from tancert.clients.scopes.rules import check_levels
 from tancert.clients.scopes.rules import entries as scope_entries
+from tancert.ops import locks
 from tancert.ops.notifications.send import send
 from tancert.people.actions import require_role
 from tancert.people.models import Role
@@ -155,6 +156,10 @@ def decide(audit: Audit, *, by, outcome: str, conditions: dict, scope: str = "",
 
 
 def next_number(issue_day: date, cycle: int = 0) -> str:
+    """The next free number; called inside the transaction that creates the certificate. The serial is counted
+    over all certificates of the year, so two issues at once (two workers, two servers) would count the same
+    one: the count is held under a lock until that transaction commits, across processes (docs/deployment.md)."""
+    locks.hold_until_commit("certificate-number")
     pattern = settings.TANCERT_CERT_NUMBER_PATTERN
     prefix_year = issue_day.strftime("%y")
     serial = Certificate.objects.filter(issue_date__year=issue_day.year).count() + 1
@@ -472,11 +477,16 @@ def expire_certificates(*, today: date | None = None, by=None) -> list[str]:
     """Sweep: certificates past their expiry date become expired. Idempotent."""
     today = today or timezone.localdate()
     done = []
-    for cert in Certificate.objects.filter(status__in=[Certificate.VALID, Certificate.SUSPENDED],
-                                           expiry_date__lt=today):
-        _status_change(cert, by=by, new=Certificate.EXPIRED, action="certificate.expired",
-                       summary=f"证书 {cert.number} 于 {cert.expiry_date.isoformat()} 到期失效",
-                       reason="expiry", allowed_from=(Certificate.VALID, Certificate.SUSPENDED), key="R9.2-validity")
+    live = (Certificate.VALID, Certificate.SUSPENDED)
+    for cert in Certificate.objects.filter(status__in=live, expiry_date__lt=today):
+        with transaction.atomic():
+            # The sweep may run on every server at once (docs/deployment.md): another one may have expired this
+            # certificate since the list was read. Re-read under the lock and leave it to that one.
+            if _locked(Certificate, cert.pk).status not in live:
+                continue
+            _status_change(cert, by=by, new=Certificate.EXPIRED, action="certificate.expired",
+                           summary=f"证书 {cert.number} 于 {cert.expiry_date.isoformat()} 到期失效",
+                           reason="expiry", allowed_from=live, key="R9.2-validity")
         done.append(cert.number)
     return done
 

@@ -62,10 +62,21 @@ def _create(key_path: Path, cert_path: Path) -> None:
                 .sign(key, hashes.SHA256()))
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        # Whole files moved into place, the certificate last: another process checks only that both exist
+        # (_ensure, without the lock), so neither may ever be seen half-written.
+        _replace(key_path, pem, 0o600)
+        _replace(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+
+
+def _replace(path: Path, data: bytes, mode: int) -> None:
+    tmp = path.with_name(path.name + ".new")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _ensure() -> tuple[Path, Path]:

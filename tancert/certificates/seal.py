@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,14 +67,27 @@ def private_key() -> Ed25519PrivateKey:
 
 
 def _create_private(path: Path) -> Ed25519PrivateKey:
+    """Several processes (workers, servers sharing TANCERT_HOME) may ask for the first key at the same moment:
+    each writes a whole key to a file of its own, and the first to link it in place wins; the others take the
+    winner's. A reader never sees a half-written key, and nobody's key replaces one already in use."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pem)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)  # atomic, and fails if another process got there first
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
     return _load_private(str(path), path.stat().st_mtime)
 
 
