@@ -200,7 +200,12 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'tancert.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=0)}
+# Persistent connections (seconds, 0 = one per request): opening a connection per request cost the public
+# register a large share of each lookup (docs/performance.md, Public register); the health check drops one
+# the database closed before it is reused.
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db),
+                                             conn_max_age=env_int("TANCERT_DB_CONN_MAX_AGE", 60),
+                                             conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two appends to the
     # record chain can never read the same predecessor (docs/architecture.md, Records).
@@ -366,6 +371,10 @@ TANCERT_CLIENT_ADDRESS_HEADER = env_str("TANCERT_CLIENT_ADDRESS_HEADER", "")
 # The lookup count lives in the database; with a Redis URL (redis://host:6379/0) in Redis instead, shared by
 # every worker and server that names the same Redis (docs/security.md, "Rate limit").
 TANCERT_REDIS_URL = env_str("REDIS_URL", "")
+# The lookup log (R9.2-lookup) is written off the request path: rows wait in the worker's memory and a
+# background thread writes them in one batch at most this many seconds later (0 = one INSERT per lookup, in
+# the request). A clean stop writes what waits; a crash loses at most this window (docs/performance.md).
+TANCERT_LOOKUP_LOG_FLUSH_SECONDS = env_int("TANCERT_LOOKUP_LOG_FLUSH_MS", 1000) / 1000
 # D5 (credit-system screenshot) older than this many days gives a warning.
 TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
 # Uploads (docs/architecture.md, "Uploads"): the cap of any uploaded file in bytes; under it a cap per type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class LookupLog(models.Model):
@@ -11,7 +12,8 @@ class LookupLog(models.Model):
     Not a certification record (no hash chain): it is access logging, kept for abuse analysis.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The time of the lookup, set when it is made: the row is written up to a second later (register/lookuplog.py).
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     client = models.CharField(max_length=64)  # the client address as seen by the body's proxy
     channel = models.CharField(max_length=10)  # web / api
     query = models.CharField(max_length=100)

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from tancert.certificates.models import LookupLog, LookupWindow
+from tancert.certificates.models import LookupWindow
+from tancert.certificates.register import lookuplog
 from tancert.scheme.violations import switched_off
 
 log_ = logging.getLogger(__name__)
@@ -124,5 +125,5 @@ def admit(request, channel: str, query: str) -> str:
 
 
 def log(address: str, channel: str, query: str, found: int, limited: bool = False) -> None:
-    LookupLog.objects.create(client=address, channel=channel, query=(query or "")[:100], found=found,
-                             limited=limited)
+    """Log the lookup (R9.2-lookup): batched off the request path (register/lookuplog.py)."""
+    lookuplog.record(address, channel, query, found, limited)
