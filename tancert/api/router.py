@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from tancert.api import (
     application_data,
+    audit_levels,
     auditors,
     audits,
     carbon,
@@ -69,6 +70,6 @@ errors.document(verify.router, public=True, limited=True)
 api.add_router("/public", verify.router)
 for area in (clients, application_data, scope_levels, contracts, ops, auditors, audits, remote, checklists, planning, carbon,
              certificates, proposals, complaints, notices, transfers, marks, exports, records, levels,
-             footprints):
+             footprints, audit_levels):
     errors.document(area.router)
     api.add_router("", area.router)

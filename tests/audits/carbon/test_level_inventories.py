@@ -110,6 +110,32 @@ def project_through_the_page(p, client, s2):
     assert frozen.figures["blocking"] == ["R5.c"] and frozen.figures["answers"][0]["answer"] == "dismissed"
 
 
+def product_through_the_api(p, s2):
+    """The product level over /api/v1 (the same actions): the client uploads, the team leader freezes; walls."""
+    from django.test import Client
+
+    from tancert.people.actions import create_api_token
+
+    def bearer(user):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(user, 'test', by=None)[1]}")
+
+    base = f"/api/v1/audits/{s2.pk}/levels/product"
+    client_a = bearer(p.client_a)
+    r = client_a.post(f"{base}/uploads", {"file": SimpleUploadedFile("f.xlsx", PDF, "application/pdf")})
+    assert r.status_code == 422 and not LevelUpload.objects.filter(level="product").exists()
+    r = client_a.post(f"{base}/uploads", {"file": SimpleUploadedFile("f.xlsx", level_workbook("product"))})
+    assert r.status_code == 201 and r.json()["version"] == 1 and "total_kgco2e_per_unit" in str(r.json()["figures"])
+    for who in (p.client_b, p.outsider):
+        assert bearer(who).get(f"{base}/uploads").status_code == 404
+    assert bearer(p.client_a).get(f"/api/v1/audits/{s2.pk}/levels/nolevel/uploads").status_code == 422
+    lead = bearer(p.lead)
+    assert client_a.post(f"{base}/frozen-figures").status_code == 403  # the team leader freezes
+    r = lead.post(f"{base}/frozen-figures")
+    assert r.status_code == 201 and r.json()["upload_version"] == 1
+    assert [f["version"] for f in lead.get(f"{base}/frozen-figures").json()] == [1]
+    assert client_a.get(f"{base}/uploads/1/file").status_code == 200
+
+
 def test_each_covered_level_verified_and_frozen_before_the_report_is_signed(p, client):
     s2 = stage2_with(p, ALL)
     answer_checklist(s2, p.lead)
@@ -121,6 +147,9 @@ def test_each_covered_level_verified_and_frozen_before_the_report_is_signed(p, c
         assert exc.value.key == key
         if level == "project":
             project_through_the_page(p, client, s2)
+            continue
+        if level == "product":
+            product_through_the_api(p, s2)
             continue
         levels.upload_level(s2, level, by=p.client_a, filename=f"{level}.xlsx", content=level_workbook(level))
         with pytest.raises(PermissionDenied):  # the team leader freezes
@@ -140,7 +169,6 @@ def test_each_covered_level_verified_and_frozen_before_the_report_is_signed(p, c
     signed = report.sign_report(s2, by=p.lead, **SIGN)
     assert [e["level"] for e in signed.content["levels"]] == ["product", "project", "activity"]
     assert "已实现碳中和" in signed.content["levels"][2]["headline"]
-
 
     from pypdf import PdfReader
 
