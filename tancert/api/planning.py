@@ -274,13 +274,13 @@ def agenda_put(request, audit_id: Id, payload: AgendaIn):
     return _agenda_out(a, plan_actions.set_agenda(a, by=request.user, slots=payload.slots))
 
 
-class AnswerIn(Schema):
+class PlanAnswerIn(Schema):
     answer: str = ""  # "confirmed" or "change_requested"; checked by the action, after its wall
     reason: str = ""
 
 
 @router.post("/audits/{audit_id}/plan-documents/{version}/answer", response={201: dict[str, Any]})
-def plan_answer(request, audit_id: Id, version: Version, payload: AnswerIn):
+def plan_answer(request, audit_id: Id, version: Version, payload: PlanAnswerIn):
     """The client confirms the latest plan version or asks for a change with its reason (CB-audit-plan-agreed)."""
     a = get_or_404(audits_for(request.user), pk=audit_id)
     d = get_or_404(AuditPlanDocument.objects.filter(audit=a), version=version)

@@ -128,7 +128,7 @@ def test_export_page_downloads_the_workbook(client, p, world):
     r = client.post(reverse("regulator_export"), {"period": period, "format": "xlsx"})
     assert r.status_code == 200 and r.content[:2] == b"PK"
     r = client.post(reverse("regulator_export"), {"period": "bad"}, follow=True)
-    assert "YYYY-MM" in r.content.decode()
+    assert "年-月" in r.content.decode()
 
 
 def test_misuse_is_recorded_from_the_certificate_page(client, p, world):
