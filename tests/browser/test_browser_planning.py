@@ -62,8 +62,8 @@ def test_programme_manager_builds_programme_fixes_team_and_issues_plan(people, p
 
     submit(planner, "#confirm-team button")
     expect(planner.locator("#team-confirmed")).to_be_visible()
-    planner.click("#edit-agenda")
-    submit(planner, "#agenda-form")  # the agenda the page proposes, saved (CB-audit-plan)
+    submit(planner, "#edit-agenda")
+    submit(planner, "#agenda-form button[type=submit]")  # the agenda the page proposes, saved (CB-audit-plan)
     expect(planner.locator("#agenda-saved")).to_be_visible()
     planner.click(f'main a[href="/audits/{audit_id}/"]')
     planner.wait_for_url(re.compile(r"/audits/\d+/$"))
