@@ -8,35 +8,18 @@ wall behind the workbook guard, as for GHG inventories (tancert/ghg/isolated.py,
 from __future__ import annotations
 
 import json
-import logging
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-from tancert.ghg.errors import CellError, InputError
-from tancert.ghg.isolated import _THREADS, TOO_COMPLEX, _limit
-
-log = logging.getLogger(__name__)
+from tancert.ghg.errors import InputError
+from tancert.ghg.isolated import _limit, ask_child
 
 
 def run(path: Path, *, memory: int, seconds: float, options: dict | None = None) -> dict:
     """The check's JSON in a child: the result, or InputError (the engine's own, or "too large or too complex")."""
-    request = json.dumps({"path": str(path), "memory": int(memory), "seconds": float(seconds),
-                          "options": options or {}})
-    try:
-        done = subprocess.run([sys.executable, "-m", "tancert.footprint.isolated"], input=request.encode(),
-                              capture_output=True, timeout=seconds, env=os.environ | _THREADS)
-    except subprocess.TimeoutExpired:
-        done = None
-    if done is None or done.returncode != 0:
-        log.warning("footprint child for %s failed: %s", path.name,
-                    "timeout" if done is None else f"exit {done.returncode}: {done.stderr[-2000:].decode(errors='replace')}")
-        raise InputError([CellError(path.name, None, None, *TOO_COMPLEX)])
-    answer = json.loads(done.stdout)
-    if "errors" in answer:
-        raise InputError([CellError(**e) for e in answer["errors"]])
-    return answer["result"]
+    return ask_child("tancert.footprint.isolated", {"path": str(path), "memory": int(memory),
+                                                    "seconds": float(seconds), "options": options or {}},
+                     name=path.name, seconds=seconds)
 
 
 def task(path: Path, *, monte_carlo: int | None = None, findings_limit: int = 500) -> dict:

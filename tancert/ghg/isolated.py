@@ -35,17 +35,24 @@ _THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREAD
 def run(task: str, path: Path, *, memory: int, seconds: float, options: dict | None = None) -> dict:
     """Run `task` on the file at `path` in a child: its JSON answer, or InputError (the engine's own
     errors, or "too large or too complex" when the child died or ran out of time)."""
-    request = json.dumps({"task": task, "path": str(path), "memory": int(memory), "seconds": float(seconds),
-                          "options": options or {}})
+    return ask_child("tancert.ghg.isolated", {"task": task, "path": str(path), "memory": int(memory),
+                                              "seconds": float(seconds), "options": options or {}},
+                     name=path.name, seconds=seconds)
+
+
+def ask_child(module: str, request: dict, *, name: str, seconds: float) -> dict:
+    """Send `request` as JSON to `python -m module` and read its JSON answer: the result, or InputError — the
+    child's own errors, or "too large or too complex" when it died or ran out of time. Shared by every engine's
+    child (footprint/isolated.py, audits/carbon/levels/child.py)."""
     try:
-        done = subprocess.run([sys.executable, "-m", "tancert.ghg.isolated"], input=request.encode(),
+        done = subprocess.run([sys.executable, "-m", module], input=json.dumps(request).encode(),
                               capture_output=True, timeout=seconds, env=os.environ | _THREADS)
     except subprocess.TimeoutExpired:  # subprocess.run has killed the child
         done = None
     if done is None or done.returncode != 0:  # out of time, out of memory (MemoryError, the reader aborted)
-        log.warning("inventory child for %s failed: %s", path.name,
+        log.warning("%s child for %s failed: %s", module, name,
                     "timeout" if done is None else f"exit {done.returncode}: {done.stderr[-2000:].decode(errors='replace')}")
-        raise InputError([CellError(path.name, None, None, *TOO_COMPLEX)])
+        raise InputError([CellError(name, None, None, *TOO_COMPLEX)])
     answer = json.loads(done.stdout)
     if "errors" in answer:
         raise InputError([CellError(**e) for e in answer["errors"]])

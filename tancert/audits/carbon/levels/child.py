@@ -9,36 +9,21 @@ answer it shares). The child answers JSON, never a pickle; it imports the pure e
 from __future__ import annotations
 
 import json
-import logging
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 from tancert.ghg.cli import _finite
-from tancert.ghg.errors import CellError, InputError
-from tancert.ghg.isolated import _THREADS, TOO_COMPLEX, _limit
+from tancert.ghg.errors import InputError
+from tancert.ghg.isolated import _limit, ask_child
 
-log = logging.getLogger(__name__)
 FINDINGS_KEPT = 500  # engine findings kept per upload (the page shows them; the count is kept whole)
 
 
 def run(level: str, path: Path, *, memory: int, seconds: float) -> dict:
     """The engine's JSON for `level` in a child: the result, or InputError."""
-    request = json.dumps({"level": level, "path": str(path), "memory": int(memory), "seconds": float(seconds)})
-    try:
-        done = subprocess.run([sys.executable, "-m", "tancert.audits.carbon.levels.child"], input=request.encode(),
-                              capture_output=True, timeout=seconds, env=os.environ | _THREADS)
-    except subprocess.TimeoutExpired:
-        done = None
-    if done is None or done.returncode != 0:
-        log.warning("level child for %s failed: %s", path.name,
-                    "timeout" if done is None else f"exit {done.returncode}: {done.stderr[-2000:].decode(errors='replace')}")
-        raise InputError([CellError(path.name, None, None, *TOO_COMPLEX)])
-    answer = json.loads(done.stdout)
-    if "errors" in answer:
-        raise InputError([CellError(**e) for e in answer["errors"]])
-    return answer["result"]
+    return ask_child("tancert.audits.carbon.levels.child", {"level": level, "path": str(path), "memory": int(memory),
+                                                            "seconds": float(seconds)},
+                     name=path.name, seconds=seconds)
 
 
 def task(level: str, path: Path) -> dict:
