@@ -72,12 +72,16 @@ PAGES = ["organisation", "application", "document", "audit", "certificate", "cer
          "event", "decisions", "plan", "contract_pdf", "calendar", "notifications"]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_respects_the_wall_of_each_persona(client, p, world, persona):
-    client.force_login(getattr(p, persona))
-    got = {page: client.get(world[page]).status_code for page in PAGES}
-    want = {page: expected(persona, page) for page in PAGES}
-    assert got == want
+def test_every_page_respects_the_wall_of_each_persona(client, p, world):
+    # One certified world for all personas: the walls are read-only, and building the world is the cost.
+    wrong = {}
+    for persona in PERSONAS:
+        client.force_login(getattr(p, persona))
+        got = {page: client.get(world[page]).status_code for page in PAGES}
+        want = {page: expected(persona, page) for page in PAGES}
+        if got != want:
+            wrong[persona] = {page: (got[page], want[page]) for page in PAGES if got[page] != want[page]}
+    assert wrong == {}, "persona: {page: (got, want)}"
 
 
 def test_notifications_are_private(client, p, world):
@@ -95,13 +99,13 @@ def test_anonymous_users_are_sent_to_login_for_private_pages(client, world):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], page
 
 
-@pytest.mark.parametrize("persona", ["client_b", "outsider"])
-def test_lists_show_nothing_of_another_organisation(client, p, world, persona):
-    client.force_login(getattr(p, persona))
-    for name in ("home", "organisations", "applications", "audits", "certificates"):
-        response = client.get(reverse(name), follow=True)
-        assert response.status_code in (200, 403)
-        assert "甲化工" not in response.content.decode(), name
+def test_lists_show_nothing_of_another_organisation(client, p, world):
+    for persona in ("client_b", "outsider"):
+        client.force_login(getattr(p, persona))
+        for name in ("home", "organisations", "applications", "audits", "certificates"):
+            response = client.get(reverse(name), follow=True)
+            assert response.status_code in (200, 403), (persona, name)
+            assert "甲化工" not in response.content.decode(), (persona, name)
 
 
 def test_client_cannot_post_to_another_organisations_application(client, p, world):
