@@ -62,13 +62,13 @@ def test_every_submitted_document_needs_a_review_result(p, audits, rule):
     assert record.document_reviews.get(code="D7").document.version == 1
 
 
-@pytest.mark.parametrize("missing", ["carbon_review", "baseline", "significant_sources", "key_parameters",
-                                     "performance_evaluation", "resources", "stage2_arrangements", "readiness"])
-def test_each_part_of_the_record_is_required(p, audits, rule, missing):
+def test_each_part_of_the_record_is_required(p, audits, rule):
     s1, _ = audits
-    fill_stage1(s1, p.lead, **{missing: "  "})
-    with rule("R7.4.1-S1", field=missing):
-        close(s1, p)
+    for missing in ["carbon_review", "baseline", "significant_sources", "key_parameters", "performance_evaluation",
+                    "resources", "stage2_arrangements", "readiness"]:
+        fill_stage1(s1, p.lead, **{missing: "  "})  # the whole record again, with this one part blank
+        with rule("R7.4.1-S1", field=missing):
+            close(s1, p)
 
 
 def test_readiness_must_be_stated(p, audits, rule):

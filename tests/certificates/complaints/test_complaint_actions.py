@@ -45,13 +45,12 @@ def test_public_complaint_is_acknowledged_with_a_reference(p, cert, mailoutbox):
     assert c.reference in ev.summary and "受理投诉" in ev.summary
 
 
-@pytest.mark.parametrize("field,changes", [("name", {"name": " "}), ("contact", {"contact": ""}),
-                                           ("text", {"text": "x" * 5001})])
-def test_a_complaint_needs_who_how_and_what(p, cert, rule, field, changes):
-    data = {"name": "王先生", "contact": "138 0000 0000", "text": "内容", **changes}
-    with rule("CB-complaint-lodge", field=field):
-        actions.lodge_complaint(by=None, certificate=cert, **data)
-    assert not Complaint.objects.exists()
+def test_a_complaint_needs_who_how_and_what(p, cert, rule):
+    for field, changes in [("name", {"name": " "}), ("contact", {"contact": ""}), ("text", {"text": "x" * 5001})]:
+        data = {"name": "王先生", "contact": "138 0000 0000", "text": "内容", **changes}
+        with rule("CB-complaint-lodge", field=field):
+            actions.lodge_complaint(by=None, certificate=cert, **data)
+        assert not Complaint.objects.exists(), field
 
 
 def test_the_public_complains_from_a_certificate_only(p, rule):
