@@ -161,6 +161,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tancert.web.middleware.RequestSizeMiddleware",  # an oversize body: a 413 before anything reads it
     "tancert.web.middleware.NulRefusedMiddleware",  # PostgreSQL cannot hold NUL: a 400, never a 500
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -310,7 +311,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A body read into memory whole (JSON, a form); over it a 413 (web/middleware.RequestSizeMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# The whole of a multipart request (its files stream to disk first; each file then has its own cap,
+# TANCERT_UPLOAD_LIMITS): room for a few files at their cap in one form, never a full disk. Over it a 413.
+# The proxy's limit (nginx client_max_body_size, docs/deployment.md) should be the same.
+TANCERT_MAX_REQUEST_BYTES = env_int("TANCERT_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
 
 # --- The certification body and scheme settings -------------------------------------------
 TANCERT_BODY = {

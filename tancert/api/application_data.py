@@ -19,7 +19,7 @@ class ApplicationPatch(Schema):
     scope: str | None = None
     cms_started_on: Day | None = None
     industry_requirement: str | None = None
-    industry_code: int | None = None
+    industry_code: Count | None = None
     licences_applicable: bool | None = None
     licences: str | None = None
     compliance_applicable: bool | None = None

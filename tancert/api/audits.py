@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ninja import Router, Schema, Status
+from pydantic import Field
 
-from tancert.api.schemas import AuditOut, CombinedSystem, Day, FindingOut, Id, Number, audit_out
+from tancert.api.schemas import AuditOut, CombinedSystemIn, Day, FindingOut, Id, Number, audit_out
 from tancert.audits import actions
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.findings import actions as finding_actions
@@ -36,7 +37,7 @@ class PlanIn(Schema):
     offsite_reason: str = ""
     # A combined audit (R10-time): each other management system with its separate audit time; auditor_days
     # is then the combined time, at least 80 % of the sum including the CMS's calculated time.
-    combined_with: list[CombinedSystem] = []
+    combined_with: list[CombinedSystemIn] = Field(default=[], max_length=20)
 
 
 @router.post("/audits", response={201: AuditOut})
@@ -86,7 +87,7 @@ class FindingIn(Schema):
     clause: str = ""
     due_date: Day | None = None
     item_id: Id | None = None  # the checklist item it is raised on
-    evidence_ids: list[int] = []  # evidence entries of this audit's checklist
+    evidence_ids: list[Id] = Field(default=[], max_length=1000)  # evidence entries of this audit's checklist
 
 
 @router.post("/audits/{audit_id}/findings", response={201: FindingOut})

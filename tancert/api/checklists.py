@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tancert.api.schemas import MAX_INT, FindingOut, Id, Version
+from tancert.api.schemas import MAX_INT, FindingOut, Id, Moment, Version
 from tancert.audits.access import audits_for, findings_for
 from tancert.audits.checklists import checkins, explanations
 from tancert.audits.checklists import items as checklists
@@ -185,7 +185,7 @@ def post_checklist(request, audit_id: Id):
 class AnswerIn(Schema):
     conformity: str  # conforming / finding / not_audited
     reason: str = ""
-    version: int  # the item version the auditor saw; a newer one on the server is a 422 conflict
+    version: Version  # the item version the auditor saw; a newer one on the server is a 422 conflict
     uuid: str | None = None
 
 
@@ -199,7 +199,7 @@ class EvidenceIn(Schema):
     kind: str  # note / interview (documents and photos: the upload endpoint)
     text: str = ""
     person: str = ""
-    observed_at: datetime | None = None
+    observed_at: Moment | None = None
     uuid: str | None = None
 
 

@@ -77,7 +77,7 @@ class ApplicationIn(Schema):
     kind: str = "initial"
     criterion: str = "T/CCAA 39-2022"
     industry_requirement: str = ""
-    industry_code: int | None = None  # Appendix A code; required before submitting (RA, R7.3.2)
+    industry_code: Count | None = None  # Appendix A code; required before submitting (RA, R7.3.2)
 
 
 @router.post("/applications", response={201: ApplicationOut})

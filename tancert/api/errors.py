@@ -49,10 +49,11 @@ class ErrorOut(Schema):
 
 # The codes each kind of operation can answer besides its own (docs/architecture.md, API):
 # 401 no or a bad token, 403 a wall or a missing CSRF token, 404 an object out of sight, 422 a rule
-# or invalid input, 400 an unparsable body, 409 a write that lost a race to a unique constraint.
+# or invalid input, 400 an unparsable body, 409 a write that lost a race to a unique constraint, 413 a body
+# over its size limit (web/middleware.RequestSizeMiddleware).
 SIGNED_IN = frozenset({401, 403, 404, 422})
 PUBLIC = frozenset({404, 422})
-WITH_BODY = frozenset({400, 409})
+WITH_BODY = frozenset({400, 409, 413})
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from tancert.api.schemas import Id
+from tancert.api.schemas import Day, Id
 from tancert.certificates.access import certificate_for
 from tancert.certificates.models import ClientNotice
 from tancert.certificates.notices import actions
@@ -24,7 +24,7 @@ Text = Annotated[str, Field(max_length=actions.TEXT_MAX)]
 class NoticeIn(Schema):
     certificate_id: Id
     kind: Literal["accident", "penalty", "ownership", "legal_status", "sites", "boundary", "key_personnel"]
-    occurred_on: date
+    occurred_on: Day
     description: Text
 
 
@@ -48,7 +48,7 @@ class ResolutionIn(Schema):
     resolution: Literal["no_action", "extra_surveillance", "change_request", "suspension_proposal"]
     note: Text
     trigger: Literal["", "major_change", "major_incident", "T1", "T2", "T3", "T4"] = ""
-    start: date | None = None
+    start: Day | None = None
 
 
 def notice_out(n: ClientNotice) -> dict:

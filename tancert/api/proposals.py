@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
@@ -47,7 +47,7 @@ def proposals(request):
 
 class AcceptIn(Schema):
     reason: str
-    respond_by: date
+    respond_by: Day
 
 
 class ProposalDismissIn(Schema):

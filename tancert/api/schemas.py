@@ -17,7 +17,14 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Version = Annotated[int, Field(ge=0, le=MAX_INT)]  # document versions and edit counters (from 0)
 Year = Annotated[int, Field(ge=1900, le=2200)]
-Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2200, 12, 31))]
+# A date's range is declared in the document too (JSON Schema's formatMinimum/formatMaximum): pydantic
+# checks ge/le on a date but does not write them into the schema.
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2200, 12, 31),
+                            json_schema_extra={"formatMinimum": "1900-01-01", "formatMaximum": "2200-12-31"})]
+# A moment (evidence observed at, …): the same years as Day.
+Moment = Annotated[datetime, Field(ge=datetime(1900, 1, 1), le=datetime(2200, 12, 31, 23, 59, 59),
+                                   json_schema_extra={"formatMinimum": "1900-01-01T00:00:00",
+                                                      "formatMaximum": "2200-12-31T23:59:59"})]
 Amount = Annotated[Decimal, Field(ge=-10**10, le=10**10)]  # fits the smallest money/emission column (12, 2)
 Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 Page = Annotated[int, Field(ge=1, le=100_000)]
@@ -105,6 +112,12 @@ class FindingOut(Schema):
 class CombinedSystem(Schema):
     name: str
     days: float  # the system's separate audit time, auditor-days
+
+
+class CombinedSystemIn(Schema):
+    """CombinedSystem as a plan sends it: the days within the columns' range of auditor-days (Days)."""
+    name: str = Field(max_length=200)
+    days: Annotated[float, Field(ge=0, le=999, allow_inf_nan=False)]
 
 
 class AuditOut(Schema):

@@ -53,3 +53,56 @@ class NulRefusedMiddleware:
             return b"%00" in request.body or b"\x00" in request.body
         except RequestDataTooBig:  # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE itself, later
             return False
+
+
+def _chosen_language(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def request_limit(request) -> int:
+    """The largest body this request may carry: a multipart upload up to TANCERT_MAX_REQUEST_BYTES (its files
+    stream to disk, each then held to its own cap by the upload gate, records/uploads.py); any other body
+    (JSON, a form) up to DATA_UPLOAD_MAX_MEMORY_SIZE, since it is read into memory whole."""
+    if request.content_type == "multipart/form-data":
+        return settings.TANCERT_MAX_REQUEST_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class RequestSizeMiddleware:
+    """Refuse a body larger than its limit (request_limit) with a 413 before anything reads it.
+
+    Django holds only the in-memory parts of a request to DATA_UPLOAD_MAX_MEMORY_SIZE: the files of a
+    multipart request stream to a temporary file of any size, so one upload could fill the server's disk
+    before the upload gate saw it; and an oversize JSON body reached the API as an unexplained 400 page with
+    a traceback in the log. Here the declared length decides, before the body is read: the person gets a 413
+    in Chinese (the API: its error body) and nothing is stored. A body without a declared length (chunked)
+    is not read by Django at all. docs/security.md, "Request size".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body of an unreadable length
+        limit = request_limit(request)
+        if length > limit:
+            return self.refuse(request, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, limit: int):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+        from django.utils.translation import gettext as _
+
+        megabytes = max(1, limit // 2**20)
+        with translation.override(_chosen_language(request)):
+            message = _("The request is larger than %(limit)d MB. Send smaller files, or fewer at once.") % {
+                "limit": megabytes}
+            if request.path.startswith("/api/"):  # the API's error body (api/errors.py declares 413)
+                return JsonResponse({"detail": message, "message": message, "field": None}, status=413)
+            return HttpResponse(render_to_string("413.html", {"message": message}), status=413)

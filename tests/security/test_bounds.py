@@ -84,3 +84,58 @@ def test_query_parameters_out_of_range_are_clamped_never_a_500(client, p):
     for day in ("9999-12-31", "0001-01-01", giant, "2026-02-30"):
         response = client.get(f"/applications/{app.pk}/eligibility/", {"cms_started_on": day})
         assert response.status_code == 200, day
+
+
+def _unbounded(document: dict) -> list[str]:
+    """Every number, date and moment the API takes (path, query, body) without a declared range: integers and
+    numbers need minimum and maximum, dates and moments formatMinimum and formatMaximum (api/schemas.py)."""
+    components = document.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def walk(schema, where: str, depth: int = 0) -> None:
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+        if not isinstance(schema, dict) or depth > 20:
+            return
+        for combined in ("anyOf", "oneOf", "allOf"):
+            for part in schema.get(combined, ()):
+                walk(part, where, depth + 1)
+        kind = schema.get("type")
+        if kind in ("integer", "number") and not (
+                {"minimum", "exclusiveMinimum"} & set(schema) and {"maximum", "exclusiveMaximum"} & set(schema)):
+            found.add(where)
+        if kind == "string" and schema.get("format") in ("date", "date-time") and not (
+                "formatMinimum" in schema and "formatMaximum" in schema):
+            found.add(where)
+        if kind == "array":
+            walk(schema.get("items", {}), where + "[]", depth + 1)
+        for name, sub in schema.get("properties", {}).items():
+            walk(sub, f"{where}.{name}", depth + 1)
+
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            for param in op.get("parameters", ()):
+                walk(param.get("schema", {}), f"{method.upper()} {path} {param['in']} {param['name']}")
+            for body in op.get("requestBody", {}).get("content", {}).values():
+                walk(body.get("schema", {}), f"{method.upper()} {path} body")
+    return sorted(found)
+
+
+def test_every_number_and_date_the_api_takes_has_a_declared_range():
+    from tancert.api.router import api
+
+    unbounded = _unbounded(api.get_openapi_schema())
+    assert not unbounded, "use Id, Count, Version, Day, Moment … (tancert/api/schemas.py):\n" + "\n".join(unbounded)
+
+
+def test_the_ranges_are_enforced_a_value_past_them_is_a_422_naming_the_field(client, p):
+    from tancert.people.actions import create_api_token
+
+    _token, secret = create_api_token(p.client_a, "bounds", by=None)
+    headers = {"Authorization": f"Bearer {secret}"}
+    body = {"scope": "x", "cms_started_on": "2024-01-01", "industry_code": 10**30}
+    r = client.post("/api/v1/applications", body, content_type="application/json", headers=headers)
+    assert r.status_code == 422 and "industry_code" in r.content.decode()
+    body = {"scope": "x", "cms_started_on": "9999-12-31"}
+    r = client.post("/api/v1/applications", body, content_type="application/json", headers=headers)
+    assert r.status_code == 422 and "cms_started_on" in r.content.decode()
