@@ -14,7 +14,15 @@ from django.utils import timezone
 from tancert.audits.programme import plan_actions
 from tancert.ops.models import Notification
 
-from flow import accept_and_contract, certify, clock, complete_application, issue_plan, plan_initial, through_audits
+from flow import (
+    accept_and_contract,
+    certify,
+    clock,
+    complete_application,
+    issue_plan,
+    plan_initial,
+    through_audits,
+)
 
 pytestmark = pytest.mark.django_db
 
