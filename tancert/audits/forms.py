@@ -2,12 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import Audit, AuditTeamMember
+from tancert.people.choices import PeopleChoiceField, PersonChoiceField, with_roles
 from tancert.people.models import Role, User
 from tancert.ui.widgets import DateInput
 
 
 def staff_with(*roles):
-    return User.objects.filter(role_grants__role__in=roles, organisation__isnull=True).distinct().order_by("username")
+    return with_roles(User.objects.filter(role_grants__role__in=roles, organisation__isnull=True).distinct()
+                      .order_by("username"))
 
 
 class PlanAuditForm(forms.Form):
@@ -18,9 +20,9 @@ class PlanAuditForm(forms.Form):
     method = forms.ChoiceField(label=_("Audit method"), choices=Audit.METHODS)
     offsite = forms.BooleanField(label=_("Stage 1 off site"), required=False)
     offsite_reason = forms.CharField(label=_("Reason for off site (O1–O3)"), required=False, widget=forms.Textarea)
-    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=staff_with(Role.AUDITOR))
-    auditors = forms.ModelMultipleChoiceField(label=_("Auditors"), queryset=staff_with(Role.AUDITOR), required=False)
-    experts = forms.ModelMultipleChoiceField(label=_("Technical experts"), queryset=staff_with(Role.TECHNICAL_EXPERT),
+    leader = PersonChoiceField(label=_("Team leader"), queryset=staff_with(Role.AUDITOR))
+    auditors = PeopleChoiceField(label=_("Auditors"), queryset=staff_with(Role.AUDITOR), required=False)
+    experts = PeopleChoiceField(label=_("Technical experts"), queryset=staff_with(Role.TECHNICAL_EXPERT),
                                              required=False)
 
     COMBINED_ROWS = 3  # other management systems audited together (R10-time); the action allows up to 5

@@ -39,6 +39,16 @@ def plan_issued(ev):
     return [("audit.plan_issued", {"audit": audit, "kind": kind_zh(audit)})]
 
 
+@on("audit.plan_answered")
+def plan_answered(ev):
+    audit = _audit(ev)
+    changed = ev.data.get("answer") == "change_requested"
+    reason = ev.data.get("reason", "")
+    return [("audit.plan_answered", {"audit": audit, "kind": kind_zh(audit), "version": ev.data.get("version", ""),
+                                     "answer": "要求修改" if changed else "已确认",
+                                     "reason": f"修改原因：{reason}" if changed and reason else ""})]
+
+
 @on("audit.completed")
 def completed(ev):
     # The leader who closed it is told too: signing the report is the next item of their work (R7.5.1).

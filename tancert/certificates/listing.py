@@ -25,7 +25,7 @@ CERTIFICATES = ListSpec(
         Column(_("Organisation"), lambda c: c.organisation_name, sort="organisation", width=30),
         Column(_("Unified social credit code"), lambda c: c.credit_code, width=22),
         Column(_("Status"), lambda c: c.get_status_display(), sort="status", badge=lambda c: c.status, width=10),
-        Column(_("Surveillance status"), lambda c: c.get_surveillance_status_display(), width=24),
+        Column(_("Surveillance status"), lambda c: c.get_surveillance_display(), width=24),
         Column(_("Issue date"), lambda c: c.issue_date, sort="issued", width=12),
         Column(_("Valid until"), lambda c: c.expiry_date, sort="expiry", width=12),
         Column(_("Scope"), lambda c: c.scope, width=40),

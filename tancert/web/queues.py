@@ -13,7 +13,14 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from tancert.audits import grades
-from tancert.audits.models import Audit, AuditPlanDocument, AuditReport, AuditTeamMember, Finding
+from tancert.audits.models import (
+    Audit,
+    AuditPlanAnswer,
+    AuditPlanDocument,
+    AuditReport,
+    AuditTeamMember,
+    Finding,
+)
 from tancert.audits.programme.actions import expected_windows
 from tancert.certificates.committee import decision_queue
 from tancert.certificates.enforcement import next_surveillance_due
@@ -157,7 +164,22 @@ def leader_queues(user, today: date) -> dict:
     return {
         "answers": [_row(f, f.due_date, today, extra=f.audit) for f in answers],
         "to_sign": [_row(a, a.end_date, today) for a in to_sign],
+        "plan_changes": plan_changes(today, led),
+        "overdue": list(overdue_findings(today).filter(audit__in=led)),
     }
+
+
+def plan_changes(today: date, audits=None) -> list[Row]:
+    """Plans whose latest version the client asked to change (CB-audit-plan-agreed), on audits still to come
+    or running: the leader or the programme manager issues a new version before the audit's first day."""
+    newer = AuditPlanDocument.objects.filter(audit=OuterRef("plan__audit"), version__gt=OuterRef("plan__version"))
+    answers = (AuditPlanAnswer.objects.filter(answer=AuditPlanAnswer.CHANGE,
+                                              plan__audit__status__in=[Audit.PLANNED, Audit.IN_PROGRESS])
+               .annotate(superseded=Exists(newer)).filter(superseded=False)
+               .select_related("plan__audit__organisation", "answered_by").order_by("plan__audit__start_date"))
+    if audits is not None:
+        answers = answers.filter(plan__audit__in=audits)
+    return [_row(a, a.plan.audit.start_date, today, extra=a.plan.audit) for a in answers]
 
 
 def my_audits(user, today: date) -> dict:
@@ -223,3 +245,37 @@ def overdue_findings(today: date):
     return (Finding.objects.filter(status__in=[Finding.OPEN, Finding.RETURNED], due_date__lt=today)
             .filter(Q(grade__in=grades.codes_to(grades.VERIFY)) | Q(grade__in=grades.codes_to(grades.ACCEPT)))
             .select_related("audit", "audit__organisation").order_by("due_date"))
+
+
+def certificates_by_month(today: date, months: int = 12) -> list[tuple[str, str, int]]:
+    """Certificates issued in each of the last ``months`` months, oldest first (the chart on the office home)."""
+    first = date(today.year, today.month, 1)
+    for _i in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    issued = Certificate.objects.filter(issue_date__gte=first, issue_date__lte=today).values_list("issue_date",
+                                                                                                     flat=True)
+    counts: dict[tuple[int, int], int] = {}
+    for d in issued:
+        counts[(d.year, d.month)] = counts.get((d.year, d.month), 0) + 1
+    rows, y, m = [], first.year, first.month
+    for _i in range(months):
+        rows.append(("count", f"{y}-{m:02d}", counts.get((y, m), 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return rows
+
+
+def audits_per_auditor(today: date, days: int = 365, limit: int = 12) -> list[tuple[str, str, int]]:
+    """Audits each person was or will be on, from a year back to a year ahead — the programme manager's view of
+    the load (R7.3 leaves the choice of team to them); the busiest first, by name."""
+    rows = (AuditTeamMember.objects.exclude(audit__status=Audit.CANCELLED)
+            .filter(audit__start_date__gte=today - timedelta(days=days),
+                    audit__start_date__lte=today + timedelta(days=days))
+            .values("user__pk", "user__display_name", "user__first_name", "user__last_name", "user__username")
+            .annotate(n=Count("audit", distinct=True)).order_by("-n", "user__username")[:limit])
+    out = []
+    for r in rows:
+        # The person's name without the title before it ("审核组长 陈晨" → "陈晨"): the bar's label is short.
+        shown = r["user__display_name"] or f"{r['user__last_name']}{r['user__first_name']}"
+        name = shown.split()[-1] if shown.strip() else r["user__username"]
+        out.append(("count", name, r["n"]))
+    return out

@@ -66,6 +66,7 @@ def staff_home(request):
         ctx["to_plan"] = queues.applications_to_plan(today)
         ctx["surveillance_due"] = queues.surveillance_due(today)
         ctx["notices"] = queues.notices_to_review(today)
+        ctx["plan_changes"] = queues.plan_changes(today)
     if user.has_role(Role.AUDITOR, Role.TECHNICAL_EXPERT):
         ctx["leader"] = queues.leader_queues(user, today)
         ctx["mine"] = queues.my_audits(user, today)
@@ -77,6 +78,8 @@ def staff_home(request):
         ctx["overdue_findings"] = queues.overdue_findings(today)
         counts = queues.certificate_counts()
         ctx["cert_chart"] = charts.bars(counts)
+        ctx["month_chart"] = charts.bars(queues.certificates_by_month(today))
+        ctx["auditor_chart"] = charts.bars(queues.audits_per_auditor(today))
     if user.has_role(Role.SYSTEM_ADMIN):
         ctx["admin"] = queues.admin_status(today)
     ctx["summary"] = summary(ctx)
@@ -97,9 +100,12 @@ def summary(ctx: dict) -> list[tuple[str, int, int, str]]:
         add(_("Applications to plan"), ctx["to_plan"], "plan")
         add(_("Surveillance due"), ctx["surveillance_due"], "surveillance")
         add(_("Holders' notices to review"), ctx["notices"], "notices")
+        add(_("Plan changes asked"), ctx["plan_changes"], "plan-changes")
     if "leader" in ctx:
         add(_("Answers to review"), ctx["leader"]["answers"], "answers")
         add(_("Reports to sign"), ctx["leader"]["to_sign"], "reports")
+        if "plan_changes" not in ctx:
+            add(_("Plan changes asked"), ctx["leader"]["plan_changes"], "plan-changes")
         add(_("Audits today"), ctx["mine"]["today"], "mine")
     if "decider" in ctx:
         add(_("Audits to decide"), ctx["decider"]["to_decide"], "decide")
@@ -107,9 +113,9 @@ def summary(ctx: dict) -> list[tuple[str, int, int, str]]:
         add(_("Evidence on suspensions"), ctx["decider"]["evidence"], "evidence")
     if "to_issue" in ctx:
         add(_("Certificates to issue"), ctx["to_issue"], "issue")
-    if "overdue_findings" in ctx:
-        rows.append((_("Overdue nonconformity answers"), len(ctx["overdue_findings"]), len(ctx["overdue_findings"]),
-                     "overdue-findings"))
+    overdue = ctx["overdue_findings"] if "overdue_findings" in ctx else ctx.get("leader", {}).get("overdue")
+    if overdue is not None and ("overdue_findings" in ctx or overdue):
+        rows.append((_("Overdue nonconformity answers"), len(overdue), len(overdue), "overdue-findings"))
     return rows
 
 

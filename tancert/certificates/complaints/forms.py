@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tancert.certificates.complaints.actions import CONTACT_MAX, NAME_MAX, TEXT_MAX
+from tancert.people.choices import PersonChoiceField, with_roles
 from tancert.people.models import User
 
 OUTCOMES = [("upheld", _("upheld")), ("not_upheld", _("not upheld"))]
@@ -18,12 +19,12 @@ class PublicComplaintForm(forms.Form):
 
 
 class InvestigatorForm(forms.Form):
-    investigator = forms.ModelChoiceField(label=_("Investigator"), queryset=User.objects.none())
+    investigator = PersonChoiceField(label=_("Investigator"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["investigator"].queryset = User.objects.filter(
-            organisation__isnull=True, is_active=True, role_grants__isnull=False).distinct().order_by("username")
+        self.fields["investigator"].queryset = with_roles(User.objects.filter(
+            organisation__isnull=True, is_active=True, role_grants__isnull=False).distinct().order_by("username"))
 
 
 class FindingsForm(forms.Form):

@@ -138,6 +138,21 @@ class Certificate(models.Model):
     def get_public_status_display(self) -> str:
         return str(dict(self.STATUSES)[self.public_status])
 
+    def get_surveillance_display(self) -> str:
+        """Surveillance ends with the certificate (R9.1-g): an expired, withdrawn or cancelled one says so, not
+        the stage of a cycle it will never finish."""
+        if self.public_status in (self.EXPIRED, self.WITHDRAWN, self.CANCELLED):
+            return str(_("no surveillance: the certificate is no longer in force"))
+        return str(self.get_surveillance_status_display())
+
+    def get_status_reason_display(self) -> str:
+        """The reason of the last status change as people read it: the sweep records expiry by its code."""
+        return str(STATUS_REASONS.get(self.status_reason, self.status_reason))
+
+
+# Reasons written by the system rather than typed by a person (certificates/actions.expire_certificates).
+STATUS_REASONS = {"expiry": _("the validity period ended")}
+
 
 def _pdf_path(instance, filename):
     return f"certificates/{instance.certificate_id}/{filename}"

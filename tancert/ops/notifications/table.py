@@ -85,6 +85,10 @@ EVENTS: dict[str, Notice] = {
                              "", AUDIT),
     "finding.responded": Notice((LEADER,), "{organisation.name} 已回复不符合项 #{finding.number}，请评审", "", FINDING),
     "audit.report_to_sign": Notice((LEADER,), "{kind}已结束，请签署审核报告：{organisation.name}", "", REPORT),
+    # The client's answer to the plan (CB-audit-plan-agreed): whoever issues plans — the team leader or the
+    # programme manager — confirms the arrangements or issues a new version.
+    "audit.plan_answered": Notice((LEADER, PLANNER), "{organisation.name} {answer}{kind}计划第 {version} 版",
+                                  "{reason}", AUDIT + "#plan-answer"),
 
     # --- the office: the item waiting for each role ------------------------------------------------------
     "application.submitted": Notice((REVIEWER,), "新的认证申请待评审：{organisation.name}", "受理期限 {deadline}", APP),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tancert.people.choices import PersonChoiceField, with_roles
 from tancert.people.models.auditors import (
     AuditorRecord,
     CompetenceEvaluation,
@@ -128,7 +129,7 @@ class MonitoringForm(forms.Form):
                                                        ("evaluation", _("annual performance evaluation"))])
     on = forms.DateField(label=_("Date"), widget=DateInput)
     title = forms.CharField(label=_("Audit witnessed or period evaluated"), max_length=200)
-    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=None, required=False)
+    evaluator = PersonChoiceField(label=_("Evaluator"), queryset=None, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AuditorRecord.OUTCOMES)
     basis = forms.CharField(label=_("Basis (what was observed or reviewed)"), max_length=2000, widget=forms.Textarea)
 
@@ -136,8 +137,8 @@ class MonitoringForm(forms.Form):
         from tancert.people.models import User
 
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = User.objects.filter(
-            organisation__isnull=True, is_active=True, role_grants__isnull=False).distinct().order_by("username")
+        self.fields["evaluator"].queryset = with_roles(User.objects.filter(
+            organisation__isnull=True, is_active=True, role_grants__isnull=False).distinct().order_by("username"))
 
 
 class TrainingForm(forms.Form):
