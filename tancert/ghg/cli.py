@@ -226,6 +226,14 @@ def statement_text(result) -> str:
              f"Biogenic CO2 (reported separately) {s['biogenic_co2_t']:,.1f} t",
              "By category: " + ", ".join(f"{k}: {v:,.1f}" for k, v in s["by_category"].items() if v),
              "By gas: " + ", ".join(f"{k}: {v:,.1f}" for k, v in s["by_gas"].items())]
+    mk = result.market
+    if mk is not None:  # market-based Scope 2 beside the location-based figure (market.py)
+        lines.append(f"Scope 2 location-based {mk['scope2_location_tco2e']:,.1f} tCO2e; market-based "
+                     + (f"{mk['scope2_market_tco2e']:,.1f} tCO2e (total {mk['market_based_tco2e']:,.1f}; "
+                        f"{mk['covered_mwh']:,.3f} of {mk['grid_electricity_mwh']:,.3f} MWh covered by certificates, "
+                        f"residual factor {mk['residual_factor']['id']} = {mk['residual_factor']['value']} "
+                        f"{mk['residual_factor']['unit']}, {mk['residual_factor']['confidence']})"
+                        if mk["scope2_market_tco2e"] is not None else "not computed (no residual factor)"))
     lines += result.performance.statements
     lines += [f"note: {n}" for n in unc.notes + result.performance.notes]
     f = result.findings

@@ -12,6 +12,7 @@ from .importer import load
 from .inventory import Inventory, calculate
 from .library import Library
 from .market import market_based
+from .sectors import check_sector, sector_summary
 from .model import Dataset
 from .performance import Performance, evaluate
 from .uncertainty import UncertaintyResult, approach1, monte_carlo
@@ -65,7 +66,8 @@ class CheckResult:
             "blocking": self.blocking, "sample": self.sample.as_dict(),
             "performance": self.performance.as_dict(), "factors_used": inv.factors_used(),
         } | ({"meters": self.meters} if self.meters is not None else {}) | (
-            {"market_based": self.market} if self.market is not None else {})
+            {"market_based": self.market} if self.market is not None else {}) | (
+            {"sector": sector_summary(inv.dataset, s)} if inv.dataset.settings.sector else {})
 
 
 def check(data: Dataset | str | Path, *, monte_carlo_iterations: int | None = None, seed: int | None = None,
@@ -81,6 +83,7 @@ def check(data: Dataset | str | Path, *, monte_carlo_iterations: int | None = No
     summaries = {y: inv.summary(y) for y in inv.years}
     findings, sample = run_checks(inv)
     market = market_based(inv, findings, library)
+    check_sector(ds, findings)
     meter_report = None
     if meters is not None:
         from .meterchecks import check_series

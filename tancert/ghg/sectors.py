@@ -259,3 +259,47 @@ FORMULAS = {"fuel_combustion": fuel_combustion, "power_coal_cc": power_coal_emis
             "cement_clinker": cement_clinker, "organic_carbon": organic_carbon, "carbon_balance": carbon_balance,
             "aluminium_anode": aluminium_anode, "aluminium_pfc": aluminium_pfc, "acid_n2o": acid_n2o,
             "wastewater_ch4": wastewater_ch4, "electricity": electricity, "heat": electricity}
+
+
+# ----- the sector in an inventory (Settings `sector`, Sources `sector_source`)
+
+def sector_summary(ds, summary: dict) -> dict | None:
+    """The sector, its documents and the year's emissions per source category (from `by_source` and each
+    source's `sector_source`; sources without one under "")."""
+    sec = sectors().get(ds.settings.sector)
+    if sec is None:
+        return None
+    cat_of = {s.source_id: s.sector_source for s in ds.sources}
+    by: dict[str, float] = {c.code: 0.0 for c in sec.sources}
+    for src, v in summary["by_source"].items():
+        k = cat_of.get(src, "")
+        by[k] = by.get(k, 0.0) + v
+    return {"sector": sec.code, "name_zh": sec.zh, "name_en": sec.en, "documents": list(sec.documents),
+            "document_confidence": sec.document_confidence, "structure_confidence": sec.structure_confidence,
+            "by_source_category": {k: v for k, v in by.items() if k or v},
+            "categories": {c.code: {"zh": c.zh, "en": c.en, "equation": c.equation} for c in sec.sources}}
+
+
+def check_sector(ds, findings) -> None:
+    """R5.a (info): the sector method used; R6.1-a (warning): a source whose kind differs from its sector source
+    category's; R6.1-b (warning): declared sources without a sector source category (the sector's categories are
+    the completeness checklist)."""
+    from .findings import INFO, WARNING
+
+    sec = sectors().get(ds.settings.sector)
+    if sec is None:
+        return
+    findings.add("R5.a", INFO, f"sector method {sec.code} ({sec.en}): {'; '.join(sec.documents)}", "设置 Settings",
+                 message_zh=f"行业核算方法 {sec.zh}：{'；'.join(sec.documents)}")
+    bad = [s for s in ds.sources if s.sector_source and s.kind and sec.source(s.sector_source)
+           and sec.source(s.sector_source).kind != s.kind]
+    for s in bad:
+        c = sec.source(s.sector_source)
+        findings.add("R6.1-a", WARNING, f"source {s.source_id} is declared {s.kind!r} but its sector source category "
+                     f"{c.code} ({c.en}) is {c.kind!r}", "排放源 Sources", [s.row],
+                     message_zh=f"排放源 {s.source_id} 的类型为 {s.kind!r}，而其行业排放源类别 {c.code}（{c.zh}）为 {c.kind!r}")
+    missing = [s.row for s in ds.sources if not s.sector_source]
+    if missing:
+        findings.add("R6.1-b", WARNING, f"{len(missing)} declared source(s) without a sector source category of {sec.code}: "
+                     "the sector's categories are the completeness checklist", "排放源 Sources", missing,
+                     message_zh=f"{len(missing)} 个排放源未填写行业（{sec.zh}）排放源类别：行业排放源类别是完整性核对清单")
