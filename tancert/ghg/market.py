@@ -153,7 +153,8 @@ def market_based(inv, findings: Findings, library: Library | None = None) -> dic
     ef = f.per_canonical * GJ_PER_MWH  # tCO2/MWh
     market_t = (consumed - covered) * ef
     out |= {"residual_factor": {"id": f.id, "value": f.value, "unit": f.unit, "confidence": f.confidence,
-                                "document": f.document, "data_year": f.data_year, "resolution": res.reason},
+                                "document": f.document, "title": lib.tables.get(f.table_id, {}).get("title", ""),
+                                "data_year": f.data_year, "resolution": res.reason},
             "market_grid_electricity_tco2e": market_t, "market_based_tco2e": total_loc - loc_t + market_t,
             "scope2_market_tco2e": out["scope2_location_tco2e"] - loc_t + market_t}
     if f.unverified:

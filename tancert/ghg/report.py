@@ -130,7 +130,7 @@ def render_html(result: CheckResult, *, findings_rows: int = 200) -> str:
              ["电网用电 MWh", _n(mk["grid_electricity_mwh"], 3), f"绿证/绿电覆盖 {_n(mk['covered_mwh'], 3)}；"
               f"剩余 {_n(mk['residual_mwh'], 3)}"],
              ["剩余电量因子", "—", "未计算（无因子）" if rf is None else
-              f"{rf['value']} {rf['unit']}（{rf['document']}，{rf['data_year']} 年，"
+              f"{rf['value']} {rf['unit']}（{rf.get('title') or rf['document']}，{rf['data_year']} 年，"
               f"{rf['confidence']}{' ⚠ 未核实' if rf['confidence'] == 'unverified' else ''}）"],
              ["计入的凭证", "—", f"{mk['instruments_counted']} / {mk['instruments']}"]]))
     sec = sector_summary(inv.dataset, s)
