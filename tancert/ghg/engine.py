@@ -12,9 +12,9 @@ from .importer import load
 from .inventory import Inventory, calculate
 from .library import Library
 from .market import market_based
-from .sectors import check_sector, sector_summary
 from .model import Dataset
 from .performance import Performance, evaluate
+from .sectors import check_sector, sector_summary
 from .uncertainty import UncertaintyResult, approach1, monte_carlo
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ghg_helpers import ds, rec
 
 from tancert.ghg import check, default_library
 from tancert.ghg.errors import InputError
@@ -27,8 +28,6 @@ from tancert.ghg.sectors import (
     sectors,
     wastewater_ch4,
 )
-
-from ghg_helpers import ds, rec
 
 SECTORS = ("power", "cement", "steel", "aluminium", "chemicals", "paper", "aviation")
 

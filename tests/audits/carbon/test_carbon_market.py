@@ -17,7 +17,7 @@ def _with_certificates(d):
                          "quantity_mwh": 100, "vintage": "2024-01", "period": "2024-01", "facility": "水泥厂 Plant A"}]
 
 
-def test_frozen_figures_and_report_show_both_scope2_totals(p):
+def test_frozen_figures_and_report_show_both_scope2_totals(p, client):
     from django.template.loader import render_to_string
 
     from tancert.audits.report import actions as report
@@ -29,6 +29,10 @@ def test_frozen_figures_and_report_show_both_scope2_totals(p):
     # by hand: 12 × 378 = 4,536 MWh; location 4,536 × 0.4419 = 2,004.46 t; market (4,536 − 100) × 0.6096 = 2,704.19 t
     assert mk["grid_electricity_mwh"] == pytest.approx(4536) and mk["covered_mwh"] == pytest.approx(100)
     assert mk["scope2_market_tco2e"] == pytest.approx(4436 * 0.6096)
+    # the carbon page shows both, in Chinese, to the client who uploaded it
+    client.force_login(p.client_a)
+    page = client.get(f"/audits/{s2.pk}/carbon/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="scope2-market"' in page and "位置法 / 市场法" in page and "2,704.2" in page.replace("2704.2", "2,704.2")
     check_whole_sample(up, p.auditor)
     carbon.confirm_data_finding(up, by=p.lead, rule="R6.2-calibration", grade="minor")
     frozen = carbon.freeze_figures(s2, by=p.lead)
