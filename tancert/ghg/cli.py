@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--search", metavar="TEXT", help="substring in any field (id, activity, geography, document …)")
     f.add_argument("--gaps", action="store_true",
                    help="what the library does not ship (disputed defaults, combustion CH4/N2O) and why")
+    f.add_argument("--sectors", action="store_true",
+                   help="the sector methods: documents, source categories, formulas, defaults or why none (docs/ghg.md)")
     f.add_argument("--json", action="store_true")
     t = sub.add_parser("template", help="write the Excel template")
     t.add_argument("file", metavar="FILE.xlsx")
@@ -96,6 +98,23 @@ def _factors(args) -> int:
     from .library import default_library
 
     lib = default_library()
+    if args.sectors:
+        from dataclasses import asdict
+
+        from .sectors import sectors
+
+        secs = sectors()
+        if args.json:
+            _json_out({k: asdict(v) for k, v in secs.items()})
+            return EXIT_OK
+        for sec in secs.values():
+            print(f"{sec.code} {sec.zh} — {'; '.join(sec.documents)} ({sec.document_confidence}; structure "
+                  f"{sec.structure_confidence})")
+            for c in sec.sources:
+                print(f"  {c.code} {c.zh}: {c.equation}")
+                for p in c.parameters:
+                    print(f"    {p.name} [{p.unit}]: {p.default or 'no default — ' + p.reason}")
+        return EXIT_OK
     if args.gaps:
         gaps = lib.gaps()
         if args.json:

@@ -165,3 +165,15 @@ def test_no_sector_keeps_the_frozen_hash_shape():
 
     c = canonical_inputs(ds(rec(), sources=[{"source_id": "S1"}]))
     assert "sector" not in c["settings"] and "sector_source" not in c["sources"][0] and "instruments" not in c
+
+
+def test_cli_lists_the_sectors(capsys):
+    import json
+
+    from tancert.ghg.cli import main
+
+    assert main(["factors", "--sectors", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d) == set(SECTORS) and d["power"]["method"] == "mee-power-2022"
+    assert main(["factors", "--sectors"]) == 0
+    assert "MEE-POWER-2022/fuel:coal/CC" in capsys.readouterr().out
