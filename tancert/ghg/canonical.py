@@ -14,7 +14,7 @@ import numpy as np
 from .columns import ACTIVITY_COLUMNS, TEXT_KEYS, build_activity
 from .errors import ErrorList
 from .library import Library
-from .model import BoundaryChange, Dataset, LabReport, Meter, Output, Settings, Source, Target
+from .model import BoundaryChange, Dataset, Instrument, LabReport, Meter, Output, Settings, Source, Target
 
 
 def _num(v):
@@ -51,10 +51,11 @@ def canonical_inputs(ds: Dataset) -> dict:
                               else getattr(m, f.name)) for f in fields(Meter)
                      if f.name != "measurement_class" or m.measurement_class}
     return {
-        "settings": asdict(ds.settings),
+        # the sector only when given: records frozen before it existed keep their hash
+        "settings": {k: v for k, v in asdict(ds.settings).items() if k != "sector" or v},
         "activity": {"sheet": t.sheet, "rows": [int(r) for r in t.rows.tolist()], "columns": cols},
         # the R6.1-a fields only when given: records frozen before they existed keep their hash
-        "sources": [{k: v for k, v in asdict(s).items() if v or k not in ("activity", "technology")}
+        "sources": [{k: v for k, v in asdict(s).items() if v or k not in ("activity", "technology", "sector_source")}
                     for s in ds.sources],
         "meters": meters,
         "outputs": [asdict(o) | {"quantity": _num(o.quantity)} for o in ds.outputs],
@@ -62,7 +63,9 @@ def canonical_inputs(ds: Dataset) -> dict:
         "boundary_changes": [asdict(b) | {"base_year_tco2e": _num(b.base_year_tco2e)} for b in ds.boundary_changes],
     } | ({"lab_reports": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(r).items()}
                           for r in ds.lab_reports]}
-         if ds.lab_reports else {})  # only when given: records frozen before the sheet existed keep their hash
+         if ds.lab_reports else {}) | (  # only when given: records frozen before the sheet existed keep their hash
+        {"instruments": [asdict(x) | {"certificate_ids": list(x.certificate_ids)} for x in ds.instruments]}
+        if ds.instruments else {})
 
 
 def canonical_json(obj) -> bytes:
@@ -99,6 +102,7 @@ def dataset_from_canonical(d: dict, library: Library, origin: str = "") -> Datas
     return Dataset(settings, table, [Source(**s) for s in d["sources"]], meters, [Output(**o) for o in d["outputs"]],
                    [Target(**x) for x in d["targets"]], [BoundaryChange(**b) for b in d["boundary_changes"]],
                    origin, [LabReport(**(r | {k: day(r[k]) for k in ("sampled_on", "tested_on", "issued_on", "used_on")}))
-                            for r in d.get("lab_reports", [])])
+                            for r in d.get("lab_reports", [])],
+                   [Instrument(**(x | {"certificate_ids": tuple(x["certificate_ids"])})) for x in d.get("instruments", [])])
 
 

@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--search", metavar="TEXT", help="substring in any field (id, activity, geography, document …)")
     f.add_argument("--gaps", action="store_true",
                    help="what the library does not ship (disputed defaults, combustion CH4/N2O) and why")
+    f.add_argument("--sectors", action="store_true",
+                   help="the sector methods: documents, source categories, formulas, defaults or why none (docs/ghg.md)")
     f.add_argument("--json", action="store_true")
     t = sub.add_parser("template", help="write the Excel template")
     t.add_argument("file", metavar="FILE.xlsx")
@@ -96,6 +98,23 @@ def _factors(args) -> int:
     from .library import default_library
 
     lib = default_library()
+    if args.sectors:
+        from dataclasses import asdict
+
+        from .sectors import sectors
+
+        secs = sectors()
+        if args.json:
+            _json_out({k: asdict(v) for k, v in secs.items()})
+            return EXIT_OK
+        for sec in secs.values():
+            print(f"{sec.code} {sec.zh} — {'; '.join(sec.documents)} ({sec.document_confidence}; structure "
+                  f"{sec.structure_confidence})")
+            for c in sec.sources:
+                print(f"  {c.code} {c.zh}: {c.equation}")
+                for p in c.parameters:
+                    print(f"    {p.name} [{p.unit}]: {p.default or 'no default — ' + p.reason}")
+        return EXIT_OK
     if args.gaps:
         gaps = lib.gaps()
         if args.json:
@@ -226,6 +245,14 @@ def statement_text(result) -> str:
              f"Biogenic CO2 (reported separately) {s['biogenic_co2_t']:,.1f} t",
              "By category: " + ", ".join(f"{k}: {v:,.1f}" for k, v in s["by_category"].items() if v),
              "By gas: " + ", ".join(f"{k}: {v:,.1f}" for k, v in s["by_gas"].items())]
+    mk = result.market
+    if mk is not None:  # market-based Scope 2 beside the location-based figure (market.py)
+        lines.append(f"Scope 2 location-based {mk['scope2_location_tco2e']:,.1f} tCO2e; market-based "
+                     + (f"{mk['scope2_market_tco2e']:,.1f} tCO2e (total {mk['market_based_tco2e']:,.1f}; "
+                        f"{mk['covered_mwh']:,.3f} of {mk['grid_electricity_mwh']:,.3f} MWh covered by certificates, "
+                        f"residual factor {mk['residual_factor']['id']} = {mk['residual_factor']['value']} "
+                        f"{mk['residual_factor']['unit']}, {mk['residual_factor']['confidence']})"
+                        if mk["scope2_market_tco2e"] is not None else "not computed (no residual factor)"))
     lines += result.performance.statements
     lines += [f"note: {n}" for n in unc.notes + result.performance.notes]
     f = result.findings

@@ -11,8 +11,10 @@ from .findings import Findings
 from .importer import load
 from .inventory import Inventory, calculate
 from .library import Library
+from .market import market_based
 from .model import Dataset
 from .performance import Performance, evaluate
+from .sectors import check_sector, sector_summary
 from .uncertainty import UncertaintyResult, approach1, monte_carlo
 
 
@@ -26,6 +28,7 @@ class CheckResult:
     monte_carlo: UncertaintyResult | None
     performance: Performance
     meters: dict | None = None  # the meter-series report (meterchecks.check_series) when series were given
+    market: dict | None = None  # market-based Scope 2 (market.py) when the Instruments sheet has rows
 
     @property
     def summary(self) -> dict:
@@ -62,7 +65,9 @@ class CheckResult:
             "findings": fl, "findings_total": len(self.findings), "findings_summary": self.findings.summary(),
             "blocking": self.blocking, "sample": self.sample.as_dict(),
             "performance": self.performance.as_dict(), "factors_used": inv.factors_used(),
-        } | ({"meters": self.meters} if self.meters is not None else {})
+        } | ({"meters": self.meters} if self.meters is not None else {}) | (
+            {"market_based": self.market} if self.market is not None else {}) | (
+            {"sector": sector_summary(inv.dataset, s)} if inv.dataset.settings.sector else {})
 
 
 def check(data: Dataset | str | Path, *, monte_carlo_iterations: int | None = None, seed: int | None = None,
@@ -77,6 +82,8 @@ def check(data: Dataset | str | Path, *, monte_carlo_iterations: int | None = No
     inv = calculate(ds, library)
     summaries = {y: inv.summary(y) for y in inv.years}
     findings, sample = run_checks(inv)
+    market = market_based(inv, findings, library)
+    check_sector(ds, findings)
     meter_report = None
     if meters is not None:
         from .meterchecks import check_series
@@ -88,4 +95,4 @@ def check(data: Dataset | str | Path, *, monte_carlo_iterations: int | None = No
     mc = (monte_carlo(inv, monte_carlo_iterations, seed=ds.settings.sampling_seed if seed is None else seed)
           if monte_carlo_iterations else None)
     perf = evaluate(inv, summaries)
-    return CheckResult(inv, summaries, findings, sample, a1, mc, perf, meter_report)
+    return CheckResult(inv, summaries, findings, sample, a1, mc, perf, meter_report, market)

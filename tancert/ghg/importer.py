@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,14 @@ from .library import Library, default_library
 from .model import (
     CHANGE_SYNONYMS,
     CHANGES,
+    INSTRUMENT_SYNONYMS,
+    INSTRUMENT_TYPES,
     LAB_PARAMETERS,
     LAB_SYNONYMS,
     METER_CLASSES,
     BoundaryChange,
     Dataset,
+    Instrument,
     LabReport,
     Meter,
     Output,
@@ -49,13 +53,14 @@ SETTINGS_KEYS = (
     ("organisation", "组织名称"), ("reporting_year", "报告年度"), ("base_year", "基准年"),
     ("method", "核算方法"), ("gwp", "GWP 基准"), ("region", "默认地区"), ("boundary", "组织边界"),
     ("crosscheck_tolerance_pct", "交叉核对容差%"), ("sampling_seed", "抽样随机种子"),
-    ("recalculation_threshold_pct", "基准年重算阈值%"),
+    ("recalculation_threshold_pct", "基准年重算阈值%"), ("sector", "行业核算方法"),
 )
 SHEETS = {
     "Settings": SheetSpec("Settings", "设置", (("key", "项目"), ("value", "值"))),
     "Sources": SheetSpec("Sources", "排放源", (("source_id", "排放源编号"), ("facility", "设施"), ("description", "描述"),
                                                 ("kind", "类型"), ("category", "ISO 14064-1 类别"),
-                                                ("activity", "燃料/物料类型"), ("technology", "工艺/技术/设备类型"))),
+                                                ("activity", "燃料/物料类型"), ("technology", "工艺/技术/设备类型"),
+                                                ("sector_source", "行业排放源类别"))),
     "Activity": SheetSpec("Activity", "活动数据", tuple((c.key, c.zh) for c in ACTIVITY_COLUMNS)),
     "Meters": SheetSpec("Meters", "计量器具", (("meter_id", "计量器具编号"), ("accuracy_class", "准确度等级"),
                                               ("accuracy_pct", "准确度%"), ("calibrated_on", "校准日期"),
@@ -74,6 +79,11 @@ SHEETS = {
                                                      ("unit", "单位"), ("laboratory", "检测机构"),
                                                      ("sampled_on", "采样日期"), ("tested_on", "检测日期"),
                                                      ("issued_on", "报告日期"), ("used_on", "数据使用日期"))),
+    # optional: green electricity certificates / green power contracts behind market-based Scope 2 (market.py)
+    "Instruments": SheetSpec("Instruments", "绿证与绿电", (("instrument_id", "凭证编号"), ("type", "类型"),
+                                                       ("certificate_ids", "绿证编号"), ("quantity_mwh", "电量MWh"),
+                                                       ("vintage", "生产年月"), ("period", "消费期间"),
+                                                       ("facility", "消费设施"), ("note", "说明"))),
 }
 
 
@@ -115,7 +125,7 @@ def _read_csv(p: Path) -> list[list]:
 
 
 def _snake(en: str) -> str:
-    return {"BoundaryChanges": "boundary_changes", "LabReports": "lab_reports"}.get(en, en.lower())
+    return {"BoundaryChanges": "boundary_changes", "LabReports": "lab_reports"}.get(en, en.lower())  # Instruments: instruments
 
 
 def _read_workbook(p: Path) -> dict[str, list[list]]:
@@ -132,7 +142,8 @@ def from_dict(data: dict, *, origin: str = "", library: Library | None = None) -
     settings = data.get("settings", {})
     grids["Settings"] = [["key", "value"]] + [[k, v] for k, v in settings.items()]
     for en, key in (("Activity", "activity"), ("Sources", "sources"), ("Meters", "meters"), ("Output", "output"),
-                    ("Targets", "targets"), ("BoundaryChanges", "boundary_changes"), ("LabReports", "lab_reports")):
+                    ("Targets", "targets"), ("BoundaryChanges", "boundary_changes"), ("LabReports", "lab_reports"),
+                    ("Instruments", "instruments")):
         recs = data.get(key)
         if recs is None:
             continue
@@ -197,12 +208,14 @@ def from_grids(grids: dict[str, list[list]], *, origin: str = "", library: Libra
     targets = _records(grids, "Targets", errors, header_rows, _target, record_numbers)
     changes = _records(grids, "BoundaryChanges", errors, header_rows, _change, record_numbers)
     labs = _records(grids, "LabReports", errors, header_rows, _lab_report, record_numbers)
+    instruments = _records(grids, "Instruments", errors, header_rows, _instrument, record_numbers)
+    _check_sector(settings, sources, errors)
     if settings.method not in lib.methods:
         known = ", ".join(lib.methods)
         errors.add(sheet_title("Settings"), None, "method", f"unknown method {settings.method!r}; use one of: {known}",
                    f"未知的方法学 {settings.method!r}；请使用以下之一：{known}")
     errors.raise_if_any()
-    return Dataset(settings, table, sources, meters, outputs, targets, changes, origin, labs)
+    return Dataset(settings, table, sources, meters, outputs, targets, changes, origin, labs, instruments)
 
 
 def _settings(grid, errors: ErrorList, header_rows) -> Settings:
@@ -313,7 +326,33 @@ def _date(rec, key):
 def _source(rec, row):
     return Source(_str(rec, "source_id", required=True), _str(rec, "facility"), _str(rec, "description"),
                   _str(rec, "kind"), _num(rec, "category", integer=True), row, _str(rec, "activity"),
-                  _str(rec, "technology"))
+                  _str(rec, "technology"), _str(rec, "sector_source"))
+
+
+def _check_sector(settings: Settings, sources: list[Source], errors: ErrorList) -> None:
+    """The Settings sector must be a sector method of data/sectors.json, and a source's sector_source one of
+    that sector's source categories (the template's list `sector_sources`)."""
+    from .sectors import sectors
+
+    known = sectors()
+    if settings.sector and settings.sector not in known:
+        names = ", ".join(f"{k} {v.zh}" for k, v in known.items())
+        errors.add(sheet_title("Settings"), None, "sector", f"unknown sector {settings.sector!r}; use one of: {names}",
+                   f"未知的行业 {settings.sector!r}；请使用以下之一：{names}")
+        return
+    for src in sources:
+        if not src.sector_source:
+            continue
+        sec = known.get(settings.sector)
+        if sec is None:
+            errors.add(sheet_title("Sources"), src.row, "sector_source",
+                       "a sector source category needs the sector in Settings (sector)",
+                       "填写行业排放源类别时须在设置表中选择行业（sector）")
+        elif sec.source(src.sector_source) is None:
+            codes = ", ".join(c.code for c in sec.sources)
+            errors.add(sheet_title("Sources"), src.row, "sector_source",
+                       f"{src.sector_source!r} is not a source category of sector {sec.code}; use one of: {codes}",
+                       f"{src.sector_source!r} 不是行业 {sec.code}（{sec.zh}）的排放源类别；请使用以下之一：{codes}")
 
 
 def _meter(rec, row):
@@ -390,3 +429,34 @@ def _lab_report(rec, row):
     return LabReport(_str(rec, "report_id", required=True), _str(rec, "source_id", required=True), ym[0], ym[1], par,
                      value, _str(rec, "unit"), _str(rec, "laboratory"), _date(rec, "sampled_on"),
                      _date(rec, "tested_on"), issued, _date(rec, "used_on"), row)
+
+
+MAX_CERTIFICATES = 100_000  # certificate ids per instrument row (one GEC = 1 MWh; a bounded parameter)
+_SPLIT = re.compile(r"[\s,;，；、]+")
+
+
+def _instrument(rec, row):
+    """An Instruments row: a green electricity certificate batch or a green power contract. Refused like the other
+    sheets' bad cells; whether it may be claimed (double counting, vintage, consumption) is checked by market.py."""
+    typ = _str(rec, "type", required=True)
+    typ = INSTRUMENT_SYNONYMS.get(typ, typ.lower())
+    if typ not in INSTRUMENT_TYPES:
+        raise _Bad("type", f"unknown instrument type {typ!r}; use gec or green_power",
+                   f"未知的凭证类型 {typ!r}；请使用 gec（绿证）或 green_power（绿电交易）")
+    ids = tuple(x for x in _SPLIT.split(_str(rec, "certificate_ids", required=True)) if x)
+    if not ids:
+        raise _Bad("certificate_ids", "required value is empty", "必填值为空")
+    if len(ids) > MAX_CERTIFICATES or any(len(x) > 64 for x in ids):
+        raise _Bad("certificate_ids", f"at most {MAX_CERTIFICATES:,} certificate ids of at most 64 characters each",
+                   f"每行最多 {MAX_CERTIFICATES:,} 个绿证编号，每个不超过 64 个字符")
+    q = _num(rec, "quantity_mwh", required=True)
+    if q < 0:
+        raise _Bad("quantity_mwh", "a quantity cannot be negative", "电量不能为负数")
+    ym = {}
+    for key in ("vintage", "period"):
+        v = rec.get(key, "")
+        ym[key] = parse_period(v) if v not in ("", None) else None
+        if ym[key] is None:
+            raise _Bad(key, f"{v!r} is not a period (YYYY-MM or YYYY)", f"{v!r} 不是期间（YYYY-MM 或 YYYY）")
+    return Instrument(_str(rec, "instrument_id", required=True), typ, ids, q, ym["vintage"][0], ym["vintage"][1],
+                      ym["period"][0], ym["period"][1], _str(rec, "facility", required=True), _str(rec, "note"), row)

@@ -247,6 +247,7 @@ class Settings:
     crosscheck_tolerance_pct: float = 5.0  # R6.2-crosscheck; a product setting, not a scheme number
     sampling_seed: int = 20240101
     recalculation_threshold_pct: float = 5.0  # base-year recalculation significance (product setting)
+    sector: str = ""  # a sector method of data/sectors.json (sectors.py); "" = none
 
 
 @dataclass
@@ -261,6 +262,7 @@ class Source:
     # used in the Activity sheet) and the process, technology or equipment type of the source
     activity: str = ""
     technology: str = ""
+    sector_source: str = ""  # the source category of the Settings sector (sectors.py), optional
 
 
 @dataclass
@@ -348,6 +350,30 @@ class LabReport:
     row: int = 0
 
 
+INSTRUMENT_TYPES = ("gec", "green_power")  # 绿证 green electricity certificate; 绿电交易 green power trading contract
+INSTRUMENT_SYNONYMS = {"绿证": "gec", "绿色电力证书": "gec", "GEC": "gec", "绿电": "green_power",
+                       "绿电交易": "green_power", "绿色电力交易": "green_power", "green-power": "green_power"}
+
+
+@dataclass
+class Instrument:
+    """A contractual instrument behind market-based Scope 2 (GHG Protocol Scope 2 Guidance; market.py):
+    green electricity certificates (1 certificate = 1 MWh) or a green power trading contract with its
+    certificates, claimed for one consumption site (facility) and period."""
+
+    instrument_id: str
+    type: str  # INSTRUMENT_TYPES
+    certificate_ids: tuple[str, ...]
+    quantity_mwh: float
+    vintage_year: int  # the generation period of the certificates
+    vintage_month: int  # 0: the year
+    year: int  # the consumption period claimed
+    month: int  # 0: the year
+    facility: str
+    note: str = ""
+    row: int = 0
+
+
 @dataclass
 class Dataset:
     settings: Settings
@@ -359,3 +385,4 @@ class Dataset:
     boundary_changes: list[BoundaryChange] = field(default_factory=list)
     origin: str = ""  # file name, for messages
     lab_reports: list[LabReport] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)

@@ -7,6 +7,7 @@ import re
 from html import escape
 
 from .engine import CheckResult
+from .sectors import sector_summary
 
 CAT_ZH = {"1": "类别1 直接排放", "2": "类别2 输入能源间接排放", "3": "类别3 运输", "4": "类别4 组织使用的产品",
           "5": "类别5 组织产品的使用", "6": "类别6 其他"}
@@ -119,6 +120,25 @@ def render_html(result: CheckResult, *, findings_rows: int = 200) -> str:
                  + "</ul>")
     parts.append(f"<p>排放总量 <b>{_n(s['total_tco2e'])} tCO2e</b>；95% 区间 {_n(unc.total.lower)} – {_n(unc.total.upper)}"
                  f"（±{unc.total.u_pct:.1f}%，{escape(unc.approach)}）；生物质 CO2 {_n(s['biogenic_co2_t'])} t（单独报告）。</p>")
+    mk = result.market
+    if mk is not None:  # both Scope 2 figures (GHG Protocol Scope 2 Guidance; market.py)
+        rf = mk["residual_factor"]
+        parts.append("<h3>外购电力：位置法与市场法</h3>" + _table(
+            ["项目", "位置法", "市场法"],
+            [["类别 2 排放 tCO2e", _n(mk["scope2_location_tco2e"]), _n(mk["scope2_market_tco2e"])],
+             ["排放总量 tCO2e", _n(mk["location_based_tco2e"]), _n(mk["market_based_tco2e"])],
+             ["电网用电 MWh", _n(mk["grid_electricity_mwh"], 3), f"绿证/绿电覆盖 {_n(mk['covered_mwh'], 3)}；"
+              f"剩余 {_n(mk['residual_mwh'], 3)}"],
+             ["剩余电量因子", "—", "未计算（无因子）" if rf is None else
+              f"{rf['value']} {rf['unit']}（{rf.get('title') or rf['document']}，{rf['data_year']} 年，"
+              f"{rf['confidence']}{' ⚠ 未核实' if rf['confidence'] == 'unverified' else ''}）"],
+             ["计入的凭证", "—", f"{mk['instruments_counted']} / {mk['instruments']}"]]))
+    sec = sector_summary(inv.dataset, s)
+    if sec:
+        parts.append(f"<h3>行业核算方法：{escape(sec['name_zh'])}</h3><p>{escape('；'.join(sec['documents']))}</p>" + _table(
+            ["行业排放源类别", "公式", "tCO2e"],
+            [[sec["categories"].get(k, {}).get("zh", k or "未归类"), sec["categories"].get(k, {}).get("equation", ""),
+              _n(v)] for k, v in sec["by_source_category"].items()]))
     cats = [(CAT_ZH[k], v) for k, v in s["by_category"].items() if v]
     parts.append("<h3>按类别</h3>" + bar_chart(cats))
     srcs = sorted(s["by_source"].items(), key=lambda kv: -abs(kv[1]))[:15]

@@ -10,7 +10,17 @@ from .columns import ACTIVITY_COLUMNS, ELECTRICITY_ACTIVITIES, HEAT_ACTIVITIES
 from .example import EXAMPLE_LAB_REPORTS, example_dataset
 from .importer import SETTINGS_KEYS, SHEETS, sheet_title
 from .library import Library, default_library
-from .model import DATA_CLASSES, DISTRIBUTIONS, FACTOR_TYPES, FLOWS, KINDS, LAB_PARAMETERS, METER_CLASSES
+from .model import (
+    DATA_CLASSES,
+    DISTRIBUTIONS,
+    FACTOR_TYPES,
+    FLOWS,
+    INSTRUMENT_TYPES,
+    KINDS,
+    LAB_PARAMETERS,
+    METER_CLASSES,
+)
+from .sectors import sector_source_codes, sectors
 
 DATA_ROWS = 100_000  # rows covered by the validation lists
 SETTINGS_HELP = {
@@ -24,7 +34,24 @@ SETTINGS_HELP = {
     "crosscheck_tolerance_pct": "R6.2-crosscheck tolerance, % (default 5)",
     "sampling_seed": "R6.2-sampling random seed",
     "recalculation_threshold_pct": "base-year recalculation significance, % (default 5)",
+    "sector": "行业核算方法（可选）power 发电 / cement 水泥 / steel 钢铁 / aluminium 铝冶炼 / chemicals 化工 / paper 造纸 / "
+              "aviation 民用航空 — 见“行业方法 Sectors”工作表 sector method (optional), see the Sectors sheet",
 }
+INSTRUMENT_HELP = {
+    "instrument_id": "凭证编号（必填）instrument id (required)",
+    "type": "gec 绿证 / green_power 绿电交易 (required)",
+    "certificate_ids": "绿证编号，多个以分号、逗号或空格分隔；同一编号只能申报一次 certificate ids (required; one id claimed once)",
+    "quantity_mwh": "电量 MWh（1 张绿证 = 1 MWh）quantity, MWh (required)",
+    "vintage": "绿证生产年月 YYYY-MM 或 YYYY，须在报告年度内 generation period, within the reporting year (required)",
+    "period": "申报抵扣的用电期间 YYYY-MM 或 YYYY consumption period claimed (required)",
+    "facility": "消费设施，同活动数据表 facility consumption site (required)",
+    "note": "说明 note",
+}
+EXAMPLE_INSTRUMENTS = [
+    {"instrument_id": "GEC-2024-01", "type": "gec", "certificate_ids": "GEC240100001; GEC240100002",
+     "quantity_mwh": 2, "vintage": "2024-01", "period": "2024-01", "facility": "水泥厂 Plant A",
+     "note": "示例：两张绿证，各 1 MWh"},
+]
 
 SOURCE_HELP = [
     ("activity（燃料/物料类型）", "排放源实际使用的燃料、原料或能源类型，与活动数据表 activity 列同一代码；不一致时提示技术代表性问题。"
@@ -57,7 +84,8 @@ def _lists(lib: Library) -> dict[str, list[str]]:
         "meter_classes": list(METER_CLASSES), "factor_types": list(FACTOR_TYPES),
         "tiers": list("abcdef"), "distributions": list(DISTRIBUTIONS), "gases": lib.gases() + ["CO2e"],
         "methods": list(lib.methods), "gwp": ["SAR", "AR4", "AR5", "AR6"], "tables": list(lib.tables),
-        "lab_parameters": list(LAB_PARAMETERS),
+        "lab_parameters": list(LAB_PARAMETERS), "sectors": list(sectors()), "sector_sources": sector_source_codes(),
+        "instrument_types": list(INSTRUMENT_TYPES),
     }
 
 
@@ -97,6 +125,11 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
         readme.write(i, 0, f"{c.key}（{c.zh}）{' *' if c.required else ''}")
         readme.write(i, 1, c.help, wrap)
     r1 = r0 + len(ACTIVITY_COLUMNS) + 2
+    readme.write(r1 - 1, 0, "行业与绿证 Sectors, certificates", zh)
+    readme.write(r1 - 1, 1, "设置表 sector 选择行业核算方法，排放源表 sector_source 选择其排放源类别（见“行业方法 Sectors”）；"
+                 "“绿证与绿电 Instruments”工作表填写绿证/绿电交易，报告同时给出位置法与市场法。 Settings sector selects a "
+                 "sector method and Sources sector_source its source category; the Instruments sheet holds green "
+                 "electricity certificates for market-based Scope 2 beside the location-based figure.", wrap)
     readme.write(r1, 0, "排放源列 Sources columns (R6.1-a)", zh)
     for i, (a, b) in enumerate(SOURCE_HELP, start=r1 + 1):
         readme.write(i, 0, a)
@@ -122,6 +155,7 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
         ranges[name] = f"='代码 Lists'!${col}$2:${col}${len(vals) + 1}"
     _validate(ws, 3, 1, ranges["methods"])
     _validate(ws, 4, 1, ranges["gwp"])
+    _validate(ws, 2 + [k for k, _ in SETTINGS_KEYS].index("sector"), 1, ranges["sectors"])
 
     for en_name, key in (("Sources", "sources"), ("Activity", "activity"), ("Meters", "meters"), ("Output", "output"),
                          ("Targets", "targets"), ("BoundaryChanges", "boundary_changes")):
@@ -138,6 +172,11 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
             j = [k for k, _ in cols].index("activity")
             ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["activities"],
                                                         "error_type": "warning"})
+            j = [k for k, _ in cols].index("sector_source")
+            ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["sector_sources"],
+                                                        "error_type": "warning"})
+            ws.write_comment(1, j, "行业排放源类别：设置表 sector 所选行业的类别，见“行业方法 Sectors” — the source category "
+                             "of the Settings sector (Sectors sheet)")
         if en_name == "Meters":  # R6.2-tiers: how the meter measures
             j = [k for k, _ in cols].index("measurement_class")
             ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["meter_classes"],
@@ -159,11 +198,50 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
         for k, (key, _) in enumerate(lab_cols):
             ws.write_comment(1, k, LAB_HELP[key])
         _rows(ws, lab_cols, records, text, date)
+    # optional Instruments sheet (market-based Scope 2, market.py): empty in both templates, the worked rows on a
+    # sheet the importer does not read
+    ins_cols = SHEETS["Instruments"].columns
+    for name, records in ((sheet_title("Instruments"), []), ("绿证与绿电示例 InstrumentsExample", EXAMPLE_INSTRUMENTS)):
+        ws = wb.add_worksheet(name)
+        _header(ws, ins_cols, zh, en)
+        j = [k for k, _ in ins_cols].index("type")
+        ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["instrument_types"],
+                                                    "error_type": "warning"})
+        for k, (key, _) in enumerate(ins_cols):
+            ws.write_comment(1, k, INSTRUMENT_HELP[key])
+        _rows(ws, ins_cols, records, text, date)
+    _sectors_sheet(wb, zh, en, wrap)
     ex = wb.add_worksheet("示例 Example")
     _header(ex, SHEETS["Activity"].columns, zh, en)
     _rows(ex, SHEETS["Activity"].columns, data["activity"][:30], text, date)
     wb.close()
     return path
+
+
+SECTOR_COLS = (("sector", "行业"), ("source_category", "行业排放源类别"), ("name", "名称"), ("kind", "类型"),
+               ("equation", "公式"), ("parameter", "参数"), ("unit", "单位"), ("default", "缺省值（因子编号）"),
+               ("reason", "未提供缺省值的原因"), ("documents", "依据文件与可信度"))
+
+
+def _sectors_sheet(wb, zh, en, wrap) -> None:
+    """The sector methods (data/sectors.json) as a read-only reference sheet: one row per parameter of each source
+    category, with the default's factor id or the reason no default is shipped. Not imported."""
+    ws = wb.add_worksheet("行业方法 Sectors")
+    _header(ws, SECTOR_COLS, zh, en)
+    i = 2
+    for sec in sectors().values():
+        docs = "；".join(sec.documents) + f"（文件 {sec.document_confidence}；结构 {sec.structure_confidence}）"
+        for c in sec.sources:
+            for p in c.parameters:
+                default = {"library": "方法学因子表 method's tables", None: "—（须实测 measured value required）"}.get(
+                    p.default, p.default)
+                vals = (f"{sec.code} {sec.zh}", c.code, f"{c.zh} {c.en}", c.kind, c.equation, f"{p.name} {p.zh}",
+                        p.unit, default, p.reason, docs)
+                for j, v in enumerate(vals):
+                    ws.write_string(i, j, v or "", wrap if j in (4, 8, 9) else None)
+                i += 1
+    ws.set_column(4, 4, 50)
+    ws.set_column(8, 9, 60)
 
 
 def _header(ws, cols, zh, en) -> None:
@@ -185,7 +263,7 @@ def _rows(ws, cols, records, text, date) -> None:
             v = r.get(key, "")
             if v in ("", None):
                 continue
-            if key in ("calibrated_on", "valid_until", "sampled_on", "tested_on", "issued_on", "used_on"):
+            if key in ("calibrated_on", "valid_until", "sampled_on", "tested_on", "issued_on", "used_on"):  # dates
                 ws.write_datetime(i, j, dt.datetime.fromisoformat(v), date)
             elif isinstance(v, str):
                 ws.write_string(i, j, v, text)  # text cells: Excel must not turn "2024-01" into a date

@@ -297,7 +297,9 @@ def _figures(record: dict, upload: InventoryUpload) -> dict:
     sources = {}
     for c in checks:
         sources[c.source_kind] = sources.get(c.source_kind, 0) + 1
-    return {
+    # market-based Scope 2 (ghg/market.py) only when the inventory has instruments: older figures keep their shape
+    market = {"market_based": r["market_based"]} if r.get("market_based") else {}
+    return market | {
         "organisation": r.get("organisation"), "year": r["year"], "method": r["method"], "gwp_basis": r["gwp_basis"],
         "total_tco2e": r["total_tco2e"], "by_category": r["by_category"], "by_gas": r["by_gas"],
         "by_source": r["by_source"], "by_facility": r["by_facility"], "biogenic_co2_t": r["biogenic_co2_t"],

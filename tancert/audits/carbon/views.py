@@ -74,6 +74,7 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
                              for b in (up.results.get("findings_summary", []) if up else [])],
         "categories": [(labels.CATEGORIES.get(k, k), v) for k, v in (up.results.get("by_category", {}) if up else {}).items()],
         "sample_method": labels.sample_method(up.sample_rule) if up else "",
+        "market": up.results.get("market_based") if up else None,  # market-based Scope 2 (ghg/market.py)
     }, status=status)
 
 

@@ -115,6 +115,20 @@ def _uncertainty_rows(a1: dict, mc: dict | None) -> list[dict]:
     return rows
 
 
+def _market(mk: dict | None) -> dict | None:
+    """Both Scope 2 figures (GHG Protocol Scope 2 Guidance; docs/ghg.md): location-based stays the total."""
+    if not mk:
+        return None
+    rf = mk.get("residual_factor")
+    return {"location": _n(mk["scope2_location_tco2e"]), "market": _n(mk.get("scope2_market_tco2e")),
+            "total_location": _n(mk["location_based_tco2e"]), "total_market": _n(mk.get("market_based_tco2e")),
+            "mwh": _n(mk["grid_electricity_mwh"], 3), "covered": _n(mk["covered_mwh"], 3),
+            "residual_mwh": _n(mk["residual_mwh"], 3), "counted": f"{mk['instruments_counted']} / {mk['instruments']}",
+            "factor": "—" if not rf else f"{rf['value']} {rf['unit']}（{rf.get('title') or rf['document']}，{rf['data_year']} 年，"
+                                         "全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量）"
+                                         f"{'，未核实' if rf.get('confidence') == 'unverified' else ''}）"}
+
+
 def _carbon(frozen) -> dict | None:
     if frozen is None:
         return None
@@ -133,6 +147,7 @@ def _carbon(frozen) -> dict | None:
         "uncertainty": (f"95% 区间 {_n(unc.get('lower'))} – {_n(unc.get('upper'))} tCO2e（±{unc.get('u_pct', 0):.1f}%）"
                         if unc else "—"),
         "uncertainty_rows": _uncertainty_rows(unc, fig.get("monte_carlo")),
+        "market": _market(fig.get("market_based")),
         "base_year": perf.get("base_year"), "baseline": _n(perf.get("baseline_used")),
         "change_pct": None if perf.get("change_vs_base_pct") is None else f"{perf['change_vs_base_pct']:+.1f}%",
         "targets": [{"id": t["target_id"], "indicator": t["indicator"], "base_year": t["base_year"],
