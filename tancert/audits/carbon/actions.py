@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from tancert.audits.carbon import cycle
 from tancert.audits.carbon.montecarlo import frozen_monte_carlo, interval, latest_run
 from tancert.audits.findings.actions import raise_finding
 from tancert.audits.models import Audit, Finding
@@ -109,6 +110,12 @@ def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> Inve
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     digest = hashlib.sha256(content).hexdigest()
     data, rows = answer["results"], answer["sample"]
+    # A boundary or method change since the client's last verified audit without a base-year recalculation
+    # trigger joins the blocking findings (cycle.py; R8.1.3-F2 / R8.2.2-F3, ISO 14064-1 §6.4.1).
+    over_cycle = cycle.blocking(audit, cycle.series(audit, current=data)) if audit.kind in VERIFIED_KINDS else []
+    if over_cycle:
+        data["findings_summary"] = list(data.get("findings_summary") or []) + over_cycle
+        data["blocking"] = True
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
         version = (locked.inventories.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -217,7 +224,8 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
             audit, by=by, grade=grade, clause=rule,
             description=f"碳数据质量问题（{rule}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
             evidence=(evidence.strip() + "；" if evidence.strip() else "")
-            + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']} 第 {rows} 行")
+            + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']}"
+            + (f" 第 {rows} 行" if rows else ""))
         ConfirmedDataFinding.objects.create(upload=upload, rule=rule, finding=finding, confirmed_by=by)
         chain.append("audit.data_finding_confirmed", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"确认碳数据质量问题 {rule} 为审核发现 #{finding.number}",
@@ -268,7 +276,7 @@ def _require_sample_checked(upload: InventoryUpload) -> None:
 def _require_blocking_resolved(upload: InventoryUpload) -> None:
     resolved = resolved_rules(upload)
     for block in blocking_rules(upload):
-        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b
+        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b R8.1.3-F2 R8.2.2-F3
         require(block["rule"] in resolved, block["rule"],
                 _("The blocking data-quality finding %(rule)s must be confirmed as an audit finding, or dismissed by "
                   "the team leader with a reason, before the figures are frozen and the audit is closed."),
@@ -347,6 +355,13 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     record_sha = hashlib.sha256(canonical_json(record)).hexdigest()
     figures = _figures(record, upload) | {"monte_carlo": frozen_monte_carlo(record, run)}
+    # The cycle finding is the audit's, not the engine's: it stays beside the engine's in the frozen figures,
+    # and the series as it stands at freezing goes into the report (R8.1.3-F2/F4, R8.2.2-F3/F4).
+    figures["findings_summary"] = figures["findings_summary"] + [b for b in upload.results.get("findings_summary", [])
+                                                                 if b.get("cycle")]
+    points = cycle.series(audit, current=record["results"])
+    points[-1]["frozen"] = True
+    figures["cycle"] = {"points": points, "changes": cycle.changes(points)}
     mc = figures["monte_carlo"]
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)

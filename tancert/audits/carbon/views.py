@@ -15,12 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
-from tancert.audits.carbon import downloads, labels, montecarlo, review
+from tancert.audits.carbon import cycle, downloads, labels, montecarlo, review
 from tancert.audits.carbon.forms import (
     ConfirmDataFindingForm,
     DismissDataFindingForm,
@@ -55,6 +56,7 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
     member = on_team(a, request.user)
     stage1 = a.kind == Audit.STAGE1
     run = None if stage1 else montecarlo.latest_run(up)
+    points = cycle.series(a) if a.kind in (Audit.SURVEILLANCE, Audit.RECERTIFICATION) else []
     a1 = montecarlo.interval(((up.results.get("uncertainty") or {}).get("approach1") or {}).get("total")) if up else None
     return render(request, "audits/carbon.html", {
         "stage1": stage1, "templates": downloads.templates_for(downloads.levels_for(a)),
@@ -74,6 +76,10 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
                              for b in (up.results.get("findings_summary", []) if up else [])],
         "categories": [(labels.CATEGORIES.get(k, k), v) for k, v in (up.results.get("by_category", {}) if up else {}).items()],
         "sample_method": labels.sample_method(up.sample_rule) if up else "",
+        # Performance over the cycle (R8.1.3-F2/F4, R8.2.2-F3/F4): plain SVG drawn here, no script (CSP).
+        "cycle_rows": cycle.table_rows(points), "cycle_changes": cycle.changes(points),
+        "cycle_chart": mark_safe(cycle.chart(points)) if len(points) > 1 else "",  # noqa: S308 — escaped in chart()
+        "cycle_key": cycle.cycle_key(a),
     }, status=status)
 
 
