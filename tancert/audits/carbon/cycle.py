@@ -152,22 +152,29 @@ def table_rows(points: list[dict]) -> list[dict]:
     return rows
 
 
-def chart(points: list[dict], *, width: int = 640, height: int = 240) -> str:
-    """Emissions per audit as columns (tCO2e, left scale) and the first intensity indicator as a line with
-    its own scale: plain SVG, no script (the page's CSP), and WeasyPrint draws it in the PDF."""
+def chart(points: list[dict], *, width: int = 640) -> str:
+    """Emissions per audit as columns (tCO2e) and, in a band below, the first intensity indicator as a line on its
+    own scale: plain SVG, no script (the page's CSP), and WeasyPrint draws it in the PDF."""
     if not points:
         return ""
-    left, right, bottom, top = 64, 64, 44, 24
-    plot_h, plot_w = height - bottom - top, width - left - right
+    left, right, top, col_h, label_h = 56, 24, 36, 150, 40
+    products = [i["product"] for i in points[-1]["intensity"]]
+    name = products[0] if products else None
+    vals = [next((i["value"] for i in p["intensity"] if i["product"] == name), None) for p in points] if name else []
+    known = [v for v in vals if v is not None]
+    band = 90 if known else 0
+    height = top + col_h + label_h + band + 8
+    plot_w = width - left - right
     vmax = max(abs(p["total_tco2e"]) for p in points) or 1.0
     step = plot_w / len(points)
-    base_y = height - bottom
+    base_y = top + col_h
     title = escape(str(_("Emissions per audit (tCO2e)")))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="cycle-chart" viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" font-size="11" role="img" aria-label="{title}">',
+           f'<text x="{left}" y="14" font-weight="bold">{title}</text>',
            f'<line x1="{left}" y1="{base_y}" x2="{width - right}" y2="{base_y}" stroke="#333"/>']
     for i, p in enumerate(points):
-        h = abs(p["total_tco2e"]) / vmax * plot_h
+        h = abs(p["total_tco2e"]) / vmax * (col_h - 16)
         x = left + i * step + step * 0.2
         fill = "#1f77b4" if p["frozen"] else "#9ecae1"
         out.append(f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{step * 0.6:.1f}" height="{h:.1f}" fill="{fill}"/>')
@@ -175,22 +182,18 @@ def chart(points: list[dict], *, width: int = 640, height: int = 240) -> str:
         out.append(f'<text x="{cx:.1f}" y="{base_y - h - 4:.1f}" text-anchor="middle">{p["total_tco2e"]:,.0f}</text>')
         out.append(f'<text x="{cx:.1f}" y="{base_y + 15}" text-anchor="middle">{p["year"]}</text>')
         out.append(f'<text x="{cx:.1f}" y="{base_y + 30}" text-anchor="middle">{escape(p["kind_zh"])}</text>')
-    products = [i["product"] for i in points[-1]["intensity"]]
-    if products:
-        name = products[0]
-        vals = [next((i["value"] for i in p["intensity"] if i["product"] == name), None) for p in points]
-        known = [v for v in vals if v is not None]
-        if known:
-            imax = max(abs(v) for v in known) or 1.0
-            pts = [(left + i * step + step * 0.5, base_y - abs(v) / imax * plot_h * 0.9)
-                   for i, v in enumerate(vals) if v is not None]
-            out.append('<polyline fill="none" stroke="#d62728" stroke-width="2" points="'
-                       + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
-            for (x, y), v in zip(pts, known, strict=True):
-                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#d62728"/>')
-                out.append(f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" fill="#d62728">{v:.4g}</text>')
-            unit = next(i["unit"] for i in points[-1]["intensity"] if i["product"] == name)
-            out.append(f'<text x="{width - right}" y="{top - 8}" text-anchor="end" fill="#d62728">'
-                       f'{escape(str(_("Intensity")))} {escape(name)}（{escape(unit)}）</text>')
-    out.append(f'<text x="{left}" y="{top - 8}">{title}</text></svg>')
+    if known:
+        unit = next(i["unit"] for i in points[-1]["intensity"] if i["product"] == name)
+        band_top = base_y + label_h + 18
+        out.append(f'<text x="{left}" y="{band_top - 4}" fill="#d62728">'
+                   f'{escape(str(_("Intensity")))} {escape(name)}（{escape(unit)}）</text>')
+        hi = max(abs(v) for v in known) or 1.0  # from zero, like the columns: a small change looks small
+        pts = [(left + i * step + step * 0.5, band_top + 14 + (1 - abs(v) / hi) * (band - 40))
+               for i, v in enumerate(vals) if v is not None]
+        out.append('<polyline fill="none" stroke="#d62728" stroke-width="2" points="'
+                   + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
+        for (x, y), v in zip(pts, known, strict=True):
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#d62728"/>')
+            out.append(f'<text x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle" fill="#d62728">{v:.4g}</text>')
+    out.append("</svg>")
     return "".join(out)
