@@ -16,9 +16,10 @@ from ninja.files import UploadedFile
 from tancert.api.schemas import Count, Id, Number, Version
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
-from tancert.audits.carbon import cycle
+from tancert.audits.carbon import cycle, meters
 from tancert.audits.report import actions as report
 from tancert.audits.team import on_team
+from tancert.records import uploads
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["carbon verification and audit report"])
@@ -201,6 +202,39 @@ def freeze(request, audit_id: Id):
 @router.get("/audits/{audit_id}/frozen-figures", response=list[FrozenOut])
 def frozen_figures(request, audit_id: Id):
     return [frozen_out(f) for f in _carbon_audit(request, audit_id).frozen_figures.select_related("upload")]
+
+
+class MeterSeriesOut(Schema):
+    id: int
+    version: int
+    inventory_version: int
+    original_name: str
+    sha256: str
+    size: int
+    blocking: bool
+    report: dict
+    findings_summary: list[dict]
+    uploaded_at: datetime
+
+
+def series_out(s) -> dict:
+    return {"id": s.pk, "version": s.version, "inventory_version": s.upload.version, "original_name": s.original_name,
+            "sha256": s.sha256, "size": s.size, "blocking": s.blocking, "report": s.report,
+            "findings_summary": s.findings_summary, "uploaded_at": s.uploaded_at}
+
+
+@router.post("/audits/{audit_id}/inventories/{version}/meter-series", response={201: MeterSeriesOut})
+def upload_meter_series(request, audit_id: Id, version: Version, file: File[UploadedFile]):
+    """A meter or CEMS series (multipart `file`: .csv or .parquet with meter_id, timestamp, value, unit) reconciled
+    with the inventory version; its blocking findings are confirmed or dismissed as `meters/<rule>`."""
+    s = meters.upload_meters(_upload(request, audit_id, version), by=request.user, filename=file.name,
+                             content=uploads.read(file))
+    return Status(201, series_out(s))
+
+
+@router.get("/audits/{audit_id}/inventories/{version}/meter-series", response=list[MeterSeriesOut])
+def meter_series(request, audit_id: Id, version: Version):
+    return [series_out(s) for s in _upload(request, audit_id, version).meter_series.order_by("version")]
 
 
 class CyclePointOut(Schema):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits.carbon import cycle
+from tancert.audits.carbon import cycle, meters
 from tancert.audits.carbon.montecarlo import frozen_monte_carlo, interval, latest_run
 from tancert.audits.findings.actions import raise_finding
 from tancert.audits.models import Audit, Finding
@@ -201,7 +201,10 @@ def record_sample_check(upload: InventoryUpload, *, by, row: int, source_kind: s
 
 
 def blocking_rules(upload: InventoryUpload) -> list[dict]:
-    return [b for b in upload.results.get("findings_summary", []) if b["severity"] == "blocking"]
+    """The engine's blocking findings (with the cycle's, cycle.py) and the current meter series' (meters.py:
+    `rule` is the id answered, `key` — when present — the rule key the audit finding cites)."""
+    return [b for b in upload.results.get("findings_summary", []) if b["severity"] == "blocking"] \
+        + meters.blocking(upload)
 
 
 def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, evidence: str = "") -> Finding:
@@ -220,9 +223,10 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
                 _("This data-quality finding is already an audit finding."), field="rule")
         require(not upload.dismissed.filter(rule=rule).exists(), "R6.2-review",
                 _("The team leader dismissed this data-quality finding."), field="rule")
+        key = block.get("key", rule)
         finding = raise_finding(
-            audit, by=by, grade=grade, clause=rule,
-            description=f"碳数据质量问题（{rule}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
+            audit, by=by, grade=grade, clause=key,
+            description=f"{'计量数据序列' if block.get('meters') else '碳数据'}质量问题（{key}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
             evidence=(evidence.strip() + "；" if evidence.strip() else "")
             + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']}"
             + (f" 第 {rows} 行" if rows else ""))
@@ -277,7 +281,7 @@ def _require_blocking_resolved(upload: InventoryUpload) -> None:
     resolved = resolved_rules(upload)
     for block in blocking_rules(upload):
         # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b R8.1.3-F2 R8.2.2-F3
-        require(block["rule"] in resolved, block["rule"],
+        require(block["rule"] in resolved, block.get("key", block["rule"]),
                 _("The blocking data-quality finding %(rule)s must be confirmed as an audit finding, or dismissed by "
                   "the team leader with a reason, before the figures are frozen and the audit is closed."),
                 field="rule", params={"rule": block["rule"]})
@@ -362,6 +366,7 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
     points = cycle.series(audit, current=record["results"])
     points[-1]["frozen"] = True
     figures["cycle"] = {"points": points, "changes": cycle.changes(points)}
+    figures["meters"] = meters.frozen(upload)  # the reconciliation with the meter series, when one was uploaded
     mc = figures["monte_carlo"]
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
