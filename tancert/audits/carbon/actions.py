@@ -43,7 +43,7 @@ from tancert.scheme.violations import RuleViolation, require
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # The audits whose report states carbon performance from verified, frozen figures (R7.5.1, R7.4.3).
-VERIFIED_KINDS = (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION)
+VERIFIED_KINDS = cycle.VERIFIED_KINDS
 FORMATS = (".xlsx", ".xlsm", ".json", ".csv")
 FINDINGS_KEPT = 500  # engine findings kept per upload for the page (all are in the frozen record)
 

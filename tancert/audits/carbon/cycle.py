@@ -26,6 +26,16 @@ KIND_ZH = {Audit.STAGE2: "初次认证第二阶段", Audit.SURVEILLANCE: "监督
 STATUS_ZH = {"achieved": "已实现", "not achieved": "未实现", "on track": "按进度", "behind": "落后于进度",
              "no data": "无数据"}
 SHEET = "BoundaryChanges"
+# The audits that verify and freeze carbon data (actions.VERIFIED_KINDS; repeated: actions imports this module).
+VERIFIED_KINDS = (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION)
+
+
+def current_frozen(audit: Audit):
+    return audit.frozen_figures.order_by("-version").first()
+
+
+def current_upload(audit: Audit):
+    return audit.inventories.order_by("-version").first()
 
 
 def cycle_key(audit: Audit) -> str:
@@ -59,8 +69,6 @@ def series(audit: Audit, *, current: dict | None = None) -> list[dict]:
     """The client's verified audits up to `audit` (by start date), each from its current frozen figures.
     `audit` itself: `current` (the results of an inventory being uploaded) if given, else its frozen figures,
     else its current inventory (provisional), else left out."""
-    from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen, current_upload
-
     audits = (Audit.objects.filter(organisation_id=audit.organisation_id, kind__in=VERIFIED_KINDS,
                                    start_date__lte=audit.start_date)
               .exclude(status=Audit.CANCELLED).exclude(pk=audit.pk).order_by("start_date", "pk"))

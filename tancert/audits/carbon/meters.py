@@ -16,12 +16,15 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from tancert.audits.models import Audit
 from tancert.audits.models.carbon import InventoryUpload, MeterSeriesUpload
+from tancert.audits.team import require_team
 from tancert.ghg import InputError, isolated
 from tancert.records import chain, uploads
 from tancert.scheme.violations import RuleViolation, require
@@ -72,12 +75,18 @@ def blocking(upload: InventoryUpload) -> list[dict]:
 
 def upload_meters(upload: InventoryUpload, *, by, filename: str, content: bytes) -> MeterSeriesUpload:
     """The client or a team member uploads a meter series for the current inventory version."""
-    from tancert.audits.carbon.actions import _require_current, _require_open, _require_team_or_client
-
     audit = upload.audit
-    _require_team_or_client(audit, by)
-    _require_open(audit)
-    _require_current(upload)
+    if by.is_authenticated and by.is_client:
+        if by.organisation_id != audit.organisation_id:
+            raise PermissionDenied(_("Only the audited organisation can upload its inventory."))
+    else:
+        require_team(audit, by)
+    # the same walls as the inventory's upload (actions.py; that module imports this one)
+    require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.3",
+            _("Carbon data can be verified only while the audit is open."), field="status")
+    latest = audit.inventories.order_by("-version").first()
+    require(latest is not None and latest.pk == upload.pk, "R6.2-sampling",
+            _("A newer version of the inventory was uploaded; work on the current version."), field="upload")
     verdict = uploads.examine(content, allowed=KINDS)
     require(verdict.ok, "R6.2-crosscheck", verdict.message, field="file", params=verdict.params)
     suffix = SUFFIX[verdict.kind]

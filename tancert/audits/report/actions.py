@@ -118,6 +118,20 @@ def _uncertainty_rows(a1: dict, mc: dict | None) -> list[dict]:
     return rows
 
 
+def _meters(m: dict) -> dict | None:
+    if not m:
+        return None
+    rows = [{"meter": f"{x['meter_id']}（{x['unit']}，{x['interval_minutes']} 分钟）", "readings": f"{x['readings']:,}",
+             "period": f"{x.get('first') or '—'} – {x.get('last') or '—'}", "lapsed": f"{x['lapsed_readings']:,}",
+             "gaps": x["gaps"], "flat": x["flat_lines"],
+             "off": "；".join(f"{o['month']}：清单 {o['inventory']:,.6g}，计量 {o['metered']:,.6g}"
+                             for o in x.get("months") or [] if not o.get("within_tolerance")) or "无"}
+            for x in m.get("meters") or []]
+    return {"file": m["file"], "sha256": m["sha256"], "tolerance": f"{m.get('tolerance_pct') or 0:g}%", "rows": rows,
+            "findings": [{"severity": SEVERITY_ZH.get(b["severity"], b["severity"]),
+                          "message": b.get("message_zh") or b["message"]} for b in m.get("findings_summary") or []]}
+
+
 def _carbon(frozen) -> dict | None:
     if frozen is None:
         return None
@@ -159,6 +173,8 @@ def _carbon(frozen) -> dict | None:
                   for r in cycle.table_rows((fig.get("cycle") or {}).get("points") or [])],
         "cycle_changes": [{"from_year": c["from_year"], "to_year": c["to_year"], "zh": c["zh"],
                            "recorded": c["recorded"]} for c in (fig.get("cycle") or {}).get("changes") or []],
+        # The meter series reconciled with the frozen inventory (R6.2-crosscheck, R6.2-calibration), when uploaded.
+        "meters": _meters(fig.get("meters") or {}),
         "dq": [b | {"severity": SEVERITY_ZH.get(b["severity"], b["severity"])} for b in fig["findings_summary"]], "confirmed": fig.get("confirmed", []),
     }
 

@@ -94,3 +94,9 @@ def test_meter_series_reconciled_on_the_page_and_api_answered_and_frozen(p, clie
     frozen = carbon.freeze_figures(s2, by=p.lead)
     kept = frozen.figures["meters"]
     assert kept["sha256"] == series.sha256 and any(b["rule"] == "R6.2-crosscheck" for b in kept["findings_summary"])
+    # The report states the reconciliation (its own table) from the frozen figures.
+    from tancert.audits.report import actions as report
+
+    content = report.build_content(s2, objectives="初审", deviations="", evaluation="有效", recommendation="recommend")
+    assert content["carbon"]["meters"]["rows"][0]["off"] != "" and content["carbon"]["meters"]["findings"]
+    assert any("2024-03" in r["off"] for r in content["carbon"]["meters"]["rows"])
