@@ -393,6 +393,9 @@ TANCERT_UPLOAD_LIMITS = {
     "jpeg": env_int("TANCERT_UPLOAD_MAX_JPEG_BYTES", 10 * 1024 * 1024),
     "docx": env_int("TANCERT_UPLOAD_MAX_DOCX_BYTES", 20 * 1024 * 1024),
     "xlsx": env_int("TANCERT_UPLOAD_MAX_XLSX_BYTES", 20 * 1024 * 1024),
+    # meter series (audits/carbon/meters.py): a year of 15-minute readings of a few meters
+    "csv": env_int("TANCERT_UPLOAD_MAX_CSV_BYTES", 40 * 1024 * 1024),
+    "parquet": env_int("TANCERT_UPLOAD_MAX_PARQUET_BYTES", 40 * 1024 * 1024),
 }
 TANCERT_UPLOAD_MAX_PIXELS = env_int("TANCERT_UPLOAD_MAX_PIXELS", 64_000_000)
 TANCERT_UPLOAD_MAX_PDF_PAGES = env_int("TANCERT_UPLOAD_MAX_PDF_PAGES", 2_000)

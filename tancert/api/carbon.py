@@ -16,8 +16,10 @@ from ninja.files import UploadedFile
 from tancert.api.schemas import Count, Id, Number, Version
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
+from tancert.audits.carbon import cycle, meters
 from tancert.audits.report import actions as report
 from tancert.audits.team import on_team
+from tancert.records import uploads
 from tancert.ui.walls import get_or_404
 
 router = Router(tags=["carbon verification and audit report"])
@@ -200,6 +202,75 @@ def freeze(request, audit_id: Id):
 @router.get("/audits/{audit_id}/frozen-figures", response=list[FrozenOut])
 def frozen_figures(request, audit_id: Id):
     return [frozen_out(f) for f in _carbon_audit(request, audit_id).frozen_figures.select_related("upload")]
+
+
+class MeterSeriesOut(Schema):
+    id: int
+    version: int
+    inventory_version: int
+    original_name: str
+    sha256: str
+    size: int
+    blocking: bool
+    report: dict
+    findings_summary: list[dict]
+    uploaded_at: datetime
+
+
+def series_out(s) -> dict:
+    return {"id": s.pk, "version": s.version, "inventory_version": s.upload.version, "original_name": s.original_name,
+            "sha256": s.sha256, "size": s.size, "blocking": s.blocking, "report": s.report,
+            "findings_summary": s.findings_summary, "uploaded_at": s.uploaded_at}
+
+
+@router.post("/audits/{audit_id}/inventories/{version}/meter-series", response={201: MeterSeriesOut})
+def upload_meter_series(request, audit_id: Id, version: Version, file: File[UploadedFile]):
+    """A meter or CEMS series (multipart `file`: .csv or .parquet with meter_id, timestamp, value, unit) reconciled
+    with the inventory version; its blocking findings are confirmed or dismissed as `meters/<rule>`."""
+    s = meters.upload_meters(_upload(request, audit_id, version), by=request.user, filename=file.name,
+                             content=uploads.read(file))
+    return Status(201, series_out(s))
+
+
+@router.get("/audits/{audit_id}/inventories/{version}/meter-series", response=list[MeterSeriesOut])
+def meter_series(request, audit_id: Id, version: Version):
+    return [series_out(s) for s in _upload(request, audit_id, version).meter_series.order_by("version")]
+
+
+class CyclePointOut(Schema):
+    audit: int
+    kind: str
+    kind_zh: str
+    start: str
+    year: int
+    frozen: bool
+    total_tco2e: float
+    by_category: dict
+    facilities: list[str]
+    method: str | None = None
+    gwp_basis: str | None = None
+    base_year: int | None = None
+    baseline_used: float | None = None
+    change_vs_base_pct: float | None = None
+    intensity: list[dict]
+    targets: list[dict]
+    recalculation: dict
+
+
+class CycleOut(Schema):
+    rule: str
+    points: list[CyclePointOut]
+    changes: list[dict]
+
+
+@router.get("/audits/{audit_id}/carbon/cycle", response=CycleOut)
+def performance_cycle(request, audit_id: Id):
+    """Carbon performance over the certification cycle (R8.1.3-F2/F4, R8.2.2-F3/F4): the frozen figures of the
+    organisation's verified audits up to this one (this one provisional until frozen), and each boundary or
+    method change between them with whether the base-year recalculation trigger was recorded."""
+    a = _carbon_audit(request, audit_id)
+    points = cycle.series(a)
+    return {"rule": cycle.cycle_key(a), "points": points, "changes": cycle.changes(points)}
 
 
 def _report_audit(request, audit_id: int):

@@ -90,7 +90,22 @@ def monte_carlo_task(path: Path, *, iterations: int) -> dict:
             "inputs_sha256": result.inputs_sha256, "year": result.summary["year"]}
 
 
-TASKS = {"upload": upload_task, "freeze": freeze_task, "monte_carlo": monte_carlo_task}
+def meters_task(path: Path, *, series: str, tolerance_pct: float | None = None) -> dict:
+    """A meter series (.csv/.parquet) linked to the inventory at `path`, checked and reconciled
+    (meterchecks.check_series): the report and the series' own findings, apart from the inventory's."""
+    from .engine import check
+    from .findings import Findings
+    from .meterchecks import MeterOptions, check_series
+    from .meterseries import read_series
+
+    result = check(path)
+    findings = Findings()
+    options = MeterOptions() if tolerance_pct is None else MeterOptions(tolerance_pct=float(tolerance_pct))
+    report = check_series(read_series([Path(series)]), result.inventory, findings, options)
+    return {"report": report, "findings_summary": findings.summary(), "inputs_sha256": result.inputs_sha256}
+
+
+TASKS = {"upload": upload_task, "freeze": freeze_task, "monte_carlo": monte_carlo_task, "meters": meters_task}
 
 
 def sample_records(result) -> list[dict]:

@@ -12,6 +12,7 @@ _SIGNATURES = [
     (b"%PDF-", 0, "pdf", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", 0, "png", "image/png"),
     (b"\xff\xd8\xff", 0, "jpeg", "image/jpeg"),
+    (b"PAR1", 0, "parquet", "application/vnd.apache.parquet"),
 ]
 _OOXML = {
     "word/": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -19,7 +20,8 @@ _OOXML = {
 }
 ALLOWED = {"pdf", "png", "jpeg", "docx", "xlsx"}
 # How a kind is named to people (in both languages: these are the formats' own names).
-LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "docx": "Word (docx)", "xlsx": "Excel (xlsx)"}
+LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "docx": "Word (docx)", "xlsx": "Excel (xlsx)",
+          "csv": "CSV", "parquet": "Parquet"}
 
 
 def sniff(head: bytes, whole: bytes | None = None) -> tuple[str, str] | None:

@@ -268,6 +268,7 @@ WEB: dict[str, E] = {
     "audit_carbon_confirm": E({*TEAM, 'client_a'}),
     "audit_carbon_dismiss": E({*TEAM, 'client_a'}),
     "audit_carbon_monte_carlo": E({*TEAM, 'client_a'}),  # the wall; the action wants the team
+    "audit_carbon_meters": E({*TEAM, 'client_a'}),
     # A scope level's workbook (audits/carbon/levels): organisation A's CMS covers no level, so the upload and the
     # leader's freeze are refused by their rule after the wall, and no level upload exists to answer or download.
     "audit_level_upload": E({*TEAM, 'client_a'}, ids={"level": "product"}),
@@ -461,6 +462,9 @@ API: dict[str, E] = {
     "POST /audits/{audit_id}/inventories/{version}/dismiss": E(ANY),
     "POST /audits/{audit_id}/frozen-figures": E({*TEAM}),
     "GET /audits/{audit_id}/frozen-figures": E({*TEAM, 'client_a'}),
+    "POST /audits/{audit_id}/inventories/{version}/meter-series": E(ANY),
+    "GET /audits/{audit_id}/inventories/{version}/meter-series": E({*TEAM, 'client_a'}),
+    "GET /audits/{audit_id}/carbon/cycle": E({*TEAM, 'client_a'}),
     # A scope level's workbook over the API (api/audit_levels.py); A's CMS covers no level (as on the pages).
     "POST /audits/{audit_id}/levels/{level}/uploads": E(ANY, ids={"level": "product"}),
     "GET /audits/{audit_id}/levels/{level}/uploads": E({*TEAM, 'client_a'}, ids={"level": "product"}),

@@ -98,7 +98,7 @@ SKIPPED = {
     "audit_carbon_upload": "POST only", "audit_carbon_freeze": "POST only", "audit_carbon_check": "POST only",
     "audit_carbon_confirm": "POST only", "audit_carbon_dismiss": "POST only",
     "audit_carbon_file": "the client's own inventory file",
-    "audit_carbon_monte_carlo": "POST only",
+    "audit_carbon_monte_carlo": "POST only", "audit_carbon_meters": "POST only",
     "audit_level_upload": "POST only", "audit_level_freeze": "POST only", "audit_level_confirm": "POST only",
     "audit_level_dismiss": "POST only", "audit_level_file": "the client's own workbook file (no level in this world)",
     "audit_carbon_template": "an Excel workbook (its sheets carry the English column keys the reader matches)",

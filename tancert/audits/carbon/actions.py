@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from tancert.audits.carbon import cycle, meters
 from tancert.audits.carbon.montecarlo import frozen_monte_carlo, interval, latest_run
 from tancert.audits.findings.actions import raise_finding
 from tancert.audits.models import Audit, Finding
@@ -42,7 +43,7 @@ from tancert.scheme.violations import RuleViolation, require
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # The audits whose report states carbon performance from verified, frozen figures (R7.5.1, R7.4.3).
-VERIFIED_KINDS = (Audit.STAGE2, Audit.SURVEILLANCE, Audit.RECERTIFICATION)
+VERIFIED_KINDS = cycle.VERIFIED_KINDS
 FORMATS = (".xlsx", ".xlsm", ".json", ".csv")
 FINDINGS_KEPT = 500  # engine findings kept per upload for the page (all are in the frozen record)
 
@@ -109,6 +110,12 @@ def upload_inventory(audit: Audit, *, by, filename: str, content: bytes) -> Inve
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     digest = hashlib.sha256(content).hexdigest()
     data, rows = answer["results"], answer["sample"]
+    # A boundary or method change since the client's last verified audit without a base-year recalculation
+    # trigger joins the blocking findings (cycle.py; R8.1.3-F2 / R8.2.2-F3, ISO 14064-1 §6.4.1).
+    over_cycle = cycle.blocking(audit, cycle.series(audit, current=data)) if audit.kind in VERIFIED_KINDS else []
+    if over_cycle:
+        data["findings_summary"] = list(data.get("findings_summary") or []) + over_cycle
+        data["blocking"] = True
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
         version = (locked.inventories.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -194,7 +201,10 @@ def record_sample_check(upload: InventoryUpload, *, by, row: int, source_kind: s
 
 
 def blocking_rules(upload: InventoryUpload) -> list[dict]:
-    return [b for b in upload.results.get("findings_summary", []) if b["severity"] == "blocking"]
+    """The engine's blocking findings (with the cycle's, cycle.py) and the current meter series' (meters.py:
+    `rule` is the id answered, `key` — when present — the rule key the audit finding cites)."""
+    return [b for b in upload.results.get("findings_summary", []) if b["severity"] == "blocking"] \
+        + meters.blocking(upload)
 
 
 def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, evidence: str = "") -> Finding:
@@ -213,11 +223,13 @@ def confirm_data_finding(upload: InventoryUpload, *, by, rule: str, grade: str, 
                 _("This data-quality finding is already an audit finding."), field="rule")
         require(not upload.dismissed.filter(rule=rule).exists(), "R6.2-review",
                 _("The team leader dismissed this data-quality finding."), field="rule")
+        key = block.get("key", rule)
         finding = raise_finding(
-            audit, by=by, grade=grade, clause=rule,
-            description=f"碳数据质量问题（{rule}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
+            audit, by=by, grade=grade, clause=key,
+            description=f"{'计量数据序列' if block.get('meters') else '碳数据'}质量问题（{key}）：{block.get('message_zh') or block['message']}（{block['count']} 条记录）",
             evidence=(evidence.strip() + "；" if evidence.strip() else "")
-            + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']} 第 {rows} 行")
+            + f"碳排放清单第 {upload.version} 版（SHA-256 {upload.sha256[:16]}…）{block['sheet']}"
+            + (f" 第 {rows} 行" if rows else ""))
         ConfirmedDataFinding.objects.create(upload=upload, rule=rule, finding=finding, confirmed_by=by)
         chain.append("audit.data_finding_confirmed", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"确认碳数据质量问题 {rule} 为审核发现 #{finding.number}",
@@ -268,8 +280,8 @@ def _require_sample_checked(upload: InventoryUpload) -> None:
 def _require_blocking_resolved(upload: InventoryUpload) -> None:
     resolved = resolved_rules(upload)
     for block in blocking_rules(upload):
-        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b
-        require(block["rule"] in resolved, block["rule"],
+        # enforces: R6.2-calibration R6.2-crosscheck R6.3-default R6.1-b R8.1.3-F2 R8.2.2-F3
+        require(block["rule"] in resolved, block.get("key", block["rule"]),
                 _("The blocking data-quality finding %(rule)s must be confirmed as an audit finding, or dismissed by "
                   "the team leader with a reason, before the figures are frozen and the audit is closed."),
                 field="rule", params={"rule": block["rule"]})
@@ -349,6 +361,14 @@ def freeze_figures(audit: Audit, *, by) -> FrozenCarbonFigures:
         raise InventoryRejected([e.as_dict() for e in exc.errors]) from None
     record_sha = hashlib.sha256(canonical_json(record)).hexdigest()
     figures = _figures(record, upload) | {"monte_carlo": frozen_monte_carlo(record, run)}
+    # The cycle finding is the audit's, not the engine's: it stays beside the engine's in the frozen figures,
+    # and the series as it stands at freezing goes into the report (R8.1.3-F2/F4, R8.2.2-F3/F4).
+    figures["findings_summary"] = figures["findings_summary"] + [b for b in upload.results.get("findings_summary", [])
+                                                                 if b.get("cycle")]
+    points = cycle.series(audit, current=record["results"])
+    points[-1]["frozen"] = True
+    figures["cycle"] = {"points": points, "changes": cycle.changes(points)}
+    figures["meters"] = meters.frozen(upload)  # the reconciliation with the meter series, when one was uploaded
     mc = figures["monte_carlo"]
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)

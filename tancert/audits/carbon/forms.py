@@ -11,6 +11,10 @@ class InventoryUploadForm(forms.Form):
     file = forms.FileField(label=_("Inventory (engine template .xlsx, .json or .csv)"))
 
 
+class MeterSeriesForm(forms.Form):
+    file = forms.FileField(label=_("Meter series (.csv or .parquet: meter_id, timestamp, value, unit)"))
+
+
 class SampleCheckForm(forms.Form):
     row = forms.IntegerField(widget=forms.HiddenInput)
     source_kind = forms.ChoiceField(label=_("Independent source"), choices=SampleCheck.SOURCES)

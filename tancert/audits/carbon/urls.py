@@ -11,6 +11,7 @@ urlpatterns = [
     path("audits/<id:pk>/carbon/uploads/<id:upload_id>/dismiss/", v.carbon_dismiss, name="audit_carbon_dismiss"),
     path("audits/<id:pk>/carbon/uploads/<id:upload_id>/monte-carlo/", v.carbon_monte_carlo,
          name="audit_carbon_monte_carlo"),
+    path("audits/<id:pk>/carbon/uploads/<id:upload_id>/meters/", v.carbon_meters, name="audit_carbon_meters"),
     path("audits/<id:pk>/carbon/templates/<slug:key>/", v.carbon_template, name="audit_carbon_template"),
     path("audits/<id:pk>/carbon/uploads/<id:upload_id>/file/", v.carbon_file, name="audit_carbon_file"),
 ]

@@ -15,21 +15,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tancert.audits.access import audits_for
 from tancert.audits.carbon import actions as carbon
-from tancert.audits.carbon import downloads, labels, montecarlo, review
+from tancert.audits.carbon import cycle, downloads, labels, meters, montecarlo, review
 from tancert.audits.carbon.forms import (
     ConfirmDataFindingForm,
     DismissDataFindingForm,
     InventoryUploadForm,
+    MeterSeriesForm,
     MonteCarloForm,
     SampleCheckForm,
 )
 from tancert.audits.models import Audit
 from tancert.audits.team import on_team
+from tancert.records import uploads
 from tancert.scheme.violations import RuleViolation
 from tancert.ui.actionview import perform, perform_form, violation_text
 from tancert.ui.walls import get_or_404
@@ -43,8 +46,9 @@ def _carbon_audit(request, pk: int) -> Audit:
     return a
 
 
-def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, status=200):
+def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, meter_errors=None, status=200):
     up = carbon.current_upload(a)
+    series = meters.current_series(up)
     checks = {c.row: c for c in up.checks.select_related("finding", "checked_by")} if up else {}
     sample = [r | {"check": checks.get(r["row"]), "activity_zh": labels.activity(r.get("kind", ""), r.get("activity", ""))}
               for r in (up.sample if up else [])]
@@ -55,6 +59,7 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
     member = on_team(a, request.user)
     stage1 = a.kind == Audit.STAGE1
     run = None if stage1 else montecarlo.latest_run(up)
+    points = cycle.series(a) if a.kind in (Audit.SURVEILLANCE, Audit.RECERTIFICATION) else []
     a1 = montecarlo.interval(((up.results.get("uncertainty") or {}).get("approach1") or {}).get("total")) if up else None
     return render(request, "audits/carbon.html", {
         "stage1": stage1, "templates": downloads.templates_for(downloads.levels_for(a)),
@@ -75,6 +80,16 @@ def _carbon_page(request, a: Audit, *, upload_form=None, upload_errors=None, sta
         "categories": [(labels.CATEGORIES.get(k, k), v) for k, v in (up.results.get("by_category", {}) if up else {}).items()],
         "sample_method": labels.sample_method(up.sample_rule) if up else "",
         "market": up.results.get("market_based") if up else None,  # market-based Scope 2 (ghg/market.py)
+        # Performance over the cycle (R8.1.3-F2/F4, R8.2.2-F3/F4): plain SVG drawn here, no script (CSP).
+        "cycle_rows": cycle.table_rows(points), "cycle_changes": cycle.changes(points),
+        "cycle_chart": mark_safe(cycle.chart(points)) if len(points) > 1 else "",  # noqa: S308 — escaped in chart()
+        "cycle_key": cycle.cycle_key(a),
+        # The meter series reconciled with this inventory version (meters.py): per meter and the months off.
+        "series": series, "meter_form": MeterSeriesForm(), "meter_errors": meter_errors,
+        "series_meters": [m | {"off": [x for x in m.get("months", []) if not x.get("within_tolerance")]}
+                          for m in (series.report.get("meters") or [])] if series else [],
+        "series_findings": [b | {"severity_zh": labels.severity(b["severity"])} for b in series.findings_summary]
+        if series else [],
     }, status=status)
 
 
@@ -102,6 +117,29 @@ def carbon_upload(request, pk: int):
         return _carbon_page(request, a, upload_form=form, status=422)
     messages.success(request, _("Inventory version %(v)s uploaded and recomputed.") % {"v": up.version})
     return redirect("audit_carbon", pk)
+
+
+@login_required
+@require_POST
+def carbon_meters(request, pk: int, upload_id: int):
+    """A meter series for the inventory version: refused files are a 4xx with the reason, nothing stored."""
+    a = _carbon_audit(request, pk)
+    up = _upload(a, upload_id)
+    form = MeterSeriesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the meter series file."))
+        return _carbon_page(request, a, status=400)
+    f = form.cleaned_data["file"]
+    try:
+        s = meters.upload_meters(up, by=request.user, filename=f.name, content=uploads.read(f))
+    except meters.SeriesRejected as exc:
+        messages.error(request, violation_text(exc, request.user))
+        return _carbon_page(request, a, meter_errors=exc.errors, status=422)
+    except RuleViolation as exc:
+        messages.error(request, violation_text(exc, request.user))
+        return _carbon_page(request, a, status=422)
+    messages.success(request, _("Meter series version %(v)s reconciled with the inventory.") % {"v": s.version})
+    return redirect(reverse("audit_carbon", args=[pk]) + "#meters")
 
 
 def _upload(a: Audit, upload_id: int):

@@ -17,6 +17,7 @@ from tancert.audits.models.carbon import (
     DismissedDataFinding,
     FrozenCarbonFigures,
     InventoryUpload,
+    MeterSeriesUpload,
     MonteCarloRun,
     SampleCheck,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "CheckInExplanation", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "FrozenLevelFigures", "InventoryUpload", "LevelFindingAnswer", "LevelUpload",
+    "MeterSeriesUpload",
     "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

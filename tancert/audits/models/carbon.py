@@ -150,3 +150,30 @@ class MonteCarloRun(models.Model):
             models.CheckConstraint(condition=models.Q(iterations__gte=1_000, iterations__lte=20_000),
                                    name="monte_carlo_iterations_bounded"),
         ]
+
+
+def _meter_path(instance, filename):
+    return f"audits/{instance.upload.audit_id}/meters/v{instance.version}-{filename}"
+
+
+class MeterSeriesUpload(models.Model):
+    """A meter or CEMS series (.csv/.parquet) reconciled with one inventory version (R6.2-crosscheck,
+    R6.2-calibration; docs/ghg.md "Meter series"). Its blocking findings join the inventory's, under the id
+    ``meters/<rule>``, and are confirmed or dismissed like them; a new inventory version needs the series again."""
+
+    upload = models.ForeignKey(InventoryUpload, on_delete=models.PROTECT, related_name="meter_series")
+    version = models.PositiveIntegerField()
+    file = models.FileField(upload_to=_meter_path)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    # meterchecks.check_series: per meter readings, gaps, flat-lines, lapsed readings and the months reconciled
+    report = models.JSONField(default=dict)
+    findings_summary = models.JSONField(default=list)
+    blocking = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["upload", "version"]
+        constraints = [models.UniqueConstraint(fields=["upload", "version"], name="unique_meter_series_version")]

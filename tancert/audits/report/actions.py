@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.access import audits_for
+from tancert.audits.carbon import cycle
 from tancert.audits.carbon.actions import VERIFIED_KINDS, current_frozen
 from tancert.audits.carbon.levels.actions import require_levels_frozen
 from tancert.audits.carbon.levels.report import content as level_report
@@ -95,7 +96,9 @@ def _charts(fig: dict) -> dict:
         if t.get("achieved_reduction_pct") is not None:
             targets.append((f"{t['target_id']} 目标降低", float(t["reduction_pct"])))
             targets.append((f"{t['target_id']} 已降低", float(t["achieved_reduction_pct"])))
-    return {"categories": mark_safe(bar_chart(cats)),
+    points = (fig.get("cycle") or {}).get("points") or []
+    return {"cycle": mark_safe(cycle.chart(points)) if len(points) > 1 else "",  # noqa: S308 — escaped in chart()
+            "categories": mark_safe(bar_chart(cats)),
             "trend": mark_safe(trend_chart(totals, perf.get("baseline_used"))),
             "targets": mark_safe(bar_chart(targets, unit="%")) if targets else ""}
 
@@ -127,6 +130,20 @@ def _market(mk: dict | None) -> dict | None:
             "factor": "—" if not rf else f"{rf['value']} {rf['unit']}（{rf.get('title') or rf['document']}，{rf['data_year']} 年，"
                                          "全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量）"
                                          f"{'，未核实' if rf.get('confidence') == 'unverified' else ''}）"}
+
+
+def _meters(m: dict) -> dict | None:
+    if not m:
+        return None
+    rows = [{"meter": f"{x['meter_id']}（{x['unit']}，{x['interval_minutes']} 分钟）", "readings": f"{x['readings']:,}",
+             "period": f"{x.get('first') or '—'} – {x.get('last') or '—'}", "lapsed": f"{x['lapsed_readings']:,}",
+             "gaps": x["gaps"], "flat": x["flat_lines"],
+             "off": "；".join(f"{o['month']}：清单 {o['inventory']:,.6g}，计量 {o['metered']:,.6g}"
+                             for o in x.get("months") or [] if not o.get("within_tolerance")) or "无"}
+            for x in m.get("meters") or []]
+    return {"file": m["file"], "sha256": m["sha256"], "tolerance": f"{m.get('tolerance_pct') or 0:g}%", "rows": rows,
+            "findings": [{"severity": SEVERITY_ZH.get(b["severity"], b["severity"]),
+                          "message": b.get("message_zh") or b["message"]} for b in m.get("findings_summary") or []]}
 
 
 def _carbon(frozen) -> dict | None:
@@ -165,6 +182,14 @@ def _carbon(frozen) -> dict | None:
             "checks": [c | {"source_zh": SOURCE_ZH.get(c["source_kind"], c["source_kind"])}
                        for c in fig["verification"]["checks"]],
             "sources_zh": "、".join(f"{SOURCE_ZH.get(k, k)} {v} 条" for k, v in fig["verification"]["sources"].items())},
+        # Performance over the cycle as frozen (R8.1.3-F2/F4, R8.2.2-F3/F4): rows and changes, in Chinese.
+        "cycle": [{k: r[k] for k in ("kind_zh", "start", "year", "total", "delta", "vs_base", "intensity_zh",
+                                     "targets_zh", "frozen")}
+                  for r in cycle.table_rows((fig.get("cycle") or {}).get("points") or [])],
+        "cycle_changes": [{"from_year": c["from_year"], "to_year": c["to_year"], "zh": c["zh"],
+                           "recorded": c["recorded"]} for c in (fig.get("cycle") or {}).get("changes") or []],
+        # The meter series reconciled with the frozen inventory (R6.2-crosscheck, R6.2-calibration), when uploaded.
+        "meters": _meters(fig.get("meters") or {}),
         "dq": [b | {"severity": SEVERITY_ZH.get(b["severity"], b["severity"])} for b in fig["findings_summary"]], "confirmed": fig.get("confirmed", []),
     }
 
@@ -175,6 +200,8 @@ STATEMENT_SOURCES = {
     "R8.1.3-F2": ("R7.5.1", "R7.4.2-F4", "R7.4.2-F6"), "R8.1.3-F4": ("R7.4.2-F4", "R7.4.2-F7"),
     "R8.2.2-F2": ("R7.4.2-F7",), "R8.2.2-F3": ("R7.5.1", "R7.4.2-F4"), "R8.2.2-F4": ("R7.4.2-F4", "R7.4.2-F7"),
 }
+# Focus items on performance over the cycle get the series of the frozen figures.
+CYCLE_ITEMS = ("R8.1.3-F2", "R8.1.3-F4", "R8.2.2-F3", "R8.2.2-F4")
 # Focus items on monitoring and measurement get the summary of the data verification.
 VERIFICATION_ITEMS = ("R7.4.2-F3", "R8.1.3-F2", "R8.2.2-F3")
 
@@ -184,6 +211,14 @@ def _focus_statements(key: str, carbon: dict | None) -> list[str]:
         return []
     cited = STATEMENT_SOURCES.get(key, (key,))
     out = [s for s in carbon["statements"] if any(s.startswith(f"[{c}]") for c in cited)]
+    if key in CYCLE_ITEMS and len(carbon.get("cycle") or []) > 1:
+        rows = carbon["cycle"]
+        out.append(f"[{key}] 认证周期内经核查冻结的排放总量：" + "；".join(
+            f"{r['year']} 年 {r['total']} tCO2e（{r['kind_zh']}）" for r in rows)
+            + f"；较上次审核变化 {rows[-1]['delta']}。" + "".join(
+            f"{c['from_year']} 年至 {c['to_year']} 年{c['zh']}，"
+            + ("已按基准年重算触发条件处理。" if c["recorded"] else "清单未记录基准年重算的触发条件。")
+            for c in carbon.get("cycle_changes") or []))
     if key in VERIFICATION_ITEMS:
         v, smp = carbon["verification"], carbon["sample"]
         blocking = [b["rule"] for b in carbon["dq"] if b["severity"] == "阻断"]
