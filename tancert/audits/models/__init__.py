@@ -8,6 +8,7 @@ names every model so that they register with the app.
 - carbon.py: carbon data verification — inventory versions, sample checks, frozen figures (R6, R7.4.3)
 - report.py: the signed audit report versions (R7.5.1)
 - levels.py: product, project and event inventories verified in the audit (R5.b–d)
+- offline.py: receipts of entries made offline, one per device key (docs/audits.md §5)
 - remote.py: the approved deviation to remote audit techniques for one audit (IAF MD4)
 """
 
@@ -39,6 +40,7 @@ from tancert.audits.models.programme import (
     ProgrammeEntry,
     TeamConfirmation,
 )
+from tancert.audits.models.offline import OfflineReceipt
 from tancert.audits.models.remote import RemoteDeviation
 from tancert.audits.models.report import AuditReport
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
@@ -48,6 +50,6 @@ __all__ = [
     "CheckInExplanation", "CheckInPhoto",
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "FrozenLevelFigures", "InventoryUpload", "LevelFindingAnswer", "LevelUpload",
-    "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
+    "MonteCarloRun", "OfflineReceipt", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]
