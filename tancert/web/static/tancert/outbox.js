@@ -103,10 +103,12 @@
     return n;
   }
 
-  var synced = 0;
+  var synced = 0, state = {outbox: null, problems: null};
   function refresh() {
-    if (!bar) { return Promise.resolve(); }
     return Promise.all([all("entries"), all("problems")]).then(function (r) {
+      state.outbox = r[0].length;
+      state.problems = r[1].length;
+      if (!bar) { return; }
       var waiting = r[0].length + checklistQueued(), problems = r[1], d = bar.dataset, text;
       if (!navigator.onLine) {
         text = d.msgOffline + (waiting ? " · " + d.msgWaiting.replace("{n}", waiting) : "");
@@ -209,11 +211,14 @@
       if (String(m.user) !== user) { throw new Error("user"); }
       return caches.open(mine).then(function (cache) {
         var urls = m.pages.concat(m.assets), done = 0;
-        return Promise.all(urls.map(function (u) {
-          return fetch(u, {credentials: "same-origin"}).then(function (resp) {
-            if (resp.ok && !resp.redirected) { done += 1; return cache.put(u, resp); }
-          }).catch(function () { /* one page missing does not stop the others */ });
-        })).then(function () {
+        // One after another: a phone on a weak connection, and a server that builds a checklist on first open.
+        return urls.reduce(function (p, u) {
+          return p.then(function () {
+            return fetch(u, {credentials: "same-origin"}).then(function (resp) {
+              if (resp.ok && !resp.redirected) { done += 1; return cache.put(u, resp); }
+            }).catch(function () { /* one page missing does not stop the others */ });
+          });
+        }, Promise.resolve()).then(function () {
           out.textContent = download.dataset.msgDone.replace("{n}", m.audits.length).replace("{p}", done);
           out.className = "muted";
           download.dataset.done = String(done);
@@ -228,7 +233,7 @@
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", refresh);
   window.addEventListener("storage", refresh);
-  window.tancertOutbox = {flush: flush, entries: function () { return all("entries"); },
+  window.tancertOutbox = {flush: flush, state: state, entries: function () { return all("entries"); },
                           problems: function () { return all("problems"); }, download: downloadToday, ready: worker};
   flush();
   setInterval(refresh, 3000);  // the checklist queue (offline.js) changes without an event on this page
