@@ -32,6 +32,7 @@ from tancert.audits.models.checklists import (
     FindingResponseFile,
 )
 from tancert.audits.models.levels import FrozenLevelFigures, LevelFindingAnswer, LevelUpload
+from tancert.audits.models.offline import OfflineReceipt
 from tancert.audits.models.programme import (
     AuditAgenda,
     AuditPlanAnswer,
@@ -40,7 +41,6 @@ from tancert.audits.models.programme import (
     ProgrammeEntry,
     TeamConfirmation,
 )
-from tancert.audits.models.offline import OfflineReceipt
 from tancert.audits.models.remote import RemoteDeviation
 from tancert.audits.models.report import AuditReport
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record

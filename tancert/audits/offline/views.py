@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from tancert.audits.checklists import items as checklist_items
 from tancert.audits.models import Audit
 
 ASSETS = ("tancert/site.css", "tancert/favicon.svg", "tancert/htmx.min.js", "tancert/confirm.js",
@@ -31,9 +30,7 @@ def todays_audits(user, today=None) -> list[Audit]:
 
 def pages_of(audit: Audit) -> list[str]:
     """The working pages of one audit a team member opens on site."""
-    pages = [reverse("audit", args=[audit.pk])]
-    if checklist_items.has_checklist(audit.kind):
-        pages.append(reverse("audit_checklist", args=[audit.pk]))
+    pages = [reverse("audit", args=[audit.pk]), reverse("audit_checklist", args=[audit.pk])]
     if audit.kind == Audit.STAGE1:
         pages.append(reverse("audit_stage1", args=[audit.pk]))
     pages.append(reverse("audit_carbon", args=[audit.pk]))
