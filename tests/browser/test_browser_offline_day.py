@@ -91,7 +91,7 @@ def test_a_day_of_audit_work_without_network_syncs_exactly_once(browser, live_se
     page.goto("/")
     button = page.locator("#offline-download")
     expect(button).to_have_text("下载今日审核供离线使用")
-    page.evaluate("() => window.tancertOutbox.ready")
+    assert page.evaluate("() => navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0  # not yet
     button.click()
     expect(page.locator("#offline-download-status")).to_contain_text("可离线使用")
     page.screenshot(path=str(artifacts / "offline-day-1-downloaded-390.png"), full_page=False)
@@ -204,4 +204,5 @@ def test_a_day_of_audit_work_without_network_syncs_exactly_once(browser, live_se
     with page.expect_navigation():
         page.locator('form[action$="/accounts/logout/"] button').click()
     assert page.evaluate("() => caches.keys()") == []
+    assert page.evaluate("() => navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
     context.close()

@@ -45,6 +45,10 @@
     });
   }
   dropCaches(user ? mine : null);
+  if (!user && "serviceWorker" in navigator) {  // logged out: no worker answers for anyone's pages any more
+    navigator.serviceWorker.getRegistrations().then(function (rs) { rs.forEach(function (r) { r.unregister(); }); })
+      .catch(function () {});
+  }
   document.querySelectorAll('form[action$="/accounts/logout/"]').forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       if (form.dataset.cleared) { return; }
@@ -55,9 +59,18 @@
   });
   if (!user) { return; }
 
-  /* 2. The service worker. */
-  var worker = ("serviceWorker" in navigator) ? navigator.serviceWorker.register("/sw.js", {scope: "/"})
-    .catch(function () { return null; }) : Promise.resolve(null);
+  /* 2. The service worker: registered once the person has downloaded pages (and kept registered on every staff
+        page while the download exists), so a person who never works offline has no worker between them and the
+        site. */
+  function register() {
+    if (!("serviceWorker" in navigator)) { return Promise.resolve(null); }
+    return navigator.serviceWorker.register("/sw.js", {scope: "/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).catch(function () { return null; });
+  }
+  var worker = ("caches" in window ? caches.has(mine) : Promise.resolve(false)).then(function (has) {
+    return has ? register() : null;
+  });
 
   /* 3. The outbox in IndexedDB: "entries" waiting to be sent, "problems" the server refused. */
   var dbp = null;
@@ -227,14 +240,15 @@
     }).catch(function () { out.textContent = download.dataset.msgFailed; out.className = "error"; });
   }
   if (download) {
-    download.addEventListener("click", function () { worker.then(downloadToday); });
+    download.addEventListener("click", function () { worker = register(); worker.then(downloadToday); });
   }
 
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", refresh);
   window.addEventListener("storage", refresh);
   window.tancertOutbox = {flush: flush, state: state, entries: function () { return all("entries"); },
-                          problems: function () { return all("problems"); }, download: downloadToday, ready: worker};
+                          problems: function () { return all("problems"); }, download: downloadToday,
+                          ready: function () { return worker; }};
   flush();
   setInterval(refresh, 3000);  // the checklist queue (offline.js) changes without an event on this page
 })();
