@@ -35,6 +35,7 @@ def replayed(key: uuidlib.UUID | None, *, kind: str, audit, by, model, rule: str
     receipt = OfflineReceipt.objects.filter(uuid=key).first()
     if receipt is None:
         return None
+    # enforces: R7.4.2 R7.4 R6.2-sampling R7.4.1-S1
     require(receipt.kind == kind and receipt.audit_id == audit.pk and receipt.by_id == by.pk, rule,
             _("This UUID belongs to another entry."), field="uuid")
     return model.objects.filter(pk=receipt.object_id).first()
