@@ -171,6 +171,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tancert.ui.outbox.OutboxReplyMiddleware",  # answers to the offline outbox (docs/audits.md §5)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("tancert.audits.carbon.levels.urls")),
     path("", include("tancert.audits.report.urls")),
     path("", include("tancert.audits.remote.urls")),
+    path("", include("tancert.audits.offline.urls")),
 ]

@@ -24,6 +24,7 @@ def perform(request, func, *args, form=None, success: str | None = None, **kwarg
     try:
         result = func(*args, **kwargs)
     except RuleViolation as v:
+        request.tancert_violation = v  # an outbox replay answers with it (ui/outbox.py)
         if form is not None and v.field in form.fields:
             form.add_error(v.field, violation_text(v, request.user))
         else:

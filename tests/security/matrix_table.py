@@ -146,6 +146,9 @@ SITE = {"kind": "site", "item_id": lambda w: _pk(w.site)}  # organisation A's si
 WEB: dict[str, E] = {
     "set_language": E(PUBLIC),
     "home": E(PUBLIC),
+    "service_worker": E(PUBLIC),  # the script only; it answers from a person's own cache (docs/audits.md §5)
+    "offline_page": E(PUBLIC),
+    "offline_today": E({*STAFF}),  # each person's own audits of today; clients 403
     "signup": E(PUBLIC),
     "login": E(PUBLIC),
     "organisation": E({*OFFICE, *TEAM, 'client_a'}),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from tancert.audits.carbon import cycle, meters
 from tancert.audits.carbon.montecarlo import frozen_monte_carlo, interval, latest_run
 from tancert.audits.findings.actions import raise_finding
-from tancert.audits.models import Audit, Finding
+from tancert.audits.models import Audit, Finding, OfflineReceipt
 from tancert.audits.models.carbon import (
     ConfirmedDataFinding,
     DismissedDataFinding,
@@ -35,6 +35,7 @@ from tancert.audits.models.carbon import (
     MonteCarloRun,
     SampleCheck,
 )
+from tancert.audits.offline import receipts
 from tancert.audits.team import require_team
 from tancert.ghg import InputError, check, isolated
 from tancert.ghg.canonical import canonical_json
@@ -149,12 +150,20 @@ def _require_current(upload: InventoryUpload) -> None:
 
 
 def record_sample_check(upload: InventoryUpload, *, by, row: int, source_kind: str, reference: str,
-                        value_found=None, result: str, note: str = "", grade: str = Finding.MINOR) -> SampleCheck:
+                        value_found=None, result: str, note: str = "", grade: str = Finding.MINOR,
+                        uuid=None) -> SampleCheck:
     """The auditor records what a sampled record was checked against, the value found and the result.
 
-    A discrepancy becomes an audit finding citing R6.2-crosscheck (raised through raise_finding)."""
+    A discrepancy becomes an audit finding citing R6.2-crosscheck (raised through raise_finding). ``uuid``: the
+    device's key of a check made offline — sent again, it returns the check made the first time
+    (offline/receipts.py)."""
     audit = upload.audit
     require_team(audit, by)
+    key = receipts.key_of(uuid, "R6.2-sampling")
+    done = receipts.replayed(key, kind=OfflineReceipt.SAMPLE_CHECK, audit=audit, by=by, model=SampleCheck,
+                             rule="R6.2-sampling")
+    if done is not None:
+        return done
     _require_open(audit)
     _require_current(upload)
     rec = upload.sample_row(int(row))
@@ -191,6 +200,7 @@ def record_sample_check(upload: InventoryUpload, *, by, row: int, source_kind: s
             upload=upload, row=rec["row"], source_kind=source_kind, reference=reference.strip()[:200],
             value_found=None if value_found is None else float(value_found), result=result, note=note.strip(),
             finding=finding, checked_by=by)
+        receipts.keep(key, kind=OfflineReceipt.SAMPLE_CHECK, audit=audit, by=by, obj=check)
         chain.append("audit.sample_checked", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"核对抽样记录第 {rec['row']} 行（{rec['source_id']} {rec['period']}）："
                              f"{'一致' if result == SampleCheck.AGREES else '不一致'}，来源 {reference.strip()[:60]}",

@@ -151,6 +151,7 @@ def _upload(a: Audit, upload_id: int):
 def carbon_check(request, pk: int, upload_id: int):
     a = _carbon_audit(request, pk)
     perform_form(request, SampleCheckForm, carbon.record_sample_check, _upload(a, upload_id), by=request.user,
+                 uuid=request.POST.get("uuid") or None,
                  success=_("Check recorded."), invalid=_("Name the source, the document reference and the result."))
     return redirect(reverse("audit_carbon", args=[pk]) + "#sample")
 

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.checklists import items as checklists
-from tancert.audits.models import Audit
+from tancert.audits.findings import actions as finding_actions
+from tancert.audits.models import Audit, Finding, OfflineReceipt
 from tancert.audits.models.checklists import Checklist, ChecklistAnswer, ChecklistItem, EvidenceEntry
+from tancert.audits.offline import receipts
 from tancert.clients.estimate import application_for
 from tancert.clients.scopes.rules import entries as scope_entries
 from tancert.records import chain, uploads
@@ -179,6 +181,30 @@ def add_evidence(item: ChecklistItem, *, by, kind: str, text: str = "", person: 
                      data={"item": item.code, "kind": kind, "text": text, "person": person, "sha256": digest,
                            "observed_at": entry.observed_at.isoformat(), "uuid": str(entry_uuid)})
     return entry
+
+
+def finding_with_photo(item: ChecklistItem, *, by, photo: tuple[str, bytes] | None, uuid=None, grade: str,
+                       description: str, evidence: str = "", evidence_ids=(), due_date=None):
+    """Raise a finding on a checklist item with the photo taken for it (R7.5.1: the photo is its objective
+    evidence): the photo is stored as the item's photo evidence and linked to the finding, in one transaction —
+    a refused photo or finding leaves nothing behind. Without a photo this is findings' raise_finding. The
+    device's key (an entry made offline) names the finding; the photo's key follows from it, so a replay adds
+    neither twice."""
+    audit = item.checklist.audit
+    if photo is None:
+        return finding_actions.raise_finding(audit, by=by, grade=grade, description=description, evidence=evidence,
+                                             item=item, evidence_ids=evidence_ids, due_date=due_date, uuid=uuid)
+    _require_member(audit, by)
+    key = receipts.key_of(uuid, "R7.4.2")
+    done = receipts.replayed(key, kind=OfflineReceipt.FINDING, audit=audit, by=by, model=Finding, rule="R7.4.2")
+    if done is not None:
+        return done
+    with transaction.atomic():
+        entry = add_evidence(item, by=by, kind=EvidenceEntry.PHOTO, text=(description or "").strip()[:200],
+                             filename=photo[0], content=photo[1], uuid=uuidlib.uuid5(key, "photo") if key else None)
+        return finding_actions.raise_finding(audit, by=by, grade=grade, description=description, evidence=evidence,
+                                             item=item, evidence_ids=[*evidence_ids, entry.pk], due_date=due_date,
+                                             uuid=key)
 
 
 def _zh(label) -> str:

@@ -19,9 +19,9 @@ from tancert.audits.checklists.actions import (
     answer_item,
     answer_remaining_conforming,
     bulk_candidates,
+    finding_with_photo,
     start_checklist,
 )
-from tancert.audits.findings import actions as finding_actions
 from tancert.audits.findings import forward
 from tancert.audits.models import Audit
 from tancert.audits.models.checklists import Checklist, ChecklistItem, EvidenceEntry
@@ -136,9 +136,11 @@ def finding_on_item(request, pk: int, item_id: int):
     a, item = _item(request, pk, item_id)
     ids = [int(x) for x in request.POST.getlist("evidence_ids") if x.isdigit()]
     due = forms.DateField(required=False).clean(request.POST.get("due_date") or None)
-    perform(request, finding_actions.raise_finding, a, by=request.user, grade=request.POST.get("grade", ""),
+    photo = request.FILES.get("photo")
+    perform(request, finding_with_photo, item, by=request.user, grade=request.POST.get("grade", ""),
             description=request.POST.get("description", ""), evidence=request.POST.get("evidence", ""),
-            item=item, evidence_ids=ids, due_date=due, success=_("Finding recorded."))
+            evidence_ids=ids, due_date=due, uuid=request.POST.get("uuid") or None,
+            photo=(photo.name, uploads.read(photo)) if photo else None, success=_("Finding recorded."))
     return redirect(f"{_checklist_url(a)}#item-{item.pk}")
 
 
@@ -148,8 +150,19 @@ def checkin(request, pk: int):
     a = audit_for_staff(request, pk)
     photos = [(f.name, uploads.read(f)) for f in request.FILES.getlist("photos")]
     perform(request, checkins.check_in, a, by=request.user, meeting=request.POST.get("meeting", ""), photos=photos,
-            location=request.POST.get("location", ""), success=_("Checked in."))
+            location=request.POST.get("location", ""), uuid=request.POST.get("uuid") or None,
+            made_offline_at=_device_time(request.POST.get("made_at", "")), success=_("Checked in."))
     return redirect("audit", a.pk)
+
+
+def _device_time(value: str):
+    """The device's time of an entry made offline (ISO 8601 from the outbox), None when absent or unreadable."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value.strip()[:40].replace("Z", "+00:00")) if value.strip() else None
+    except ValueError:
+        return None
 
 
 @login_required

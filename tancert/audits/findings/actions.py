@@ -17,8 +17,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits import grades
-from tancert.audits.models import Audit, Finding
+from tancert.audits.models import Audit, Finding, OfflineReceipt
 from tancert.audits.models.checklists import ChecklistItem, EvidenceEntry
+from tancert.audits.offline import receipts
 from tancert.audits.team import require_team
 from tancert.records import chain, uploads
 from tancert.records.filetypes import ALLOWED
@@ -50,9 +51,16 @@ def verification_expired(audit: Audit, today: date | None = None) -> bool:
 
 
 def raise_finding(audit: Audit, *, by, grade: str, description: str, evidence: str = "", clause: str = "",
-                  due_date: date | None = None, item=None, evidence_ids=()) -> Finding:
-    """Raise a finding, linked to its checklist item / clause and to its evidence (no finding without it)."""
+                  due_date: date | None = None, item=None, evidence_ids=(), uuid=None) -> Finding:
+    """Raise a finding, linked to its checklist item / clause and to its evidence (no finding without it).
+
+    ``uuid``: the key the auditor's device gave the finding made offline; sent again, it returns the finding
+    raised the first time (offline/receipts.py). A finding with a new photo: checklists/actions.py."""
     require_team(audit, by)
+    key = receipts.key_of(uuid, "R7.4.2")
+    done = receipts.replayed(key, kind=OfflineReceipt.FINDING, audit=audit, by=by, model=Finding, rule="R7.4.2")
+    if done is not None:
+        return done
     require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), "R7.4.2",
             _("Findings can be raised only while the audit is open."), field="status")
     require(grade in grades.codes(), "R7.4.2", _("Unknown finding grade."), field="grade")
@@ -78,6 +86,7 @@ def raise_finding(audit: Audit, *, by, grade: str, description: str, evidence: s
         finding = Finding.objects.create(audit=audit, number=number, grade=grade, clause=clause.strip()[:40],
                                          description=description.strip(), evidence=(evidence or "").strip(),
                                          due_date=due_date, raised_by=by, checklist_item=item)
+        receipts.keep(key, kind=OfflineReceipt.FINDING, audit=audit, by=by, obj=finding)
         if entries:
             finding.evidence_entries.set(entries)
         if item is not None and not item.conformity:

@@ -8,6 +8,7 @@ names every model so that they register with the app.
 - carbon.py: carbon data verification — inventory versions, sample checks, frozen figures (R6, R7.4.3)
 - report.py: the signed audit report versions (R7.5.1)
 - levels.py: product, project and event inventories verified in the audit (R5.b–d)
+- offline.py: receipts of entries made offline, one per device key (docs/audits.md §5)
 - remote.py: the approved deviation to remote audit techniques for one audit (IAF MD4)
 """
 
@@ -32,6 +33,7 @@ from tancert.audits.models.checklists import (
     FindingResponseFile,
 )
 from tancert.audits.models.levels import FrozenLevelFigures, LevelFindingAnswer, LevelUpload
+from tancert.audits.models.offline import OfflineReceipt
 from tancert.audits.models.programme import (
     AuditAgenda,
     AuditPlanAnswer,
@@ -50,6 +52,6 @@ __all__ = [
     "Checklist", "ChecklistAnswer", "ChecklistItem", "ConfirmedDataFinding", "DismissedDataFinding", "EvidenceEntry", "Finding", "FindingRecheck",
     "FindingResponseFile", "FrozenCarbonFigures", "FrozenLevelFigures", "InventoryUpload", "LevelFindingAnswer", "LevelUpload",
     "MeterSeriesUpload",
-    "MonteCarloRun", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
+    "MonteCarloRun", "OfflineReceipt", "ProgrammeEntry", "RemoteDeviation", "SampleCheck",
     "Stage1DocumentReview", "Stage1Record", "TeamConfirmation",
 ]

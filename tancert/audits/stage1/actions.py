@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tancert.audits.models import Audit
+from tancert.audits.models import Audit, OfflineReceipt
 from tancert.audits.models.stage1 import Stage1DocumentReview, Stage1Record
+from tancert.audits.offline import receipts
 from tancert.records import chain
 from tancert.scheme.violations import RuleViolation, require
 
@@ -29,10 +30,15 @@ def record_for(audit: Audit) -> Stage1Record | None:
 
 
 def save_stage1_record(audit: Audit, *, by, version: int, reviews: dict | None = None, ready_for_stage2=None,
-                       **texts) -> Stage1Record:
-    """Save (part of) the stage 1 record. reviews: {"D1": {"result", "note"}}; texts: Stage1Record.TEXT_FIELDS."""
+                       uuid=None, **texts) -> Stage1Record:
+    """Save (part of) the stage 1 record. reviews: {"D1": {"result", "note"}}; texts: Stage1Record.TEXT_FIELDS.
+    ``uuid``: the device's key of a save made offline — sent again, it changes nothing (offline/receipts.py)."""
     if not (by.is_authenticated and audit.team.filter(user=by).exists()):
         raise PermissionDenied(_("Only members of this audit team can do this."))
+    key = receipts.key_of(uuid, KEY)
+    done = receipts.replayed(key, kind=OfflineReceipt.STAGE1, audit=audit, by=by, model=Stage1Record, rule=KEY)
+    if done is not None:
+        return done
     require(audit.kind == Audit.STAGE1, KEY, _("Only a stage 1 audit has a stage 1 record."), field="kind")
     require(audit.status in (Audit.PLANNED, Audit.IN_PROGRESS), KEY,
             _("Stage 1 is closed; its record can no longer change."), field="status")
@@ -71,6 +77,7 @@ def save_stage1_record(audit: Audit, *, by, version: int, reviews: dict | None =
         if audit.status == Audit.PLANNED:
             audit.status = Audit.IN_PROGRESS
             audit.save(update_fields=["status"])
+        receipts.keep(key, kind=OfflineReceipt.STAGE1, audit=audit, by=by, obj=record)
         chain.append("stage1.recorded", subject=audit, by=by, organisation=audit.organisation_id,
                      summary=f"保存第一阶段审核记录（第 {record.version} 版）"
                              + (f"，文件评审 {len(reviews)} 份" if reviews else ""),

@@ -55,7 +55,7 @@ def stage1_record(request, pk: int):
                 if result:
                     reviews[code] = {"result": result, "note": request.POST.get(f"note_{code}", "")}
             ok, _r = perform(request, stage1.save_stage1_record, a, by=request.user, form=form,
-                             version=d["version"], reviews=reviews, ready_for_stage2=d["ready_for_stage2"],
+                             version=d["version"], reviews=reviews, uuid=request.POST.get("uuid") or None, ready_for_stage2=d["ready_for_stage2"],
                              **{n: d[n] for n in Stage1Record.TEXT_FIELDS}, success=_("Stage 1 record saved."))
             if ok:
                 return redirect("audit_stage1", a.pk)
