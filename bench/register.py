@@ -106,6 +106,8 @@ def seed(n: int) -> list[str]:
             cur.execute(insert_trigger)
             cur.execute("INSERT INTO certificates_certificate_name_fts(certificates_certificate_name_fts) "
                         "VALUES ('rebuild')")
+    with connection.cursor() as cur:  # planner statistics after the bulk load, as autovacuum would gather them
+        cur.execute("ANALYZE")
     numbers = [f"CEC{23 + i % 4}CMS{i:06d}R0" for i in range(n)]
     assert Certificate.objects.count() == n and Certificate.objects.filter(number=numbers[-1]).exists()
     return numbers
@@ -226,6 +228,7 @@ def main() -> int:
     parser.add_argument("--pg", help="PostgreSQL URL (a database the benchmark may wipe)")
     parser.add_argument("--n", type=int, default=N_CERTS)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", action="store_true", help="keep the database an earlier run seeded (--pg)")
     parser.add_argument("--skip-short", action="store_true", help="leave out the two-character fragment (slow)")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="tancert-bench-"))
@@ -235,7 +238,13 @@ def main() -> int:
         os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT))
     t = time.perf_counter()
-    numbers = seed(args.n)
+    if args.reuse:  # the database seeded by an earlier run with the same --n (numbers are deterministic)
+        import django
+
+        django.setup()
+        numbers = [f"CEC{23 + i % 4}CMS{i:06d}R0" for i in range(args.n)]
+    else:
+        numbers = seed(args.n)
     seeded = time.perf_counter() - t
     rng = random.Random(1)
     sample = rng.sample(numbers, 2000)
