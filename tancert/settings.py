@@ -382,6 +382,8 @@ TANCERT_REDIS_URL = env_str("REDIS_URL", "")
 # background thread writes them in one batch at most this many seconds later (0 = one INSERT per lookup, in
 # the request). A clean stop writes what waits; a crash loses at most this window (docs/performance.md).
 TANCERT_LOOKUP_LOG_FLUSH_SECONDS = env_int("TANCERT_LOOKUP_LOG_FLUSH_MS", 1000) / 1000
+# The public lookup API answered in front of the middleware stack (api/fastpath.py, docs/performance.md).
+TANCERT_REGISTER_FAST_PATH = env_bool("TANCERT_REGISTER_FAST_PATH", True)
 # D5 (credit-system screenshot) older than this many days gives a warning.
 TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
 # Uploads (docs/architecture.md, "Uploads"): the cap of any uploaded file in bytes; under it a cap per type,

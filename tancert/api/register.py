@@ -10,7 +10,11 @@ from ninja import Router, Schema
 from tancert.certificates import seal
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
-from tancert.certificates.register.search import public_history_labels, search_certificates
+from tancert.certificates.register.search import (
+    certificate_by_number,
+    public_history_labels,
+    search_certificates,
+)
 from tancert.records import checkpoints
 from tancert.records.models import Event
 
@@ -49,8 +53,13 @@ def lookup_one(request, number: str):
     """One certificate by number: status, holder, scope, criterion, dates, surveillance status.
 
     Rate-limited per client address (429 with Retry-After) and logged (R9.2-lookup)."""
+    return public_certificate(request, number)
+
+
+def public_certificate(request, number: str) -> dict:
+    """The answer of `lookup_one` (also served by api/fastpath.py, in front of the middleware stack)."""
     address = lookup.admit(request, "api", number)
-    cert = Certificate.objects.filter(number="".join(number.split()).upper()).first()
+    cert = certificate_by_number(number)
     lookup.log(address, "api", number, int(cert is not None))
     if cert is None:
         raise Http404
@@ -96,6 +105,11 @@ def history(request, number: str):
 def search(request, q: str, include_superseded: bool = False):
     """Search by number, organisation name or unified social credit code (at most 50 results). Current
     certificates only, unless `include_superseded`: one a recertification replaced is left out (R9.3-renewal)."""
+    return public_search(request, q, include_superseded)
+
+
+def public_search(request, q: str, include_superseded: bool = False) -> list[dict]:
+    """The answer of `search` (also served by api/fastpath.py)."""
     q = q.strip()[:100]
     if not q:
         return []

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from tancert.certificates.models import Certificate
+from tancert.certificates.register.prepared import Prepared
 
 REGISTER_PAGE_SIZE = 50
 NAME_FTS = "certificates_certificate_name_fts"  # migration certificates 0018
 TRIGRAM = 3
+
+
+def _exact(current_only: bool, column: str):
+    def build(ident):
+        qs = Certificate.objects.order_by("number")
+        if current_only:
+            qs = qs.filter(renewals__isnull=True)
+        return qs.filter(**{column: ident})[:REGISTER_PAGE_SIZE]
+    return Prepared(build)
+
+
+# By number or credit code: the same statements for every lookup, compiled once (register/prepared.py). Two
+# index lookups, not one `number = x OR credit_code = x ORDER BY number`: the database may answer that by
+# walking the number index in order and testing every row (bench/register.py).
+EXACT = {(current, column): _exact(current, column) for current in (True, False) for column in ("number", "credit_code")}
+BY_NUMBER = Prepared(lambda number: Certificate.objects.filter(number=number).order_by("pk")[:1])
+
+
+def certificate_by_number(number: str) -> Certificate | None:
+    """The certificate with this number (spaces dropped, upper case), or None."""
+    found = BY_NUMBER.run("".join(number.split()).upper())
+    return found[0] if found else None
 
 
 def search_certificates(q: str, *, current_only: bool = False):
@@ -24,12 +46,13 @@ def search_certificates(q: str, *, current_only: bool = False):
     `current_only` leaves out a certificate that a recertification superseded (R9.3-renewal): the register
     lists the current certificate of each chain unless the visitor asks for all."""
     ident = "".join(q.split()).upper()
+    if ident:
+        exact = {c.pk: c for column in ("number", "credit_code") for c in EXACT[current_only, column].run(ident)}
+        if exact:
+            return sorted(exact.values(), key=lambda c: c.number)[:REGISTER_PAGE_SIZE]
     qs = Certificate.objects.order_by("number")
     if current_only:
         qs = qs.filter(renewals__isnull=True)
-    exact = list(qs.filter(Q(number=ident) | Q(credit_code=ident))[:REGISTER_PAGE_SIZE]) if ident else []
-    if exact:
-        return exact
     return list(by_name(qs, q)[:REGISTER_PAGE_SIZE])
 
 
