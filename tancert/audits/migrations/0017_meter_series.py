@@ -10,7 +10,7 @@ import tancert.audits.models.carbon
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0015_level_inventories'),
+        ('audits', '0016_offline_receipts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
