@@ -18,6 +18,11 @@ from django.utils.translation import gettext as _
 HEADER = "X-Tancert-Outbox"
 
 
+class EntryInFlight(Exception):
+    """Another copy of the same offline entry was saved at the same moment (audits/offline/receipts.py): this
+    copy's action is rolled back whole and the sender is told to try again, when the first copy answers."""
+
+
 class OutboxReplyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,6 +32,22 @@ class OutboxReplyMiddleware:
         if request.method != "POST" or request.headers.get(HEADER) != "1":
             return response
         return reply(request, response)
+
+    def process_exception(self, request, exception):
+        """Two copies of one offline entry at the same moment (audits/offline/receipts.py): the second is rolled
+        back; the device keeps it and sends it again, and then it is answered as saved. Never a 500."""
+        if not isinstance(exception, EntryInFlight):
+            return None
+        message = _("This entry is being saved by another request; it will be confirmed on the next sync.")
+        if request.headers.get(HEADER) == "1" or request.path.startswith("/api/"):
+            response = JsonResponse({"status": "retry", "detail": message, "message": message}, status=503)
+        else:
+            from django.http import HttpResponse
+            from django.template.loader import render_to_string
+
+            response = HttpResponse(render_to_string("503_entry.html", {"message": message}), status=503)
+        response["Retry-After"] = "2"
+        return response
 
 
 def reply(request, response):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import uuid as uuidlib
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tancert.audits.models import OfflineReceipt
 from tancert.scheme.violations import RuleViolation, require
+from tancert.ui.outbox import EntryInFlight
 
 
 def key_of(value, rule: str) -> uuidlib.UUID | None:
@@ -44,4 +46,8 @@ def replayed(key: uuidlib.UUID | None, *, kind: str, audit, by, model, rule: str
 def keep(key: uuidlib.UUID | None, *, kind: str, audit, by, obj) -> None:
     """Store the key with what it created; call inside the action's transaction."""
     if key is not None:
-        OfflineReceipt.objects.create(uuid=key, kind=kind, audit=audit, by=by, object_id=obj.pk)
+        try:
+            with transaction.atomic():  # a savepoint: the unique key may refuse it
+                OfflineReceipt.objects.create(uuid=key, kind=kind, audit=audit, by=by, object_id=obj.pk)
+        except IntegrityError:
+            raise EntryInFlight(str(key)) from None

@@ -3,6 +3,7 @@ check-in, sample check and stage 1 save; sent again, it returns what the first s
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -66,6 +67,31 @@ def test_a_replayed_key_creates_nothing_twice(p, rule):
     with pytest.raises(IntegrityError), transaction.atomic():
         OfflineReceipt.objects.create(uuid=skey, kind=OfflineReceipt.SAMPLE_CHECK, audit=s2, by=p.auditor,
                                       object_id=1)
+
+    # Two copies at the same moment: both pass the replay check, the second meets the unique key. Its action
+    # is rolled back whole (no second check, no second record) and it is told to try again, never a 500.
+    from unittest import mock
+
+    from tancert.audits.offline import receipts
+    from tancert.ui.outbox import EntryInFlight
+
+    with mock.patch.object(receipts, "replayed", return_value=None), pytest.raises(EntryInFlight):
+        finding_with_photo(item, **args)
+    assert Finding.objects.filter(audit=s2).count() == 1 and events("finding.raised") == 1
+    assert EvidenceEntry.objects.filter(item=item).count() == 1
+
+
+def test_the_second_copy_in_flight_is_told_to_retry(rf):
+    from tancert.ui.outbox import HEADER, EntryInFlight, OutboxReplyMiddleware
+
+    middleware = OutboxReplyMiddleware(lambda request: None)
+    request = rf.post("/audits/1/carbon/", headers={HEADER: "1"})
+    response = middleware.process_exception(request, EntryInFlight("k"))
+    assert response.status_code == 503 and response["Retry-After"] == "2"
+    assert json.loads(response.content)["status"] == "retry"
+    page = middleware.process_exception(rf.post("/audits/1/carbon/"), EntryInFlight("k"))
+    assert page.status_code == 503 and "503" in page.content.decode()
+    assert middleware.process_exception(request, ValueError()) is None
 
 
 def test_a_key_belongs_to_one_person_in_one_audit(p, rule):
