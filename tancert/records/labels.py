@@ -28,7 +28,7 @@ ACTIONS = {
     "audit.figures_frozen": "冻结碳数据", "audit.monte_carlo_run": "运行蒙特卡洛不确定性分析", "audit.inventory_uploaded": "上传排放清单",
     "audit.plan_issued": "发布审核计划", "audit.agenda_saved": "保存审核日程", "audit.plan_answered": "受审核方答复审核计划",
     "audit.planned": "策划审核", "audit.replanned": "调整审核安排", "audit.report_signed": "签署审核报告",
-    "audit.sample_checked": "核对抽样记录", "audit.team_confirmed": "确认审核组",
+    "audit.sample_checked": "核对抽样记录", "audit.meter_series_uploaded": "上传计量数据序列", "audit.team_confirmed": "确认审核组",
     "calendar.day_removed": "删除日历日", "calendar.day_set": "设置日历日",
     "certificate.change_decided": "决定证书变更", "certificate.change_proposed": "提出证书变更",
     "certificate.change_requested": "申请证书变更", "certificate.change_reviewed": "审查证书变更",
