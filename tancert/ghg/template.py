@@ -188,28 +188,12 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
     # optional LabReports sheet (fraud screening, docs/ghg.md): empty in both templates; its worked
     # example sits on a sheet the importer does not read, so the example workbook's inputs stay the
     # worked example's
-    lab_cols = SHEETS["LabReports"].columns
-    for name, records in ((sheet_title("LabReports"), []), ("化验报告示例 LabReportsExample", EXAMPLE_LAB_REPORTS)):
-        ws = wb.add_worksheet(name)
-        _header(ws, lab_cols, zh, en)
-        j = [k for k, _ in lab_cols].index("parameter")
-        ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["lab_parameters"],
-                                                    "error_type": "warning"})
-        for k, (key, _) in enumerate(lab_cols):
-            ws.write_comment(1, k, LAB_HELP[key])
-        _rows(ws, lab_cols, records, text, date)
+    _optional_sheet(wb, "LabReports", "化验报告示例 LabReportsExample", EXAMPLE_LAB_REPORTS, "parameter",
+                    ranges["lab_parameters"], LAB_HELP, zh, en, text, date)
     # optional Instruments sheet (market-based Scope 2, market.py): empty in both templates, the worked rows on a
     # sheet the importer does not read
-    ins_cols = SHEETS["Instruments"].columns
-    for name, records in ((sheet_title("Instruments"), []), ("绿证与绿电示例 InstrumentsExample", EXAMPLE_INSTRUMENTS)):
-        ws = wb.add_worksheet(name)
-        _header(ws, ins_cols, zh, en)
-        j = [k for k, _ in ins_cols].index("type")
-        ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": ranges["instrument_types"],
-                                                    "error_type": "warning"})
-        for k, (key, _) in enumerate(ins_cols):
-            ws.write_comment(1, k, INSTRUMENT_HELP[key])
-        _rows(ws, ins_cols, records, text, date)
+    _optional_sheet(wb, "Instruments", "绿证与绿电示例 InstrumentsExample", EXAMPLE_INSTRUMENTS, "type",
+                    ranges["instrument_types"], INSTRUMENT_HELP, zh, en, text, date)
     _sectors_sheet(wb, zh, en, wrap)
     ex = wb.add_worksheet("示例 Example")
     _header(ex, SHEETS["Activity"].columns, zh, en)
@@ -221,6 +205,20 @@ def write_template(path: str | Path, *, example: bool = False, library: Library 
 SECTOR_COLS = (("sector", "行业"), ("source_category", "行业排放源类别"), ("name", "名称"), ("kind", "类型"),
                ("equation", "公式"), ("parameter", "参数"), ("unit", "单位"), ("default", "缺省值（因子编号）"),
                ("reason", "未提供缺省值的原因"), ("documents", "依据文件与可信度"))
+
+
+def _optional_sheet(wb, sheet, example_title, example_rows, listed, source, helps, zh, en, text, date):
+    """An optional input sheet, empty in both templates, and its worked rows on a sheet the importer does not read
+    (so the example workbook's inputs stay the worked example's). `listed` takes its values from `source`."""
+    cols = SHEETS[sheet].columns
+    for name, records in ((sheet_title(sheet), []), (example_title, example_rows)):
+        ws = wb.add_worksheet(name)
+        _header(ws, cols, zh, en)
+        j = [k for k, _ in cols].index(listed)
+        ws.data_validation(2, j, DATA_ROWS + 1, j, {"validate": "list", "source": source, "error_type": "warning"})
+        for k, (key, _) in enumerate(cols):
+            ws.write_comment(1, k, helps[key])
+        _rows(ws, cols, records, text, date)
 
 
 def _sectors_sheet(wb, zh, en, wrap) -> None:
