@@ -345,12 +345,19 @@ def _create_certificate(decision, *, by, org, number, criterion, cycle, first_is
 
 
 def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | None = None):
-    """The holder applies for recertification (R9.3-renewal): from 90 days before expiry; after expiry
-    only within the body's late-renewal period (`TANCERT_LATE_RENEWAL_MONTHS`), else initial certification."""
+    """The holder applies for recertification (R9.3-renewal): within the 90 days before expiry, never after —
+    an expired certificate is not renewed, the organisation applies for a new (initial) certification.
+    (`TANCERT_LATE_RENEWAL_MONTHS` is about a recertification applied for in time but decided after expiry,
+    see issue_certificate.)"""
     today = today or timezone.localdate()
     require(by.is_authenticated and by.organisation_id == cert.organisation_id, "R9.3-renewal",
             _("Only the certificate holder applies for its renewal."), field="certificate")
-    require(cert.status in (Certificate.VALID, Certificate.EXPIRED), "R9.3-renewal",
+    # Expiry first: the expiry sweep may not have run yet today, so the date counts as well as the status.
+    require(cert.status != Certificate.EXPIRED and today <= cert.expiry_date, "R9.3-renewal",
+            _("Certificate %(number)s expired on %(expiry)s. Recertification is applied for within the 90 days "
+              "before expiry; after expiry apply for a new certification (initial certification) instead."),
+            field="applied_on", params={"number": cert.number, "expiry": cert.expiry_date.isoformat()})
+    require(cert.status == Certificate.VALID, "R9.3-renewal",
             _("A %(status)s certificate cannot be renewed."), field="status",
             params={"status": cert.get_status_display()})
     require(cert.renewal_application_id is None, "R9.3-renewal",
@@ -359,11 +366,6 @@ def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | N
     require(today >= opens, "R9.3-renewal",
             _("A renewal application is made within the 90 days before expiry: from %(opens)s."),
             field="applied_on", params={"opens": opens.isoformat()})
-    late_limit = cert.expiry_date + relativedelta(months=settings.TANCERT_LATE_RENEWAL_MONTHS)
-    require(today <= late_limit, "R9.3-renewal",
-            _("The certificate expired on %(expiry)s, more than %(months)s months ago; apply for initial "
-              "certification instead."), field="applied_on",
-            params={"expiry": cert.expiry_date.isoformat(), "months": settings.TANCERT_LATE_RENEWAL_MONTHS})
     previous = cert.decision.application if cert.decision.application_id else None
     with transaction.atomic():
         app = clients.create_application(cert.organisation, by=by, kind=Application.RECERTIFICATION,
@@ -386,10 +388,9 @@ def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | N
                 _("A renewal application for this certificate exists already."), field="certificate")
         locked.renewal_application = app
         locked.save(update_fields=["renewal_application"])
-        late = today > cert.expiry_date
         chain.append("certificate.renewal_applied", subject=locked, by=by, organisation=cert.organisation_id,
-                     summary=f"申请证书 {cert.number} 再认证" + ("（到期后补办，恢复期内）" if late else ""),
-                     data={"application": app.pk, "applied_on": today.isoformat(), "late": late})
+                     summary=f"申请证书 {cert.number} 再认证",
+                     data={"application": app.pk, "applied_on": today.isoformat()})
     return app
 
 

@@ -120,10 +120,14 @@ def _more_context(cert, user) -> dict:
     holder = user.organisation_id == cert.organisation_id
     today = timezone.localdate()
     current = cert.versions.order_by("-version").first()
+    window = renewal_window(cert.expiry_date)
+    # R9.3-renewal: renewed only while valid, within the 90 days before expiry (as apply_for_renewal checks);
+    # a certificate no longer in force is followed by a new application instead.
+    ended = cert.status in ("expired", "withdrawn", "cancelled") or today > cert.expiry_date
     return {
-        "holder": holder, "renewal_opens": renewal_window(cert.expiry_date).earliest,
-        "can_renew": holder and cert.renewal_application_id is None and cert.status in ("valid", "expired")
-        and today >= renewal_window(cert.expiry_date).earliest,
+        "holder": holder, "renewal_opens": window.earliest, "renewal_ended": ended,
+        "can_renew": holder and cert.renewal_application_id is None and cert.status == "valid"
+        and window.contains(today),
         "change_requests": change_requests_for(cert, user),
         "change_request_form": ChangeRequestForm(initial={
             "organisation_name": cert.organisation_name, "organisation_address": cert.organisation_address,

@@ -44,3 +44,53 @@ def bars(rows: list[tuple[str, str, int]]) -> BarChart:
                        BAR_X + w + 6))
     height = len(rows) * (BAR_HEIGHT + GAP)
     return BarChart(out, WIDTH, max(height - GAP, 0), sum(v for _c, _l, v in rows))
+
+
+# A month series reads left to right: one column per month, in a drawing about 2.5 times as wide as it is high, so
+# it keeps its shape at any width — a third of a 390 px phone's width high, never a column of twelve bars.
+COLUMN_TOP = 26  # room for the value above the highest column
+COLUMN_PLOT = 120
+COLUMN_LABELS = 48  # the month number, and the year under the first month and each January
+COLUMN_SLOT = WIDTH // 12
+COLUMN_WIDTH = 26
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str  # YYYY-MM
+    month: str  # MM, under the column
+    year: str  # under the first month and each January, else ""
+    value: int
+    x: int
+    y: int
+    height: int
+    centre: int
+    value_y: int
+
+
+@dataclass(frozen=True)
+class ColumnChart:
+    columns: list[Column]
+    width: int
+    height: int
+    total: int
+    baseline: int
+    column_width: int = COLUMN_WIDTH
+    month_y: int = COLUMN_TOP + COLUMN_PLOT + 20
+    year_y: int = COLUMN_TOP + COLUMN_PLOT + 42
+
+
+def months(rows: list[tuple[str, str, int]]) -> ColumnChart:
+    """(code, "YYYY-MM", value) rows, oldest first → a column chart scaled to the largest value."""
+    top = max((v for _c, _l, v in rows), default=0) or 1
+    slot = WIDTH // max(len(rows), 1)
+    baseline = COLUMN_TOP + COLUMN_PLOT
+    out = []
+    for i, (_code, label, value) in enumerate(rows):
+        label = str(label)
+        h = max(round(COLUMN_PLOT * value / top), 2) if value else 0
+        centre = i * slot + slot // 2
+        year = label[:4] if i == 0 or label[5:] == "01" else ""
+        out.append(Column(label, label[5:], year, value, centre - COLUMN_WIDTH // 2, baseline - h, h, centre,
+                          baseline - h - 6))
+    return ColumnChart(out, WIDTH, baseline + COLUMN_LABELS, sum(v for _c, _l, v in rows), baseline)

@@ -124,7 +124,7 @@ def _certificate_steps(cert: CertificateState, today: date) -> list[Step]:
         return []
     steps = []
     opens = cert.expiry - timedelta(days=RENEWAL_DAYS)
-    if not cert.renewal_applied and today >= opens:
+    if not cert.renewal_applied and opens <= today <= cert.expiry:  # never after expiry (R9.3-renewal)
         steps.append(_step("renew", _("Certificate %(number)s expires on %(expiry)s. Apply for recertification "
                                       "now, so that the recertification audit is done before expiry.")
                            % {"number": cert.number, "expiry": cert.expiry.isoformat()},

@@ -78,7 +78,7 @@ def staff_home(request):
         ctx["overdue_findings"] = queues.overdue_findings(today)
         counts = queues.certificate_counts()
         ctx["cert_chart"] = charts.bars(counts)
-        ctx["month_chart"] = charts.bars(queues.certificates_by_month(today))
+        ctx["month_chart"] = charts.months(queues.certificates_by_month(today))
         ctx["auditor_chart"] = charts.bars(queues.audits_per_auditor(today))
     if user.has_role(Role.SYSTEM_ADMIN):
         ctx["admin"] = queues.admin_status(today)

@@ -49,3 +49,21 @@ def test_a_clients_pages_fit_a_phone(people, p):
     for url in ("/", f"/organisations/{p.org_a.pk}/"):
         client.goto(url)
         assert _page_width(client) <= PHONE["width"], url
+
+
+def test_the_month_chart_stays_low_on_a_phone(people, p, artifacts):
+    # Twelve months as columns across, drawn to a fixed viewBox: a phone sees them whole and not as a tall list.
+    from flow import certify
+
+    certify(complete_application(p.org_a, p.client_a), p)
+    planner = people.log_in("planner")
+    for size, name in ((PHONE, "phone"), ({"width": 1366, "height": 768}, "desk")):
+        planner.set_viewport_size(size)
+        planner.goto("/")
+        chart = planner.locator("figure.chart.months svg")
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        assert box["height"] <= 0.45 * box["width"] and box["height"] < 200, box
+        assert planner.locator("figure.chart.months rect.bar").count() == 1  # this month's certificate
+        assert _page_width(planner) <= size["width"]
+        planner.screenshot(path=str(artifacts / f"month-chart-{name}.png"))

@@ -39,17 +39,18 @@ def cert(p):
     return certify(complete_application(p.org_a, p.client_a), p)
 
 
-def _fill_and_accept(app, p):
+def _fill_and_accept(app, p, user=None):
     from tancert.clients import actions as clients
     from tancert.scheme import rulebook
 
     from flow import PDF
 
+    user = user or p.client_a
     for meta in rulebook.APPLICATION_DOCUMENTS:
-        clients.upload_document(app, meta.code, by=p.client_a, filename=f"{meta.code}.pdf", content=PDF,
+        clients.upload_document(app, meta.code, by=user, filename=f"{meta.code}.pdf", content=PDF,
                                 document_date=timezone.localdate() if meta.dated else None)
-    clients.give_commitment(app, by=p.client_a, signed_by="张三 总经理", signed_on=timezone.localdate())
-    clients.submit_application(app, by=p.client_a, declarant="张三", declared=True)
+    clients.give_commitment(app, by=user, signed_by="张三 总经理", signed_on=timezone.localdate())
+    clients.submit_application(app, by=user, declarant="张三", declared=True)
     accept_and_contract(app, p)
 
 
@@ -95,24 +96,59 @@ def test_recertification_before_expiry_continues_the_chain(p, cert, client):
     assert status["superseded_by"] == new.number
 
 
-def test_late_renewal_within_six_months_restores_the_chain_later_is_refused(p, cert, rule, settings):
-    with clock(at(cert.expiry_date + relativedelta(months=7))):
-        with rule("R9.3-renewal", field="applied_on"):
+def test_an_expired_certificate_is_not_renewed_the_holder_applies_anew(p, cert, rule, client):
+    # R9.3-renewal: recertification is applied for within the 90 days before expiry, never after.
+    with clock(at(cert.expiry_date + timedelta(days=1))):
+        # The expiry sweep has not run yet: the date alone closes the renewal.
+        assert cert.status == Certificate.VALID
+        with rule("R9.3-renewal", field="applied_on") as info:
             actions.apply_for_renewal(cert, by=p.client_a)
-    with clock(at(cert.expiry_date + timedelta(days=40))):
+        assert cert.number in info.value.message_zh and "申请新的认证" in info.value.message_zh
         actions.expire_certificates()
         cert.refresh_from_db()
         assert cert.status == Certificate.EXPIRED
+        with rule("R9.3-renewal", field="applied_on"):
+            actions.apply_for_renewal(cert, by=p.client_a)
+        assert not Application.objects.filter(kind=Application.RECERTIFICATION).exists()
+        client.force_login(p.client_a)
+        page = client.get(f"/certificates/{cert.pk}/").content.decode()
+        # the page offers a new application, not a recertification
+        assert f"/certificates/{cert.pk}/renew/" not in page and "申请再认证" not in page
+        assert 'id="apply-anew"' in page and "/applications/new/" in page and "申请新的认证" in page
+        refused = client.post(f"/certificates/{cert.pk}/renew/")
+        assert refused.status_code == 302 and not Application.objects.filter(kind=Application.RECERTIFICATION).exists()
+
+
+def test_withdrawn_certificate_page_offers_a_new_application(p, cert, client):
+    with clock(at(cert.expiry_date - timedelta(days=30))):
+        actions.cancel_certificate(cert, by=p.certadmin, reason="获证组织申请注销")
+        client.force_login(p.client_a)
+        page = client.get(f"/certificates/{cert.pk}/").content.decode()
+    assert f"/certificates/{cert.pk}/renew/" not in page and 'id="apply-anew"' in page
+
+
+def test_renewal_applied_in_time_and_decided_late_restores_the_chain_later_is_refused(p, cert, settings):
+    # Applied for before expiry (R9.3-renewal); decided within TANCERT_LATE_RENEWAL_MONTHS after expiry, the
+    # recertification restores the chain (ISO/IEC 17021-1 9.6.3.2.5), later the organisation starts anew.
+    with clock(at(cert.expiry_date - timedelta(days=10))):
         app = actions.apply_for_renewal(cert, by=p.client_a)
         _fill_and_accept(app, p)
+    with clock(at(cert.expiry_date + timedelta(days=40))):
+        actions.expire_certificates()
         new = _recertify(cert, app, p)
         assert new.cycle == 1 and new.expiry_date == cert.expiry_date + relativedelta(years=3)
         assert Event.objects.filter(action="certificate.issued").last().data["late_renewal"] is True
+
+
+def test_recertification_decided_after_the_late_period_is_refused(p, rule, settings):
     settings.TANCERT_LATE_RENEWAL_MONTHS = 0
-    other = certify(complete_application(p.org_b, p.client_b), p, start=timezone.localdate() + timedelta(days=10))
-    with clock(at(other.expiry_date + timedelta(days=1))):
-        with rule("R9.3-renewal", field="applied_on"):
-            actions.apply_for_renewal(other, by=p.client_b)
+    other = certify(complete_application(p.org_b, p.client_b), p)
+    with clock(at(other.expiry_date - timedelta(days=5))):
+        app = actions.apply_for_renewal(other, by=p.client_b)
+        _fill_and_accept(app, p, p.client_b)
+    with clock(at(other.expiry_date + timedelta(days=2))):
+        with rule("R9.3-renewal", field="decision"):
+            _recertify(other, app, p)
 
 
 def test_renewal_reminder_stops_once_applied(p, cert):

@@ -91,12 +91,18 @@ def test_the_office_home_charts_certificates_by_month_and_audits_per_auditor(cli
     certify(complete_application(p.org_a, p.client_a), p)
     r = home(client, p.planner)
     months = r.context["month_chart"]
-    assert len(months.bars) == 12 and months.bars[-1].label == timezone.localdate().strftime("%Y-%m")
-    assert months.bars[-1].value == 1 and months.total == 1
+    assert len(months.columns) == 12 and months.columns[-1].label == timezone.localdate().strftime("%Y-%m")
+    assert months.columns[-1].value == 1 and months.total == 1
+    # one column per month, left to right: the drawing keeps a phone-friendly shape (wide, not a tall list)
+    assert months.height * 2 < months.width
+    assert [c.x for c in months.columns] == sorted(c.x for c in months.columns)
+    assert months.columns[0].year and all(c.year == (c.label[:4] if c.month == "01" else "")
+                                          for c in months.columns[1:])
     per_auditor = {b.label: b.value for b in r.context["auditor_chart"].bars}
     assert per_auditor["lead"] == 2  # stage 1 and stage 2
     page = r.content.decode()
     assert 'id="chart-months"' in page and 'id="chart-auditors"' in page and "style=" not in page
+    assert 'class="chart months card"' in page and f"<title>{months.columns[-1].label}: 1</title>" in page
     # not the client's, not the auditor's home
     assert "month_chart" not in home(client, p.client_a).context
     assert "auditor_chart" not in home(client, p.auditor).context

@@ -84,6 +84,9 @@ def test_within_90_days_of_expiry_apply_for_recertification():
     assert first(ClientState(certificates=[cert(expiry=TODAY + timedelta(days=120))])).kind == "certified"
     # … and not twice
     assert first(ClientState(certificates=[cert(expiry=expiry, renewal_applied=True)])).kind == "certified"
+    # … nor after expiry, even before the expiry sweep marks it expired (R9.3-renewal)
+    assert "renew" not in [s.kind for s in client_steps(ClientState(certificates=[
+        cert(expiry=TODAY - timedelta(days=1))]), TODAY)]
 
 
 def test_suspended_sends_evidence_by_the_deadline():

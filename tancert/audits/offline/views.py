@@ -18,7 +18,7 @@ from django.utils import timezone
 from tancert.audits.models import Audit
 
 ASSETS = ("tancert/site.css", "tancert/favicon.svg", "tancert/htmx.min.js", "tancert/confirm.js",
-          "tancert/offline.js", "tancert/outbox.js")
+          "tancert/uuid.js", "tancert/offline.js", "tancert/outbox.js")
 
 
 def todays_audits(user, today=None) -> list[Audit]:

@@ -1,6 +1,6 @@
 /* Checklist entries survive a dropped connection (docs/audits.md §5).
  *
- * Answers and text evidence (notes, interviews) are never posted directly: each gets a UUID made here and
+ * Answers and text evidence (notes, interviews) are never posted directly: each gets a UUID (uuid.js) and
  * goes into a queue in localStorage first, then the queue is sent to the sync endpoint. The server stores
  * each UUID once, so sending the same queue twice (a reply lost on the way back) duplicates nothing. An
  * entry leaves the queue only when the server has answered for it. Files (photos, documents) need the
@@ -13,14 +13,6 @@
   var key = "tancert.queue.audit." + status.dataset.audit;
   var sending = false;
 
-  function uuid4() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
   function load() { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
   function store(q) { localStorage.setItem(key, JSON.stringify(q)); }
   function show(text, cls) { status.textContent = text; status.className = cls || "muted"; }
@@ -86,7 +78,7 @@
       var file = form.querySelector('input[type="file"]');
       if (kind === "evidence" && file && file.files.length) { return; } // files go as a normal upload
       ev.preventDefault();
-      var entry = {uuid: uuid4(), type: kind, item: form.dataset.item};
+      var entry = {uuid: window.tancertUuid4(), type: kind, item: form.dataset.item};
       if (kind === "answer") {
         var v = form.querySelector('[data-role="version"]');
         entry.conformity = fd.get("conformity"); entry.reason = fd.get("reason") || "";

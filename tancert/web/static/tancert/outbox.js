@@ -6,7 +6,7 @@
  * 2. The service worker (/sw.js) is registered for staff; "download today's audits" on the home page puts the
  *    pages of the audits the person is on today, and the site's scripts and styles, into the person's cache.
  * 3. The outbox: a form marked data-outbox (evidence photos, findings with a photo, check-ins, sample checks, the
- *    stage 1 record) that is submitted without a network is kept in IndexedDB with a key made here (the form's
+ *    stage 1 record) that is submitted without a network is kept in IndexedDB with a key from uuid.js (the form's
  *    "uuid" field) and the device's time ("made_at"). When the network returns the entries are posted, in the
  *    order they were made, to the same address as the form, with the X-Tancert-Outbox header: the server runs
  *    the same action and answers saved / conflict / error / login (ui/outbox.py). The key makes a replay
@@ -23,14 +23,7 @@
   var PREFIX = "tancert-u";
   var mine = PREFIX + user;
 
-  function uuid4() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
+  var uuid4 = window.tancertUuid4;  // uuid.js
   function token() {
     var t = document.querySelector('input[name="csrfmiddlewaretoken"]');
     return t ? t.value : "";
