@@ -15,8 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tancert.certificates.models import Certificate, LookupLog
-from tancert.certificates.register import lookuplog
-from tancert.certificates.register import search
+from tancert.certificates.register import lookuplog, search
 from tancert.certificates.register.search import by_name
 
 from flow import certify, change_certificate, complete_application
