@@ -76,7 +76,7 @@ def name_sql() -> str:
     """`name_of(i)` as an SQL expression of i (the same on SQLite and PostgreSQL: substr, %, integer /)."""
     k = len(SYLLABLES)
     h = f"((i * {HASH}) % 4294967296)"
-    syl = lambda e: f"substr('{SYLLABLES}', ({e}) + 1, 1)"  # noqa: E731
+    syl = lambda e: f"substr('{SYLLABLES}', CAST(({e}) + 1 AS INTEGER), 1)"  # noqa: E731 (PostgreSQL: int, not bigint)
     length = f"({h} / {k ** 3} % 3 + 2)"
     forms = " ".join(f"WHEN {n} THEN '{f}'" for n, f in enumerate(FORMS))
     return (f"substr('{PLACES}', 2 * (i % {len(PLACES) // 2}) + 1, 2) || {syl(f'{h} % {k}')} || {syl(f'{h} / {k} % {k}')}"
