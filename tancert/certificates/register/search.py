@@ -84,7 +84,8 @@ def by_name(qs, q: str):
       unless the gram is common (more than COMMON_GRAM postings, e.g. 有限, 公司): then the scan in number
       order, which stops at the page size, is the cheaper plan. PostgreSQL decides this itself from the
       statistics of the indexed array (most common elements); SQLite's planner knows only the average
-      postings per gram, so a probe `LIMIT 1 OFFSET COMMON_GRAM` on the side table decides here.
+      postings per gram, so a probe `LIMIT 1 OFFSET COMMON_GRAM` on the side table decides here. The same
+      probe on the FTS5 table sends a common longer fragment on SQLite (有限公司) to the scan.
     - One character: the scan in number order (a unigram is in most names; not indexed)."""
     matching = qs.filter(organisation_name__icontains=q)
     sqlite = connection.vendor == "sqlite"
@@ -92,20 +93,22 @@ def by_name(qs, q: str):
         if not sqlite:
             return matching.filter(RawSQL(f'{PG_BIGRAMS}("certificates_certificate"."organisation_name"::text) '
                                           "@> ARRAY[upper(%s)]", [q], output_field=BooleanField()))
-        if _common_bigram(q):
-            return matching
-        return matching.filter(pk__in=RawSQL(f"SELECT certificate_id FROM {NAME_BIGRAMS} WHERE gram = upper(%s)", [q]))
-    if not sqlite or len(q) < TRIGRAM:
+        postings = (f"SELECT certificate_id FROM {NAME_BIGRAMS} WHERE gram = upper(%s)", [q])
+    elif sqlite and len(q) >= TRIGRAM:
+        phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: every character literal, a substring match
+        postings = (f"SELECT rowid FROM {NAME_FTS} WHERE {NAME_FTS} MATCH %s", [phrase])
+    else:
         return matching
-    phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: every character literal, a substring match
-    return matching.filter(pk__in=RawSQL(f"SELECT rowid FROM {NAME_FTS} WHERE {NAME_FTS} MATCH %s", [phrase]))
+    if _common(*postings):
+        return matching
+    return matching.filter(pk__in=RawSQL(*postings))
 
 
-def _common_bigram(q: str) -> bool:
-    # Walks at most COMMON_GRAM entries of the side table's primary key (gram, certificate_id): well under
-    # a millisecond, and only for two-character searches.
+def _common(sql: str, params: list) -> bool:
+    # Reads at most COMMON_GRAM postings (the side table's primary key, or FTS5's doclists): about a
+    # millisecond, against the hundreds a common fragment costs through the index.
     with connection.cursor() as cur:
-        cur.execute(f"SELECT 1 FROM {NAME_BIGRAMS} WHERE gram = upper(%s) LIMIT 1 OFFSET %s", [q, COMMON_GRAM])
+        cur.execute(f"{sql} LIMIT 1 OFFSET %s", [*params, COMMON_GRAM])
         return cur.fetchone() is not None
 
 
