@@ -11,6 +11,15 @@ Baselines in the same run, same server, same load:
 
 Benchmark data is bulk-loaded directly (one organisation, decision and 100,000 certificates);
 it is not a certification record, so it does not go through the actions.
+
+Certificate names are varied like a real register's: a place (49 provinces and cities), a trade name of
+2–4 characters drawn from 303 syllables, an industry word (29) and a legal form (有限公司, 股份有限公司, …),
+all deterministic from the row number (`name_of`, and the same choice in SQL in one INSERT … SELECT).
+Until December 2026 every name was 测试企业<digits>有限公司: every trigram of the prefix was in every row, so
+no index could narrow a name search and the measurements said nothing about a real register. The name
+searches measured: a distinctive 3–6-character fragment (trade name and the start of the industry word: the
+trigram index), a rare two-character fragment (the first two trade-name syllables: the bigram index) and a
+common one (有限, in every name: the scan in number order that stops at 50).
 """
 
 from __future__ import annotations
@@ -25,12 +34,56 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import import_module
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 N_CERTS = 100_000
 CLIENTS = 16
 REQUESTS_PER_CLIENT = 150
+
+
+PLACES = ("北京上海天津重庆河北山西辽宁吉林江苏浙江安徽福建江西山东河南湖北湖南广东广西海南四川贵州云南陕西甘肃青海宁夏新疆"
+          "南京苏州杭州宁波广州深圳武汉成都西安青岛大连厦门长沙郑州济南沈阳合肥昆明南昌唐山包头")  # two characters each
+INDUSTRIES = "化工钢铁建材能源电力水泥玻璃造纸纺织印染机械电子汽车物流食品医药塑料橡胶陶瓷冶金矿业环保科技材料燃气热力航空船舶农业"
+SYLLABLES = ("华中国金鑫泰宏盛瑞祥丰源达通恒兴隆鼎安康信诚德远新宇光明海天星辰龙凤博创卓越志腾飞跃嘉禾润泽丽雅美佳乐福寿喜旺发"
+             "财富贵荣昌茂永久长青松柏竹梅兰菊桂林森山川江河湖泉溪峰岭岩石玉珠宝晶钻银铜锦绣彩虹云霞雪霜露阳春夏秋冬东南西北正大"
+             "方圆广厚立成功胜利凯旋豪杰英雄俊秀聪慧智能精工巧艺匠心诺言承合和顺亨畅捷迅速敏锐锋剑盾甲乙丙丁戊己庚辛壬癸子丑寅卯"
+             "巳午未申酉戌亥仁义礼勇毅坚强健壮伟奇妙逸致航舟帆港湾岛屿洲际环球寰宙乾坤震巽坎离艮兑晨曦朝旭辉煌灿烂炫耀晖晟昊昕曜"
+             "晓暄旻昶晔煜炜烨焕炎焱燊淼垚磊犇骉羴赟鹏鹤鹰雁燕鸿鸣凰麟骏驰骐骥韵律琴瑟笙箫鼓钟磬笛悦怡欣慰愉舒适宁静谧幽深邃渊睿哲"
+             "思维意拓展开疆域领导向标杆榜样楷模范")
+FORMS = ("有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "科技有限公司")
+HASH = 2654435761  # Knuth's multiplicative hash: the row number's syllables look random, and stay deterministic
+
+
+def _parts(i: int) -> tuple[int, int, int, int, int, int, int]:
+    h = (i * HASH) % 2**32
+    k = len(SYLLABLES)
+    return (i % (len(PLACES) // 2), h % k, h // k % k, h // k**2 % k, h // k**3 % 3 + 2,
+            (i * 7) % (len(INDUSTRIES) // 2), (i * 13) % 23 % len(FORMS))
+
+
+def name_of(i: int) -> tuple[str, str]:
+    """The i-th benchmark certificate's organisation name and its trade name."""
+    place, a, b, c, length, industry, form = _parts(i)
+    trade = "".join(SYLLABLES[x] for x in (a, b, c)) + (SYLLABLES[(a + c) % len(SYLLABLES)] if length == 4 else "")
+    trade = trade[:length]
+    return (PLACES[2 * place:2 * place + 2] + trade + INDUSTRIES[2 * industry:2 * industry + 2] + FORMS[form], trade)
+
+
+def name_sql() -> str:
+    """`name_of(i)` as an SQL expression of i (the same on SQLite and PostgreSQL: substr, %, integer /)."""
+    k = len(SYLLABLES)
+    h = f"((i * {HASH}) % 4294967296)"
+    syl = lambda e: f"substr('{SYLLABLES}', CAST(({e}) + 1 AS INTEGER), 1)"  # noqa: E731 (PostgreSQL: int, not bigint)
+    length = f"({h} / {k ** 3} % 3 + 2)"
+    forms = " ".join(f"WHEN {n} THEN '{f}'" for n, f in enumerate(FORMS))
+    return (f"substr('{PLACES}', 2 * (i % {len(PLACES) // 2}) + 1, 2) || {syl(f'{h} % {k}')} || {syl(f'{h} / {k} % {k}')}"
+            f" || CASE WHEN {length} >= 3 THEN {syl(f'{h} / {k ** 2} % {k}')} ELSE '' END"
+            f" || CASE WHEN {length} = 4 THEN {syl(f'({h} % {k} + {h} / {k ** 2} % {k}) % {k}')} ELSE '' END"
+            f" || substr('{INDUSTRIES}', 2 * ((i * 7) % {len(INDUSTRIES) // 2}) + 1, 2)"
+            f" || CASE (i * 13) % 23 % {len(FORMS)} {forms} END")
 
 
 def setup_env(home: Path, database_url: str | None) -> dict:
@@ -87,29 +140,44 @@ def seed(n: int) -> list[str]:
                            organisation_address="北京市", credit_code="-", scope="碳管理活动", criterion="T/CCAA 39-2022",
                            first_issue_date=date(2024, 1, 1), issue_date=date(2024, 1, 1),
                            expiry_date=date(2024, 1, 1))
-    insert_trigger = None
-    if sqlite:  # the FTS5 name index: rebuilt once after the load instead of a trigger per row (migration 0018)
-        with connection.cursor() as cur:
-            cur.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'certificate_name_fts_insert'")
-            insert_trigger = cur.fetchone()[0]
-            cur.execute("DROP TRIGGER certificate_name_fts_insert")
+    bigrams = import_module("tancert.certificates.migrations.0019_register_bigrams")
+    trigrams = import_module("tancert.certificates.migrations.0018_register_name_index")
+    insert_triggers = []
+    # The name indexes are built once after the load instead of a trigger or an index insertion per row:
+    # SQLite's FTS5 table (migration 0018) and bigram side table (0019), PostgreSQL's two GIN indexes.
+    with connection.cursor() as cur:
+        if sqlite:
+            for trigger in ("certificate_name_fts_insert", "certificate_name_bigram_insert"):
+                cur.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [trigger])
+                insert_triggers.append(cur.fetchone()[0])
+                cur.execute(f"DROP TRIGGER {trigger}")
+        else:
+            cur.execute("DROP INDEX IF EXISTS certificate_name_trgm")
+            cur.execute("DROP INDEX IF EXISTS certificate_name_bigrams")
     insert_series(template, n, {
         "number": f"'CEC' || (23 + i % 4) || 'CMS' || {pad(6)} || 'R0'",
         "decision_id": f"CASE WHEN i = 0 THEN {d0} ELSE {first} + i - 1 END",
         "status": "CASE i % 10 WHEN 8 THEN 'suspended' WHEN 9 THEN 'expired' ELSE 'valid' END",
-        "organisation_name": f"'测试企业' || {pad(6)} || '有限公司'",
+        "organisation_name": name_sql(),
         "credit_code": f"'9111' || {pad(14)}",
         "first_issue_date": day("i % 900"), "issue_date": day("i % 900"), "expiry_date": day("i % 900 + 1094"),
     })
-    if insert_trigger:
-        with connection.cursor() as cur:
-            cur.execute(insert_trigger)
+    with connection.cursor() as cur:
+        if sqlite:
+            for trigger in insert_triggers:
+                cur.execute(trigger)
             cur.execute("INSERT INTO certificates_certificate_name_fts(certificates_certificate_name_fts) "
                         "VALUES ('rebuild')")
+            cur.execute(bigrams.REBUILD)
+        else:
+            cur.execute(trigrams.PG_INDEX)
+            cur.execute(bigrams.PG_UP[1])
     with connection.cursor() as cur:  # planner statistics after the bulk load, as autovacuum would gather them
         cur.execute("ANALYZE")
     numbers = [f"CEC{23 + i % 4}CMS{i:06d}R0" for i in range(n)]
     assert Certificate.objects.count() == n and Certificate.objects.filter(number=numbers[-1]).exists()
+    for i in (0, 1, 2, n // 3, n - 1):  # the SQL names are name_of's
+        assert Certificate.objects.get(number=numbers[i]).organisation_name == name_of(i)[0], i
     return numbers
 
 
@@ -229,7 +297,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=N_CERTS)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="keep the database an earlier run seeded (--pg)")
-    parser.add_argument("--skip-short", action="store_true", help="leave out the two-character fragment (slow)")
+    parser.add_argument("--skip-short", action="store_true", help="leave out the common two-character fragment")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="tancert-bench-"))
     env = setup_env(home, args.pg)
@@ -247,7 +315,13 @@ def main() -> int:
         numbers = seed(args.n)
     seeded = time.perf_counter() - t
     rng = random.Random(1)
-    sample = rng.sample(numbers, 2000)
+    picked = rng.sample(range(len(numbers)), 2000)
+    sample = [numbers[i] for i in picked]
+    api_q = "/api/v1/public/certificates?q="
+    # A distinctive fragment: the trade name and the first character of the industry word (3–5 characters).
+    distinctive = [api_q + quote(name_of(i)[1] + name_of(i)[0][2 + len(name_of(i)[1])]) for i in picked[:200]]
+    rare_two = [api_q + quote(name_of(i)[1][:2]) for i in picked[:200]]  # the first two trade-name syllables
+    common_two = [api_q + quote("有限")]
     counts = queries_per_lookup(sample[:50])
     page_counts = queries_per_lookup(sample[:50], "/register/{}/")
     raw = raw_sql_lookup(sample)
@@ -259,18 +333,17 @@ def main() -> int:
                          *(f"/api/v1/public/certificates/{n}?via=stack" for n in sample[:20]),
                          *(f"/register/{n}/" for n in sample[:20]),
                          *(f"/api/v1/public/certificates?q=9111{int(n[-8:-2]):014d}" for n in sample[:20]),
-                         *(f"/api/v1/public/certificates?q=%E6%B5%8B%E8%AF%95%E4%BC%81%E4%B8%9A{n[-8:-2]}"
-                           for n in sample[:20])], per=40)
+                         *distinctive[:20], *rare_two[:20], *common_two], per=40)
         static = load(args.port, ["/static/tancert/favicon.svg"])
         api = load(args.port, [f"/api/v1/public/certificates/{n}" for n in sample])
         # Any other query parameter sends the lookup through the whole middleware stack (api/fastpath.py).
         api_stack = load(args.port, [f"/api/v1/public/certificates/{n}?via=stack" for n in sample])
         page = load(args.port, [f"/register/{n}/" for n in sample])
         by_code = load(args.port, [f"/api/v1/public/certificates?q=9111{int(n[-8:-2]):014d}" for n in sample])
-        by_name = load(args.port, [f"/api/v1/public/certificates?q=%E6%B5%8B%E8%AF%95%E4%BC%81%E4%B8%9A{n[-8:-2]}"
-                                   for n in sample[:200]])
-        # A two-character fragment (企业, in every name): below the trigram length, the scan in number order.
-        by_two = None if args.skip_short else load(args.port, ["/api/v1/public/certificates?q=%E4%BC%81%E4%B8%9A"])
+        by_name = load(args.port, distinctive)
+        by_rare_two = load(args.port, rare_two)
+        # A common two-character fragment (有限, in every name): the scan in number order, stops at 50.
+        by_two = None if args.skip_short else load(args.port, common_two)
     finally:
         proc.terminate()
         try:  # a loaded machine may take longer to write the workers' waiting lookup log rows
@@ -289,7 +362,8 @@ def main() -> int:
                      ("API lookup by number through the whole middleware stack", api_stack),
                      ("certificate page (HTML)", page), ("API search by credit code (indexed)", by_code),
                      ("API search by name fragment (trigram index)", by_name),
-                     ("API search by a two-character fragment (scan, stops at 50)", by_two)):
+                     ("API search by a rare two-character fragment (bigram index)", by_rare_two),
+                     ("API search by a common two-character fragment (有限: scan, stops at 50)", by_two)):
         if r is None:
             continue
         print(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.0f} | {r['errors']} | "

@@ -92,6 +92,12 @@ def test_recertification_before_expiry_continues_the_chain(p, cert, client):
     listed = client.get("/register/", {"q": cert.organisation_name}).content.decode()
     assert f"/register/{new.number}/" in listed and f"/register/{cert.number}/" not in listed
     assert f"/register/{cert.number}/" in client.get("/register/", {"q": cert.organisation_name, "all": "1"}).content.decode()
+    # The same by credit code and by a two-character fragment (the bigram index), through the API.
+    api = "/api/v1/public/certificates"
+    for q in (cert.credit_code, cert.organisation_name[1:3]):
+        assert [c["number"] for c in client.get(api, {"q": q}).json()] == [new.number], q
+        everything = client.get(api, {"q": q, "include_superseded": "true"}).json()
+        assert [c["number"] for c in everything] == sorted([cert.number, new.number]), q
     status = client.get(f"/api/v1/public/certificates/{cert.number}/status").json()
     assert status["superseded_by"] == new.number
 

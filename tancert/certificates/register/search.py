@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -11,14 +14,30 @@ from tancert.certificates.register.prepared import Prepared
 
 REGISTER_PAGE_SIZE = 50
 NAME_FTS = "certificates_certificate_name_fts"  # migration certificates 0018
+NAME_BIGRAMS = "certificates_certificate_name_bigram"  # SQLite side table, migration certificates 0019
+PG_BIGRAMS = "tancert_name_bigrams"  # PostgreSQL function under the GIN index, migration certificates 0019
 TRIGRAM = 3
+BIGRAM = 2
+# A gram with more postings than this is common: the scan in number order meets 50 matches after about
+# 50 × table / postings rows, cheaper than fetching and sorting every posting (docs/performance.md).
+COMMON_GRAM = 2000
+
+
+def current(qs):
+    """Leave out a certificate that a recertification superseded (R9.3-renewal).
+
+    A correlated NOT EXISTS, not `renewals__isnull=True`: that LEFT JOIN on the self-reference made SQLite
+    scan the whole table in number order and build an automatic index on `renewal_of_id` for every query
+    (its statistics rate the mostly-NULL column useless); NOT EXISTS lets the filter's own index drive and
+    probes the `renewal_of_id` index per candidate, on both databases (docs/performance.md)."""
+    return qs.filter(~Exists(Certificate.objects.filter(renewal_of=OuterRef("pk"))))
 
 
 def _exact(current_only: bool, column: str):
     def build(ident):
         qs = Certificate.objects.order_by("number")
         if current_only:
-            qs = qs.filter(renewals__isnull=True)
+            qs = current(qs)
         return qs.filter(**{column: ident})[:REGISTER_PAGE_SIZE]
     return Prepared(build)
 
@@ -52,23 +71,61 @@ def search_certificates(q: str, *, current_only: bool = False):
             return sorted(exact.values(), key=lambda c: c.number)[:REGISTER_PAGE_SIZE]
     qs = Certificate.objects.order_by("number")
     if current_only:
-        qs = qs.filter(renewals__isnull=True)
+        qs = current(qs)
     return list(by_name(qs, q)[:REGISTER_PAGE_SIZE])
 
 
 def by_name(qs, q: str):
     """Certificates whose organisation name contains `q` (case-insensitive like `icontains`), through an index.
 
-    PostgreSQL: the pg_trgm GIN index on UPPER(organisation_name) serves `icontains` itself (migration
-    certificates 0018). SQLite: the FTS5 trigram table narrows the candidates and the same `icontains` decides,
-    so the result is the old substring search's. Trigrams need three characters: a one- or two-character
-    fragment (a two-character Chinese name part such as 碳素) is answered by the scan in number order, which
-    stops at the page size — fast for a common fragment, a full scan for a rare one (docs/performance.md)."""
+    The index only narrows the candidates; the same `icontains` decides, so the result is the old substring
+    search's (docs/performance.md, Public register).
+    - Three characters or more: PostgreSQL's pg_trgm GIN index on UPPER(organisation_name) serves `icontains`
+      itself; SQLite narrows through the FTS5 trigram table (migration certificates 0018).
+    - Two characters (a Chinese name part such as 碳素): the bigram index (migration certificates 0019) —
+      unless the gram is common (more than COMMON_GRAM postings, e.g. 有限, 公司): then the scan in number
+      order, which stops at the page size, is the cheaper plan. PostgreSQL: the planner's estimate of the
+      gram's postings from the indexed array's statistics (most common elements) decides (`_pg_estimate`);
+      SQLite's planner knows only the average postings per gram, so a probe `LIMIT 1 OFFSET COMMON_GRAM` on
+      the side table decides. The same
+      probe on the FTS5 table sends a common longer fragment on SQLite (有限公司) to the scan.
+    - One character: the scan in number order (a unigram is in most names; not indexed)."""
     matching = qs.filter(organisation_name__icontains=q)
-    if connection.vendor != "sqlite" or len(q) < TRIGRAM:
+    sqlite = connection.vendor == "sqlite"
+    if len(q) == BIGRAM:
+        if not sqlite:
+            if _pg_estimate(f"{PG_BIGRAMS}(organisation_name::text) @> ARRAY[upper(%s)]", [q]) > COMMON_GRAM:
+                return matching
+            return matching.filter(RawSQL(f'{PG_BIGRAMS}("certificates_certificate"."organisation_name"::text) '
+                                          "@> ARRAY[upper(%s)]", [q], output_field=BooleanField()))
+        postings = (f"SELECT certificate_id FROM {NAME_BIGRAMS} WHERE gram = upper(%s)", [q])
+    elif sqlite and len(q) >= TRIGRAM:
+        phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: every character literal, a substring match
+        postings = (f"SELECT rowid FROM {NAME_FTS} WHERE {NAME_FTS} MATCH %s", [phrase])
+    else:
         return matching
-    phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: every character literal, a substring match
-    return matching.filter(pk__in=RawSQL(f"SELECT rowid FROM {NAME_FTS} WHERE {NAME_FTS} MATCH %s", [phrase]))
+    if _common(*postings):
+        return matching
+    return matching.filter(pk__in=RawSQL(*postings))
+
+
+def _pg_estimate(condition: str, params: list) -> float:
+    # The planner's own row estimate for the gram, from the indexed array's statistics (most common elements):
+    # planning only, a fraction of a millisecond. Asked alone because, combined with the `icontains` that
+    # matches exactly the same rows, the planner multiplies the two selectivities (北京, in 2 % of the names,
+    # became 0.04 %) and chose the index and a sort of every match over the short scan in number order.
+    with connection.cursor() as cur:
+        cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM certificates_certificate WHERE {condition}", params)
+        plan = cur.fetchone()[0]
+    return float((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+
+
+def _common(sql: str, params: list) -> bool:
+    # Reads at most COMMON_GRAM postings (the side table's primary key, or FTS5's doclists): about a
+    # millisecond, against the hundreds a common fragment costs through the index.
+    with connection.cursor() as cur:
+        cur.execute(f"{sql} LIMIT 1 OFFSET %s", [*params, COMMON_GRAM])
+        return cur.fetchone() is not None
 
 
 def public_history_labels() -> dict:

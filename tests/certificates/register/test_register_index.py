@@ -1,7 +1,8 @@
 """The register's name index and its lookup log off the request path (R9.2-lookup; docs/performance.md).
 
-The index (pg_trgm on PostgreSQL, FTS5 trigram on SQLite) finds exactly what the old substring search found,
-stays in sync when a certificate's name changes, and the log written in batches loses nothing on a clean stop."""
+The indexes (pg_trgm on PostgreSQL, FTS5 trigram on SQLite; the bigram index of two-character fragments on
+both) find exactly what the old substring search found, stay in sync when a certificate's name changes or the
+certificate is deleted, and the log written in batches loses nothing on a clean stop."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from django.test import Client
 from django.utils import timezone
 
 from tancert.certificates.models import Certificate, LookupLog
-from tancert.certificates.register import lookuplog
+from tancert.certificates.register import lookuplog, search
 from tancert.certificates.register.search import by_name
 
 from flow import certify, change_certificate, complete_application
 
 pytestmark = pytest.mark.django_db
 
+BIGRAM_QUERIES = ["化工", "钢铁", "有限", "限公", "甲化", "乙钢", "公司", "不存", "%_", "_%", "%%", '"甲', "a_", "ab", "AB",
+                  "Lt", "lt", "LT", "d.", " 甲", "新材", "丙新"]
 QUERIES = ["甲化工", "化工", "甲", "钢铁", "有限公司", "限公", "乙钢铁有限", "不存在的企业", "%", "_", '"', '"甲', "a",
            "ab'c", "甲 化", "公司%", "Ltd"]
 
@@ -34,10 +37,24 @@ def certs(p):
 def _index_in_place() -> bool:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
-            cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'certificate_name_fts_%'")
-            return cur.fetchone()[0] == 3
-        cur.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'certificate_name_trgm'")
-        return cur.fetchone()[0] == 1
+            cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'certificate_name_fts_%' "
+                        "OR name LIKE 'certificate_name_bigram_%')")
+            return cur.fetchone()[0] == 6
+        cur.execute("SELECT count(*) FROM pg_indexes WHERE indexname IN ('certificate_name_trgm', 'certificate_name_bigrams')")
+        return cur.fetchone()[0] == 2
+
+
+def _same_as_substring_search(queries):
+    qs = Certificate.objects.order_by("number")
+    for q in queries:
+        assert list(by_name(qs, q)) == list(qs.filter(organisation_name__icontains=q)), q
+
+
+def _plan(q: str) -> str:
+    sql, params = by_name(Certificate.objects.order_by("number"), q)[:50].query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql, params)
+        return "\n".join(str(row) for row in cur.fetchall())
 
 
 def test_the_index_finds_what_the_substring_search_found_and_follows_a_name_change(p, certs):
@@ -52,6 +69,48 @@ def test_the_index_finds_what_the_substring_search_found_and_follows_a_name_chan
         qs.filter(organisation_name__icontains=certs[0].organisation_name[:3]))
     api = Client().get("/api/v1/public/certificates", {"q": "新材料科技"}).json()
     assert [c["number"] for c in api] == [changed.number]
+
+
+@pytest.mark.parametrize("common_gram", [search.COMMON_GRAM, 1, 0])
+def test_two_character_fragments_find_what_the_substring_search_found(p, certs, monkeypatch, common_gram):
+    # COMMON_GRAM 1: 有限 and 公司 (in both names) count as common and take the scan; 0: every gram present does.
+    # On SQLite the same rule sends a common fragment of three characters or more past the FTS5 table.
+    monkeypatch.setattr(search, "COMMON_GRAM", common_gram)
+    names = ["Acme Ltd. 甲", 'ab%_"甲 化工有限公司']
+    for cert, name in zip(certs, names, strict=True):
+        Certificate.objects.filter(pk=cert.pk).update(organisation_name=name)
+    _same_as_substring_search(BIGRAM_QUERIES + [n[:2] for n in names] + [n[-2:].lower() for n in names] + QUERIES)
+    # A name renamed by an update: its old grams go, its new ones come.
+    Certificate.objects.filter(pk=certs[0].pk).update(organisation_name="丙新材料科技有限公司")
+    _same_as_substring_search(BIGRAM_QUERIES)
+    assert list(by_name(Certificate.objects.all(), "新材")) == [Certificate.objects.get(pk=certs[0].pk)]
+    assert list(by_name(Certificate.objects.all(), "ac")) == []
+    changed = change_certificate(Certificate.objects.get(pk=certs[1].pk), p, {"organisation_name": "丁碳素制品有限公司"})
+    assert list(by_name(Certificate.objects.all(), "碳素")) == [changed]
+    _same_as_substring_search(BIGRAM_QUERIES + ["碳素", "钢铁", "制品"])
+
+
+def test_a_deleted_certificate_leaves_the_bigram_index(p, certs):
+    # A certificate nothing refers to (a copy on a decision of its own), so it can be deleted.
+    decision = certs[1].decision
+    decision.pk, decision.audit = None, None
+    decision.save()
+    gone = Certificate.objects.get(pk=certs[1].pk)
+    gone.pk, gone.number, gone.decision, gone.organisation_name = None, "CEC99CMS999999R0", decision, "戊碳素有限公司"
+    gone.save()
+    assert list(by_name(Certificate.objects.all(), "碳素")) == [gone]
+    gone.delete()
+    assert list(by_name(Certificate.objects.all(), "碳素")) == []
+    _same_as_substring_search(BIGRAM_QUERIES)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {search.NAME_BIGRAMS} WHERE gram = %s", ["碳素"])
+            assert cur.fetchone()[0] == 0
+
+
+def test_a_rare_two_character_fragment_is_answered_from_the_bigram_index(p, certs):
+    plan = _plan("化工")
+    assert (search.NAME_BIGRAMS if connection.vendor == "sqlite" else "tancert_name_bigrams") in plan, plan
 
 
 def test_lookups_wait_in_memory_and_a_flush_writes_them_with_the_time_of_the_lookup(settings):
