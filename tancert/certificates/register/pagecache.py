@@ -94,10 +94,13 @@ pages = PageCache(getattr(settings, "TANCERT_REGISTER_PAGE_CACHE_BYTES", 16 * 2*
 
 
 def generation() -> tuple:
-    """(chain head, newest reminder, today, seal key id): one query on two primary-key indexes."""
+    """(chain head, newest reminder, today, seal key id): one query on two primary-key indexes. The head is the
+    last event's hash rather than its number: the hash covers the whole chain before it, so a database put back
+    from a backup (or a test's rolled-back transaction) that reaches the same number with another history is
+    another generation all the same."""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT (SELECT MAX(seq) FROM {Event._meta.db_table}), "  # noqa: S608 (model table names)
-                    f"(SELECT MAX(id) FROM {Reminder._meta.db_table})")
+        cur.execute(f"SELECT (SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1), "  # noqa: S608
+                    f"(SELECT MAX(id) FROM {Reminder._meta.db_table})")  # (table names of our own models)
         head, reminder = cur.fetchone()
     return head, reminder, timezone.localdate().isoformat(), seal.key_id(seal.private_key().public_key())
 

@@ -211,3 +211,22 @@ def test_the_fast_path_takes_only_plain_anonymous_certificate_pages():
     assert number("/register/CEC26CMS000001R0/", method="POST") is None
     for other in ("/register/verify/", "/register/transparency/", "/register/", "/register/A/v1/", "/register/A"):
         assert number(other) is None
+
+
+def test_a_surveillance_marked_overdue_without_an_event_still_shows_at_once(cert, p):
+    """The sweep marks a certificate's surveillance overdue in the transaction that claims its reminder; with a
+    T1 proposal already open it appends no event (certificates/enforcement.py). The newest reminder is part of
+    the page's generation, so the page shows the overdue surveillance on the next request all the same."""
+    from tancert.certificates.enforcement import propose_suspensions_for_overdue_surveillance
+    from tancert.certificates.models import SuspensionProposal
+    from tancert.certificates.proposals.actions import propose_suspension
+    from tancert.records.models import Event
+
+    propose_suspension(cert, trigger="T1", source=SuspensionProposal.SERIOUS_EVENT, detail="体系运行存在严重缺陷")
+    path = f"/register/{cert.number}/"
+    assert b"surveillance overdue" not in call(application, path, cookie="django_language=en")[2]
+    head = Event.objects.order_by("-seq").first().seq
+    assert propose_suspensions_for_overdue_surveillance(cert.expiry_date) == [cert.number]
+    assert Event.objects.order_by("-seq").first().seq == head  # no event: only the reminder marks the change
+    for app in (application, application.app):
+        assert b"surveillance overdue" in call(app, path, cookie="django_language=en")[2]
