@@ -122,7 +122,8 @@ def page(request, number: str, render: Render) -> HttpResponse | None:
     if not cacheable(request):
         return render(request, number)
     current = generation()  # before the data: what is cached is never older than its generation
-    key = (number.upper(), translation.get_language())
+    # The number as typed, not upper-cased: the page's language switch returns to the address it was asked by.
+    key = (number, translation.get_language())
     found, body = pages.get(current, key)
     if not found:
         response = render(request, number, csrf_token=SENTINEL)

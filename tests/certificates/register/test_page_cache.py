@@ -77,6 +77,8 @@ def test_the_fast_page_is_the_full_stacks_page_valid_suspended_and_unknown(cert,
     assert f'name="next" value="/register/{cert.number}/"'.encode() in valid["en"][3]
     assert compare(f"/register/{cert.number.lower()}/")[3] == valid["zh-hans"][3].replace(
         f'value="/register/{cert.number}/"'.encode(), f'value="/register/{cert.number.lower()}/"'.encode())
+    for typed in (cert.number, cert.number.lower()):  # one after the other, from one cache
+        assert f'value="/register/{typed}/"'.encode() in call(application, f"/register/{typed}/")[2]
     unknown = pages("CEC26CMS999999R0")
     assert unknown["zh-hans"][0] == unknown["en"][0] == "404 Not Found"
     actions.suspend_certificate(cert, by=p.decider, trigger="T1", reason="体系运行存在严重缺陷",
