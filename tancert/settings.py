@@ -384,6 +384,8 @@ TANCERT_REDIS_URL = env_str("REDIS_URL", "")
 TANCERT_LOOKUP_LOG_FLUSH_SECONDS = env_int("TANCERT_LOOKUP_LOG_FLUSH_MS", 1000) / 1000
 # The public lookup API answered in front of the middleware stack (api/fastpath.py, docs/performance.md).
 TANCERT_REGISTER_FAST_PATH = env_bool("TANCERT_REGISTER_FAST_PATH", True)
+# Rendered certificate pages kept per process for anonymous visitors (certificates/register/pagecache.py), in bytes.
+TANCERT_REGISTER_PAGE_CACHE_BYTES = env_int("TANCERT_REGISTER_PAGE_CACHE_MB", 16) * 2**20
 # D5 (credit-system screenshot) older than this many days gives a warning.
 TANCERT_D5_MAX_AGE_DAYS = env_int("TANCERT_D5_MAX_AGE_DAYS", 30)
 # Uploads (docs/architecture.md, "Uploads"): the cap of any uploaded file in bytes; under it a cap per type,

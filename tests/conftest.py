@@ -43,6 +43,11 @@ def _media(settings, tmp_path_factory):
     from tancert.certificates.register import lookup
 
     lookup.forget_leases()
+    # Rendered certificate pages are kept per process (register/pagecache.py): a test that writes a certificate
+    # directly, not through an action, must not meet a page an earlier test's database left.
+    from tancert.certificates.register import pagecache
+
+    pagecache.pages.clear()
     # Fast hashing: the suite creates many personas; production keeps Django's PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

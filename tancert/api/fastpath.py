@@ -14,8 +14,10 @@ CommonMiddleware and X-Frame-Options. The answer is computed by the same functio
 (`api/register.py`), with the same rate limit, lookup log, error bodies (404, 429 with Retry-After) and JSON
 renderer; `Vary: Cookie` is kept because the language cookie chooses the labels. Anything else — another
 method, path or query parameter, a NUL, an unusual character — goes to the full stack unchanged.
-`TANCERT_REGISTER_FAST_PATH=0` turns it off. Tests: tests/certificates/register/test_fast_path.py compare
-status, headers and body with the full stack on both databases.
+A certificate's page, `GET /register/<number>/` from a visitor without a session, is answered in front of the
+stack too (certificates/register/fastpage.py). `TANCERT_REGISTER_FAST_PATH=0` turns both off. Tests:
+tests/certificates/register/test_fast_path.py (and test_page_cache.py for the page) compare status, headers
+and body with the full stack on both databases.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
+
+from tancert.certificates.register.fastpage import CertificatePageFastPath, page_number
 
 PREFIX = "/api/v1/public/certificates"
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -71,6 +75,7 @@ class PublicLookupFastPath(WSGIHandler):
     def __init__(self, app):
         self.app = app
         super().__init__()
+        self.pages = CertificatePageFastPath(SHAPING)  # a certificate's page (register/fastpage.py)
         from tancert.api import router  # noqa: F401 (loaded now, not by the first lookup of each worker)
 
     def load_middleware(self, is_async=False):
@@ -83,9 +88,15 @@ class PublicLookupFastPath(WSGIHandler):
         self._middleware_chain = handler
 
     def __call__(self, environ, start_response):
-        which = route(environ) if settings.TANCERT_REGISTER_FAST_PATH else None
-        if which is None:
+        if not settings.TANCERT_REGISTER_FAST_PATH:
             return self.app(environ, start_response)
+        which = route(environ)
+        if which is None:
+            number = page_number(environ, SHAPING)
+            if number is None:
+                return self.app(environ, start_response)
+            environ["tancert.page"] = number
+            return self.pages(environ, start_response)
         environ["tancert.fast_path"] = which
         return super().__call__(environ, start_response)
 

@@ -117,6 +117,11 @@ class Certificate(models.Model):
         ordering = ["-issue_date", "number"]
         # R9.1-a: one decision, one certificate — also when two administrators press "issue" at once.
         constraints = [models.UniqueConstraint(fields=["decision"], name="one_certificate_per_decision")]
+        # The register page asks for a certificate's renewals on every render. Nearly every certificate continues
+        # none, so once SQLite's ANALYZE has seen the foreign key's index (all NULL) it prefers a scan of the whole
+        # table; an index of the renewals alone stays the obvious plan (docs/performance.md, Public register).
+        indexes = [models.Index(fields=["renewal_of"], condition=models.Q(renewal_of__isnull=False),
+                                name="certificate_renewals")]
 
     def __str__(self) -> str:
         return self.number

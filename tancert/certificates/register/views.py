@@ -12,10 +12,9 @@ from django.shortcuts import render
 
 from tancert.certificates import pades, seal, verifier
 from tancert.certificates.models import Certificate
-from tancert.certificates.register import lookup
+from tancert.certificates.register import lookup, pagecache
 from tancert.certificates.register.check import check_pdf
 from tancert.certificates.register.search import public_history_labels, search_certificates
-from tancert.certificates.register.status import current_successor
 from tancert.records import checkpoints, transparency, uploads
 from tancert.records.models import Event, LogLeaf
 from tancert.ui.walls import get_or_404
@@ -55,22 +54,32 @@ def register(request):
 
 @rate_limited
 def register_certificate(request, number: str):
+    """A certificate's public page; anonymous visitors get it from the page cache (register/pagecache.py)."""
     address = lookup.admit(request, "web", number)
-    cert = Certificate.objects.filter(number=number.upper()).first()
-    lookup.log(address, "web", number, int(cert is not None))
-    if cert is None:
+    response = pagecache.page(request, number, certificate_page)
+    lookup.log(address, "web", number, int(response is not None))
+    if response is None:
         raise Http404
+    return response
+
+
+def certificate_page(request, number: str, **context):
+    """The page of the certificate `number` (None when there is none); `context` adds to the template's."""
+    cert = Certificate.objects.select_related("renewal_of").filter(number=number.upper()).first()
+    if cert is None:
+        return None
     labels = public_history_labels()
     history = [(e.at, labels[e.action]) for e in
                Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
                .order_by("seq")]
-    current = cert.versions.order_by("-version").first()
-    chain_of = [c for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]
+    versions = list(cert.versions.order_by("version"))
+    renewals = list(cert.renewals.all())
+    successor = max(renewals, key=lambda c: c.cycle, default=None)  # as status.current_successor, from the list
     return render(request, "certificates/register/certificate.html", {
-        "cert": cert, "history": history, "versions": cert.versions.order_by("version"), "chain": chain_of,
-        "successor": current_successor(cert), "log": LogLeaf.objects.filter(number=cert.number).order_by("index"),
+        "cert": cert, "history": history, "versions": versions, "chain": [c for c in (cert.renewal_of, *renewals) if c],
+        "successor": successor, "log": LogLeaf.objects.filter(number=cert.number).order_by("index"),
         "seal_key_id": seal.key_id(seal.private_key().public_key()),
-        "seal_ok": bool(current and current.seal),
+        "seal_ok": bool(versions and versions[-1].seal), **context,
     })
 
 

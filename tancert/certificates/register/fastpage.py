@@ -1,0 +1,83 @@
+"""A certificate's public page in front of the middleware stack (docs/performance.md, Public register).
+
+`GET /register/<number>/` without a query string, from a visitor with neither a session cookie nor a messages
+cookie, is an anonymous read whose page depends on the certificate data and the chosen language only (the CSRF
+token of the language switch aside). It is answered here by the same view (register/views.py, with its page
+cache, rate limit, lookup log, 404 and 429 pages) through Django's own request handling, with only the
+middleware that shapes the answer — that of the API fast path (api/fastpath.py) and CsrfViewMiddleware, which
+sets the CSRF cookie for the token the page carries. Without a session there is nobody signed in: the
+templates see AnonymousUser, as the full stack would show them. Anything else goes to the full stack;
+`TANCERT_REGISTER_FAST_PATH=0` turns it off with the API's. Tests: tests/certificates/register/test_page_cache.py
+compare status, headers and body with the full stack on both databases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIHandler
+from django.http.cookie import parse_cookie
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
+
+SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+_PAGE = re.compile(r"/register/([A-Za-z0-9-]{1,64})/")
+
+
+def page_number(environ, shaping: frozenset) -> str | None:
+    """The certificate number when the fast path answers this page request; None for the full stack."""
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
+        return None
+    match = _PAGE.fullmatch(environ.get("PATH_INFO", ""))
+    if match is None:
+        return None
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None  # perhaps signed in, or a message waits: the full stack knows
+    from tancert.certificates.register import views
+
+    try:  # /register/verify/ and the other named pages are not certificates
+        if resolve(match.group(0)).func is not views.register_certificate:
+            return None
+    except Resolver404:
+        return None
+    return match.group(1)
+
+
+class CertificatePageFastPath(WSGIHandler):
+    """Answers the certificate pages `page_number` accepts; environ["tancert.page"] holds the number."""
+
+    def __init__(self, shaping: frozenset):
+        self.shaping = shaping | {CSRF}
+        super().__init__()
+
+    def load_middleware(self, is_async=False):
+        handler = convert_exception_to_response(self._answer)
+        for path in reversed(settings.MIDDLEWARE):
+            if path in self.shaping:
+                handler = convert_exception_to_response(import_string(path)(handler))
+            elif path == SESSIONS:  # where the full stack adds Vary: Cookie (the session was read for the user)
+                handler = _vary_on_cookie(handler)
+        self._middleware_chain = handler
+
+    @staticmethod
+    def _answer(request):
+        from django.contrib.auth.models import AnonymousUser
+
+        from tancert.certificates.register import views
+
+        request.user = AnonymousUser()
+        return views.register_certificate(request, request.environ["tancert.page"])
+
+
+def _vary_on_cookie(get_response):
+    def middleware(request):
+        response = get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+    return middleware

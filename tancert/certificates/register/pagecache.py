@@ -1,0 +1,134 @@
+"""Rendered certificate pages for anonymous visitors, per process (docs/certificates.md, Public register).
+
+A certificate's public page (R9.2-lookup) is the same for every anonymous visitor in one language on one day,
+except for the CSRF token of the language switch. It is kept rendered here, bounded in bytes (least recently
+used first out), and the token is put in per request, so every visitor still gets their own token and the
+CSRF cookie as on any page.
+
+Never stale: an entry belongs to a *generation* — the record chain's head (every change to a certificate, its
+versions, its transparency-log leaves, its renewal or its history is an action that appends an event in the
+same transaction: docs/architecture.md, Records), the newest reminder (the sweep marks a certificate's
+surveillance overdue in the transaction that claims its reminder, which appends no event when a suspension
+proposal for that trigger is already open: certificates/enforcement.py), today's date (validity depends on it:
+Certificate.public_status) and the seal key id shown on the page. The generation is read in one indexed query
+BEFORE the page's data, so a cached page is never older than its generation; when the generation moves, every
+entry of the old one is dropped. A suspended certificate is therefore never shown as valid, not even for one
+request. An unknown number is kept too (as None), so a miss does not run the page's queries again.
+
+Signed-in visitors, a query string and pending messages get the page rendered as usual, never from here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+from tancert.certificates import seal
+from tancert.ops.models import Reminder
+from tancert.records.models import Event
+
+# Rendered where the CSRF token goes: never a token (those are letters and digits only), and replaced only as the
+# whole value of the token field, which escaped certificate data cannot spell (its quotes are &quot;).
+SENTINEL = "tancert-csrf-sentinel"
+_FIELD = 'name="csrfmiddlewaretoken" value="{}"'
+_PLACEHOLDER = _FIELD.format(SENTINEL).encode()
+ENTRY_OVERHEAD = 200  # bytes an entry costs besides its body: key, tuple, dictionary slot
+
+Render = Callable[..., HttpResponse | None]
+
+
+class PageCache:
+    """Pages of one generation, least recently used first; at most `limit` bytes of bodies and keys."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.generation: tuple | None = None
+        self._entries: OrderedDict[tuple, bytes | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, generation: tuple, key: tuple) -> tuple[bool, bytes | None]:
+        with self._lock:
+            if generation != self.generation or key not in self._entries:
+                return False, None
+            self._entries.move_to_end(key)
+            return True, self._entries[key]
+
+    def put(self, generation: tuple, key: tuple, body: bytes | None) -> None:
+        cost = self.cost(key, body)
+        with self._lock:
+            if generation != self.generation:  # a newer (or older) generation: nothing of the other one stays
+                self._entries.clear()
+                self.size, self.generation = 0, generation
+            if cost > self.limit:
+                return
+            if key in self._entries:
+                self.size -= self.cost(key, self._entries.pop(key))
+            self._entries[key] = body
+            self.size += cost
+            while self.size > self.limit:
+                old_key, old_body = self._entries.popitem(last=False)
+                self.size -= self.cost(old_key, old_body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size, self.generation = 0, None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @staticmethod
+    def cost(key: tuple, body: bytes | None) -> int:
+        return len(body or b"") + sum(len(str(part)) for part in key) + ENTRY_OVERHEAD
+
+
+pages = PageCache(getattr(settings, "TANCERT_REGISTER_PAGE_CACHE_BYTES", 16 * 2**20))
+
+
+def generation() -> tuple:
+    """(chain head, newest reminder, today, seal key id): one query on two primary-key indexes. The head is the
+    last event's hash rather than its number: the hash covers the whole chain before it, so a database put back
+    from a backup (or a test's rolled-back transaction) that reaches the same number with another history is
+    another generation all the same."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT (SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1), "  # noqa: S608
+                    f"(SELECT MAX(id) FROM {Reminder._meta.db_table})")  # (table names of our own models)
+        head, reminder = cur.fetchone()
+    return head, reminder, timezone.localdate().isoformat(), seal.key_id(seal.private_key().public_key())
+
+
+def cacheable(request) -> bool:
+    """An anonymous visitor's plain GET without messages waiting: the page everyone in that language sees."""
+    if request.method != "GET" or request.META.get("QUERY_STRING"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    messages = getattr(request, "_messages", None)
+    return messages is None or not len(messages)
+
+
+def page(request, number: str, render: Render) -> HttpResponse | None:
+    """The certificate page for this request, None for an unknown number. `render(request, number, csrf_token=…)`
+    renders it (None when unknown); an anonymous plain GET gets it from the cache, with its own CSRF token."""
+    if not cacheable(request):
+        return render(request, number)
+    current = generation()  # before the data: what is cached is never older than its generation
+    # The number as typed, not upper-cased: the page's language switch returns to the address it was asked by.
+    key = (number, translation.get_language())
+    found, body = pages.get(current, key)
+    if not found:
+        response = render(request, number, csrf_token=SENTINEL)
+        body = None if response is None else response.content
+        pages.put(current, key, body)
+    if body is None:
+        return None
+    return HttpResponse(body.replace(_PLACEHOLDER, _FIELD.format(get_token(request)).encode()))
