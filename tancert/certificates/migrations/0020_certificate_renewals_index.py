@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0018_register_name_index'),
+        ('certificates', '0019_register_bigrams'),
         ('clients', '0011_application_declaration'),
     ]
 
