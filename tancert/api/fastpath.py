@@ -28,10 +28,9 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
-from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
-from tancert.certificates.register.fastpage import CertificatePageFastPath, page_number
+from tancert.certificates.register.fastpage import CertificatePageFastPath, page_number, vary_on_cookie
 
 PREFIX = "/api/v1/public/certificates"
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -84,7 +83,7 @@ class PublicLookupFastPath(WSGIHandler):
             if path in SHAPING:
                 handler = convert_exception_to_response(import_string(path)(handler))
             elif path == SESSIONS:  # where the full stack adds Vary: Cookie — the language cookie chooses labels
-                handler = _vary_on_cookie(handler)
+                handler = vary_on_cookie(handler)
         self._middleware_chain = handler
 
     def __call__(self, environ, start_response):
@@ -117,11 +116,3 @@ class PublicLookupFastPath(WSGIHandler):
         except Exception as exc:  # the API's own handlers: 404, 429 with Retry-After, …; others re-raise
             response = api.on_exception(request, exc)
         return response
-
-
-def _vary_on_cookie(get_response):
-    def middleware(request):
-        response = get_response(request)
-        patch_vary_headers(response, ("Cookie",))
-        return response
-    return middleware

@@ -62,7 +62,7 @@ class CertificatePageFastPath(WSGIHandler):
             if path in self.shaping:
                 handler = convert_exception_to_response(import_string(path)(handler))
             elif path == SESSIONS:  # where the full stack adds Vary: Cookie (the session was read for the user)
-                handler = _vary_on_cookie(handler)
+                handler = vary_on_cookie(handler)
         self._middleware_chain = handler
 
     @staticmethod
@@ -75,7 +75,8 @@ class CertificatePageFastPath(WSGIHandler):
         return views.register_certificate(request, request.environ["tancert.page"])
 
 
-def _vary_on_cookie(get_response):
+def vary_on_cookie(get_response):
+    """Where the full stack's sessions add Vary: Cookie — the language cookie chooses the labels (both fast paths)."""
     def middleware(request):
         response = get_response(request)
         patch_vary_headers(response, ("Cookie",))
