@@ -92,9 +92,23 @@ def setup_env(home: Path, database_url: str | None) -> dict:
                TANCERT_ALLOWED_HOSTS="127.0.0.1,localhost,testserver")
     if database_url:
         env["DATABASE_URL"] = database_url
+        create_database(database_url)
     else:
         env.pop("DATABASE_URL", None)
     return env
+
+
+def create_database(database_url: str) -> None:
+    """Creates the --pg database when it does not exist yet (through the server's `postgres` database)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    url = urlsplit(database_url)
+    name = url.path.lstrip("/")
+    with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
 
 
 def seed(n: int) -> list[str]:

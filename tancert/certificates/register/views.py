@@ -14,9 +14,10 @@ from tancert.certificates import pades, seal, verifier
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup, pagecache
 from tancert.certificates.register.check import check_pdf
+from tancert.certificates.register.pagedata import page_data
 from tancert.certificates.register.search import public_history_labels, search_certificates
 from tancert.records import checkpoints, transparency, uploads
-from tancert.records.models import Event, LogLeaf
+from tancert.records.models import LogLeaf
 from tancert.ui.walls import get_or_404
 
 MAX_VERSION = 2**31 - 1
@@ -65,21 +66,13 @@ def register_certificate(request, number: str):
 
 def certificate_page(request, number: str, **context):
     """The page of the certificate `number` (None when there is none); `context` adds to the template's."""
-    cert = Certificate.objects.select_related("renewal_of").filter(number=number.upper()).first()
-    if cert is None:
+    data = page_data(number)
+    if data is None:
         return None
-    labels = public_history_labels()
-    history = [(e.at, labels[e.action]) for e in
-               Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
-               .order_by("seq")]
-    versions = list(cert.versions.order_by("version"))
-    renewals = list(cert.renewals.all())
-    successor = max(renewals, key=lambda c: c.cycle, default=None)  # as status.current_successor, from the list
     return render(request, "certificates/register/certificate.html", {
-        "cert": cert, "history": history, "versions": versions, "chain": [c for c in (cert.renewal_of, *renewals) if c],
-        "successor": successor, "log": LogLeaf.objects.filter(number=cert.number).order_by("index"),
-        "seal_key_id": seal.key_id(seal.private_key().public_key()),
-        "seal_ok": bool(versions and versions[-1].seal), **context,
+        "cert": data.cert, "history": data.history, "versions": data.versions, "chain": data.chain,
+        "successor": data.successor, "log": data.log, "seal_key_id": seal.key_id(seal.private_key().public_key()),
+        "seal_ok": bool(data.versions and data.versions[-1].seal), **context,
     })
 
 
