@@ -11,7 +11,8 @@ same transaction: docs/architecture.md, Records), the newest reminder (the sweep
 surveillance overdue in the transaction that claims its reminder, which appends no event when a suspension
 proposal for that trigger is already open: certificates/enforcement.py), today's date (validity depends on it:
 Certificate.public_status) and the seal key id shown on the page. The generation is read in one indexed query
-BEFORE the page's data, so a cached page is never older than its generation; when the generation moves, every
+BEFORE the page's data (in the same round trip when the page is not cached), so a cached page is never older than
+its generation; when the generation moves, every
 entry of the old one is dropped. A suspended certificate is therefore never shown as valid, not even for one
 request. An unknown number is kept too (as None), so a miss does not run the page's queries again.
 
@@ -25,12 +26,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from tancert.certificates import seal
+from tancert.certificates.register.prepared import Raw, run_together
 from tancert.ops.models import Reminder
 from tancert.records.models import Event
 
@@ -41,7 +42,8 @@ _FIELD = 'name="csrfmiddlewaretoken" value="{}"'
 _PLACEHOLDER = _FIELD.format(SENTINEL).encode()
 ENTRY_OVERHEAD = 200  # bytes an entry costs besides its body: key, tuple, dictionary slot
 
-Render = Callable[..., HttpResponse | None]
+Load = Callable[..., tuple[list, object | None]]
+Draw = Callable[..., HttpResponse]
 
 
 class PageCache:
@@ -77,6 +79,9 @@ class PageCache:
                 old_key, old_body = self._entries.popitem(last=False)
                 self.size -= self.cost(old_key, old_body)
 
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._entries
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -93,15 +98,16 @@ class PageCache:
 pages = PageCache(getattr(settings, "TANCERT_REGISTER_PAGE_CACHE_BYTES", 16 * 2**20))
 
 
-def generation() -> tuple:
-    """(chain head, newest reminder, today, seal key id): one query on two primary-key indexes. The head is the
-    last event's hash rather than its number: the hash covers the whole chain before it, so a database put back
-    from a backup (or a test's rolled-back transaction) that reaches the same number with another history is
-    another generation all the same."""
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT (SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1), "  # noqa: S608
-                    f"(SELECT MAX(id) FROM {Reminder._meta.db_table})")  # (table names of our own models)
-        head, reminder = cur.fetchone()
+GENERATION = Raw(f"SELECT (SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1), "  # noqa: S608
+                 f"(SELECT MAX(id) FROM {Reminder._meta.db_table})")  # (table names of our own models)
+
+
+def generation(row: tuple | None = None) -> tuple:
+    """(chain head, newest reminder, today, seal key id): `row` is GENERATION's row, read here when not given
+    (one query on two primary-key indexes). The head is the last event's hash rather than its number: the hash
+    covers the whole chain before it, so a database put back from a backup (or a test's rolled-back transaction)
+    that reaches the same number with another history is another generation all the same."""
+    head, reminder = row if row is not None else run_together((GENERATION, ()))[0][0]
     return head, reminder, timezone.localdate().isoformat(), seal.key_id(seal.private_key().public_key())
 
 
@@ -116,19 +122,24 @@ def cacheable(request) -> bool:
     return messages is None or not len(messages)
 
 
-def page(request, number: str, render: Render) -> HttpResponse | None:
-    """The certificate page for this request, None for an unknown number. `render(request, number, csrf_token=…)`
-    renders it (None when unknown); an anonymous plain GET gets it from the cache, with its own CSRF token."""
+def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
+    """The certificate page for this request, None for an unknown number. `load(number, *lead)` reads the page's
+    data after the statements `lead` (their rows, and the data or None); `draw(request, data, csrf_token=…)`
+    renders it. An anonymous plain GET gets the page from the cache, with its own CSRF token."""
     if not cacheable(request):
-        return render(request, number)
-    current = generation()  # before the data: what is cached is never older than its generation
+        data = load(number)[1]
+        return None if data is None else draw(request, data)
     # The number as typed, not upper-cased: the page's language switch returns to the address it was asked by.
     key = (number, translation.get_language())
-    found, body = pages.get(current, key)
+    found = False
+    if key in pages:  # cached under the last generation seen: most likely still current
+        found, body = pages.get(generation(), key)
     if not found:
-        response = render(request, number, csrf_token=SENTINEL)
-        body = None if response is None else response.content
-        pages.put(current, key, body)
+        # The generation is read in the same round trip as the data, and before it (register/prepared.py): what is
+        # cached is never older than its generation.
+        (row,), data = load(number, (GENERATION, ()))
+        body = None if data is None else draw(request, data, csrf_token=SENTINEL).content
+        pages.put(generation(row[0]), key, body)
     if body is None:
         return None
     return HttpResponse(body.replace(_PLACEHOLDER, _FIELD.format(get_token(request)).encode()))

@@ -3,26 +3,44 @@
 Compiling the page's six querysets to SQL took about half of a page's time in the process (docs/performance.md,
 Public register); the statements are the same for every certificate except the number. Every parameter is the
 certificate's number (an exact match on an indexed column, joined where the table holds the certificate's key),
-so each statement is compiled once per connection and then only executed.
+so each statement is compiled once per connection and then only executed, and the four go to PostgreSQL in one
+round trip.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
+
 from tancert.certificates.models import Certificate, CertificateVersion
-from tancert.certificates.register.prepared import Prepared
+from tancert.certificates.register.prepared import Prepared, run_together
 from tancert.certificates.register.search import public_history_labels
 from tancert.records.models import Event, LogLeaf
 
 PUBLIC_ACTIONS = tuple(public_history_labels())  # the keys only: the same in every language
 
-CERTIFICATE = Prepared(lambda number: Certificate.objects.filter(number=number).order_by("pk")[:1])
-HISTORY = Prepared(lambda subject: Event.objects.filter(subject_type="certificate", subject_id=subject,
-                                                        action__in=PUBLIC_ACTIONS).order_by("seq"))
+
+def _chain(number):
+    """The certificate, the certificates that renewed it and the one it renewed: three index lookups, one statement."""
+    parts = (Certificate.objects.order_by().filter(**{lookup: number})
+             for lookup in ("number", "renewal_of__number", "renewals__number"))
+    first = next(parts)
+    return first.union(*parts, all=True).order_by("pk")
+
+
+def _history(number):
+    # Events name their subject by its key as text (records/models.py); the key comes from the number here, so
+    # that all four statements take the number and can go to the database together (prepared.run_together).
+    key = Certificate.objects.filter(number=number).annotate(key=Cast("pk", CharField())).values("key")
+    return Event.objects.filter(subject_type="certificate", subject_id__in=key,
+                                action__in=PUBLIC_ACTIONS).order_by("seq")
+
+
+CHAIN = Prepared(_chain)
+HISTORY = Prepared(_history)
 VERSIONS = Prepared(lambda number: CertificateVersion.objects.filter(certificate__number=number).order_by("version"))
-RENEWALS = Prepared(lambda number: Certificate.objects.filter(renewal_of__number=number).order_by("pk"))
-PREDECESSOR = Prepared(lambda number: Certificate.objects.filter(renewals__number=number).order_by("pk")[:1])
 LOG = Prepared(lambda number: LogLeaf.objects.filter(number=number).order_by("index"))
 
 
@@ -44,15 +62,17 @@ class PageData:
         return [c for c in (self.cert.renewal_of, *self.renewals) if c]
 
 
-def page_data(number: str) -> PageData | None:
-    """The page's data for the certificate `number` (upper-cased), None when there is none."""
+def page_data(number: str, *lead: tuple) -> tuple[list, PageData | None]:
+    """The rows of the statements `lead` (run first, in the same round trip: register/pagecache.py), and the page's
+    data for the certificate `number` (upper-cased), None when there is none."""
     number = number.upper()
-    found = CERTIFICATE.run(number)
-    if not found:
-        return None
-    cert = found[0]
-    if cert.renewal_of_id:  # the predecessor only when there is one: most certificates are a first cycle
-        cert.renewal_of = PREDECESSOR.run(number)[0]
+    *before, chain, events, versions, log = run_together(
+        *lead, *((query, (number,)) for query in (CHAIN, HISTORY, VERSIONS, LOG)))
+    cert = next((c for c in chain if c.number == number), None)
+    if cert is None:
+        return before, None
+    if cert.renewal_of_id:
+        cert.renewal_of = next(c for c in chain if c.pk == cert.renewal_of_id)
     labels = public_history_labels()
-    return PageData(cert=cert, history=[(e.at, labels[e.action]) for e in HISTORY.run(str(cert.pk))],
-                    versions=VERSIONS.run(number), renewals=RENEWALS.run(number), log=LOG.run(number))
+    return before, PageData(cert=cert, history=[(e.at, labels[e.action]) for e in events], versions=versions,
+                            renewals=[c for c in chain if c.renewal_of_id == cert.pk], log=log)

@@ -14,7 +14,7 @@ from tancert.certificates import pades, seal, verifier
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup, pagecache
 from tancert.certificates.register.check import check_pdf
-from tancert.certificates.register.pagedata import page_data
+from tancert.certificates.register.pagedata import PageData, page_data
 from tancert.certificates.register.search import public_history_labels, search_certificates
 from tancert.records import checkpoints, transparency, uploads
 from tancert.records.models import LogLeaf
@@ -57,18 +57,15 @@ def register(request):
 def register_certificate(request, number: str):
     """A certificate's public page; anonymous visitors get it from the page cache (register/pagecache.py)."""
     address = lookup.admit(request, "web", number)
-    response = pagecache.page(request, number, certificate_page)
+    response = pagecache.page(request, number, page_data, certificate_page)
     lookup.log(address, "web", number, int(response is not None))
     if response is None:
         raise Http404
     return response
 
 
-def certificate_page(request, number: str, **context):
-    """The page of the certificate `number` (None when there is none); `context` adds to the template's."""
-    data = page_data(number)
-    if data is None:
-        return None
+def certificate_page(request, data: PageData, **context):
+    """The page of a certificate (register/pagedata.py); `context` adds to the template's."""
     return render(request, "certificates/register/certificate.html", {
         "cert": data.cert, "history": data.history, "versions": data.versions, "chain": data.chain,
         "successor": data.successor, "log": data.log, "seal_key_id": seal.key_id(seal.private_key().public_key()),
