@@ -30,7 +30,12 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.utils.module_loading import import_string
 
-from tancert.certificates.register.fastpage import CertificatePageFastPath, page_number, vary_on_cookie
+from tancert.certificates.register.fastpage import (
+    CertificatePageFastPath,
+    page_number,
+    reconnecting,
+    vary_on_cookie,
+)
 
 PREFIX = "/api/v1/public/certificates"
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -78,7 +83,7 @@ class PublicLookupFastPath(WSGIHandler):
         from tancert.api import router  # noqa: F401 (loaded now, not by the first lookup of each worker)
 
     def load_middleware(self, is_async=False):
-        handler = convert_exception_to_response(self._answer)
+        handler = convert_exception_to_response(reconnecting(self._answer))
         for path in reversed(settings.MIDDLEWARE):
             if path in SHAPING:
                 handler = convert_exception_to_response(import_string(path)(handler))

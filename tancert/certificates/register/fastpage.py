@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import InterfaceError, OperationalError, connection
 from django.http.cookie import parse_cookie
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -57,7 +58,7 @@ class CertificatePageFastPath(WSGIHandler):
         super().__init__()
 
     def load_middleware(self, is_async=False):
-        handler = convert_exception_to_response(self._answer)
+        handler = convert_exception_to_response(reconnecting(self._answer))
         for path in reversed(settings.MIDDLEWARE):
             if path in self.shaping:
                 handler = convert_exception_to_response(import_string(path)(handler))
@@ -73,6 +74,25 @@ class CertificatePageFastPath(WSGIHandler):
 
         request.user = AnonymousUser()
         return views.register_certificate(request, request.environ["tancert.page"])
+
+
+def reconnecting(answer):
+    """Django checks a reused database connection before each request's first query (CONN_HEALTH_CHECKS: a
+    `SELECT 1` round trip on PostgreSQL, as long as a lookup's own query). The fast paths skip that check and
+    instead, when the query fails because the database dropped the connection since the last request (a restart,
+    an idle timeout), close it and answer once more on a new one: the visitor sees the answer, not an error, and
+    a lookup waits for the database once (docs/performance.md, Public register). A failure on a connection that
+    still answers is raised as before. Tests: tests/certificates/register/test_fast_path.py."""
+    def wrapper(request):
+        connection.health_check_done = True  # reset by Django at every request's start (close_old_connections)
+        try:
+            return answer(request)
+        except (InterfaceError, OperationalError):
+            if connection.in_atomic_block or connection.is_usable():
+                raise
+            connection.close()
+            return answer(request)
+    return wrapper
 
 
 def vary_on_cookie(get_response):

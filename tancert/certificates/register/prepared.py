@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -100,12 +101,13 @@ def run_together(*calls: tuple[Prepared | Raw, tuple]) -> list[list]:
     states = [statement.ready(len(values)) for statement, values in calls]
     conn = states[0].connection
     conn.ensure_connection()
-    pipelined = len(calls) > 1 and conn.vendor == "postgresql"
+    postgres = conn.vendor == "postgresql"
+    pipelined = len(calls) > 1 and postgres
     cursors, rows = [], []
     try:
         with conn.connection.pipeline() if pipelined else nullcontext():
             for state, (_, values) in zip(states, calls, strict=True):
-                cursors.append(cur := conn.cursor())
+                cursors.append(cur := _preparing_cursor(conn) if postgres else conn.cursor())
                 cur.execute(state.sql, state.args(values))
                 if not pipelined:
                     rows.append(cur.fetchall())
@@ -115,3 +117,32 @@ def run_together(*calls: tuple[Prepared | Raw, tuple]) -> list[list]:
         for cur in cursors:
             cur.close()
     return [state.instances(found) for state, found in zip(states, rows, strict=True)]
+
+
+# psycopg prepares a statement on the server only when asked (`prepare=True`), never by counting executions: the
+# rest of the application keeps Django's client-side binding, which never prepares (docs/deployment.md).
+ONLY_WHEN_ASKED = 2**31
+
+
+@cache
+def _preparing_cursor_class():
+    # Imported here: psycopg is loaded only where PostgreSQL is used.
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
+def _preparing_cursor(conn):
+    """A cursor (wrapped as Django wraps its own: counted, logged) that binds on the server and prepares each
+    statement once per connection. Planning a register statement cost PostgreSQL more than running it
+    (0.1–0.3 ms against 0.01–0.09 ms); prepared, the four statements of a certificate's page took 0.56 ms instead
+    of 1.27 (docs/performance.md, Public register)."""
+    raw = conn.connection
+    if raw.prepare_threshold is None:  # Django's default: nothing prepared
+        raw.prepare_threshold = ONLY_WHEN_ASKED
+    cursor = _preparing_cursor_class()(raw)
+    return conn.make_debug_cursor(cursor) if conn.queries_logged else conn.make_cursor(cursor)

@@ -10,11 +10,19 @@ from urllib.parse import quote
 
 import pytest
 from django.core import signals
-from django.db import close_old_connections
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 
 from tancert.api.fastpath import route
 from tancert.certificates.models import LookupLog, LookupWindow
 from tancert.certificates.register import lookup
+from tancert.certificates.register.fastpage import reconnecting
 from tancert.wsgi import application
 
 from flow import certify, complete_application
@@ -174,3 +182,34 @@ def test_with_the_ordinary_limit_every_lookup_is_counted_at_once(db, settings):
     for n in range(1, 4):
         assert lookup.allow("192.0.2.81")[0]
         assert LookupWindow.objects.get(client="192.0.2.81").hits == n
+
+
+def _answer_after(failure, monkeypatch, *, usable: bool):
+    """`reconnecting` around an answer whose first query fails with `failure`, on a connection that is (or is not)
+    still usable; returns the answer, the health-check flag each attempt saw and the closes."""
+    attempts, closed = [], []
+    wrapper = connections[DEFAULT_DB_ALIAS]  # what `connection` stands for in this thread
+
+    def answer(request):
+        attempts.append(connection.health_check_done)
+        if len(attempts) == 1:
+            raise failure
+        return "the certificate"
+
+    monkeypatch.setattr(wrapper, "in_atomic_block", False)  # as in a request (the test's transaction aside)
+    monkeypatch.setattr(wrapper, "is_usable", lambda: usable)
+    monkeypatch.setattr(wrapper, "close", lambda: closed.append(True))
+    return reconnecting(answer)(None), attempts, closed
+
+
+@pytest.mark.parametrize("failure", [OperationalError("server closed the connection unexpectedly"),
+                                     InterfaceError("connection already closed")])
+def test_a_dropped_connection_is_opened_again_and_the_lookup_answered(failure, monkeypatch):
+    # The fast paths skip Django's per-request health check (a round trip) and reconnect on failure instead.
+    answer, attempts, closed = _answer_after(failure, monkeypatch, usable=False)
+    assert answer == "the certificate" and attempts == [True, True] and closed == [True]
+
+
+def test_a_failure_on_a_live_connection_is_not_hidden(monkeypatch):
+    with pytest.raises(OperationalError):
+        _answer_after(OperationalError("canceling statement due to statement timeout"), monkeypatch, usable=True)
