@@ -48,6 +48,7 @@ def _media(settings, tmp_path_factory):
     from tancert.certificates.register import pagecache
 
     pagecache.pages.clear()
+    pagecache.shells.clear()
     # Fast hashing: the suite creates many personas; production keeps Django's PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

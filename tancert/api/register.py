@@ -38,14 +38,30 @@ class PublicCertificate(Schema):
 
 
 def _public(c: Certificate) -> dict:
-    return {
-        "number": c.number, "status": c.public_status, "status_label": c.get_public_status_display(),
-        "organisation_name": c.organisation_name, "organisation_address": c.organisation_address,
-        "credit_code": c.credit_code, "scope": c.scope, "criterion": c.criterion, "issue_date": c.issue_date,
-        "first_issue_date": c.first_issue_date, "expiry_date": c.expiry_date,
-        "surveillance_status": c.surveillance_status,
-        "surveillance_status_label": str(c.get_surveillance_status_display()),
-    }
+    return _publics([c])[0]
+
+
+def _publics(certs) -> list[dict]:
+    """The public answer for each certificate. Today's date and the labels in the visitor's language are looked up
+    once for the list, not per certificate: a search of 50 spent most of its time translating the same labels
+    (docs/performance.md, Public register)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    statuses = {value: str(label) for value, label in Certificate.STATUSES}
+    stages = {value: str(label) for value, label in Certificate.SURVEILLANCE}
+    found = []
+    for c in certs:
+        status = c.public_status_on(today)
+        found.append({
+            "number": c.number, "status": status, "status_label": statuses[status],
+            "organisation_name": c.organisation_name, "organisation_address": c.organisation_address,
+            "credit_code": c.credit_code, "scope": c.scope, "criterion": c.criterion, "issue_date": c.issue_date,
+            "first_issue_date": c.first_issue_date, "expiry_date": c.expiry_date,
+            "surveillance_status": c.surveillance_status,
+            "surveillance_status_label": stages.get(c.surveillance_status, c.surveillance_status),
+        })
+    return found
 
 
 @router.get("/certificates/{number}", response=PublicCertificate)
@@ -114,7 +130,7 @@ def public_search(request, q: str, include_superseded: bool = False) -> list[dic
     if not q:
         return []
     address = lookup.admit(request, "api", q)
-    found = [_public(c) for c in search_certificates(q, current_only=not include_superseded)]
+    found = _publics(search_certificates(q, current_only=not include_superseded))
     lookup.log(address, "api", q, len(found))
     return found
 

@@ -51,6 +51,11 @@ def propose_suspensions_for_overdue_surveillance(today: date) -> list[str]:
             if not remind_once("surveillance_overdue", f"certificate:{cert.pk}", due):
                 continue
             Certificate.objects.filter(pk=cert.pk).update(surveillance_status=Certificate.SURV_OVERDUE)
+            # The register shows the surveillance status: like every change a visitor can see, it is an event
+            # (the public page's cache follows the record chain: certificates/register/pagecache.py).
+            chain.append("certificate.surveillance_overdue", subject=cert, by=None, organisation=cert.organisation_id,
+                         summary=f"证书 {cert.number} 的监督审核应于 {due} 前完成但未完成，监督状态改为逾期",
+                         data={"due": due.isoformat(), "surveillance_status": Certificate.SURV_OVERDUE})
             # Without surveillance the CMS's continued operation is not confirmed (R9.3-surveillance): a defect
             # in its operation, T1, for the decision maker to judge.
             proposals.propose_suspension(

@@ -34,7 +34,7 @@ ACTIONS = {
     "certificate.change_requested": "申请证书变更", "certificate.change_reviewed": "审查证书变更",
     "certificate.changed": "证书变更", "certificate.english_version": "出具英文版证书", "certificate.issued": "颁发证书",
     "certificate.mark_misuse": "记录认证标志误用", "certificate.renewal_applied": "申请再认证",
-    "certificate.serious_event_reported": "报告严重事件", "certificate.surveillance_recorded": "记录监督审核结果",
+    "certificate.serious_event_reported": "报告严重事件", "certificate.surveillance_recorded": "记录监督审核结果", "certificate.surveillance_overdue": "监督审核逾期",
     "certificate.suspension_proposal_accepted": "采纳暂停建议", "certificate.suspension_proposal_dismissed": "驳回暂停建议",
     "certificate.suspension_proposed": "提出暂停建议", "certificate.withdrawal_proposed": "提出撤销建议",
     "certificate.suspended": "暂停证书", "certificate.restored": "恢复证书", "certificate.withdrawn": "撤销证书",

@@ -37,6 +37,7 @@ def test_overdue_surveillance_proposes_suspension_once(p, cert):
     assert sweep.run(late).suspension_proposed == []
     cert.refresh_from_db()
     assert cert.surveillance_status == Certificate.SURV_OVERDUE and cert.status == Certificate.VALID
+    assert Event.objects.filter(action="certificate.surveillance_overdue").count() == 1  # the change is recorded
     assert Event.objects.filter(action="certificate.suspension_proposed").count() == 1
     proposed = Event.objects.get(action="certificate.suspension_proposed").data
     assert proposed["rule"] == "R9.2-T1" and proposed["basis"] == "R9.3-surveillance"  # a proposal in the queue

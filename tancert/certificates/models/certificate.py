@@ -131,12 +131,15 @@ class Certificate(models.Model):
         return self.public_status == self.VALID
 
     @property
-    def public_status(self) -> str:  # enforces: R9.2-lookup
-        """The status the public sees: past its expiry a certificate is expired even before the
-        sweep has run, so the register never shows an expired certificate as valid (R9.2-lookup)."""
+    def public_status(self) -> str:
         from django.utils import timezone
 
-        if self.status in (self.VALID, self.SUSPENDED) and self.expiry_date < timezone.localdate():
+        return self.public_status_on(timezone.localdate())
+
+    def public_status_on(self, today) -> str:  # enforces: R9.2-lookup
+        """The status the public sees on `today`: past its expiry a certificate is expired even before the
+        sweep has run, so the register never shows an expired certificate as valid (R9.2-lookup)."""
+        if self.status in (self.VALID, self.SUSPENDED) and self.expiry_date < today:
             return self.EXPIRED
         return self.status
 

@@ -6,10 +6,9 @@ used first out), and the token is put in per request, so every visitor still get
 CSRF cookie as on any page.
 
 Never stale: an entry belongs to a *generation* — the record chain's head (every change to a certificate, its
-versions, its transparency-log leaves, its renewal or its history is an action that appends an event in the
-same transaction: docs/architecture.md, Records), the newest reminder (the sweep marks a certificate's
-surveillance overdue in the transaction that claims its reminder, which appends no event when a suspension
-proposal for that trigger is already open: certificates/enforcement.py), today's date (validity depends on it:
+versions, its transparency-log leaves, its renewal, its surveillance status or its history is an action or a
+sweep step that appends an event in the same transaction: docs/architecture.md, Records;
+certificates/enforcement.py), today's date (validity depends on it:
 Certificate.public_status) and the seal key id shown on the page. The generation is read in one indexed query
 BEFORE the page's data (in the same round trip when the page is not cached), so a cached page is never older than
 its generation; when the generation moves, every
@@ -28,11 +27,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from tancert.certificates import seal
 from tancert.certificates.register.prepared import Raw, run_together
-from tancert.ops.models import Reminder
 from tancert.records.models import Event
 
 # Rendered where the CSRF token goes: never a token (those are letters and digits only), and replaced only as the
@@ -98,17 +98,18 @@ class PageCache:
 pages = PageCache(getattr(settings, "TANCERT_REGISTER_PAGE_CACHE_BYTES", 16 * 2**20))
 
 
-GENERATION = Raw(f"SELECT (SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1), "  # noqa: S608
-                 f"(SELECT MAX(id) FROM {Reminder._meta.db_table})")  # (table names of our own models)
+# The chain's head: the last event's hash, on the primary-key index (the table name is our own model's).
+GENERATION = Raw(f"SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
 
 
 def generation(row: tuple | None = None) -> tuple:
-    """(chain head, newest reminder, today, seal key id): `row` is GENERATION's row, read here when not given
-    (one query on two primary-key indexes). The head is the last event's hash rather than its number: the hash
+    """(chain head, today, seal key id): `row` is GENERATION's row, read here when not given (one query on the
+    primary-key index); an empty chain has no row. The head is the last event's hash rather than its number: the hash
     covers the whole chain before it, so a database put back from a backup (or a test's rolled-back transaction)
     that reaches the same number with another history is another generation all the same."""
-    head, reminder = row if row is not None else run_together((GENERATION, ()))[0][0]
-    return head, reminder, timezone.localdate().isoformat(), seal.key_id(seal.private_key().public_key())
+    if row is None:
+        row = next(iter(run_together((GENERATION, ()))[0]), (None,))
+    return row[0], timezone.localdate().isoformat(), seal.key_id(seal.private_key().public_key())
 
 
 def cacheable(request) -> bool:
@@ -124,8 +125,8 @@ def cacheable(request) -> bool:
 
 def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
     """The certificate page for this request, None for an unknown number. `load(number, *lead)` reads the page's
-    data after the statements `lead` (their rows, and the data or None); `draw(request, data, csrf_token=…)`
-    renders it. An anonymous plain GET gets the page from the cache, with its own CSRF token."""
+    data after the statements `lead` (their rows, and the data or None); `draw(request, data)` renders it, and
+    `draw(request, data, in_shell=True)` renders the anonymous page (`in_shell`) with the CSRF sentinel. An anonymous plain GET gets the page from the cache, with its own CSRF token."""
     if not cacheable(request):
         data = load(number)[1]
         return None if data is None else draw(request, data)
@@ -137,9 +138,34 @@ def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
     if not found:
         # The generation is read in the same round trip as the data, and before it (register/prepared.py): what is
         # cached is never older than its generation.
-        (row,), data = load(number, (GENERATION, ()))
-        body = None if data is None else draw(request, data, csrf_token=SENTINEL).content
-        pages.put(generation(row[0]), key, body)
+        (rows,), data = load(number, (GENERATION, ()))
+        body = None if data is None else draw(request, data, in_shell=True).content
+        pages.put(generation(next(iter(rows), (None,))), key, body)
     if body is None:
         return None
     return HttpResponse(body.replace(_PLACEHOLDER, _FIELD.format(get_token(request)).encode()))
+
+
+# The anonymous page around a certificate's page — base.html: head, menu, language switch, footer — is the same
+# for every certificate in one language but its title and the language switch's return address. It is rendered
+# once per language (templates certificates/register/shell.html) with these marks, which no template text spells,
+# and each page puts its own title, address and body in; the body goes in last, so certificate data is never
+# searched for a mark. The result is the page certificate.html renders whole, byte for byte
+# (tests/certificates/register/test_page_cache.py); it saved about a third of the page's rendering
+# (docs/performance.md, Public register).
+TITLE, PATH, BODY = "tancert-shell-title", "tancert-shell-path", "tancert-shell-body"
+shells: dict[str, tuple[str, str]] = {}
+
+
+def in_shell(request, title: str, body: str) -> str:
+    """The whole page around `body` for an anonymous visitor without messages (`cacheable`), with the CSRF
+    sentinel where its token goes (`page` puts each visitor's token in)."""
+    language = translation.get_language()
+    parts = shells.get(language)
+    if parts is None:
+        html = render_to_string("certificates/register/shell.html", {
+            "csrf_token": SENTINEL, "next_path": PATH, "shell_title": TITLE, "shell_body": BODY}, request)
+        before, after = html.split(BODY)  # exactly once: the template has one body
+        parts = shells[language] = before, after
+    before, after = parts
+    return before.replace(TITLE, escape(title)).replace(PATH, escape(request.get_full_path())) + body + after

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from tancert.certificates import pades, seal, verifier
 from tancert.certificates.models import Certificate
@@ -64,13 +65,18 @@ def register_certificate(request, number: str):
     return response
 
 
-def certificate_page(request, data: PageData, **context):
-    """The page of a certificate (register/pagedata.py); `context` adds to the template's."""
-    return render(request, "certificates/register/certificate.html", {
+def certificate_page(request, data: PageData, *, in_shell: bool = False, **context):
+    """The page of a certificate (register/pagedata.py); `context` adds to the template's. `in_shell`: the anonymous
+    page, its body put into the shell rendered once (register/pagecache.py)."""
+    context = {
         "cert": data.cert, "history": data.history, "versions": data.versions, "chain": data.chain,
         "successor": data.successor, "log": data.log, "seal_key_id": seal.key_id(seal.private_key().public_key()),
         "seal_ok": bool(data.versions and data.versions[-1].seal), **context,
-    })
+    }
+    if not in_shell:
+        return render(request, "certificates/register/certificate.html", context)
+    body = render_to_string("certificates/register/certificate_body.html", context, request)
+    return HttpResponse(pagecache.in_shell(request, data.cert.number, body))
 
 
 @rate_limited

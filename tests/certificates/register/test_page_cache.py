@@ -215,10 +215,10 @@ def test_the_fast_path_takes_only_plain_anonymous_certificate_pages():
         assert number(other) is None
 
 
-def test_a_surveillance_marked_overdue_without_an_event_still_shows_at_once(cert, p):
-    """The sweep marks a certificate's surveillance overdue in the transaction that claims its reminder; with a
-    T1 proposal already open it appends no event (certificates/enforcement.py). The newest reminder is part of
-    the page's generation, so the page shows the overdue surveillance on the next request all the same."""
+def test_a_surveillance_marked_overdue_shows_at_once(cert, p):
+    """The sweep marks a certificate's surveillance overdue and appends an event in the same transaction, even
+    with a T1 proposal already open (certificates/enforcement.py): the page's generation moves, and the page shows
+    the overdue surveillance on the next request."""
     from tancert.certificates.enforcement import propose_suspensions_for_overdue_surveillance
     from tancert.certificates.models import SuspensionProposal
     from tancert.certificates.proposals.actions import propose_suspension
@@ -227,8 +227,28 @@ def test_a_surveillance_marked_overdue_without_an_event_still_shows_at_once(cert
     propose_suspension(cert, trigger="T1", source=SuspensionProposal.SERIOUS_EVENT, detail="体系运行存在严重缺陷")
     path = f"/register/{cert.number}/"
     assert b"surveillance overdue" not in call(application, path, cookie="django_language=en")[2]
-    head = Event.objects.order_by("-seq").first().seq
     assert propose_suspensions_for_overdue_surveillance(cert.expiry_date) == [cert.number]
-    assert Event.objects.order_by("-seq").first().seq == head  # no event: only the reminder marks the change
+    assert Event.objects.order_by("-seq").first().action == "certificate.surveillance_overdue"
     for app in (application, application.app):
         assert b"surveillance overdue" in call(app, path, cookie="django_language=en")[2]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_page_in_its_shell_is_the_page_rendered_whole(cert, rf, language):
+    """An anonymous visitor's page is the body put into a shell rendered once per language (register/pagecache.py):
+    byte for byte what certificate.html renders whole, title and the language switch's return address included."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    from tancert.certificates.register.pagedata import page_data
+    from tancert.certificates.register.views import certificate_page
+
+    with translation.override(language):
+        for path in (f"/register/{cert.number}/", f"/register/{cert.number.lower()}/"):
+            request = rf.get(path)
+            request.user = AnonymousUser()
+            data = page_data(cert.number)[1]
+            whole = certificate_page(request, data, csrf_token=pagecache.SENTINEL).content
+            assert certificate_page(request, data, in_shell=True).content == whole
+            assert cert.number.encode() in whole and path.encode() in whole
+        assert list(pagecache.shells) == [language]  # rendered once, kept for the next page
