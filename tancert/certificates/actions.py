@@ -368,7 +368,7 @@ def apply_for_renewal(cert: Certificate, *, by, scope: str = "", today: date | N
             field="applied_on", params={"opens": opens.isoformat()})
     previous = cert.decision.application if cert.decision.application_id else None
     with transaction.atomic():
-        app = clients.create_application(cert.organisation, by=by, kind=Application.RECERTIFICATION,
+        app = clients.create_application(cert.organisation, by=by, kind=Application.RECERTIFICATION, renewing=True,
                                          scope=(scope or cert.scope).strip(),
                                          cms_started_on=cert.decision.application.cms_started_on
                                          if cert.decision.application_id else cert.first_issue_date,

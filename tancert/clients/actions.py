@@ -139,8 +139,15 @@ def require_industry(app: Application) -> None:
 
 def create_application(org: Organisation, *, by, scope: str, cms_started_on: date,
                        kind: str = Application.INITIAL, criterion: str = CRITERION,
-                       industry_requirement: str = "", industry_code: int | str | None = None) -> Application:
+                       industry_requirement: str = "", industry_code: int | str | None = None,
+                       renewing: bool = False) -> Application:
+    """A draft application. A recertification is applied for only from a certificate in force, through the
+    certificate's renewal (certificates/actions.apply_for_renewal passes `renewing`): picked by hand, it would
+    plan a recertification audit for an organisation without a certificate to renew (R9.3-renewal)."""
     _require_client_of(by, org.pk)
+    require(kind != Application.RECERTIFICATION or renewing, "R9.3-renewal",
+            _("A recertification is applied for from the certificate's page, within the 90 days before it expires; "
+              "without a certificate in force, apply for initial certification."), field="kind")
     industry_code = check_industry(industry_code, industry_requirement)
     require(bool(scope.strip()), "R7.1-D1", _("Describe the scope of the carbon management system."), field="scope")
     require(cms_started_on <= timezone.localdate(), "R7.1-C2", _("The CMS start date cannot be in the future."),

@@ -23,7 +23,10 @@ def _industry_requirement():
 
 
 class ApplicationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Application.KINDS, initial=Application.INITIAL)
+    # A recertification starts from the certificate's page (R9.3-renewal), not here (clients/actions.py).
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k, label) for k, label in Application.KINDS
+                                                        if k != Application.RECERTIFICATION],
+                             initial=Application.INITIAL)
     scope = forms.CharField(label=_("Scope of the carbon management system"), widget=forms.Textarea)
     cms_started_on = forms.DateField(label=_("The CMS has been running since"), widget=DateInput)
     industry_code = _industry_code(required=True)

@@ -276,3 +276,15 @@ def test_the_criterion_is_the_standard(p, rule):
                                    criterion="ISO 14064-1")
     app = actions.create_application(p.org_a, by=p.client_a, scope="范围", cms_started_on=date(2025, 1, 1))
     assert app.criterion == "T/CCAA 39-2022"
+
+
+def test_a_recertification_is_not_picked_by_hand(p, rule, client):
+    # R9.3-renewal: a recertification comes from a certificate in force (its page, within 90 days of expiry);
+    # picked on the application form or through the API it would plan a recertification audit without one.
+    with rule("R9.3-renewal", field="kind"):
+        actions.create_application(p.org_a, by=p.client_a, scope="范围", kind=Application.RECERTIFICATION,
+                                   cms_started_on=timezone.localdate() - relativedelta(months=6))
+    assert not Application.objects.exists() and not Event.objects.filter(action="application.created").exists()
+    client.force_login(p.client_a)
+    page = client.get("/applications/new/").content.decode()
+    assert 'value="recertification"' not in page and 'value="initial"' in page
