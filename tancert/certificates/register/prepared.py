@@ -21,21 +21,32 @@ from django.db import DEFAULT_DB_ALIAS, connections
 _MARK = "\x1etancert-param-{}\x1e"  # never a real value: numbers and codes are [0-9A-Z-] after normalising
 
 
+class Like(NamedTuple):
+    """A value that reached the SQL through `contains`/`icontains`: the pattern Django makes of it."""
+    position: int  # of the value among the placeholders
+
+    @staticmethod
+    def pattern(conn, value: str) -> str:
+        return f"%{conn.ops.prep_for_like_query(value)}%"  # as Django's Contains lookups (param_pattern "%%%s%%")
+
+
 class Compiled(NamedTuple):
     connection: Any  # the connection it was compiled for: a new connection compiles again
     db: str
     sql: str
     params: list
-    slots: list  # for each SQL parameter: the index of the value it takes, or None for a constant
+    slots: list  # for each SQL parameter: the index of the value it takes (`Like` for a pattern), None for a constant
     compiler: Any = None  # None: a raw statement, whose rows are returned as they are
     model: Any = None
     init_list: list | None = None
     start: int = 0
     end: int = 0
     converters: dict | None = None
+    on_server: bool = True  # prepared on the PostgreSQL server (see `Prepared`)
 
     def args(self, values: tuple) -> list:
-        return [p if s is None else values[s] for p, s in zip(self.params, self.slots, strict=True)]
+        return [p if s is None else s.pattern(self.connection, values[s.position]) if isinstance(s, Like) else values[s]
+                for p, s in zip(self.params, self.slots, strict=True)]
 
     def instances(self, rows: list) -> list:
         if self.compiler is None:
@@ -48,11 +59,15 @@ class Compiled(NamedTuple):
 class Prepared:
     """`build(*placeholders)` returns the queryset; `run(*values)` its instances for these values.
 
-    Only exact-match parameters may be placeholders (a lookup that rewrites its value, such as `icontains`,
-    would hide the placeholder; `prepare` refuses such a build)."""
+    A placeholder may reach the SQL unchanged (an exact match, a raw SQL parameter) or as the pattern of a
+    `contains`/`icontains` lookup; a lookup that rewrites its value any other way would hide the placeholder
+    (`_prepare` refuses such a build). On PostgreSQL the statement is also prepared on the server, unless
+    `on_server` is False: a statement whose best plan depends on its values (a name pattern: an index for a rare
+    fragment, the scan in number order for a common one) must not be left to a generic plan."""
 
-    def __init__(self, build: Callable):
+    def __init__(self, build: Callable, *, on_server: bool = True):
         self.build = build
+        self.on_server = on_server
         self._local = threading.local()  # one compiled form per thread: each thread has its own connection
 
     def _prepare(self, arity: int) -> Compiled:
@@ -61,15 +76,16 @@ class Prepared:
         db = qs.db
         compiler = qs.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        slots = [marks.index(p) if p in marks else None for p in params]
-        if sorted({s for s in slots if s is not None}) != list(range(arity)):
-            raise ValueError("every placeholder must reach the SQL unchanged (exact lookups only)")
+        patterns = {Like.pattern(connections[db], mark): Like(i) for i, mark in enumerate(marks)}
+        slots = [marks.index(p) if p in marks else patterns.get(p) if isinstance(p, str) else None for p in params]
+        if sorted({s.position if isinstance(s, Like) else s for s in slots if s is not None}) != list(range(arity)):
+            raise ValueError("every placeholder must reach the SQL unchanged or as a contains pattern")
         klass = compiler.klass_info
         start, end = klass["select_fields"][0], klass["select_fields"][-1] + 1
         self._local.state = Compiled(
             connections[db], db, sql, list(params), slots, compiler, klass["model"],
             [f[0].target.attname for f in compiler.select[start:end]], start, end,
-            compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]))
+            compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]), self.on_server)
         return self._local.state
 
     def ready(self, arity: int) -> Compiled:
@@ -107,7 +123,7 @@ def run_together(*calls: tuple[Prepared | Raw, tuple]) -> list[list]:
     try:
         with conn.connection.pipeline() if pipelined else nullcontext():
             for state, (_, values) in zip(states, calls, strict=True):
-                cursors.append(cur := _preparing_cursor(conn) if postgres else conn.cursor())
+                cursors.append(cur := _preparing_cursor(conn) if postgres and state.on_server else conn.cursor())
                 cur.execute(state.sql, state.args(values))
                 if not pipelined:
                     rows.append(cur.fetchall())

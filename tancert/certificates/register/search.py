@@ -69,13 +69,10 @@ def search_certificates(q: str, *, current_only: bool = False):
         exact = EXACT[current_only].run(ident)
         if exact:
             return exact
-    qs = Certificate.objects.order_by("number")
-    if current_only:
-        qs = current(qs)
-    return list(by_name(qs, q)[:REGISTER_PAGE_SIZE])
+    return by_name(q, current_only=current_only)
 
 
-def by_name(qs, q: str):
+def by_name(q: str, *, current_only: bool) -> list:
     """Certificates whose organisation name contains `q` (case-insensitive like `icontains`), through an index.
 
     The index only narrows the candidates; the same `icontains` decides, so the result is the old substring
@@ -87,26 +84,53 @@ def by_name(qs, q: str):
       order, which stops at the page size, is the cheaper plan. PostgreSQL: the planner's estimate of the
       gram's postings from the indexed array's statistics (most common elements) decides (`_pg_estimate`);
       SQLite's planner knows only the average postings per gram, so a probe `LIMIT 1 OFFSET COMMON_GRAM` on
-      the side table decides. The same
-      probe on the FTS5 table sends a common longer fragment on SQLite (有限公司) to the scan.
-    - One character: the scan in number order (a unigram is in most names; not indexed)."""
-    matching = qs.filter(organisation_name__icontains=q)
+      the side table decides. The same probe on the FTS5 table sends a common longer fragment on SQLite
+      (有限公司) to the scan.
+    - One character: the scan in number order (a unigram is in most names; not indexed).
+    Each statement is compiled once (register/prepared.py: compiling took most of a search's time in the
+    process) and never prepared on the PostgreSQL server: its best plan depends on the fragment."""
+    shape, narrowing = _name_plan(q)
+    return BY_NAME[current_only, shape].run(q, *narrowing)
+
+
+def _name_plan(q: str) -> tuple[str, tuple]:
+    """Which statement finds the names containing `q` ("scan" or a key of NARROWING), and its narrowing value."""
     sqlite = connection.vendor == "sqlite"
     if len(q) == BIGRAM:
         if not sqlite:
-            if _pg_estimate(f"{PG_BIGRAMS}(organisation_name::text) @> ARRAY[upper(%s)]", [q]) > COMMON_GRAM:
-                return matching
-            return matching.filter(RawSQL(f'{PG_BIGRAMS}("certificates_certificate"."organisation_name"::text) '
-                                          "@> ARRAY[upper(%s)]", [q], output_field=BooleanField()))
-        postings = (f"SELECT certificate_id FROM {NAME_BIGRAMS} WHERE gram = upper(%s)", [q])
+            common = _pg_estimate(f"{PG_BIGRAMS}(organisation_name::text) @> ARRAY[upper(%s)]", [q]) > COMMON_GRAM
+            return ("scan", ()) if common else ("pg_bigram", (q,))
+        shape, value = "bigram", q
     elif sqlite and len(q) >= TRIGRAM:
-        phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: every character literal, a substring match
-        postings = (f"SELECT rowid FROM {NAME_FTS} WHERE {NAME_FTS} MATCH %s", [phrase])
+        shape, value = "fts", '"' + q.replace('"', '""') + '"'  # an FTS5 string: every character literal
     else:
-        return matching
-    if _common(*postings):
-        return matching
-    return matching.filter(pk__in=RawSQL(*postings))
+        return "scan", ()
+    return ("scan", ()) if _common(NARROWING[shape], [value]) else (shape, (value,))
+
+
+NARROWING = {  # the candidates' keys (SQLite) or the index condition (PostgreSQL), for one value
+    "bigram": f"SELECT certificate_id FROM {NAME_BIGRAMS} WHERE gram = upper(%s)",
+    "fts": f"SELECT rowid FROM {NAME_FTS} WHERE {NAME_FTS} MATCH %s",
+    "pg_bigram": f'{PG_BIGRAMS}("certificates_certificate"."organisation_name"::text) @> ARRAY[upper(%s)]',
+}
+
+
+def _name_statement(current_only: bool, shape: str) -> Prepared:
+    def build(fragment, *narrowing):
+        qs = Certificate.objects.order_by("number")
+        if current_only:
+            qs = current(qs)
+        qs = qs.filter(organisation_name__icontains=fragment)
+        if shape == "pg_bigram":
+            qs = qs.filter(RawSQL(NARROWING[shape], narrowing, output_field=BooleanField()))
+        elif shape != "scan":
+            qs = qs.filter(pk__in=RawSQL(NARROWING[shape], narrowing))
+        return qs[:REGISTER_PAGE_SIZE]
+    return Prepared(build, on_server=False)
+
+
+BY_NAME = {(current_only, shape): _name_statement(current_only, shape)
+           for current_only in (True, False) for shape in ("scan", *NARROWING)}
 
 
 def _pg_estimate(condition: str, params: list) -> float:
