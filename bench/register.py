@@ -288,9 +288,14 @@ def load(port: int, paths: list[str], per: int = REQUESTS_PER_CLIENT) -> dict:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "tancert.wsgi:application",
-                             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-                             "--worker-class", "gthread", "--log-level", "error"], env=env, cwd=str(ROOT))
+    """The production server as `tancert serve` starts it (web/management/commands/serve.py: sync workers, two per
+    core plus one, access log on), its log thrown away. Before, the benchmark ran 2 workers × 4 threads: threads
+    of one worker wait for each other's interpreter lock, at every system call (a CSRF token is 64 of them), which
+    the public page paid for in its tail latency and production never does (docs/performance.md)."""
+    from tancert.web.management.commands.serve import gunicorn_argv
+
+    proc = subprocess.Popen(gunicorn_argv(port=port), env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     import http.client
 
     for _ in range(100):

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,13 +58,24 @@ def _key_path() -> Path:
     return Path(settings.DATA_DIR) / "keys" / "seal-ed25519.pem"
 
 
+# The public register shows the key id on every page: the key file is looked at (two `stat` calls, network round
+# trips on a shared TANCERT_HOME over NFS) at most once a second per process; a key replaced in place is taken
+# up within that second (docs/performance.md, Public register).
+RESTAT_SECONDS = 1.0
+_seen: dict[str, tuple[float, Ed25519PrivateKey]] = {}
+
+
 def private_key() -> Ed25519PrivateKey:
     """The body's signing key; created on first use (file mode 600). Production sets TANCERT_SEAL_KEY."""
     path = _key_path()
-    if path.exists():
-        # Cached per file and modification time: the public register shows the key id on every page.
-        return _load_private(str(path), path.stat().st_mtime)
-    return _create_private(path)
+    now = time.monotonic()
+    seen = _seen.get(str(path))
+    if seen is not None and now - seen[0] < RESTAT_SECONDS:
+        return seen[1]
+    # Cached per file and modification time: a new key file is read once.
+    key = _load_private(str(path), path.stat().st_mtime) if path.exists() else _create_private(path)
+    _seen[str(path)] = (now, key)
+    return key
 
 
 def _create_private(path: Path) -> Ed25519PrivateKey:
