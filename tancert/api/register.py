@@ -10,13 +10,13 @@ from ninja import Router, Schema
 from tancert.certificates import seal
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
+from tancert.certificates.register.pagedata import page_data
 from tancert.certificates.register.search import (
     certificate_by_number,
     public_history_labels,
     search_certificates,
 )
 from tancert.records import checkpoints
-from tancert.records.models import Event
 
 router = Router(tags=["public"], auth=None)
 
@@ -103,18 +103,17 @@ def history(request, number: str):
     from django.utils import timezone
 
     address = lookup.admit(request, "api", number)
-    cert = Certificate.objects.filter(number="".join(number.split()).upper()).first()
-    lookup.log(address, "api", number, int(cert is not None))
-    if cert is None:
+    data = page_data("".join(number.split()))[1]  # what the certificate's page shows (register/pagedata.py)
+    lookup.log(address, "api", number, int(data is not None))
+    if data is None:
         raise Http404
-    labels = public_history_labels()
-    events = Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=labels)
+    cert, labels = data.cert, public_history_labels()
     return {"number": cert.number, "status": cert.public_status,
             "history": [{"date": timezone.localtime(e.at).date(), "change": e.action.split(".", 1)[1],
-                         "label": str(labels[e.action])} for e in events.order_by("seq")],
+                         "label": str(labels[e.action])} for e in data.events],
             "versions": [{"version": v.version, "superseded": v.superseded_at is not None,
-                          "url": f"/register/{cert.number}/v{v.version}/"} for v in cert.versions.order_by("version")],
-            "chain": [c.number for c in (cert.renewal_of, *cert.renewals.all()) if c is not None]}
+                          "url": f"/register/{cert.number}/v{v.version}/"} for v in data.versions],
+            "chain": [c.number for c in data.chain]}
 
 
 @router.get("/certificates", response=list[PublicCertificate])

@@ -1,4 +1,4 @@
-"""What a certificate's public page shows, read through queries compiled once (register/prepared.py).
+"""What a certificate's public page (and the API's history of it) shows, read through queries compiled once (register/prepared.py).
 
 Compiling the page's six querysets to SQL took about half of a page's time in the process (docs/performance.md,
 Public register); the statements are the same for every certificate except the number. Every parameter is the
@@ -47,10 +47,16 @@ LOG = Prepared(lambda number: LogLeaf.objects.filter(number=number).order_by("in
 @dataclass
 class PageData:
     cert: Certificate
-    history: list = field(default_factory=list)  # (when, what) in the visitor's language
+    events: list = field(default_factory=list)  # its public history (the actions of public_history_labels)
     versions: list = field(default_factory=list)
     renewals: list = field(default_factory=list)
     log: list = field(default_factory=list)
+
+    @property
+    def history(self) -> list:
+        """(when, what) for each event, in the visitor's language."""
+        labels = public_history_labels()
+        return [(e.at, labels[e.action]) for e in self.events]
 
     @property
     def successor(self) -> Certificate | None:
@@ -73,6 +79,5 @@ def page_data(number: str, *lead: tuple) -> tuple[list, PageData | None]:
         return before, None
     if cert.renewal_of_id:
         cert.renewal_of = next(c for c in chain if c.pk == cert.renewal_of_id)
-    labels = public_history_labels()
-    return before, PageData(cert=cert, history=[(e.at, labels[e.action]) for e in events], versions=versions,
+    return before, PageData(cert=cert, events=events, versions=versions,
                             renewals=[c for c in chain if c.renewal_of_id == cert.pk], log=log)

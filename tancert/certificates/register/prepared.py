@@ -45,8 +45,14 @@ class Compiled(NamedTuple):
     on_server: bool = True  # prepared on the PostgreSQL server (see `Prepared`)
 
     def args(self, values: tuple) -> list:
-        return [p if s is None else s.pattern(self.connection, values[s.position]) if isinstance(s, Like) else values[s]
-                for p, s in zip(self.params, self.slots, strict=True)]
+        return [self._arg(param, slot, values) for param, slot in zip(self.params, self.slots, strict=True)]
+
+    def _arg(self, param, slot, values: tuple):
+        if slot is None:
+            return param
+        if isinstance(slot, Like):
+            return slot.pattern(self.connection, values[slot.position])
+        return values[slot]
 
     def instances(self, rows: list) -> list:
         if self.compiler is None:
