@@ -78,6 +78,16 @@ def private_key() -> Ed25519PrivateKey:
     return key
 
 
+def current_key_id() -> str:
+    """The id of the key `private_key()` gives, as the register shows it on every page: derived once per key."""
+    return _id_of(private_key())
+
+
+@lru_cache(maxsize=4)
+def _id_of(key: Ed25519PrivateKey) -> str:
+    return key_id(key.public_key())
+
+
 def _create_private(path: Path) -> Ed25519PrivateKey:
     """Several processes (workers, servers sharing TANCERT_HOME) may ask for the first key at the same moment:
     each writes a whole key to a file of its own, and the first to link it in place wins; the others take the

@@ -109,7 +109,7 @@ def generation(row: tuple | None = None) -> tuple:
     that reaches the same number with another history is another generation all the same."""
     if row is None:
         row = next(iter(run_together((GENERATION, ()))[0]), (None,))
-    return row[0], timezone.localdate().isoformat(), seal.key_id(seal.private_key().public_key())
+    return row[0], timezone.localdate().isoformat(), seal.current_key_id()
 
 
 def cacheable(request) -> bool:

@@ -35,13 +35,16 @@ def _history(number):
     # that all four statements take the number and can go to the database together (prepared.run_together).
     key = Certificate.objects.filter(number=number).annotate(key=Cast("pk", CharField())).values("key")
     return Event.objects.filter(subject_type="certificate", subject_id__in=key,
-                                action__in=PUBLIC_ACTIONS).order_by("seq")
+                                action__in=PUBLIC_ACTIONS).order_by("seq").only("at", "action")
 
 
+# Only the columns the page and the API's history read: a certificate's events carry their whole record (data,
+# signature) and its versions their whole content, which the page never shows and decoding them cost.
 CHAIN = Prepared(_chain)
 HISTORY = Prepared(_history)
-VERSIONS = Prepared(lambda number: CertificateVersion.objects.filter(certificate__number=number).order_by("version"))
-LOG = Prepared(lambda number: LogLeaf.objects.filter(number=number).order_by("index"))
+VERSIONS = Prepared(lambda number: CertificateVersion.objects.filter(certificate__number=number).order_by(
+    "version").only("version", "superseded_at", "seal"))
+LOG = Prepared(lambda number: LogLeaf.objects.filter(number=number).order_by("index").only("index"))
 
 
 @dataclass

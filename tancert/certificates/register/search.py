@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+import time
+from functools import cache
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tancert.certificates.models import Certificate
@@ -18,9 +22,37 @@ NAME_BIGRAMS = "certificates_certificate_name_bigram"  # SQLite side table, migr
 PG_BIGRAMS = "tancert_name_bigrams"  # PostgreSQL function under the GIN index, migration certificates 0019
 TRIGRAM = 3
 BIGRAM = 2
-# A gram with more postings than this is common: the scan in number order meets 50 matches after about
-# 50 × table / postings rows, cheaper than fetching and sorting every posting (docs/performance.md).
-COMMON_GRAM = 2000
+# A gram with more postings than common_gram() is common: the scan in number order meets 50 matches after about
+# 50 × table / postings rows, the index fetches and sorts every posting; the two cost the same at
+# postings = √(50 × table) — 2,236 at 100,000 certificates, 7,071 at 1,000,000 (docs/performance.md, Public
+# register). A fixed 2,000 sent every rare gram at 1,000,000 to the scan on PostgreSQL, whose estimate for a gram
+# outside its most common elements was 2,500 there: a whole-table scan (0.8 s) for 31 matches.
+SIZE_TTL = 60  # seconds a process keeps the table's size: an input to a cost model, not to the result
+_size: tuple[float, int] = (-math.inf, 0)  # (when read, size)
+
+
+def table_size() -> int:
+    """About how many certificates there are: the largest key (on its index, one row), read at most once a
+    minute per process. Certificates are not deleted, so it is the count without the count's full scan."""
+    global _size
+    when, size = _size
+    if time.monotonic() - when > SIZE_TTL:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT max(id) FROM {Certificate._meta.db_table}")  # noqa: S608 (our own table)
+            size = cur.fetchone()[0] or 0
+        _size = time.monotonic(), size
+    return size
+
+
+def forget_size() -> None:
+    global _size
+    _size = (-math.inf, 0)
+
+
+def common_gram() -> int:
+    """Postings above which a gram is common: where the scan in number order costs what the index costs. Never
+    below a page: on a small register a gram in fewer names than that is rare whatever the cost."""
+    return max(REGISTER_PAGE_SIZE, math.isqrt(REGISTER_PAGE_SIZE * table_size()))
 
 
 def current(qs):
@@ -80,10 +112,10 @@ def by_name(q: str, *, current_only: bool) -> list:
     - Three characters or more: PostgreSQL's pg_trgm GIN index on UPPER(organisation_name) serves `icontains`
       itself; SQLite narrows through the FTS5 trigram table (migration certificates 0018).
     - Two characters (a Chinese name part such as 碳素): the bigram index (migration certificates 0019) —
-      unless the gram is common (more than COMMON_GRAM postings, e.g. 有限, 公司): then the scan in number
+      unless the gram is common (more than `common_gram()` postings, e.g. 有限, 公司): then the scan in number
       order, which stops at the page size, is the cheaper plan. PostgreSQL: the planner's estimate of the
       gram's postings from the indexed array's statistics (most common elements) decides (`_pg_estimate`);
-      SQLite's planner knows only the average postings per gram, so a probe `LIMIT 1 OFFSET COMMON_GRAM` on
+      SQLite's planner knows only the average postings per gram, so a probe `LIMIT 1 OFFSET common_gram()` on
       the side table decides. The same probe on the FTS5 table sends a common longer fragment on SQLite
       (有限公司) to the scan.
     - One character: the scan in number order (a unigram is in most names; not indexed).
@@ -98,7 +130,7 @@ def _name_plan(q: str) -> tuple[str, tuple]:
     sqlite = connection.vendor == "sqlite"
     if len(q) == BIGRAM:
         if not sqlite:
-            common = _pg_estimate(f"{PG_BIGRAMS}(organisation_name::text) @> ARRAY[upper(%s)]", [q]) > COMMON_GRAM
+            common = _pg_estimate(f"{PG_BIGRAMS}(organisation_name::text) @> ARRAY[upper(%s)]", [q]) > common_gram()
             return ("scan", ()) if common else ("pg_bigram", (q,))
         shape, value = "bigram", q
     elif sqlite and len(q) >= TRIGRAM:
@@ -145,15 +177,21 @@ def _pg_estimate(condition: str, params: list) -> float:
 
 
 def _common(sql: str, params: list) -> bool:
-    # Reads at most COMMON_GRAM postings (the side table's primary key, or FTS5's doclists): about a
+    # Reads at most common_gram() postings (the side table's primary key, or FTS5's doclists): about a
     # millisecond, against the hundreds a common fragment costs through the index.
     with connection.cursor() as cur:
-        cur.execute(f"{sql} LIMIT 1 OFFSET %s", [*params, COMMON_GRAM])
+        cur.execute(f"{sql} LIMIT 1 OFFSET %s", [*params, common_gram()])
         return cur.fetchone() is not None
 
 
 def public_history_labels() -> dict:
-    """What the public sees of a certificate's history: the kind of change, never internal reasons."""
+    """What the public sees of a certificate's history: the kind of change, never internal reasons. Translated
+    once per language and process (every certificate page asks: docs/performance.md); a copy, for the caller."""
+    return dict(_history_labels(translation.get_language()))
+
+
+@cache
+def _history_labels(language: str | None) -> dict:
     return {
         "certificate.issued": _("Certificate issued"),
         "certificate.surveillance_recorded": _("Surveillance audit passed"),

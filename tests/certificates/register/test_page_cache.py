@@ -215,6 +215,36 @@ def test_the_fast_path_takes_only_plain_anonymous_certificate_pages():
         assert number(other) is None
 
 
+def test_the_fast_path_knows_every_page_of_its_own_under_the_register():
+    """page_number tells a certificate's page from the register's other pages without resolving the address: for
+    every route of the URLconf, and for numbers no route spells, it decides as the URLconf does."""
+    from django.urls import Resolver404, URLResolver, get_resolver, resolve
+
+    from tancert.api.fastpath import SHAPING
+    from tancert.certificates.register import views
+    from tancert.certificates.register.fastpage import named_pages, page_number
+
+    assert {"verify", "transparency"} <= named_pages()
+    routes = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            (walk(pattern.url_patterns, route) if isinstance(pattern, URLResolver) else routes.append(route))
+
+    walk(get_resolver().url_patterns, "")
+    paths = {"/" + route.split("<")[0] for route in routes} | {f"/register/{x}/" for x in (
+        "CEC26CMS000001R0", "0", "verify", "Verify", "transparency", "records", "seal-key", "x" * 64, "-")}
+    assert len(paths) > 50
+    for path in paths:
+        try:
+            certificate = resolve(path).func is views.register_certificate
+        except Resolver404:
+            certificate = False
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "HTTP_COOKIE": ""}
+        assert (page_number(environ, SHAPING) is not None) == certificate, path
+
+
 def test_a_surveillance_marked_overdue_shows_at_once(cert, p):
     """The sweep marks a certificate's surveillance overdue and appends an event in the same transaction, even
     with a T1 proposal already open (certificates/enforcement.py): the page's generation moves, and the page shows

@@ -77,11 +77,12 @@ def test_the_index_finds_what_the_substring_search_found_and_follows_a_name_chan
     assert [c["number"] for c in api] == [changed.number]
 
 
-@pytest.mark.parametrize("common_gram", [search.COMMON_GRAM, 1, 0])
+@pytest.mark.parametrize("common_gram", [None, 1, 0])
 def test_two_character_fragments_find_what_the_substring_search_found(p, certs, monkeypatch, common_gram):
-    # COMMON_GRAM 1: 有限 and 公司 (in both names) count as common and take the scan; 0: every gram present does.
+    # common_gram 1: 有限 and 公司 (in both names) count as common and take the scan; 0: every gram present does.
     # On SQLite the same rule sends a common fragment of three characters or more past the FTS5 table.
-    monkeypatch.setattr(search, "COMMON_GRAM", common_gram)
+    if common_gram is not None:
+        monkeypatch.setattr(search, "common_gram", lambda: common_gram)
     names = ["Acme Ltd. 甲", 'ab%_"甲 化工有限公司']
     for cert, name in zip(certs, names, strict=True):
         Certificate.objects.filter(pk=cert.pk).update(organisation_name=name)
@@ -117,6 +118,34 @@ def test_a_deleted_certificate_leaves_the_bigram_index(p, certs):
 def test_a_rare_two_character_fragment_is_answered_from_the_bigram_index(p, certs):
     plan = _plan("化工")
     assert (search.NAME_BIGRAMS if connection.vendor == "sqlite" else "tancert_name_bigrams") in plan, plan
+
+
+def test_what_counts_as_a_common_gram_grows_with_the_register(p, certs, monkeypatch):
+    # Where the scan in number order and the index cost the same: √(50 × certificates), never below a page.
+    assert search.table_size() == max(c.pk for c in certs)
+    for size, threshold in ((0, 50), (2, 50), (100_000, 2236), (1_000_000, 7071)):
+        monkeypatch.setattr(search, "table_size", lambda size=size: size)
+        assert search.common_gram() == threshold
+    # At 1,000,000 certificates PostgreSQL estimates a gram outside its most common elements at 2,500 names: rare
+    # there (it was 31), so the bigram index answers instead of a scan of the whole table.
+    monkeypatch.setattr(search, "_pg_estimate", lambda condition, params: 2500.0)
+    if connection.vendor == "postgresql":
+        assert search._name_plan("乐信")[0] == "pg_bigram"
+        monkeypatch.setattr(search, "table_size", lambda: 100_000)
+        assert search._name_plan("乐信")[0] == "scan"
+
+
+def test_the_table_size_is_read_once_a_minute(p, certs, monkeypatch, django_assert_num_queries):
+    clock = [1000.0]
+    monkeypatch.setattr(search.time, "monotonic", lambda: clock[0])
+    with django_assert_num_queries(1):
+        size = search.table_size()
+    clock[0] += search.SIZE_TTL - 1
+    with django_assert_num_queries(0):
+        assert search.table_size() == size
+    clock[0] += 2
+    with django_assert_num_queries(1):
+        assert search.table_size() == size
 
 
 def test_lookups_wait_in_memory_and_a_flush_writes_them_with_the_time_of_the_lookup(settings):
