@@ -163,7 +163,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tancert.web.middleware.RequestSizeMiddleware",  # an oversize body: a 413 before anything reads it
     "tancert.web.middleware.NulRefusedMiddleware",  # PostgreSQL cannot hold NUL: a 400, never a 500
-    "csp.middleware.CSPMiddleware",
+    "tancert.web.policy.PolicyOnceCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tancert.web.middleware.ChineseFirstLocaleMiddleware",

@@ -44,7 +44,7 @@ _ONE = re.compile(r"/api/v1/public/certificates/([A-Za-z0-9-]{1,64})")
 SHAPING = frozenset({
     "django.middleware.security.SecurityMiddleware",
     "tancert.web.middleware.NulRefusedMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "tancert.web.policy.PolicyOnceCSPMiddleware",
     "tancert.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
