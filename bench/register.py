@@ -46,6 +46,7 @@ CLIENTS = 16
 # file's whole run then lasted one second, the page's three, and the floor's p95 moved between 8 and 13 ms from one
 # run to the next.
 SECONDS = 5.0
+ROUNDS = 5  # turns each workload's time is cut into, taken in order with the others' (`measure`)
 PAGE_SAMPLE = 12_000  # certificates whose pages are asked for: more than the page's run reaches, each asked once
 
 
@@ -292,17 +293,46 @@ print(json.dumps({"lat": lat, "wall": wall, "errors": errors[:5], "n_errors": le
 '''
 
 
-def load(port: int, paths: list[str], seconds: float = SECONDS, *, once: bool = False) -> dict:
+def _drive(port: int, paths: list[str], seconds: float, once: bool) -> dict:
     """CLIENTS clients for `seconds`, each sending its next request when the last is answered: a path drawn at
     random, or (`once`) the next of its share of `paths`, none asked twice — a certificate's page then comes from
-    the page cache only when the benchmark says so."""
+    the page cache only when the benchmark says so. The latencies, the wall time and the errors."""
     out = subprocess.run([sys.executable, "-c", LOADGEN, str(port), str(CLIENTS), str(seconds),
                           "once" if once else "random"], input=json.dumps(paths), capture_output=True, text=True,
                          check=True)
-    data = json.loads(out.stdout)
-    lat = sorted(data["lat"])
+    return json.loads(out.stdout)
+
+
+def _summary(lat: list[float], wall: float, errors: int) -> dict:
+    lat = sorted(lat)
     return {"p50": statistics.median(lat) * 1000, "p95": lat[int(len(lat) * 0.95)] * 1000,
-            "rps": len(lat) / data["wall"], "errors": data["n_errors"], "n": len(lat)}
+            "rps": len(lat) / wall, "errors": errors, "n": len(lat)}
+
+
+def load(port: int, paths: list[str], seconds: float = SECONDS, *, once: bool = False) -> dict:
+    data = _drive(port, paths, seconds, once)
+    return _summary(data["lat"], data["wall"], data["n_errors"])
+
+
+def measure(port: int, workloads: dict[str, tuple[list[str], bool]]) -> dict[str, dict]:
+    """Each workload `(paths, once)` for SECONDS in all, in ROUNDS turns taken in order: the static file, then each
+    workload, then again. A slow spell of a shared machine (a flush, a checkpoint, another process) then falls on
+    every workload alike instead of on the one that happened to run then; until December 2026 each ran its whole
+    time in one go, and one run's ratios differed from the next run's by a third. A workload `once` takes another
+    share of its paths in each turn."""
+    lat = {label: [] for label in workloads}
+    wall = dict.fromkeys(workloads, 0.0)
+    errors = dict.fromkeys(workloads, 0)
+    for turn in range(ROUNDS):
+        for label, (paths, once) in workloads.items():
+            share = paths[turn::ROUNDS] if once else paths
+            data = _drive(port, share, SECONDS / ROUNDS, once)
+            if once and len(data["lat"]) >= len(share):
+                raise RuntimeError("the sample ran out before the time did: raise PAGE_SAMPLE")
+            lat[label] += data["lat"]
+            wall[label] += data["wall"]
+            errors[label] += data["n_errors"]
+    return {label: _summary(lat[label], wall[label], errors[label]) for label in workloads}
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
@@ -376,18 +406,19 @@ def main() -> int:
         # otherwise the first workload to meet them, the lookup by number, pays for reading them from disk.
         load(args.port, [f"/api/v1/public/certificates/{p.split('/')[2]}?via=stack" for p in pages], seconds=600,
              once=True)
-        static = load(args.port, ["/static/tancert/favicon.svg"])
-        api = load(args.port, [f"/api/v1/public/certificates/{n}" for n in sample])
-        # Any other query parameter sends the lookup through the whole middleware stack (api/fastpath.py).
-        api_stack = load(args.port, [f"/api/v1/public/certificates/{n}?via=stack" for n in sample])
-        page = load(args.port, pages[20:], once=True)  # not the warm-up's, which are cached
-        if page["n"] >= len(pages) - 20:
-            raise RuntimeError("the page sample ran out before the time did: raise PAGE_SAMPLE")
-        by_code = load(args.port, [f"/api/v1/public/certificates?q=9111{int(n[-8:-2]):014d}" for n in sample])
-        by_name = load(args.port, distinctive)
-        by_rare_two = load(args.port, rare_two)
-        # A common two-character fragment (有限, in every name): the scan in number order, stops at 50.
-        by_two = None if args.skip_short else load(args.port, common_two)
+        workloads = {
+            "static": (["/static/tancert/favicon.svg"], False),
+            "api": ([f"/api/v1/public/certificates/{n}" for n in sample], False),
+            # Any other query parameter sends the lookup through the whole middleware stack (api/fastpath.py).
+            "api_stack": ([f"/api/v1/public/certificates/{n}?via=stack" for n in sample], False),
+            "page": (pages[20:], True),  # not the warm-up's pages, which are cached
+            "by_code": ([f"/api/v1/public/certificates?q=9111{int(n[-8:-2]):014d}" for n in sample], False),
+            "by_name": (distinctive, False),
+            "by_rare_two": (rare_two, False),
+        }
+        if not args.skip_short:  # a common two-character fragment (有限, in every name): the scan, stops at 50
+            workloads["by_two"] = (common_two, False)
+        results = measure(args.port, workloads)
     finally:
         proc.terminate()
         try:  # a loaded machine may take longer to write the workers' waiting lookup log rows
@@ -399,17 +430,19 @@ def main() -> int:
     vendor = connection.vendor
     raw_p50 = statistics.median(raw) * 1000
     print(f"\n## Public register — {vendor}, {args.n:,} certificates (seeded in {seeded:.1f} s), "
-          f"{CLIENTS} concurrent clients for {SECONDS:.0f} s per workload from a second process\n")
+          f"{CLIENTS} concurrent clients for {SECONDS:.0f} s per workload in {ROUNDS} turns, from a second process\n")
     print("| workload | p50 ms | p95 ms | requests/s | errors | p50 / p95 vs static floor | throughput vs floor |")
     print("|---|---|---|---|---|---|---|")
-    for label, r in (("static file (HTTP floor)", static), ("API lookup by number", api),
-                     ("API lookup by number through the whole middleware stack", api_stack),
-                     ("certificate page (HTML)", page), ("API search by credit code (indexed)", by_code),
-                     ("API search by name fragment (trigram index)", by_name),
-                     ("API search by a rare two-character fragment (bigram index)", by_rare_two),
-                     ("API search by a common two-character fragment (有限: scan, stops at 50)", by_two)):
-        if r is None:
+    static, api = results["static"], results["api"]
+    for key, label in (("static", "static file (HTTP floor)"), ("api", "API lookup by number"),
+                       ("api_stack", "API lookup by number through the whole middleware stack"),
+                       ("page", "certificate page (HTML)"), ("by_code", "API search by credit code (indexed)"),
+                       ("by_name", "API search by name fragment (trigram index)"),
+                       ("by_rare_two", "API search by a rare two-character fragment (bigram index)"),
+                       ("by_two", "API search by a common two-character fragment (有限: scan, stops at 50)")):
+        if key not in results:
             continue
+        r = results[key]
         print(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.0f} | {r['errors']} | "
               f"{r['p50'] / static['p50']:.1f}× / {r['p95'] / static['p95']:.1f}× | {r['rps'] / static['rps']:.0%} |")
     print(f"\nraw SQL lookup in process (data floor): p50 {raw_p50:.3f} ms; "

@@ -55,6 +55,13 @@ def common_gram() -> int:
     return max(REGISTER_PAGE_SIZE, math.isqrt(REGISTER_PAGE_SIZE * table_size()))
 
 
+# What a search or a lookup shows of a certificate (api/register.py `_publics`, the register's search page): a
+# certificate row has thirty columns, two of them JSON decoded on every read; a search of 50 built them all for
+# nothing (docs/performance.md, Public register).
+PUBLIC_COLUMNS = ("number", "status", "organisation_name", "organisation_address", "credit_code", "scope", "criterion",
+                  "issue_date", "first_issue_date", "expiry_date", "surveillance_status")
+
+
 def current(qs):
     """Leave out a certificate that a recertification superseded (R9.3-renewal).
 
@@ -67,7 +74,8 @@ def current(qs):
 
 def _exact(current_only: bool):
     def build(ident):
-        by_number, by_code = (Certificate.objects.order_by().filter(**{column: ident}) for column in ("number", "credit_code"))
+        by_number, by_code = (Certificate.objects.order_by().filter(**{column: ident}).only(*PUBLIC_COLUMNS)
+                              for column in ("number", "credit_code"))
         if current_only:
             by_number, by_code = current(by_number), current(by_code)
         return by_number.union(by_code).order_by("number")[:REGISTER_PAGE_SIZE]
@@ -78,7 +86,7 @@ def _exact(current_only: bool):
 # of two index lookups in one round trip, not one `number = x OR credit_code = x ORDER BY number`: the database
 # may answer that by walking the number index in order and testing every row (bench/register.py).
 EXACT = {current: _exact(current) for current in (True, False)}
-BY_NUMBER = Prepared(lambda number: Certificate.objects.filter(number=number).order_by("pk")[:1])
+BY_NUMBER = Prepared(lambda number: Certificate.objects.filter(number=number).only(*PUBLIC_COLUMNS).order_by("pk")[:1])
 
 
 def certificate_by_number(number: str) -> Certificate | None:
@@ -149,7 +157,7 @@ NARROWING = {  # the candidates' keys (SQLite) or the index condition (PostgreSQ
 
 def _name_statement(current_only: bool, shape: str) -> Prepared:
     def build(fragment, *narrowing):
-        qs = Certificate.objects.order_by("number")
+        qs = Certificate.objects.order_by("number").only(*PUBLIC_COLUMNS)
         if current_only:
             qs = current(qs)
         qs = qs.filter(organisation_name__icontains=fragment)
