@@ -50,12 +50,15 @@ def load_public(pem: bytes) -> Ed25519PublicKey:
 
 
 def _key_path() -> Path:
-    explicit = os.environ.get("TANCERT_SEAL_KEY")
-    if explicit:
-        return Path(explicit)
     from django.conf import settings
 
-    return Path(settings.DATA_DIR) / "keys" / "seal-ed25519.pem"
+    return _path_of(os.environ.get("TANCERT_SEAL_KEY") or "", str(settings.DATA_DIR))
+
+
+@lru_cache(maxsize=8)
+def _path_of(explicit: str, data_dir: str) -> Path:
+    # Built once per setting: every register page asks for the key (`current_key_id`).
+    return Path(explicit) if explicit else Path(data_dir) / "keys" / "seal-ed25519.pem"
 
 
 # The public register shows the key id on every page: the key file is looked at (two `stat` calls, network round
