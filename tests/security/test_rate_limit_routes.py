@@ -6,9 +6,12 @@ before the lookup itself, so no certificate is needed."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+
+from tancert.certificates.register import lookup
 
 from routes import api_operations, web_routes
 
@@ -27,8 +30,10 @@ PUBLIC_BODY = {"name": "张三", "contact": "a@example.cn", "text": "投诉内�
 
 
 @pytest.fixture
-def used_up(settings):
-    """A client whose address has used its one lookup of this minute."""
+def used_up(settings, monkeypatch):
+    """A client whose address has used its one lookup of this minute. The limit's clock stands still mid-minute:
+    a test that crossed a minute's end would find a fresh window and an answer instead of 429."""
+    monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
     settings.TANCERT_LOOKUPS_PER_MINUTE = 1
     settings.TANCERT_REDIS_URL = ""
     c = Client(REMOTE_ADDR="198.51.100.77")

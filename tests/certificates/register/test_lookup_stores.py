@@ -109,7 +109,8 @@ def test_two_workers_share_one_count_in_redis(redis_store, settings, monkeypatch
     assert results.count(True) == 10 and results.count(False) == 6
 
 
-def test_an_unreachable_redis_falls_back_to_the_database(settings):
+def test_an_unreachable_redis_falls_back_to_the_database(settings, monkeypatch):
+    monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # both in one minute
     settings.TANCERT_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     settings.TANCERT_LOOKUPS_PER_MINUTE = 1
     c = Client(REMOTE_ADDR="198.51.100.24")
