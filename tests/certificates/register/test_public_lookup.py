@@ -4,6 +4,7 @@ when suspended or withdrawn."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from tancert.certificates import actions
 from tancert.certificates.models import LookupLog
+from tancert.certificates.register import lookup
 
 from flow import certify, complete_application
 
@@ -31,7 +33,8 @@ def test_lookups_are_logged_with_the_client_address(cert):
     assert logs == [("203.0.113.7", "web", 1), ("203.0.113.7", "api", 1), ("203.0.113.7", "api", 0)]
 
 
-def test_lookups_are_rate_limited_per_address(cert, settings):
+def test_lookups_are_rate_limited_per_address(cert, settings, monkeypatch):
+    monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # one window for the test
     settings.TANCERT_LOOKUPS_PER_MINUTE = 3
     a, b = Client(REMOTE_ADDR="198.51.100.1"), Client(REMOTE_ADDR="198.51.100.2")
     codes = [a.get(f"/api/v1/public/certificates/{cert.number}").status_code for _ in range(4)]
@@ -43,8 +46,9 @@ def test_lookups_are_rate_limited_per_address(cert, settings):
     assert LookupLog.objects.filter(limited=True).count() == 3
 
 
-def test_the_register_page_has_the_same_limit_and_logs_the_refusal(cert, settings):
+def test_the_register_page_has_the_same_limit_and_logs_the_refusal(cert, settings, monkeypatch):
     """R9.2-lookup: the page and the API share one window per address; the refused lookup is logged."""
+    monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # one window for the test
     settings.TANCERT_LOOKUPS_PER_MINUTE = 2
     c = Client(REMOTE_ADDR="198.51.100.9")
     assert [c.get(f"/register/{cert.number}/").status_code for _ in range(2)] == [200, 200]
@@ -77,7 +81,8 @@ def test_seal_key_in_the_public_api(cert):
     assert body["algorithm"] == "Ed25519" and "BEGIN PUBLIC KEY" in body["public_key_pem"]
 
 
-def test_version_pages_and_the_seal_key_count_against_the_limit(cert, settings):
+def test_version_pages_and_the_seal_key_count_against_the_limit(cert, settings, monkeypatch):
+    monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # one window for the test
     settings.TANCERT_LOOKUPS_PER_MINUTE = 2
     c = Client(REMOTE_ADDR="198.51.100.9")
     assert c.get(f"/register/{cert.number}/v1/").status_code == 200
@@ -98,8 +103,9 @@ def test_a_refusal_says_when_to_retry_in_chinese(cert, settings):
     assert page.status_code == 429 and "秒" in page.content.decode()
 
 
-def test_the_count_lives_in_the_database_not_in_a_process_cache(cert, settings):
+def test_the_count_lives_in_the_database_not_in_a_process_cache(cert, settings, monkeypatch):
     """Every worker shares the count: clearing a process's cache forgets nothing."""
+    monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # one window for the test
     from django.core.cache import cache
 
     from tancert.certificates.models import LookupWindow
