@@ -13,8 +13,6 @@ arguments, and every tag inside an `{% include %}`d template.
 
 from __future__ import annotations
 
-import threading
-
 from django.template import Context
 from django.template.backends.django import Template as BackendTemplate
 from django.template.base import Node, NodeList, Template, TextNode
@@ -24,7 +22,6 @@ from django.templatetags.i18n import TranslateNode
 from django.urls import get_script_prefix
 from django.utils import translation
 
-_lock = threading.Lock()
 # (template name, language, script prefix) → (the compiled template it was folded from, the folded one)
 _folded: dict[tuple[str, str, str], tuple[Template, BackendTemplate]] = {}
 
@@ -41,8 +38,7 @@ def folded(name: str) -> BackendTemplate:
                         source.template.engine)
     fold(template.nodelist)
     result = BackendTemplate(template, source.backend)
-    with _lock:
-        _folded[key] = (source.template, result)
+    _folded[key] = (source.template, result)  # two threads folding at once store equal results: either will do
     return result
 
 

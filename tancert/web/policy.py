@@ -10,7 +10,6 @@ header for header in tests/security/test_csp_once.py.
 
 from __future__ import annotations
 
-import threading
 from http import client as http_client
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -24,7 +23,6 @@ _CHANGES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_cs
 class PolicyOnceCSPMiddleware(CSPMiddleware):
     def __init__(self, get_response):
         super().__init__(get_response)
-        self._lock = threading.Lock()
         self._built: tuple | None = None  # (policy setting, report-only setting, header, report-only header)
 
     def process_response(self, request, response):
@@ -51,7 +49,6 @@ class PolicyOnceCSPMiddleware(CSPMiddleware):
         report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
         built = self._built
         if built is None or built[0] is not policy or built[1] is not report_only:
-            built = (policy, report_only, build_policy(), build_policy(report_only=True))
-            with self._lock:
-                self._built = built
+            # One assignment: a thread reads the old tuple or the new one, never a mix.
+            built = self._built = (policy, report_only, build_policy(), build_policy(report_only=True))
         return built[2], built[3]

@@ -127,13 +127,9 @@ def test_two_workers_share_one_count(settings, monkeypatch):
 
     from django.db import connection
 
-    from tancert.certificates.register import lookup
-
     if connection.vendor != "postgresql":
         # SQLite's in-memory test database shares one cache between threads, whose table locks do not wait.
         pytest.skip("threads need PostgreSQL's parallel connections")
-    from types import SimpleNamespace
-
     monkeypatch.setattr(lookup, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # one minute for all 16
     settings.TANCERT_LOOKUPS_PER_MINUTE = 10
     results: list[bool] = []
