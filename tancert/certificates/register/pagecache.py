@@ -9,10 +9,9 @@ Never stale: an entry belongs to a *generation* — the record chain's head (eve
 versions, its transparency-log leaves, its renewal, its surveillance status or its history is an action or a
 sweep step that appends an event in the same transaction: docs/architecture.md, Records;
 certificates/enforcement.py), today's date (validity depends on it:
-Certificate.public_status) and the seal key id shown on the page. The generation is read in one indexed query
-BEFORE the page's data (in the same round trip when the page is not cached), so a cached page is never older than
-its generation; when the generation moves, every
-entry of the old one is dropped. A suspended certificate is therefore never shown as valid, not even for one
+Certificate.public_status) and the seal key id shown on the page. The chain's head is read in the same statement
+as the page's data (register/pagedata.py), in one snapshot, so a cached page is never older than its generation;
+when the generation moves, every entry of the old one is dropped. A suspended certificate is therefore never shown as valid, not even for one
 request. An unknown number is kept too (as None), so a miss does not run the page's queries again.
 
 Signed-in visitors, a query string and pending messages get the page rendered as usual, never from here.
@@ -32,8 +31,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from tancert.certificates import seal
-from tancert.certificates.register.prepared import Raw, run_together
-from tancert.records.models import Event
+from tancert.certificates.register.pagedata import HEAD
+from tancert.certificates.register.prepared import run_together
 
 # Rendered where the CSRF token goes: never a token (those are letters and digits only), and replaced only as the
 # whole value of the token field, which escaped certificate data cannot spell (its quotes are &quot;).
@@ -98,18 +97,15 @@ class PageCache:
 pages = PageCache(getattr(settings, "TANCERT_REGISTER_PAGE_CACHE_BYTES", 16 * 2**20))
 
 
-# The chain's head: the last event's hash, on the primary-key index (the table name is our own model's).
-GENERATION = Raw(f"SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
-
-
-def generation(row: tuple | None = None) -> tuple:
-    """(chain head, today, seal key id): `row` is GENERATION's row, read here when not given (one query on the
-    primary-key index); an empty chain has no row. The head is the last event's hash rather than its number: the hash
-    covers the whole chain before it, so a database put back from a backup (or a test's rolled-back transaction)
-    that reaches the same number with another history is another generation all the same."""
-    if row is None:
-        row = next(iter(run_together((GENERATION, ()))[0]), (None,))
-    return row[0], timezone.localdate().isoformat(), seal.current_key_id()
+def generation(head=None, *, read: bool = True) -> tuple:
+    """(chain head, today, seal key id). `head` is the last event's hash as the page's statement read it
+    (register/pagedata.py); read here when not given (one query on the primary-key index); an empty chain has
+    none. The head is the last event's hash rather than its number: the hash covers the whole chain before it, so
+    a database put back from a backup (or a test's rolled-back transaction) that reaches the same number with
+    another history is another generation all the same."""
+    if head is None and read:
+        head = next(iter(run_together((HEAD, ()))[0]), (None,))[0]
+    return head, timezone.localdate().isoformat(), seal.current_key_id()
 
 
 def cacheable(request) -> bool:
@@ -124,9 +120,10 @@ def cacheable(request) -> bool:
 
 
 def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
-    """The certificate page for this request, None for an unknown number. `load(number, *lead)` reads the page's
-    data after the statements `lead` (their rows, and the data or None); `draw(request, data)` renders it, and
-    `draw(request, data, in_shell=True)` renders the anonymous page (`in_shell`) with the CSRF sentinel. An anonymous plain GET gets the page from the cache, with its own CSRF token."""
+    """The certificate page for this request, None for an unknown number. `load(number, head_first=…)` reads the
+    chain's head and the page's data, the data None for an unknown number (register/pagedata.py); `draw(request,
+    data)` renders it, and `draw(request, data, in_shell=True)` renders the anonymous page (`in_shell`) with the
+    CSRF sentinel. An anonymous plain GET gets the page from the cache, with its own CSRF token."""
     if not cacheable(request):
         data = load(number)[1]
         return None if data is None else draw(request, data)
@@ -136,11 +133,14 @@ def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
     if key in pages:  # cached under the last generation seen: most likely still current
         found, body = pages.get(generation(), key)
     if not found:
-        # The generation is read in the same round trip as the data, and before it (register/prepared.py): what is
-        # cached is never older than its generation.
-        (rows,), data = load(number, (GENERATION, ()))
+        # The head is read with the data, in the same snapshot, so what is cached is never older than its
+        # generation. A number no certificate has is looked up again after the head, which the first answer
+        # did not give: "none" is kept under a head read before it (register/pagedata.py).
+        head, data = load(number)
+        if data is None:
+            head, data = load(number, head_first=True)
         body = None if data is None else draw(request, data, in_shell=True).content
-        pages.put(generation(next(iter(rows), (None,))), key, body)
+        pages.put(generation(head, read=False), key, body)
     if body is None:
         return None
     return HttpResponse(body.replace(_PLACEHOLDER, _FIELD.format(get_token(request)).encode()))

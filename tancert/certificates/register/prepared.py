@@ -43,6 +43,7 @@ class Compiled(NamedTuple):
     end: int = 0
     converters: dict | None = None
     on_server: bool = True  # prepared on the PostgreSQL server (see `Prepared`)
+    annotations: dict | None = None  # attribute → column of each annotation, set on the instances as Django does
 
     def args(self, values: tuple) -> list:
         return [self._arg(param, slot, values) for param, slot in zip(self.params, self.slots, strict=True)]
@@ -58,8 +59,12 @@ class Compiled(NamedTuple):
         if self.compiler is None:
             return rows
         if self.converters:
-            rows = self.compiler.apply_converters(map(list, rows), self.converters)
-        return [self.model.from_db(self.db, self.init_list, row[self.start:self.end]) for row in rows]
+            rows = list(self.compiler.apply_converters(map(list, rows), self.converters))
+        found = [self.model.from_db(self.db, self.init_list, row[self.start:self.end]) for row in rows]
+        for instance, row in zip(found, rows, strict=True) if self.annotations else ():
+            for attribute, column in self.annotations.items():
+                setattr(instance, attribute, row[column])
+        return found
 
 
 class Prepared:
@@ -91,7 +96,8 @@ class Prepared:
         self._local.state = Compiled(
             connections[db], db, sql, list(params), slots, compiler, klass["model"],
             [f[0].target.attname for f in compiler.select[start:end]], start, end,
-            compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]), self.on_server)
+            compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]), self.on_server,
+            dict(compiler.annotation_col_map or {}))
         return self._local.state
 
     def ready(self, arity: int) -> Compiled:

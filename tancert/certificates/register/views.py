@@ -70,8 +70,7 @@ def certificate_page(request, data: PageData, *, in_shell: bool = False, **conte
     page, its body put into the shell rendered once (register/pagecache.py)."""
     context = {
         "cert": data.cert, "history": data.history, "versions": data.versions, "chain": data.chain,
-        "successor": data.successor, "log": data.log, "seal_key_id": seal.current_key_id(),
-        "seal_ok": bool(data.versions and data.versions[-1].seal), **context,
+        "successor": data.successor, "log": data.log, "seal_key_id": seal.current_key_id(), **context,
     }
     if not in_shell:
         return render(request, "certificates/register/certificate.html", context)

@@ -119,8 +119,55 @@ def test_a_superseded_certificate_names_its_successor_on_both_paths(cert, p):
         new = actions.issue_certificate(actions.decide(audit, by=p.decider, outcome="grant",
                                                         conditions=CONDITIONS_MET), by=p.certadmin)
         old, successor = pages(cert.number), pages(new.number)
+        actions.suspend_certificate(new, by=p.decider, trigger="T1", reason="体系运行存在严重缺陷",
+                                    respond_by=timezone.localdate() + timedelta(days=30))
+        for number in (cert.number, new.number):
+            assert_as_the_models_say(number)
     assert b'id="superseded-by"' in old["en"][3] and f"/register/{new.number}/".encode() in old["en"][3]
     assert f"/register/{cert.number}/".encode() in successor["zh-hans"][3]
+
+
+def assert_as_the_models_say(number: str) -> None:
+    """The page's data, read in one statement as JSON (register/pagedata.py), is what the models hold."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tancert.certificates.models import Certificate
+    from tancert.certificates.register.pagedata import PUBLIC_ACTIONS, page_data
+    from tancert.records.models import Event, LogLeaf
+
+    with CaptureQueriesContext(connection) as statements:
+        head, data = page_data(number.lower())
+    assert len(statements) == 1
+    cert = Certificate.objects.get(number=number)
+    assert head == Event.objects.order_by("-seq").first().hash
+    assert data.cert == cert and data.cert.status == cert.status and data.cert.scope_levels == cert.scope_levels
+    events = Event.objects.filter(subject_type="certificate", subject_id=str(cert.pk), action__in=PUBLIC_ACTIONS)
+    assert [(e.at, e.action) for e in data.events] == [(e.at, e.action) for e in events.order_by("seq")]
+    assert len(data.events) >= 1 and all(e.at.tzinfo for e in data.events)
+    assert [(v.version, v.superseded_at) for v in data.versions] == list(
+        cert.versions.order_by("version").values_list("version", "superseded_at"))
+    assert [e.index for e in data.log] == list(
+        LogLeaf.objects.filter(number=number).order_by("index").values_list("index", flat=True))
+    chain = [c for c in (cert.renewal_of, *cert.renewals.order_by("pk")) if c]
+    assert [(c.pk, c.number, c.public_status, c.issue_date, c.expiry_date, c.cycle) for c in data.chain] == [
+        (c.pk, c.number, c.public_status, c.issue_date, c.expiry_date, c.cycle) for c in chain]
+    assert data.successor == max(cert.renewals.all(), key=lambda c: c.cycle, default=None)
+
+
+def test_an_unknown_number_has_no_data_and_its_head_is_read_before_it(cert):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tancert.certificates.register.pagedata import page_data
+    from tancert.records.models import Event
+
+    assert page_data("CEC26CMS999999R0") == (None, None)
+    head = Event.objects.order_by("-seq").first().hash
+    with CaptureQueriesContext(connection) as statements:
+        assert page_data("CEC26CMS999999R0", head_first=True) == (head, None)
+    assert len(statements) == 2  # the head, then the certificate (in one round trip on PostgreSQL)
+    assert_as_the_models_say(cert.number)
 
 
 def test_a_suspension_shows_on_the_next_anonymous_request(cert, p):
