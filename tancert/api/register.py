@@ -6,12 +6,14 @@ from datetime import date
 
 from django.http import Http404
 from ninja import Router, Schema
+from ninja.errors import ValidationError
 
 from tancert.certificates import seal
 from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup
 from tancert.certificates.register.pagedata import page_data
 from tancert.certificates.register.search import (
+    TooShort,
     certificate_by_number,
     public_history_labels,
     search_certificates,
@@ -132,7 +134,11 @@ def public_search(request, q: str, include_superseded: bool = False) -> list[dic
     if not q:
         return []
     address = lookup.admit(request, "api", q)
-    found = _publics(search_certificates(q, current_only=not include_superseded))
+    try:
+        found = _publics(search_certificates(q, current_only=not include_superseded))
+    except TooShort as short:  # 422 with what to type instead (api/errors.py), logged as a lookup that found none
+        lookup.log(address, "api", q, 0)
+        raise ValidationError([{"loc": ("query", "q"), "msg": short.message, "type": "too_short"}]) from None
     lookup.log(address, "api", q, len(found))
     return found
 

@@ -17,6 +17,10 @@ from tancert.certificates.models import Certificate
 from tancert.certificates.register.prepared import Prepared
 
 REGISTER_PAGE_SIZE = 50
+# A name search needs two characters: one character is in a large share of the names or in almost none, and for a
+# rare one no index narrows the scan (a whole-table scan at 1,000,000 certificates took 0.37 s of the database,
+# which any anonymous visitor could ask for again and again: docs/certificates.md, Public register).
+MIN_NAME = 2
 NAME_FTS = "certificates_certificate_name_fts"  # migration certificates 0018
 NAME_BIGRAMS = "certificates_certificate_name_bigram"  # SQLite side table, migration certificates 0019
 PG_BIGRAMS = "tancert_name_bigrams"  # PostgreSQL function under the GIN index, migration certificates 0019
@@ -95,6 +99,15 @@ def certificate_by_number(number: str) -> Certificate | None:
     return found[0] if found else None
 
 
+class TooShort(ValueError):
+    """A search that is neither a number nor a credit code, with a name fragment shorter than MIN_NAME."""
+
+    @property
+    def message(self) -> str:
+        return _("Type at least two characters of the organisation's name, or a whole certificate number or "
+                 "unified social credit code.")
+
+
 def search_certificates(q: str, *, current_only: bool = False):
     """Search by number, organisation name or unified social credit code (R9.2-lookup).
 
@@ -103,12 +116,16 @@ def search_certificates(q: str, *, current_only: bool = False):
     (one OR of the three would defeat the indexes: bench/register.py).
 
     `current_only` leaves out a certificate that a recertification superseded (R9.3-renewal): the register
-    lists the current certificate of each chain unless the visitor asks for all."""
+    lists the current certificate of each chain unless the visitor asks for all.
+
+    Raises TooShort for a name fragment shorter than MIN_NAME."""
     ident = "".join(q.split()).upper()
     if ident:
         exact = EXACT[current_only].run(ident)
         if exact:
             return exact
+    if len(q.strip()) < MIN_NAME:
+        raise TooShort
     return by_name(q, current_only=current_only)
 
 

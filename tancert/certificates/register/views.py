@@ -15,7 +15,7 @@ from tancert.certificates.models import Certificate
 from tancert.certificates.register import lookup, pagecache
 from tancert.certificates.register.check import check_pdf
 from tancert.certificates.register.pagedata import PageData, page_data
-from tancert.certificates.register.search import public_history_labels, search_certificates
+from tancert.certificates.register.search import TooShort, public_history_labels, search_certificates
 from tancert.records import checkpoints, transparency, uploads
 from tancert.records.models import LogLeaf
 from tancert.ui.folding import folded
@@ -46,12 +46,16 @@ def register(request):
     """Public register (R9.2-lookup): search by number, organisation name or credit code."""
     q = (request.GET.get("q") or "").strip()[:100]
     show_all = request.GET.get("all") == "1"  # superseded certificates too (after a recertification)
-    certs = []
+    certs, hint = [], None
     if q:
         address = lookup.admit(request, "web", q)
-        certs = list(search_certificates(q, current_only=not show_all))
+        try:
+            certs = list(search_certificates(q, current_only=not show_all))
+        except TooShort as short:
+            hint = short.message
         lookup.log(address, "web", q, len(certs))
-    return render(request, "certificates/register/search.html", {"q": q, "certificates": certs, "show_all": show_all})
+    return render(request, "certificates/register/search.html", {
+        "q": q, "certificates": certs, "show_all": show_all, "hint": hint})
 
 
 @rate_limited

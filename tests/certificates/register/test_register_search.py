@@ -47,8 +47,31 @@ def test_hostile_searches_are_harmless_and_shown_escaped(cert):
         assert "<script>alert" not in page and "<img src=x" not in page, q
         if "<" in q:
             assert "&lt;" in page, q
-        assert Client().get("/api/v1/public/certificates", {"q": q}).json() == [], q
+        api = Client().get("/api/v1/public/certificates", {"q": q})
+        assert (api.status_code, api.json() if len(q) > 1 else api.json()["field"]) == (
+            (200, []) if len(q) > 1 else (422, "q")), q  # one character: too short to search (below)
         assert Certificate.objects.count() == 2, q  # nothing was dropped
+
+
+@pytest.mark.parametrize("q", ["甲", "a", " % ", "_"])
+def test_one_character_of_a_name_asks_for_more_and_is_logged(cert, q):
+    """A name search needs two characters (search.MIN_NAME): a rare single character had no index to narrow it,
+    and the scan of a large register cost the database a third of a second per request."""
+    from tancert.certificates.models import LookupLog
+    from tancert.certificates.register import lookuplog
+
+    page = Client().get("/register/", {"q": q})
+    assert page.status_code == 200 and 'id="search-hint"' in page.content.decode()
+    assert "请至少输入组织名称中的两个字" in page.content.decode() and "<table>" not in page.content.decode()
+    for language, words in (("zh-hans", "请至少输入组织名称中的两个字"), ("en", "at least two characters")):
+        client = Client()
+        client.cookies["django_language"] = language
+        api = client.get("/api/v1/public/certificates", {"q": q})
+        assert api.status_code == 422 and api.json()["field"] == "q" and words in api.json()["message"], language
+    assert Client().get("/api/v1/public/certificates", {"q": "甲化"}).json()[0]["number"] == cert.number
+    lookuplog.flush()
+    assert list(LookupLog.objects.filter(query=q.strip()).values_list("channel", "found")) == [
+        ("web", 0), ("api", 0), ("api", 0)]
 
 
 @pytest.mark.parametrize("status,label", [("suspended", "暂停"), ("withdrawn", "撤销"), ("cancelled", "注销"),
