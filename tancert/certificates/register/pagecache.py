@@ -11,8 +11,9 @@ sweep step that appends an event in the same transaction: docs/architecture.md, 
 certificates/enforcement.py), today's date (validity depends on it:
 Certificate.public_status) and the seal key id shown on the page. The chain's head is read in the same statement
 as the page's data (register/pagedata.py), in one snapshot, so a cached page is never older than its generation;
-when the generation moves, every entry of the old one is dropped. A suspended certificate is therefore never shown as valid, not even for one
-request. An unknown number is kept too (as None), so a miss does not run the page's queries again.
+when the generation moves, every entry of the old one is dropped. A suspended certificate is therefore never
+shown as valid, not even for one request. An unknown number is kept too (as None), so a miss does not run the
+page's queries again.
 
 Signed-in visitors, a query string and pending messages get the page rendered as usual, never from here.
 """
