@@ -111,9 +111,9 @@ class PublicLookupFastPath(WSGIHandler):
 
         kind, value = request.environ["tancert.fast_path"]
         try:
-            # The dicts are the schema's fields in its order, dates already in ISO form (api/register.py `_publics`); the
-            # operations validate them against PublicCertificate on the way out, which for a search of 50 cost
-            # more than the search itself. The tests compare the two bodies byte for byte.
+            # The dicts are the schema's fields in its order, dates already in ISO form (api/register.py
+            # `_publics`); the operations validate them against PublicCertificate on the way out, which for a
+            # search of 50 cost more than the search itself. The tests compare the two bodies byte for byte.
             if kind == "one":
                 data = register.public_certificate(request, value)
             else:

@@ -32,8 +32,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from tancert.certificates import seal
-from tancert.certificates.register.pagedata import HEAD
-from tancert.certificates.register.prepared import run_together
+from tancert.certificates.register.pagedata import read_head
 
 # Rendered where the CSRF token goes: never a token (those are letters and digits only), and replaced only as the
 # whole value of the token field, which escaped certificate data cannot spell (its quotes are &quot;).
@@ -98,14 +97,11 @@ class PageCache:
 pages = PageCache(getattr(settings, "TANCERT_REGISTER_PAGE_CACHE_BYTES", 16 * 2**20))
 
 
-def generation(head=None, *, read: bool = True) -> tuple:
-    """(chain head, today, seal key id). `head` is the last event's hash as the page's statement read it
-    (register/pagedata.py); read here when not given (one query on the primary-key index); an empty chain has
-    none. The head is the last event's hash rather than its number: the hash covers the whole chain before it, so
-    a database put back from a backup (or a test's rolled-back transaction) that reaches the same number with
-    another history is another generation all the same."""
-    if head is None and read:
-        head = next(iter(run_together((HEAD, ()))[0]), (None,))[0]
+def generation(head: str | None) -> tuple:
+    """(chain head, today, seal key id). `head` is the last event's hash (register/pagedata.py), None for an empty
+    chain. The hash rather than the event's number: the hash covers the whole chain before it, so a database put
+    back from a backup (or a test's rolled-back transaction) that reaches the same number with another history is
+    another generation all the same."""
     return head, timezone.localdate().isoformat(), seal.current_key_id()
 
 
@@ -132,7 +128,7 @@ def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
     key = (number, translation.get_language())
     found = False
     if key in pages:  # cached under the last generation seen: most likely still current
-        found, body = pages.get(generation(), key)
+        found, body = pages.get(generation(read_head()), key)
     if not found:
         # The head is read with the data, in the same snapshot, so what is cached is never older than its
         # generation. A number no certificate has is looked up again after the head, which the first answer
@@ -141,7 +137,7 @@ def page(request, number: str, load: Load, draw: Draw) -> HttpResponse | None:
         if data is None:
             head, data = load(number, head_first=True)
         body = None if data is None else draw(request, data, in_shell=True).content
-        pages.put(generation(head, read=False), key, body)
+        pages.put(generation(head), key, body)
     if body is None:
         return None
     return HttpResponse(body.replace(_PLACEHOLDER, _FIELD.format(get_token(request)).encode()))

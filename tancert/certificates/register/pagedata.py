@@ -5,12 +5,12 @@ The page shows the certificate, its public history, its versions, its transparen
 recertification chain. They are read in one statement: the certificate's row by its number, and each list as a
 JSON array built by the database from an index lookup correlated with that row. Until December 2026 they were
 five statements in one round trip, and turning their rows into model instances (and the pipeline's bookkeeping)
-cost the application more than the database's work did: the page's data took 0.45 ms of the process's time, the
-single statement 0.15 (docs/performance.md, Public register). One statement also reads everything in one
-snapshot, the chain's head (the page cache's generation: register/pagecache.py) included.
+cost the application more than the database's work did: the page's data took 0.42–0.50 ms of the process's CPU,
+the one statement takes 0.10–0.11 (docs/performance.md, Public register). One statement also reads everything in
+one snapshot, the chain's head (the page cache's generation: register/pagecache.py) included.
 
-The lists carry only what the page and the API show; the database writes them as JSON, and `_rows` reads them
-back into small named tuples (the chain: certificates with the fields their line shows).
+The lists carry only what the page and the API show; `page_data` reads the database's JSON back into small named
+tuples (the chain: certificates with the fields their line shows).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from tancert.certificates.register.search import public_history_labels
 from tancert.records.models import Event, LogLeaf
 
 PUBLIC_ACTIONS = tuple(public_history_labels())  # the keys only: the same in every language
+# The record chain's head: the last event's hash, on the primary-key index (the table name is our own model's).
+HEAD_SQL = f"SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1"  # noqa: S608
 
 
 class Happened(NamedTuple):
@@ -53,7 +55,7 @@ DIALECTS = {"postgresql": ("json_build_array", "json_agg"), "sqlite": ("json_arr
 def _lists(vendor: str, quote) -> dict[str, tuple[str, list]]:
     """The page's lists as correlated subqueries of the certificate's row: name → (SQL, parameters). Each is one
     index lookup (events by subject, versions and renewals by certificate, log leaves by number); the order is
-    restored in `_rows` (SQLite before 3.44 cannot order inside an aggregate)."""
+    restored in `page_data` (SQLite before 3.44 cannot order inside an aggregate)."""
     array, agg = DIALECTS.get(vendor, DIALECTS["sqlite"])
     cert, event, version, leaf = (quote(m._meta.db_table) for m in (Certificate, Event, CertificateVersion, LogLeaf))
     me = f"{cert}.{quote('id')}"
@@ -61,7 +63,7 @@ def _lists(vendor: str, quote) -> dict[str, tuple[str, list]]:
     # Events name their subject by its key as text (records/models.py); `e`, `v`, `l`, `r` never clash with
     # the outer table, which Django names in full.
     return {
-        "page_head": (f"SELECT e.hash FROM {event} e ORDER BY e.seq DESC LIMIT 1", []),
+        "page_head": (HEAD_SQL, []),
         "page_events": (f"SELECT {agg}({array}(e.seq, e.at, e.action)) FROM {event} e WHERE e.subject_type = "
                         f"'certificate' AND e.subject_id = CAST({me} AS varchar(64)) AND e.action IN ({marks})",
                         list(PUBLIC_ACTIONS)),
@@ -82,8 +84,7 @@ def _page(number):
 
 
 PAGE = Prepared(_page)
-# The chain's head alone (register/pagecache.py), for a number no certificate has.
-HEAD = Raw(f"SELECT hash FROM {Event._meta.db_table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+HEAD = Raw(HEAD_SQL)  # alone: a number no certificate has, a cached page's check (register/pagecache.py)
 
 
 @dataclass
@@ -108,6 +109,11 @@ class PageData:
     @property
     def chain(self) -> list:
         return [c for c in (self.cert.renewal_of, *self.renewals) if c]
+
+
+def read_head() -> str | None:
+    """The record chain's head now; None for an empty chain."""
+    return next(iter(run_together((HEAD, ()))[0]), (None,))[0]
 
 
 def page_data(number: str, *, head_first: bool = False) -> tuple[str | None, PageData | None]:
